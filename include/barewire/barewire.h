@@ -1,0 +1,11 @@
+/* barewire: everything at once. Include the module headers directly to take less. */
+#ifndef BAREWIRE_H
+#define BAREWIRE_H
+
+#include "error.h"
+#include "limits.h"
+#include "schema.h"
+
+#define BW_VERSION_STRING "0.1.0"
+
+#endif

@@ -1,0 +1,74 @@
+/* barewire core: a bump allocator. A schema and all its nodes live in one arena and are freed
+ * in one call; nothing inside is freed on its own. */
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+#define BW_ARENA_BLOCK 16384u
+#define BW_ARENA_ALIGN (alignof(max_align_t))
+
+struct bw_arena_block {
+  bw_arena_block *next;
+  size_t size;
+  alignas(max_align_t) unsigned char data[];
+};
+
+void *bw_arena_alloc(bw_arena *a, size_t size) {
+  if (size > SIZE_MAX / 2) return NULL;
+  size = (size + BW_ARENA_ALIGN - 1) & ~(size_t)(BW_ARENA_ALIGN - 1);
+  if (size == 0) size = BW_ARENA_ALIGN;
+  if (!a->head || a->head->size - a->used < size) {
+    size_t block = size > BW_ARENA_BLOCK / 4 ? size : BW_ARENA_BLOCK;
+    bw_arena_block *b = malloc(sizeof *b + block);
+    if (!b) return NULL;
+    b->size = block;
+    if (a->head && size > BW_ARENA_BLOCK / 4) {
+      /* A large allocation gets a block of its own behind the current one, so the space left
+       * in the current block is not wasted. */
+      b->next = a->head->next;
+      a->head->next = b;
+      a->total += size;
+      memset(b->data, 0, size);
+      return b->data;
+    }
+    b->next = a->head;
+    a->head = b;
+    a->used = 0;
+  }
+  void *p = a->head->data + a->used;
+  a->used += size;
+  a->total += size;
+  memset(p, 0, size);
+  return p;
+}
+
+void *bw_arena_grow(bw_arena *a, void *old, size_t old_size, size_t new_size) {
+  void *p = bw_arena_alloc(a, new_size);
+  if (p && old && old_size) memcpy(p, old, old_size < new_size ? old_size : new_size);
+  return p;
+}
+
+char *bw_arena_strndup(bw_arena *a, const char *s, size_t len) {
+  if (!s || len == SIZE_MAX) return NULL;
+  char *p = bw_arena_alloc(a, len + 1);
+  if (!p) return NULL;
+  memcpy(p, s, len);
+  p[len] = 0;
+  return p;
+}
+
+char *bw_arena_strdup(bw_arena *a, const char *s) {
+  return s ? bw_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+void bw_arena_free(bw_arena *a) {
+  bw_arena_block *b = a->head;
+  while (b) {
+    bw_arena_block *next = b->next;
+    free(b);
+    b = next;
+  }
+  memset(a, 0, sizeof *a);
+}

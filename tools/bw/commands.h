@@ -1,0 +1,8 @@
+/* The subcommands of `bw`. Each takes argv starting at the subcommand's name and returns the
+ * process exit status (0 ok, 1 invalid input, 2 usage). Each prints its own --help. */
+#ifndef BW_TOOLS_COMMANDS_H
+#define BW_TOOLS_COMMANDS_H
+
+/* One declaration per command, next to the file that defines it (cmd_<area>.c). */
+
+#endif

@@ -1,0 +1,36 @@
+/* Helpers shared by the command-line tools (bw, bw-import): reading whole inputs, writing
+ * outputs atomically, and printing diagnostics as `file:line:col: error: message`. The library
+ * never prints; the tools do it here. */
+#ifndef BW_TOOLS_UTIL_H
+#define BW_TOOLS_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "barewire/error.h"
+
+/* Exit statuses shared by every tool. */
+#define BW_EXIT_OK 0
+#define BW_EXIT_INVALID 1 /* invalid input */
+#define BW_EXIT_USAGE 2   /* usage error */
+
+/* Reads a whole file ("-" is stdin) into a malloc'd buffer with a NUL after the last byte.
+ * Returns 0, or prints `prog: path: reason` and returns -1. */
+int bw_tool_read(const char *prog, const char *path, char **data, size_t *len);
+
+/* Writes len bytes to path atomically: a temporary file in the same directory, fsync, then
+ * rename over path. "-" (or NULL) writes to stdout. Returns 0, or prints and returns -1 (the
+ * destination is untouched). */
+int bw_tool_write(const char *prog, const char *path, const void *data, size_t len);
+
+/* Prints each diagnostic as `file:line:col: error: message` on stderr. */
+void bw_tool_print_diags(const char *file, const bw_diags *diags);
+
+/* Prints an error as `file:line:col: error: message` when it has a line, `file: error: offset
+ * N: message` when it has none (binary input), or `prog: error: message` without a file. */
+void bw_tool_print_error(const char *prog, const char *file, const bw_error *err);
+
+/* 1 when arg equals name or starts with "name=" (then *value points after '='). */
+int bw_tool_opt(const char *arg, const char *name, const char **value);
+
+#endif
