@@ -1,0 +1,64 @@
+/* barewire import: C headers to validated BARE schemas with the compiler's real layout
+ * (libbarewire-import, the only library that links libclang).
+ *
+ * bw_import parses the headers as one translation unit for the chosen target, walks the
+ * declarations, and builds a draft whose native layouts come from clang's record layout (see
+ * docs/model.md), then validates it. */
+#ifndef BAREWIRE_IMPORT_H
+#define BAREWIRE_IMPORT_H
+
+#include <stddef.h>
+
+#include "schema.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct bw_import_options {
+  const char *const *headers; /* "path/to/file.h" or "<sys/stat.h>" (found through the include
+                                 path); several form one translation unit, in order */
+  size_t header_count;
+  const char *const *clang_args; /* passed to clang as they are: -I -D -U -std -isystem
+                                    --sysroot ... */
+  size_t clang_arg_count;
+  const char *target; /* triple; NULL for the host */
+  const char *const *from_globs; /* keep declarations in files whose path matches (fnmatch) */
+  size_t from_count;
+  const char *const *type_regexes; /* keep types whose C or BARE name matches (POSIX ERE) */
+  size_t type_count;
+  const char *const *exclude_regexes; /* drop types whose C or BARE name matches */
+  size_t exclude_count;
+  int camel_fields; /* camelCase field names (for tools that predate draft -14) */
+  int keep_going;   /* import what can be imported; say what was skipped */
+} bw_import_options;
+
+/* What the import said besides its result: clang's diagnostics and, with keep_going, what was
+ * skipped; each line formatted `file:line:col: severity: message`. */
+typedef struct bw_import_report {
+  size_t count;
+  char **lines;
+  size_t error_count; /* lines that are errors */
+} bw_import_report;
+
+/* Imports the headers. On success *out is a validated schema with a target and native layouts
+ * (free with bw_schema_free). On failure (a missing header, a syntax or other clang error,
+ * unless keep_going) returns BW_EIMPORT with *out NULL and the reasons in report (may be NULL)
+ * and err. */
+int bw_import(const bw_import_options *opts, bw_schema **out, bw_import_report *report,
+              bw_error *err);
+
+void bw_import_report_free(bw_import_report *report);
+
+/* Writes a C file that includes opts->headers and checks every size, alignment and offset of
+ * the schema's native layouts with _Static_assert, and every bitfield position at run time
+ * (main() returns 0 and prints nothing when all match; otherwise prints each mismatch and
+ * returns 1). Compiling it for the target tells whether the layout is the compiler's. Same
+ * ownership as bw_schema_print. */
+int bw_import_c_check(const bw_schema *s, const bw_import_options *opts, char **out, size_t *len,
+                      bw_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
