@@ -6,8 +6,11 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config clang libclang-dev check)
 if [ "${1:-}" = "--extra" ]; then
-  packages+=(hyperfine bindgen libvulkan-dev dwarves nodejs npm
+  packages+=(hyperfine bindgen libvulkan-dev dwarves
     gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu gcc-mingw-w64-x86-64)
+  # Node.js and npm (the codec benchmark's @bare-ts/lib) may come from outside Debian.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -22,7 +22,7 @@ typedef struct bw_import_options {
   const char *const *clang_args; /* passed to clang as they are: -I -D -U -std -isystem
                                     --sysroot ... */
   size_t clang_arg_count;
-  const char *target; /* triple; NULL for the host */
+  const char *target;            /* triple; NULL for the host */
   const char *const *from_globs; /* keep declarations in files whose path matches (fnmatch) */
   size_t from_count;
   const char *const *type_regexes; /* keep types whose C or BARE name matches (POSIX ERE) */

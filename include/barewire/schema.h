@@ -45,8 +45,8 @@ typedef enum bw_kind {
   BW_KIND_DATA,       /* data: uint length, then bytes */
   BW_KIND_DATA_FIXED, /* data[length] */
   BW_KIND_VOID,
-  BW_KIND_OPTIONAL, /* optional<elem> */
-  BW_KIND_LIST,     /* list<elem> */
+  BW_KIND_OPTIONAL,   /* optional<elem> */
+  BW_KIND_LIST,       /* list<elem> */
   BW_KIND_LIST_FIXED, /* list<elem>[length] */
   BW_KIND_MAP,        /* map<key><elem> */
   BW_KIND_ENUM,
@@ -69,11 +69,12 @@ typedef struct bw_schema bw_schema;
 typedef struct bw_draft bw_draft;
 
 /* bw_field.flags */
-#define BW_FIELD_BITFIELD 0x1u  /* bit_offset and bit_width are meaningful */
-#define BW_FIELD_FLEXIBLE 0x2u  /* C flexible array member; wire type list<T>, last field */
-#define BW_FIELD_ANONYMOUS 0x4u /* anonymous struct/union member: its members are reached by
-                                   their own names, as in C; c_name is NULL */
-#define BW_FIELD_POINTER 0x8u   /* a C pointer carried as u32/u64; c_type names the pointee */
+#define BW_FIELD_BITFIELD 0x1u /* bit_offset and bit_width are meaningful */
+#define BW_FIELD_FLEXIBLE 0x2u /* C flexible array member; wire type list<T>, last field */
+#define BW_FIELD_ANONYMOUS                                                                         \
+  0x4u                        /* anonymous struct/union member: its members are reached by         \
+                                 their own names, as in C; c_name is NULL */
+#define BW_FIELD_POINTER 0x8u /* a C pointer carried as u32/u64; c_type names the pointee */
 
 /* A struct field (wire), or a member of a C union (native only, see bw_native.members). */
 typedef struct bw_field {
@@ -93,8 +94,8 @@ typedef struct bw_field {
 
 typedef struct bw_enum_member {
   const char *name;
-  uint64_t value;     /* computed by validation when has_value is 0 */
-  int has_value;      /* written as `NAME = value` */
+  uint64_t value; /* computed by validation when has_value is 0 */
+  int has_value;  /* written as `NAME = value` */
   const char *doc;
   bw_pos pos;
   const char *c_name; /* the C enumerator, when imported */
@@ -122,8 +123,9 @@ typedef struct bw_constant {
 #define BW_NATIVE_C_UNION 0x1u /* a C union: wire form data[size]; members overlay at offsets */
 #define BW_NATIVE_C_ENUM 0x2u  /* a C enum (possibly carried as its underlying integer) */
 #define BW_NATIVE_PACKED 0x4u  /* declared packed (informational; offsets say the rest) */
-#define BW_NATIVE_NATURAL 0x8u /* computed by barewire as the host's natural C layout, not
-                                  imported */
+#define BW_NATIVE_NATURAL                                                                          \
+  0x8u /* computed by barewire as the host's natural C layout, not                                 \
+          imported */
 
 /* Native layout of a type for one target. */
 typedef struct bw_native {
@@ -146,17 +148,17 @@ typedef struct bw_native {
 struct bw_type {
   bw_kind kind;
   bw_pos pos;
-  uint64_t length;      /* DATA_FIXED, LIST_FIXED */
-  bw_type *elem;        /* OPTIONAL, LIST, LIST_FIXED; the value type of a MAP */
-  bw_type *key;         /* MAP */
-  const char *ref_name; /* REF */
-  bw_user_type *ref;    /* REF, after validation */
-  size_t count;         /* number of fields / enum members / union members */
-  size_t capacity;      /* builder bookkeeping */
-  bw_field *fields;           /* STRUCT */
-  bw_enum_member *members;    /* ENUM */
-  bw_union_member *variants;  /* UNION */
-  bw_native *native;          /* NULL when the type has no native layout */
+  uint64_t length;           /* DATA_FIXED, LIST_FIXED */
+  bw_type *elem;             /* OPTIONAL, LIST, LIST_FIXED; the value type of a MAP */
+  bw_type *key;              /* MAP */
+  const char *ref_name;      /* REF */
+  bw_user_type *ref;         /* REF, after validation */
+  size_t count;              /* number of fields / enum members / union members */
+  size_t capacity;           /* builder bookkeeping */
+  bw_field *fields;          /* STRUCT */
+  bw_enum_member *members;   /* ENUM */
+  bw_union_member *variants; /* UNION */
+  bw_native *native;         /* NULL when the type has no native layout */
 };
 
 struct bw_user_type {
@@ -196,8 +198,8 @@ bw_type *bw_draft_ref(bw_draft *d, const char *name);
 
 /* Members. The returned pointer stays valid until the next addition to the same type. */
 bw_field *bw_draft_add_field(bw_draft *d, bw_type *st, const char *name, bw_type *type);
-bw_enum_member *bw_draft_add_enum_member(bw_draft *d, bw_type *en, const char *name,
-                                         int has_value, uint64_t value);
+bw_enum_member *bw_draft_add_enum_member(bw_draft *d, bw_type *en, const char *name, int has_value,
+                                         uint64_t value);
 bw_union_member *bw_draft_add_union_member(bw_draft *d, bw_type *un, bw_type *type, int has_tag,
                                            uint64_t tag);
 
@@ -211,8 +213,8 @@ bw_constant *bw_draft_add_native_constant(bw_draft *d, bw_native *n, const char 
                                           const char *c_name, int64_t value, int is_unsigned);
 
 /* Schema-level constants (imported macros). */
-bw_constant *bw_draft_add_constant(bw_draft *d, const char *name, const char *c_name,
-                                   int64_t value, int is_unsigned);
+bw_constant *bw_draft_add_constant(bw_draft *d, const char *name, const char *c_name, int64_t value,
+                                   int is_unsigned);
 
 /* Records the target the layouts were made for. triple is copied. */
 int bw_draft_set_target(bw_draft *d, const char *triple, uint32_t pointer_size, int big_endian,
@@ -234,8 +236,8 @@ bw_user_type *bw_draft_find(bw_draft *d, const char *name);
 /* ---- validation ----------------------------------------------------------------------- */
 
 typedef struct bw_validate_options {
-  size_t max_depth; /* 0: BW_DEFAULT_MAX_SCHEMA_DEPTH */
-  size_t max_types; /* 0: BW_DEFAULT_MAX_SCHEMA_TYPES */
+  size_t max_depth;    /* 0: BW_DEFAULT_MAX_SCHEMA_DEPTH */
+  size_t max_types;    /* 0: BW_DEFAULT_MAX_SCHEMA_TYPES */
   int allow_recursion; /* old drafts: allow recursion that terminates through optional, list,
                           map or union (off by default) */
 } bw_validate_options;
@@ -337,8 +339,8 @@ int bw_schema_layout_json(const bw_schema *s, char **out, size_t *len, bw_error 
  * when count is 0): offsets, sizes, bitfield positions, holes, bit holes, trailing padding,
  * cacheline boundaries, totals. An unknown name, or a type without native layout, is an error
  * naming it. Same ownership as bw_schema_print. */
-int bw_schema_layout_table(const bw_schema *s, const char *const *names, size_t count,
-                           char **out, size_t *len, bw_error *err);
+int bw_schema_layout_table(const bw_schema *s, const char *const *names, size_t count, char **out,
+                           size_t *len, bw_error *err);
 
 #ifdef __cplusplus
 }

@@ -19,8 +19,8 @@
 typedef struct bw_arena_block bw_arena_block;
 typedef struct bw_arena {
   bw_arena_block *head;
-  size_t used;      /* bytes used in head */
-  size_t total;     /* bytes handed out over the arena's life (for limits) */
+  size_t used;  /* bytes used in head */
+  size_t total; /* bytes handed out over the arena's life (for limits) */
 } bw_arena;
 
 /* Zeroed memory of size bytes aligned for any object, or NULL when out of memory or when size

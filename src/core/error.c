@@ -54,8 +54,7 @@ int bw_error_set(bw_error *err, int code, uint64_t offset, const char *fmt, ...)
   return code;
 }
 
-int bw_error_set_at(bw_error *err, int code, uint32_t line, uint32_t column, const char *fmt,
-                    ...) {
+int bw_error_set_at(bw_error *err, int code, uint32_t line, uint32_t column, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   bw_error_vset(err, code, 0, line, column, fmt, ap);

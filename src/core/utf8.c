@@ -24,12 +24,12 @@ size_t bw_utf8_check(const uint8_t *s, size_t len) {
       n = 1;
     } else if (c >= 0xe0 && c <= 0xef) {
       n = 2;
-      if (c == 0xe0) lo = 0xa0;      /* overlong */
-      if (c == 0xed) hi = 0x9f;      /* surrogates */
+      if (c == 0xe0) lo = 0xa0; /* overlong */
+      if (c == 0xed) hi = 0x9f; /* surrogates */
     } else if (c >= 0xf0 && c <= 0xf4) {
       n = 3;
-      if (c == 0xf0) lo = 0x90;      /* overlong */
-      if (c == 0xf4) hi = 0x8f;      /* above U+10FFFF */
+      if (c == 0xf0) lo = 0x90; /* overlong */
+      if (c == 0xf4) hi = 0x8f; /* above U+10FFFF */
     } else {
       return i;
     }

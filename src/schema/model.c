@@ -148,8 +148,7 @@ bw_field *bw_draft_add_field(bw_draft *d, bw_type *st, const char *name, bw_type
     if (d) d->s.oom = d->s.oom || !type;
     return NULL;
   }
-  bw_field *f = bw_schema_push(&d->s, (void **)&st->fields, &st->count, &st->capacity,
-                               sizeof *f);
+  bw_field *f = bw_schema_push(&d->s, (void **)&st->fields, &st->count, &st->capacity, sizeof *f);
   if (!f) return NULL;
   f->name = bw_arena_strdup(&d->s.arena, name);
   f->type = type;
@@ -157,11 +156,11 @@ bw_field *bw_draft_add_field(bw_draft *d, bw_type *st, const char *name, bw_type
   return f;
 }
 
-bw_enum_member *bw_draft_add_enum_member(bw_draft *d, bw_type *en, const char *name,
-                                         int has_value, uint64_t value) {
+bw_enum_member *bw_draft_add_enum_member(bw_draft *d, bw_type *en, const char *name, int has_value,
+                                         uint64_t value) {
   if (!d || !en || en->kind != BW_KIND_ENUM) return NULL;
-  bw_enum_member *m = bw_schema_push(&d->s, (void **)&en->members, &en->count, &en->capacity,
-                                     sizeof *m);
+  bw_enum_member *m =
+      bw_schema_push(&d->s, (void **)&en->members, &en->count, &en->capacity, sizeof *m);
   if (!m) return NULL;
   m->name = bw_arena_strdup(&d->s.arena, name);
   m->has_value = has_value != 0;
@@ -176,8 +175,8 @@ bw_union_member *bw_draft_add_union_member(bw_draft *d, bw_type *un, bw_type *ty
     if (d) d->s.oom = d->s.oom || !type;
     return NULL;
   }
-  bw_union_member *m = bw_schema_push(&d->s, (void **)&un->variants, &un->count,
-                                      &un->capacity, sizeof *m);
+  bw_union_member *m =
+      bw_schema_push(&d->s, (void **)&un->variants, &un->count, &un->capacity, sizeof *m);
   if (!m) return NULL;
   m->type = type;
   m->has_tag = has_tag != 0;
@@ -229,8 +228,8 @@ bw_native *bw_draft_native(bw_draft *d, bw_type *t) {
 
 bw_field *bw_draft_add_native_member(bw_draft *d, bw_native *n, const char *name, bw_type *t) {
   if (!d || !n || !t) return NULL;
-  bw_field *f = bw_schema_push(&d->s, (void **)&n->members, &n->member_count,
-                               &n->member_capacity, sizeof *f);
+  bw_field *f =
+      bw_schema_push(&d->s, (void **)&n->members, &n->member_count, &n->member_capacity, sizeof *f);
   if (!f) return NULL;
   f->name = bw_arena_strdup(&d->s.arena, name);
   f->type = t;
@@ -254,15 +253,15 @@ static bw_constant *push_constant(bw_draft *d, bw_constant **items, size_t *coun
 bw_constant *bw_draft_add_native_constant(bw_draft *d, bw_native *n, const char *name,
                                           const char *c_name, int64_t value, int is_unsigned) {
   if (!d || !n) return NULL;
-  return push_constant(d, &n->constants, &n->constant_count, &n->constant_capacity, name,
-                       c_name, value, is_unsigned);
+  return push_constant(d, &n->constants, &n->constant_count, &n->constant_capacity, name, c_name,
+                       value, is_unsigned);
 }
 
-bw_constant *bw_draft_add_constant(bw_draft *d, const char *name, const char *c_name,
-                                   int64_t value, int is_unsigned) {
+bw_constant *bw_draft_add_constant(bw_draft *d, const char *name, const char *c_name, int64_t value,
+                                   int is_unsigned) {
   if (!d) return NULL;
-  return push_constant(d, &d->s.constants, &d->s.constant_count, &d->s.constant_cap, name,
-                       c_name, value, is_unsigned);
+  return push_constant(d, &d->s.constants, &d->s.constant_count, &d->s.constant_cap, name, c_name,
+                       value, is_unsigned);
 }
 
 int bw_draft_set_target(bw_draft *d, const char *triple, uint32_t pointer_size, int big_endian,
@@ -356,8 +355,8 @@ const bw_type *bw_type_resolve(const bw_type *t) {
 }
 
 static const char *const kind_names[BW_KIND_COUNT] = {
-    "uint", "int", "u8",  "u16",  "u32", "u64",      "i8",   "i16",  "i32",
-    "i64",  "f32", "f64", "bool", "str", "data",     "data", "void", "optional",
+    "uint", "int",  "u8",  "u16",  "u32",   "u64",    "i8",   "i16",  "i32",
+    "i64",  "f32",  "f64", "bool", "str",   "data",   "data", "void", "optional",
     "list", "list", "map", "enum", "union", "struct", "ref"};
 
 const char *bw_kind_name(bw_kind kind) {

@@ -68,14 +68,14 @@ static size_t utf8(const char *s) {
 
 START_TEST(utf8_strict) {
   ck_assert_uint_eq(utf8("plain ascii text, long enough"), 29);
-  ck_assert_uint_eq(utf8("caf\xc3\xa9"), 5);              /* U+00E9 */
-  ck_assert_uint_eq(utf8("\xf4\x8f\xbf\xbf"), 4);          /* U+10FFFF */
-  ck_assert_uint_eq(utf8("ab\xc0\xaf"), 2);                /* overlong '/' */
-  ck_assert_uint_eq(utf8("\xe0\x80\xaf"), 0);              /* overlong, 3 bytes */
-  ck_assert_uint_eq(utf8("x\xed\xa0\x80"), 1);             /* surrogate U+D800 */
-  ck_assert_uint_eq(utf8("\xf4\x90\x80\x80"), 0);          /* above U+10FFFF */
-  ck_assert_uint_eq(utf8("abc\xe2\x82"), 3);               /* truncated */
-  ck_assert_uint_eq(utf8("\x80"), 0);                      /* lone continuation */
+  ck_assert_uint_eq(utf8("caf\xc3\xa9"), 5);                       /* U+00E9 */
+  ck_assert_uint_eq(utf8("\xf4\x8f\xbf\xbf"), 4);                  /* U+10FFFF */
+  ck_assert_uint_eq(utf8("ab\xc0\xaf"), 2);                        /* overlong '/' */
+  ck_assert_uint_eq(utf8("\xe0\x80\xaf"), 0);                      /* overlong, 3 bytes */
+  ck_assert_uint_eq(utf8("x\xed\xa0\x80"), 1);                     /* surrogate U+D800 */
+  ck_assert_uint_eq(utf8("\xf4\x90\x80\x80"), 0);                  /* above U+10FFFF */
+  ck_assert_uint_eq(utf8("abc\xe2\x82"), 3);                       /* truncated */
+  ck_assert_uint_eq(utf8("\x80"), 0);                              /* lone continuation */
   ck_assert_uint_eq(bw_utf8_check((const uint8_t *)"a\0b", 3), 3); /* U+0000 is legal */
 }
 END_TEST
@@ -84,8 +84,9 @@ START_TEST(varint_vectors) {
   static const struct {
     uint64_t v;
     const char *hex;
-  } vec[] = {{0, "00"},   {1, "01"},   {126, "7e"},  {127, "7f"}, {128, "8001"},
-             {129, "8101"}, {255, "ff01"}, {275, "9302"}, {UINT64_MAX, "ffffffffffffffffff01"}};
+  } vec[] = {{0, "00"},     {1, "01"},     {126, "7e"},
+             {127, "7f"},   {128, "8001"}, {129, "8101"},
+             {255, "ff01"}, {275, "9302"}, {UINT64_MAX, "ffffffffffffffffff01"}};
   for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) {
     uint8_t out[10], expect[10];
     size_t n = strlen(vec[i].hex) / 2;
@@ -125,7 +126,8 @@ START_TEST(zigzag_vectors) {
   ck_assert_uint_eq(bw_zigzag_encode(-64), 127);
   ck_assert_uint_eq(bw_zigzag_encode(INT64_MIN), UINT64_MAX);
   ck_assert_uint_eq(bw_zigzag_encode(INT64_MAX), UINT64_MAX - 1);
-  for (int64_t x = -1000; x <= 1000; x++) ck_assert_int_eq(bw_zigzag_decode(bw_zigzag_encode(x)), x);
+  for (int64_t x = -1000; x <= 1000; x++)
+    ck_assert_int_eq(bw_zigzag_decode(bw_zigzag_encode(x)), x);
   ck_assert_int_eq(bw_zigzag_decode(UINT64_MAX), INT64_MIN);
 }
 END_TEST

@@ -79,8 +79,10 @@ int bw_tool_write(const char *prog, const char *path, const void *data, size_t l
   while (left > 0 && ok) {
     ssize_t w = write(fd, p, left);
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) ok = 0;
-    else p += w, left -= (size_t)w;
+    if (w <= 0)
+      ok = 0;
+    else
+      p += w, left -= (size_t)w;
   }
   if (ok && fsync(fd) != 0) ok = 0;
   int saved = errno;
