@@ -5,6 +5,7 @@
 #include "error.h"
 #include "limits.h"
 #include "schema.h"
+#include "codec.h"
 
 #define BW_VERSION_STRING "0.1.0"
 
