@@ -1,0 +1,93 @@
+/* barewire schema module: reading native layouts of a validated schema. bw_type_native returns
+ * a type's layout or explains, by field path, why it has none. The layout documents (JSON and
+ * the pahole-style table) are in layout_json.c and layout_table.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "schema_internal.h"
+
+/* Follows REF nodes until one carries a layout (an alias may carry its own C spelling). */
+static const bw_native *native_of(const bw_type *t) {
+  while (t && !t->native && t->kind == BW_KIND_REF && t->ref) t = t->ref->type;
+  return t ? t->native : NULL;
+}
+
+/* Appends ".name" (or "name" at the start) to path, truncating safely. */
+static void path_push(char *path, size_t size, const char *sep, const char *name) {
+  size_t len = strlen(path);
+  if (len < size) snprintf(path + len, size - len, "%s%s", len ? sep : "", name);
+}
+
+/* Finds the first field (by path) inside t whose type has no fixed native size, and writes a
+ * sentence about it into why. Returns 1 when found. The walk follows references and fixed
+ * lists; depth bounds it (validated schemas nest at most max_depth inline, and a reference
+ * chain without a layout is followed at most a bounded number of steps). */
+static int find_unsized(const bw_type *t, char *path, size_t size, char *why, size_t why_size,
+                        int depth) {
+  if (!t || depth > 256) return 0;
+  while (t->kind == BW_KIND_REF && t->ref && !t->native) t = t->ref->type;
+  if (t->native) return 0;
+  switch (t->kind) {
+    case BW_KIND_STRUCT:
+      for (size_t i = 0; i < t->count; i++) {
+        const bw_field *f = &t->fields[i];
+        if (native_of(f->type)) continue;
+        size_t len = strlen(path);
+        path_push(path, size, ".", f->name);
+        if (find_unsized(f->type, path, size, why, why_size, depth + 1)) return 1;
+        path[len] = 0;
+      }
+      return 0;
+    case BW_KIND_LIST_FIXED:
+      path_push(path, size, "", "[]");
+      return find_unsized(t->elem, path, size, why, why_size, depth + 1);
+    default: {
+      const char *kind = bw_kind_name(t->kind);
+      if (t->kind == BW_KIND_LIST || t->kind == BW_KIND_OPTIONAL || t->kind == BW_KIND_MAP)
+        snprintf(why, why_size, "is %s<...>, which has no fixed size", kind);
+      else if (t->kind == BW_KIND_UNION)
+        snprintf(why, why_size, "is a union, which has no fixed size");
+      else if (t->kind == BW_KIND_VOID)
+        snprintf(why, why_size, "is void, which has no native representation");
+      else
+        snprintf(why, why_size, "is %s, which has no fixed size", kind);
+      return 1;
+    }
+  }
+}
+
+/* The name of the user type whose definition is t, or NULL. */
+static const char *user_name(const bw_schema *s, const bw_type *t) {
+  if (t->kind == BW_KIND_REF) return t->ref_name;
+  for (size_t i = 0; s && i < s->type_count; i++)
+    if (s->types[i]->type == t) return s->types[i]->name;
+  return NULL;
+}
+
+const bw_native *bw_type_native(const bw_schema *s, const bw_type *t, bw_error *err) {
+  if (!t) {
+    bw_error_set(err, BW_EINVAL, 0, "no type given");
+    return NULL;
+  }
+  const bw_native *n = native_of(t);
+  if (n) return n;
+  char path[512] = "", why[160] = "", label[160];
+  const char *name = user_name(s, t);
+  if (name)
+    snprintf(label, sizeof label, "type %.100s", name);
+  else
+    snprintf(label, sizeof label, "this %s type", bw_kind_name(t->kind));
+  if (find_unsized(t, path, sizeof path, why, sizeof why, 0)) {
+    if (path[0])
+      bw_error_set(err, BW_ENOLAYOUT, 0, "%s has no native layout: field '%s' %s", label, path,
+                   why);
+    else
+      bw_error_set(err, BW_ENOLAYOUT, 0, "%s has no native layout: it %s", label, why);
+  } else if (s && s->has_target) {
+    bw_error_set(err, BW_ENOLAYOUT, 0, "%s has no native layout in this imported schema", label);
+  } else {
+    bw_error_set(err, BW_ENOLAYOUT, 0, "%s has no native layout: its size does not fit in 64 bits",
+                 label);
+  }
+  return NULL;
+}
