@@ -160,7 +160,6 @@ static void emit_assert(ccheck *c, const char *path, const char *before, const c
     c->asserts.oom = 1; /* the expression could not be built */
     return;
   }
-  int guard = open_guard(&c->asserts, path ? path : "");
   bw_buf_printf(&c->asserts, "_Static_assert(%s%s%s == %" PRIu64 ", \"", before, tname, after,
                 expected);
   put_escaped(&c->asserts, tname);
@@ -169,7 +168,6 @@ static void emit_assert(ccheck *c, const char *path, const char *before, const c
     put_escaped(&c->asserts, path);
   }
   bw_buf_printf(&c->asserts, " %s\");\n", what);
-  close_guard(&c->asserts, guard);
   c->static_count++;
 }
 
@@ -180,38 +178,42 @@ static void check_members(ccheck *c, const char *tname, const bw_field *fields, 
  * name of its own (it is checked nowhere else). */
 static void check_named_member(ccheck *c, const char *tname, const bw_field *f, const char *path,
                                uint64_t base, int depth) {
+  int guard = open_guard(&c->asserts, path);
   bw_buf expr = {0};
   bw_buf_printf(&expr, ", %s)", path);
   emit_assert(c, path, "offsetof(", tname, expr.data, base + f->offset, "offset");
   bw_buf_free(&expr);
-  if (f->flags & BW_FIELD_FLEXIBLE) return;
-  uint64_t size = field_type_size(f->type, 0);
+  uint64_t size = f->flags & BW_FIELD_FLEXIBLE ? 0 : field_type_size(f->type, 0);
   if (size) {
     bw_buf_printf(&expr, " *)0)->%s)", path);
     emit_assert(c, path, "sizeof(((", tname, expr.data, size, "size");
     bw_buf_free(&expr);
   }
-  /* Elements of arrays of anonymous records are reached through element 0. */
+  /* Elements of arrays (fixed or flexible) of anonymous records are reached through element
+   * 0. */
   bw_buf sub = {0};
   bw_buf_puts(&sub, path);
   const bw_type *t = f->type;
   for (int hops = 0; t && hops < CCHECK_MAX_DEPTH; hops++) {
     const bw_type *r = bw_type_resolve(t);
-    if (!r || r->kind != BW_KIND_LIST_FIXED || (r->native && r->native->c_name)) break;
+    int flexible = hops == 0 && (f->flags & BW_FIELD_FLEXIBLE) && r && r->kind == BW_KIND_LIST;
+    if (!r || (r->kind != BW_KIND_LIST_FIXED && !flexible) || (r->native && r->native->c_name))
+      break;
     bw_buf_puts(&sub, "[0]");
     t = r->elem;
   }
   int named;
   const bw_type *node = layout_node(t, &named);
-  size_t count;
+  size_t count = 0;
   const bw_field *members = named ? NULL : record_members(node, &count);
+  if (members && !sub.oom && node->native && node->native->align) {
+    bw_buf_printf(&expr, " *)0)->%s))", sub.data);
+    emit_assert(c, sub.data, "_Alignof(__typeof__(((", tname, expr.data, node->native->align,
+                "alignment");
+    bw_buf_free(&expr);
+  }
+  close_guard(&c->asserts, guard);
   if (members && !sub.oom) {
-    if (node->native && node->native->align) {
-      bw_buf_printf(&expr, " *)0)->%s))", sub.data);
-      emit_assert(c, sub.data, "_Alignof(__typeof__(((", tname, expr.data, node->native->align,
-                  "alignment");
-      bw_buf_free(&expr);
-    }
     bw_buf_putc(&sub, '.');
     check_members(c, tname, members, count, sub.data, base + f->offset, depth + 1);
   }
