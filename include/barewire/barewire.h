@@ -6,6 +6,7 @@
 #include "limits.h"
 #include "schema.h"
 #include "codec.h"
+#include "memory.h"
 
 #define BW_VERSION_STRING "0.1.0"
 
