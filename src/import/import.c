@@ -1,0 +1,420 @@
+/* barewire import: the entry point. Builds the clang command line and an in-memory main file
+ * that includes the headers in order, parses them as one translation unit for the target,
+ * gathers clang's diagnostics into the report, learns the target's facts (triple, pointer size,
+ * byte order, char signedness) from clang itself, then hands over to walk.c (types) and
+ * macros.c (constants) and validates the draft. */
+#define _POSIX_C_SOURCE 200809L
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "import_internal.h"
+
+#ifndef BW_CLANG_RESOURCE_DIR
+#define BW_CLANG_RESOURCE_DIR ""
+#endif
+
+#define MAIN_FILE_NAME "bw-import-main.c"
+
+/* ---- report ------------------------------------------------------------------------- */
+
+static void report_add(bw_import_report *r, int is_error, const char *line) {
+  if (!r) return;
+  char *copy = strdup(line);
+  if (!copy) return;
+  char **lines = realloc(r->lines, (r->count + 1) * sizeof *lines);
+  if (!lines) {
+    free(copy);
+    return;
+  }
+  r->lines = lines;
+  r->lines[r->count++] = copy;
+  if (is_error) r->error_count++;
+}
+
+void bw_import_note(bw_import_ctx *ctx, int is_error, const char *fmt, ...) {
+  char line[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  report_add(ctx->report, is_error, line);
+  if (is_error && !ctx->opts->keep_going) {
+    ctx->failed = 1;
+    bw_error_set(ctx->err, BW_EIMPORT, 0, "%s", line);
+  }
+}
+
+void bw_import_skip(bw_import_ctx *ctx, CXCursor where, const char *fmt, ...) {
+  char msg[768];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  uint32_t line = 0, column = 0;
+  char *file = bw_import_location(where, &line, &column);
+  int keep = ctx->opts->keep_going;
+  bw_import_note(ctx, !keep, "%s:%u:%u: %s: %s%s", file ? file : "<unknown>", line, column,
+                 keep ? "warning" : "error", keep ? "skipped: " : "", msg);
+  free(file);
+}
+
+void bw_import_report_free(bw_import_report *report) {
+  if (!report) return;
+  for (size_t i = 0; i < report->count; i++) free(report->lines[i]);
+  free(report->lines);
+  memset(report, 0, sizeof *report);
+}
+
+/* ---- small clang helpers ---------------------------------------------------------------- */
+
+char *bw_import_string(CXString s) {
+  const char *c = clang_getCString(s);
+  char *copy = strdup(c ? c : "");
+  clang_disposeString(s);
+  return copy;
+}
+
+char *bw_import_location(CXCursor c, uint32_t *line, uint32_t *column) {
+  CXFile file = NULL;
+  unsigned l = 0, col = 0;
+  clang_getExpansionLocation(clang_getCursorLocation(c), &file, &l, &col, NULL);
+  if (line) *line = l;
+  if (column) *column = col;
+  if (!file) return NULL;
+  char *name = bw_import_string(clang_getFileName(file));
+  /* Headers named relative to the working directory come back as "./dir/x.h": keep the
+   * spelling the user wrote, so that the output does not change with how it was reached. */
+  while (name && name[0] == '.' && name[1] == '/') memmove(name, name + 2, strlen(name + 2) + 1);
+  return name;
+}
+
+int bw_import_is_builtin(const bw_import_ctx *ctx, const char *file) {
+  if (!file) return 1;
+  if (strcmp(file, ctx->main_path) == 0) return 1;
+  size_t n = strlen(ctx->resource_include);
+  return n > 0 && strncmp(file, ctx->resource_include, n) == 0 && file[n] == '/';
+}
+
+int bw_import_from_matches(const bw_import_ctx *ctx, const char *file) {
+  const bw_import_options *o = ctx->opts;
+  if (!o->from_count) return 1;
+  if (!file) return 0;
+  const char *base = strrchr(file, '/');
+  base = base ? base + 1 : file;
+  for (size_t i = 0; i < o->from_count; i++) {
+    if (fnmatch(o->from_globs[i], file, 0) == 0 || fnmatch(o->from_globs[i], base, 0) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* ---- the translation unit ------------------------------------------------------------- */
+
+/* The main file: one #include per header, in order, then declarations whose values tell the
+ * target's byte order and char signedness (evaluated by clang, read back in read_target). */
+static int build_main(bw_import_ctx *ctx) {
+  const bw_import_options *o = ctx->opts;
+  bw_buf b = {0};
+  for (size_t i = 0; i < o->header_count; i++) {
+    const char *h = o->headers[i];
+    if (!h || !*h || strpbrk(h, "\"\n\r")) {
+      bw_buf_free(&b);
+      return bw_error_set(ctx->err, BW_EINVAL, 0, "invalid header name '%s'", h ? h : "");
+    }
+    if (h[0] == '<')
+      bw_buf_printf(&b, "#include %s\n", h);
+    else
+      bw_buf_printf(&b, "#include \"%s\"\n", h);
+  }
+  ctx->main_header_lines = o->header_count;
+  bw_buf_puts(&b, "static const int __bw_target_char_signed __attribute__((unused)) = "
+                  "(char)-1 < 0;\n"
+                  "#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__)\n"
+                  "static const int __bw_target_big_endian __attribute__((unused)) = "
+                  "__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;\n"
+                  "#endif\n");
+  if (bw_buf_finish(&b, &ctx->main_text, NULL) != 0)
+    return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
+  return 0;
+}
+
+static int dir_exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The clang command line: builtin headers, C, the caller's arguments, then the target and
+ * Debian's cross sysroot for it when one is installed. */
+static int build_args(bw_import_ctx *ctx, const char ***out_args, int *out_count,
+                      char **sysroot_include) {
+  const bw_import_options *o = ctx->opts;
+  size_t cap = o->clang_arg_count + 16;
+  const char **args = calloc(cap, sizeof *args);
+  if (!args) return BW_ENOMEM;
+  int n = 0;
+  args[n++] = "-x";
+  args[n++] = "c";
+  if (BW_CLANG_RESOURCE_DIR[0]) {
+    args[n++] = "-resource-dir";
+    args[n++] = BW_CLANG_RESOURCE_DIR;
+  }
+  args[n++] = "-ferror-limit=0";
+  args[n++] = "-Wno-pragma-once-outside-header";
+  if (o->target && *o->target) {
+    args[n++] = "-target";
+    args[n++] = o->target;
+  }
+  for (size_t i = 0; i < o->clang_arg_count; i++) args[n++] = o->clang_args[i];
+  *sysroot_include = NULL;
+  if (o->target && *o->target && !strchr(o->target, '/')) {
+    size_t len = strlen(o->target) + 16;
+    char *dir = malloc(len);
+    if (!dir) {
+      free(args);
+      return BW_ENOMEM;
+    }
+    snprintf(dir, len, "/usr/%s/include", o->target);
+    if (dir_exists(dir)) {
+      args[n++] = "-isystem";
+      args[n++] = dir;
+      *sysroot_include = dir;
+    } else {
+      free(dir);
+    }
+  }
+  *out_args = args;
+  *out_count = n;
+  return 0;
+}
+
+/* Diagnostics in the generated main file are about a header on one of its #include lines:
+ * name that header instead of the invisible file. */
+static void collect_diagnostics(bw_import_ctx *ctx) {
+  unsigned count = clang_getNumDiagnostics(ctx->tu);
+  for (unsigned i = 0; i < count; i++) {
+    CXDiagnostic d = clang_getDiagnostic(ctx->tu, i);
+    enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+    if (sev < CXDiagnostic_Warning) {
+      clang_disposeDiagnostic(d);
+      continue;
+    }
+    int is_error = sev >= CXDiagnostic_Error;
+    CXFile file = NULL;
+    unsigned line = 0, column = 0;
+    clang_getExpansionLocation(clang_getDiagnosticLocation(d), &file, &line, &column, NULL);
+    char *fname = file ? bw_import_string(clang_getFileName(file)) : NULL;
+    char *msg = bw_import_string(clang_getDiagnosticSpelling(d));
+    const char *sevname = sev == CXDiagnostic_Fatal   ? "fatal error"
+                          : sev == CXDiagnostic_Error ? "error"
+                                                      : "warning";
+    char line_text[2048];
+    if (fname && strcmp(fname, ctx->main_path) == 0 && line >= 1 && line <= ctx->main_header_lines)
+      snprintf(line_text, sizeof line_text, "%s: %s: %s", ctx->opts->headers[line - 1], sevname,
+               msg ? msg : "");
+    else if (fname)
+      snprintf(line_text, sizeof line_text, "%s:%u:%u: %s: %s", fname, line, column, sevname,
+               msg ? msg : "");
+    else
+      snprintf(line_text, sizeof line_text, "bw-import: %s: %s", sevname, msg ? msg : "");
+    report_add(ctx->report, is_error, line_text);
+    if (is_error && !ctx->opts->keep_going && !ctx->failed) {
+      ctx->failed = 1;
+      bw_error_set(ctx->err, BW_EIMPORT, 0, "%s", line_text);
+    }
+    free(fname);
+    free(msg);
+    clang_disposeDiagnostic(d);
+  }
+}
+
+static long long eval_main_var(CXCursor c) {
+  CXEvalResult r = clang_Cursor_Evaluate(c);
+  long long v = -1;
+  if (r) {
+    if (clang_EvalResult_getKind(r) == CXEval_Int) v = clang_EvalResult_getAsLongLong(r);
+    clang_EvalResult_dispose(r);
+  }
+  return v;
+}
+
+static enum CXChildVisitResult visit_main_vars(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  bw_import_ctx *ctx = data;
+  if (clang_getCursorKind(c) != CXCursor_VarDecl) return CXChildVisit_Continue;
+  if (!clang_Location_isFromMainFile(clang_getCursorLocation(c))) return CXChildVisit_Continue;
+  char *name = bw_import_string(clang_getCursorSpelling(c));
+  if (!name) return CXChildVisit_Continue;
+  long long v = eval_main_var(c);
+  if (strcmp(name, "__bw_target_char_signed") == 0 && v >= 0) ctx->char_signed = v != 0;
+  if (strcmp(name, "__bw_target_big_endian") == 0 && v >= 0) ctx->big_endian = v != 0;
+  free(name);
+  return CXChildVisit_Continue;
+}
+
+static int read_target(bw_import_ctx *ctx) {
+  CXTargetInfo ti = clang_getTranslationUnitTargetInfo(ctx->tu);
+  if (ti) {
+    ctx->triple = bw_import_string(clang_TargetInfo_getTriple(ti));
+    int bits = clang_TargetInfo_getPointerWidth(ti);
+    ctx->pointer_size = bits > 0 ? (uint32_t)bits / 8 : 0;
+    clang_TargetInfo_dispose(ti);
+  }
+  if (!ctx->triple) return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
+  /* The main file's declarations come last among the top-level cursors; visiting them all
+   * is one pass over the top level, done once. */
+  clang_visitChildren(clang_getTranslationUnitCursor(ctx->tu), visit_main_vars, ctx);
+  return 0;
+}
+
+static int compile_regexes(bw_import_ctx *ctx, const char *const *src, size_t count, regex_t **out,
+                           size_t *out_count) {
+  if (!count) return 0;
+  regex_t *res = calloc(count, sizeof *res);
+  if (!res) return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
+  *out = res;
+  for (size_t i = 0; i < count; i++) {
+    int rc = regcomp(&res[i], src[i] ? src[i] : "", REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+      char msg[256];
+      regerror(rc, &res[i], msg, sizeof msg);
+      return bw_error_set(ctx->err, BW_EINVAL, 0, "invalid regular expression '%s': %s",
+                          src[i] ? src[i] : "", msg);
+    }
+    (*out_count)++;
+  }
+  return 0;
+}
+
+static void free_regexes(regex_t *res, size_t count) {
+  for (size_t i = 0; i < count; i++) regfree(&res[i]);
+  free(res);
+}
+
+/* The schema's leading comment: what was imported, for which target. */
+static void set_doc(bw_import_ctx *ctx) {
+  bw_buf b = {0};
+  bw_buf_puts(&b, "Imported by bw-import from");
+  for (size_t i = 0; i < ctx->opts->header_count; i++)
+    bw_buf_printf(&b, "%s %s", i ? "," : "", ctx->opts->headers[i]);
+  bw_buf_printf(&b, "\nTarget %s: %u-byte pointers, %s-endian, char is %s.", ctx->triple,
+                ctx->pointer_size, ctx->big_endian ? "big" : "little",
+                ctx->char_signed ? "signed" : "unsigned");
+  char *doc = NULL;
+  if (bw_buf_finish(&b, &doc, NULL) == 0) {
+    bw_draft_set_doc(ctx->draft, doc);
+    free(doc);
+  }
+}
+
+static int run(bw_import_ctx *ctx, bw_schema **out) {
+  const bw_import_options *o = ctx->opts;
+  int rc = build_main(ctx);
+  if (rc) return rc;
+  rc = compile_regexes(ctx, o->type_regexes, o->type_count, &ctx->type_res, &ctx->type_re_count);
+  if (rc) return rc;
+  rc = compile_regexes(ctx, o->exclude_regexes, o->exclude_count, &ctx->exclude_res,
+                       &ctx->exclude_re_count);
+  if (rc) return rc;
+
+  const char **args = NULL;
+  int argc = 0;
+  char *sysroot_include = NULL;
+  if (build_args(ctx, &args, &argc, &sysroot_include) != 0)
+    return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
+  ctx->index = clang_createIndex(0, 0);
+  struct CXUnsavedFile main_file = {ctx->main_path, ctx->main_text,
+                                    (unsigned long)strlen(ctx->main_text)};
+  unsigned flags =
+      CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_SkipFunctionBodies;
+  if (o->keep_going) flags |= CXTranslationUnit_KeepGoing;
+  enum CXErrorCode ec = clang_parseTranslationUnit2(ctx->index, ctx->main_path, args, argc,
+                                                    &main_file, 1, flags, &ctx->tu);
+  free(args);
+  free(sysroot_include);
+  if (ec != CXError_Success || !ctx->tu) {
+    bw_import_note(ctx, 1, "bw-import: error: clang could not parse the headers (code %d)",
+                   (int)ec);
+    return bw_error_set(ctx->err, BW_EIMPORT, 0, "clang could not parse the headers (code %d)",
+                        (int)ec);
+  }
+  collect_diagnostics(ctx);
+  if (ctx->failed) return BW_EIMPORT;
+
+  ctx->draft = bw_draft_new();
+  if (!ctx->draft) return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
+  rc = read_target(ctx);
+  if (rc) return rc;
+  bw_draft_set_target(ctx->draft, ctx->triple, ctx->pointer_size, ctx->big_endian,
+                      ctx->char_signed);
+  set_doc(ctx);
+
+  rc = bw_import_walk(ctx);
+  if (rc) return rc;
+  if (ctx->failed) return BW_EIMPORT;
+  rc = bw_import_macros_finish(ctx);
+  if (rc) return rc;
+  if (ctx->failed) return BW_EIMPORT;
+
+  if (bw_draft_type_count(ctx->draft) == 0) {
+    bw_import_note(ctx, 1, "bw-import: error: no types to import");
+    return bw_error_set(ctx->err, BW_EIMPORT, 0, "no types to import");
+  }
+  bw_diags diags = {0};
+  bw_draft *d = ctx->draft;
+  ctx->draft = NULL;
+  rc = bw_draft_validate(d, NULL, out, &diags);
+  if (rc != 0) {
+    for (size_t i = 0; i < diags.count; i++)
+      bw_import_note(ctx, 1, "bw-import: error: the imported schema is invalid: %s",
+                     diags.items[i].message);
+    bw_error_set(ctx->err, BW_EIMPORT, 0, "the imported schema is invalid%s%s",
+                 diags.count ? ": " : "", diags.count ? diags.items[0].message : "");
+    bw_diags_free(&diags);
+    return rc == BW_ENOMEM ? BW_ENOMEM : BW_EIMPORT;
+  }
+  bw_diags_free(&diags);
+  return 0;
+}
+
+int bw_import(const bw_import_options *opts, bw_schema **out, bw_import_report *report,
+              bw_error *err) {
+  if (out) *out = NULL;
+  if (report) memset(report, 0, sizeof *report);
+  if (!opts || !out || (!opts->headers && opts->header_count))
+    return bw_error_set(err, BW_EINVAL, 0, "bw_import: NULL options or output");
+  if (!opts->header_count) return bw_error_set(err, BW_EINVAL, 0, "no header to import");
+
+  bw_import_ctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.opts = opts;
+  ctx.report = report;
+  ctx.err = err;
+  ctx.main_path = MAIN_FILE_NAME;
+  char resource_include[4096] = "";
+  if (BW_CLANG_RESOURCE_DIR[0])
+    snprintf(resource_include, sizeof resource_include, "%s/include", BW_CLANG_RESOURCE_DIR);
+  ctx.resource_include = resource_include;
+
+  int rc = run(&ctx, out);
+  if (rc == 0 && ctx.failed) rc = BW_EIMPORT;
+  if (rc != 0 && *out) {
+    bw_schema_free(*out);
+    *out = NULL;
+  }
+  if (rc != 0 && err && err->code == 0) bw_error_set(err, rc, 0, "%s", bw_status_message(rc));
+
+  bw_import_macros_free(&ctx);
+  bw_import_walk_free(&ctx);
+  bw_draft_free(ctx.draft);
+  free_regexes(ctx.type_res, ctx.type_re_count);
+  free_regexes(ctx.exclude_res, ctx.exclude_re_count);
+  free(ctx.main_text);
+  free(ctx.triple);
+  if (ctx.tu) clang_disposeTranslationUnit(ctx.tu);
+  if (ctx.index) clang_disposeIndex(ctx.index);
+  return rc;
+}

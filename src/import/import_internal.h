@@ -1,0 +1,165 @@
+/* barewire import: what the importer's files share (internal; not installed).
+ *
+ * import.c parses the translation unit and owns the context; walk.c turns declarations into
+ * the draft (records, fields, bitfields, enums, typedefs, selection, ordering); names.c makes
+ * BARE names; macros.c turns object-like macros into schema constants. Only src/import includes
+ * clang-c/. */
+#ifndef BAREWIRE_IMPORT_INTERNAL_H
+#define BAREWIRE_IMPORT_INTERNAL_H
+
+#include <clang-c/Index.h>
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "barewire/import.h"
+#include "barewire/schema.h"
+#include "core/core.h"
+
+/* ---- names (names.c) ------------------------------------------------------------------ */
+
+/* BARE spellings of a C identifier; malloc'd, never NULL unless out of memory. */
+char *bw_import_type_name(const char *c);             /* PascalCase user type name */
+char *bw_import_field_name(const char *c, int camel); /* snake_case (or camelCase) field */
+char *bw_import_member_name(const char *c);           /* UPPER_CASE enum member / constant */
+
+/* A set of names handed out once each. */
+typedef struct bw_nameset {
+  char **slots;
+  size_t size;
+  size_t count;
+} bw_nameset;
+
+/* Claims base, or base+sep+N (N = 2, 3, ...) when base is taken. Returns the claimed name
+ * (owned by the set, valid until bw_nameset_free) or NULL when out of memory. */
+const char *bw_nameset_claim(bw_nameset *set, const char *base, const char *sep);
+int bw_nameset_has(const bw_nameset *set, const char *name);
+void bw_nameset_free(bw_nameset *set);
+
+/* ---- entities (walk.c) ---------------------------------------------------------------- */
+
+typedef enum bw_entity_kind {
+  BW_ENT_STRUCT,
+  BW_ENT_UNION,
+  BW_ENT_ENUM,
+  BW_ENT_TYPEDEF
+} bw_entity_kind;
+
+typedef enum bw_entity_state {
+  BW_ENT_NEW,
+  BW_ENT_BUSY, /* being emitted: its dependencies are being emitted */
+  BW_ENT_DONE, /* in the draft */
+  BW_ENT_FAILED
+} bw_entity_state;
+
+/* One C declaration that may become a user type: a record or enum definition, or a typedef. */
+typedef struct bw_entity {
+  CXCursor cursor; /* the definition (records, enums) or the typedef declaration */
+  bw_entity_kind kind;
+  bw_entity_state state;
+  char *c_name;     /* "struct stat", "cplx_t"; NULL for unnamed records (malloc'd) */
+  char *tag;        /* identifier that names it ("stat", "cplx_t"); NULL when unnamed */
+  const char *name; /* BARE name (owned by ctx->type_names); NULL until assigned */
+  char *file;       /* declaration site (malloc'd) */
+  uint32_t line;
+  int builtin;        /* declared in clang's builtin headers or the generated main file */
+  int is_alias;       /* typedef of a record or enum (possibly through other typedefs) */
+  size_t merged_into; /* typedef: index+1 of the record it only renames, 0 when none */
+  size_t target;      /* alias: index+1 of the entity it refers to */
+  size_t anon_count;  /* anonymous members numbered so far (records) */
+} bw_entity;
+
+/* ---- the import context ------------------------------------------------------------- */
+
+typedef struct bw_import_macro {
+  char *c_name; /* malloc'd */
+  int64_t value;
+  int is_unsigned;
+  int state; /* 0 pending, 1 evaluated, 2 not an integer */
+} bw_import_macro;
+
+typedef struct bw_import_ctx {
+  const bw_import_options *opts;
+  CXIndex index;
+  CXTranslationUnit tu;
+  bw_draft *draft;
+  bw_import_report *report;
+  bw_error *err;
+  int failed; /* a fatal problem: the import returns BW_EIMPORT */
+
+  char *main_path; /* the generated main file (in memory) */
+  char *main_text; /* its text */
+  size_t main_header_lines;
+  const char *resource_include; /* clang's builtin headers directory, "" when unknown */
+
+  /* target facts */
+  char *triple;
+  uint32_t pointer_size;
+  int big_endian;
+  int char_signed;
+
+  /* entities, in declaration order, and a map from canonical cursor to entity */
+  bw_entity *ents;
+  size_t ent_count;
+  size_t ent_cap;
+  size_t *map; /* open addressing: entity index + 1, 0 empty */
+  size_t map_size;
+  bw_nameset type_names;
+  bw_nameset constant_names;
+
+  /* selection */
+  regex_t *type_res;
+  size_t type_re_count;
+  regex_t *exclude_res;
+  size_t exclude_re_count;
+
+  /* macros (macros.c) */
+  bw_import_macro *macros;
+  size_t macro_count;
+  size_t macro_cap;
+  bw_nameset macro_seen; /* C names of the macros recorded */
+  size_t macro_pending;  /* macros left for clang to evaluate */
+
+  size_t depth; /* emission recursion depth */
+} bw_import_ctx;
+
+/* Appends a line to the report (printf-style); marks it an error when is_error. */
+void bw_import_note(bw_import_ctx *ctx, int is_error, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Reports a problem with a declaration: with keep_going a note that it was skipped, else an
+ * error that fails the import. */
+void bw_import_skip(bw_import_ctx *ctx, CXCursor where, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Copies a CXString into a malloc'd C string and disposes of it (NULL when out of memory). */
+char *bw_import_string(CXString s);
+
+/* File (malloc'd, NULL when none) and line of a cursor's location. */
+char *bw_import_location(CXCursor c, uint32_t *line, uint32_t *column);
+
+/* 1 when file is clang's builtin headers or the generated main file. */
+int bw_import_is_builtin(const bw_import_ctx *ctx, const char *file);
+
+/* 1 when the file is one --from selects (always 1 without --from). */
+int bw_import_from_matches(const bw_import_ctx *ctx, const char *file);
+
+/* walk.c: collects the declarations, selects, and fills the draft. Returns 0 or BW_E*. */
+int bw_import_walk(bw_import_ctx *ctx);
+void bw_import_walk_free(bw_import_ctx *ctx);
+
+/* macros.c: remembers a macro definition cursor seen by the walk. */
+void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, const char *file);
+/* Evaluates the macros collected and adds the integer ones as schema constants. Reparses the
+ * translation unit when a macro is more than a literal: run it after the walk (cursors are
+ * invalid afterwards). */
+int bw_import_macros_finish(bw_import_ctx *ctx);
+void bw_import_macros_free(bw_import_ctx *ctx);
+
+#endif

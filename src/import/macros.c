@@ -1,0 +1,259 @@
+/* barewire import: object-like macros that are integer constants become schema constants.
+ *
+ * The walk hands over every object-like macro defined in the selected headers. A body that is
+ * one integer literal (possibly negated or parenthesised) is read directly. Anything else
+ * (`(1 << 4)`, `VK_MAKE_API_VERSION(0, 1, 0, 0)`, `~0U`) is left to clang: the main file gets
+ * one `static const __typeof__((NAME) + 0) __bw_m_N = (NAME);` per macro, the translation unit
+ * is reparsed, and clang_Cursor_Evaluate gives each value and its signedness. Macros that are
+ * not integer constant expressions (strings, types, statements, floats) fail to evaluate and
+ * are left out; the diagnostics of that second parse are not the user's and are ignored.
+ * Bodies with unbalanced brackets or a brace or semicolon are not tried, so one odd macro
+ * cannot swallow the declarations of the others. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_internal.h"
+
+/* Reads a C integer literal (decimal, 0x, 0b, octal; u/l suffixes). Returns 1 when the whole
+ * token is one, with its value and whether a u suffix makes it unsigned. */
+static int parse_int_literal(const char *s, uint64_t *value, int *has_u) {
+  uint64_t v = 0;
+  unsigned base = 10;
+  const char *p = s;
+  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+    base = 16;
+    p += 2;
+  } else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B')) {
+    base = 2;
+    p += 2;
+  } else if (p[0] == '0') {
+    base = 8;
+  }
+  const char *digits = p;
+  for (;; p++) {
+    unsigned dv;
+    char c = *p;
+    if (c >= '0' && c <= '9')
+      dv = (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      dv = (unsigned)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      dv = (unsigned)(c - 'A' + 10);
+    else if (c == '\'')
+      continue; /* C23 digit separator */
+    else
+      break;
+    if (dv >= base) return 0;
+    if (v > (UINT64_MAX - dv) / base) return 0; /* too big: let clang say */
+    v = v * base + dv;
+  }
+  if (p == digits) return 0;
+  int u = 0, l = 0;
+  for (; *p; p++) {
+    if ((*p == 'u' || *p == 'U') && !u)
+      u = 1;
+    else if ((*p == 'l' || *p == 'L') && l < 2)
+      l++;
+    else
+      return 0;
+  }
+  *value = v;
+  *has_u = u;
+  return 1;
+}
+
+static bw_import_macro *push_macro(bw_import_ctx *ctx) {
+  if (ctx->macro_count == ctx->macro_cap) {
+    size_t cap = ctx->macro_cap ? ctx->macro_cap * 2 : 64;
+    bw_import_macro *m = realloc(ctx->macros, cap * sizeof *m);
+    if (!m) return NULL;
+    ctx->macros = m;
+    ctx->macro_cap = cap;
+  }
+  bw_import_macro *m = &ctx->macros[ctx->macro_count++];
+  memset(m, 0, sizeof *m);
+  return m;
+}
+
+/* Classifies a macro body: 1 read directly (value set), 0 for clang to evaluate, -1 not a
+ * candidate. */
+static int classify(CXTranslationUnit tu, CXToken *tok, unsigned n, bw_import_macro *m) {
+  if (n == 0) return -1;
+  int depth = 0;
+  for (unsigned i = 0; i < n; i++) {
+    CXTokenKind k = clang_getTokenKind(tok[i]);
+    if (k == CXToken_Comment) continue;
+    CXString sp = clang_getTokenSpelling(tu, tok[i]);
+    const char *s = clang_getCString(sp);
+    int bad = 0;
+    if (k == CXToken_Literal && s && (s[0] == '"' || (s[0] && s[1] == '"'))) bad = 1;
+    if (k == CXToken_Punctuation && s) {
+      if (!strcmp(s, "(") || !strcmp(s, "[")) depth++;
+      if (!strcmp(s, ")") || !strcmp(s, "]")) depth--;
+      if (!strcmp(s, "{") || !strcmp(s, "}") || !strcmp(s, ";") || !strcmp(s, "#") ||
+          !strcmp(s, "##"))
+        bad = 1;
+    }
+    if (k == CXToken_Keyword && s &&
+        (!strcmp(s, "do") || !strcmp(s, "while") || !strcmp(s, "if") || !strcmp(s, "return")))
+      bad = 1;
+    clang_disposeString(sp);
+    if (bad || depth < 0) return -1;
+  }
+  if (depth != 0) return -1;
+
+  /* The fast path: ( ( - literal ) ) */
+  unsigned lo = 0, hi = n;
+  int negate = 0;
+  while (hi - lo >= 3) {
+    CXString a = clang_getTokenSpelling(tu, tok[lo]), b = clang_getTokenSpelling(tu, tok[hi - 1]);
+    int wrapped = !strcmp(clang_getCString(a), "(") && !strcmp(clang_getCString(b), ")");
+    clang_disposeString(a);
+    clang_disposeString(b);
+    if (!wrapped) break;
+    lo++;
+    hi--;
+  }
+  if (hi - lo == 2) {
+    CXString a = clang_getTokenSpelling(tu, tok[lo]);
+    negate = !strcmp(clang_getCString(a), "-");
+    clang_disposeString(a);
+    if (!negate) return 0;
+    lo++;
+  }
+  if (hi - lo != 1 || clang_getTokenKind(tok[lo]) != CXToken_Literal) return 0;
+  CXString sp = clang_getTokenSpelling(tu, tok[lo]);
+  uint64_t v = 0;
+  int has_u = 0;
+  int ok = parse_int_literal(clang_getCString(sp), &v, &has_u);
+  clang_disposeString(sp);
+  if (!ok) return 0;
+  if (negate) {
+    /* -1U wraps at the literal's own width: clang knows that width, we do not. */
+    if (has_u || v > (uint64_t)INT64_MAX) return 0;
+    m->value = -(int64_t)v;
+    m->is_unsigned = 0;
+  } else {
+    m->value = (int64_t)v;
+    m->is_unsigned = has_u || v > (uint64_t)INT64_MAX;
+  }
+  return 1;
+}
+
+void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, const char *file) {
+  (void)file;
+  if (clang_Cursor_isMacroFunctionLike(c) || clang_Cursor_isMacroBuiltin(c)) return;
+  char *name = bw_import_string(clang_getCursorSpelling(c));
+  if (!name) return;
+  if (!*name || strncmp(name, "__bw_", 5) == 0 || bw_nameset_has(&ctx->macro_seen, name)) {
+    free(name);
+    return;
+  }
+  if (!bw_nameset_claim(&ctx->macro_seen, name, "")) {
+    free(name);
+    return;
+  }
+  CXToken *tok = NULL;
+  unsigned n = 0;
+  clang_tokenize(ctx->tu, clang_getCursorExtent(c), &tok, &n);
+  bw_import_macro probe;
+  memset(&probe, 0, sizeof probe);
+  /* tok[0] is the macro's name; the body follows. */
+  int kind = n > 1 ? classify(ctx->tu, tok + 1, n - 1, &probe) : -1;
+  if (tok) clang_disposeTokens(ctx->tu, tok, n);
+  if (kind < 0) {
+    free(name);
+    return;
+  }
+  bw_import_macro *m = push_macro(ctx);
+  if (!m) {
+    free(name);
+    return;
+  }
+  *m = probe;
+  m->c_name = name;
+  m->state = kind == 1 ? 1 : 0;
+  if (kind == 0) ctx->macro_pending++;
+}
+
+static enum CXChildVisitResult visit_evaluated(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  bw_import_ctx *ctx = data;
+  if (clang_getCursorKind(c) != CXCursor_VarDecl) return CXChildVisit_Continue;
+  if (!clang_Location_isFromMainFile(clang_getCursorLocation(c))) return CXChildVisit_Continue;
+  CXString sp = clang_getCursorSpelling(c);
+  const char *name = clang_getCString(sp);
+  size_t i = 0;
+  int ok = name && sscanf(name, "__bw_m_%zu", &i) == 1 && i < ctx->macro_count;
+  clang_disposeString(sp);
+  if (!ok || ctx->macros[i].state != 0) return CXChildVisit_Continue;
+  bw_import_macro *m = &ctx->macros[i];
+  m->state = 2;
+  if (clang_isInvalidDeclaration(c)) return CXChildVisit_Continue;
+  CXEvalResult r = clang_Cursor_Evaluate(c);
+  if (!r) return CXChildVisit_Continue;
+  if (clang_EvalResult_getKind(r) == CXEval_Int) {
+    m->is_unsigned = clang_EvalResult_isUnsignedInt(r) != 0;
+    m->value = m->is_unsigned ? (int64_t)clang_EvalResult_getAsUnsigned(r)
+                              : (int64_t)clang_EvalResult_getAsLongLong(r);
+    m->state = 1;
+  }
+  clang_EvalResult_dispose(r);
+  return CXChildVisit_Continue;
+}
+
+/* Reparses with one declaration per pending macro and reads their values. */
+static int evaluate_pending(bw_import_ctx *ctx) {
+  bw_buf b = {0};
+  bw_buf_puts(&b, ctx->main_text);
+  for (size_t i = 0; i < ctx->macro_count; i++) {
+    if (ctx->macros[i].state != 0) continue;
+    const char *n = ctx->macros[i].c_name;
+    bw_buf_printf(&b,
+                  "static const __typeof__((%s) + 0) __bw_m_%zu __attribute__((unused)) = "
+                  "(%s);\n",
+                  n, i, n);
+  }
+  char *text = NULL;
+  size_t len = 0;
+  if (bw_buf_finish(&b, &text, &len) != 0)
+    return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
+  struct CXUnsavedFile main_file = {ctx->main_path, text, (unsigned long)len};
+  int rc =
+      clang_reparseTranslationUnit(ctx->tu, 1, &main_file, clang_defaultReparseOptions(ctx->tu));
+  free(text);
+  if (rc != 0) {
+    /* The types are imported; only the computed constants are lost. */
+    bw_import_note(ctx, 0, "bw-import: warning: could not evaluate macros (clang error %d)", rc);
+    return 0;
+  }
+  clang_visitChildren(clang_getTranslationUnitCursor(ctx->tu), visit_evaluated, ctx);
+  return 0;
+}
+
+int bw_import_macros_finish(bw_import_ctx *ctx) {
+  if (ctx->macro_pending) {
+    int rc = evaluate_pending(ctx);
+    if (rc) return rc;
+  }
+  for (size_t i = 0; i < ctx->macro_count; i++) {
+    bw_import_macro *m = &ctx->macros[i];
+    if (m->state != 1) continue;
+    char *base = bw_import_member_name(m->c_name);
+    const char *name = base ? bw_nameset_claim(&ctx->constant_names, base, "_") : NULL;
+    free(base);
+    if (!name) return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
+    bw_draft_add_constant(ctx->draft, name, m->c_name, m->value, m->is_unsigned);
+  }
+  return 0;
+}
+
+void bw_import_macros_free(bw_import_ctx *ctx) {
+  for (size_t i = 0; i < ctx->macro_count; i++) free(ctx->macros[i].c_name);
+  free(ctx->macros);
+  ctx->macros = NULL;
+  ctx->macro_count = ctx->macro_cap = ctx->macro_pending = 0;
+  bw_nameset_free(&ctx->macro_seen);
+}

@@ -1,0 +1,170 @@
+/* barewire import: BARE names for C identifiers.
+ *
+ * C names become valid BARE names (BARE.md): user types PascalCase ([A-Z][A-Za-z0-9]*), fields
+ * snake_case or camelCase ([a-z][A-Za-z0-9_]*), enum members upper case ([A-Z][A-Z0-9_]*).
+ * Leading underscores are dropped, a leading digit gets a letter in front, and characters BARE
+ * does not allow are dropped or become '_'. A name set hands out each name once: a repeated
+ * name gets a numeric suffix, so that collisions resolve deterministically in the order names
+ * are claimed. The C spelling is always kept separately (c_name), so nothing is lost. */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_internal.h"
+
+static int is_alnum(char c) {
+  return isalnum((unsigned char)c) != 0;
+}
+
+static char upper(char c) {
+  return (char)toupper((unsigned char)c);
+}
+
+static char lower(char c) {
+  return (char)tolower((unsigned char)c);
+}
+
+char *bw_import_type_name(const char *c) {
+  size_t n = strlen(c);
+  char *out = malloc(n + 8);
+  if (!out) return NULL;
+  size_t k = 0;
+  int start = 1; /* the next letter begins a word */
+  for (size_t i = 0; i < n; i++) {
+    if (!is_alnum(c[i])) {
+      start = 1;
+      continue;
+    }
+    if (k == 0 && isdigit((unsigned char)c[i])) out[k++] = 'T';
+    out[k++] = start ? upper(c[i]) : c[i];
+    start = 0;
+  }
+  if (k == 0) {
+    memcpy(out, "Type", 4);
+    k = 4;
+  }
+  out[k] = 0;
+  return out;
+}
+
+char *bw_import_field_name(const char *c, int camel) {
+  size_t n = strlen(c);
+  char *out = malloc(n + 8);
+  if (!out) return NULL;
+  size_t k = 0;
+  int boundary = 0; /* camel: an underscore was skipped since the last character */
+  for (size_t i = 0; i < n; i++) {
+    char ch = c[i];
+    if (!is_alnum(ch)) {
+      if (k == 0) continue; /* leading underscores (and other junk) are dropped */
+      if (camel) {
+        boundary = 1;
+        continue;
+      }
+      if (ch != '_' || out[k - 1] != '_') out[k++] = '_';
+      continue;
+    }
+    if (k == 0) {
+      if (isdigit((unsigned char)ch)) out[k++] = 'f';
+      out[k++] = isdigit((unsigned char)ch) ? ch : lower(ch);
+      boundary = 0;
+      continue;
+    }
+    out[k++] = (camel && boundary) ? upper(ch) : ch;
+    boundary = 0;
+  }
+  if (k == 0) {
+    memcpy(out, "field", 5);
+    k = 5;
+  }
+  out[k] = 0;
+  return out;
+}
+
+char *bw_import_member_name(const char *c) {
+  size_t n = strlen(c);
+  char *out = malloc(n + 8);
+  if (!out) return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    char ch = c[i];
+    if (!is_alnum(ch)) {
+      if (k > 0) out[k++] = '_'; /* leading underscores are dropped, the others kept */
+      continue;
+    }
+    if (k == 0 && isdigit((unsigned char)ch)) out[k++] = 'V';
+    out[k++] = upper(ch);
+  }
+  if (k == 0) {
+    memcpy(out, "VALUE", 5);
+    k = 5;
+  }
+  out[k] = 0;
+  return out;
+}
+
+/* ---- name sets ---------------------------------------------------------------------- */
+
+static uint64_t hash_str(const char *s) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
+  return h;
+}
+
+static int set_has(const bw_nameset *set, const char *name) {
+  if (!set->size) return 0;
+  size_t mask = set->size - 1;
+  for (size_t i = (size_t)hash_str(name) & mask;; i = (i + 1) & mask) {
+    if (!set->slots[i]) return 0;
+    if (strcmp(set->slots[i], name) == 0) return 1;
+  }
+}
+
+static void set_put(char **slots, size_t size, char *name) {
+  size_t mask = size - 1;
+  size_t i = (size_t)hash_str(name) & mask;
+  while (slots[i]) i = (i + 1) & mask;
+  slots[i] = name;
+}
+
+static int set_insert(bw_nameset *set, char *name) {
+  if ((set->count + 1) * 2 > set->size) {
+    size_t size = set->size ? set->size * 2 : 64;
+    char **slots = calloc(size, sizeof *slots);
+    if (!slots) return BW_ENOMEM;
+    for (size_t i = 0; i < set->size; i++)
+      if (set->slots[i]) set_put(slots, size, set->slots[i]);
+    free(set->slots);
+    set->slots = slots;
+    set->size = size;
+  }
+  set_put(set->slots, set->size, name);
+  set->count++;
+  return 0;
+}
+
+const char *bw_nameset_claim(bw_nameset *set, const char *base, const char *sep) {
+  size_t n = strlen(base), sn = strlen(sep);
+  char *name = malloc(n + sn + 24);
+  if (!name) return NULL;
+  memcpy(name, base, n + 1);
+  for (unsigned long suffix = 2; set_has(set, name); suffix++)
+    snprintf(name + n, sn + 24, "%s%lu", sep, suffix);
+  if (set_insert(set, name) != 0) {
+    free(name);
+    return NULL;
+  }
+  return name;
+}
+
+int bw_nameset_has(const bw_nameset *set, const char *name) {
+  return set_has(set, name);
+}
+
+void bw_nameset_free(bw_nameset *set) {
+  for (size_t i = 0; i < set->size; i++) free(set->slots[i]);
+  free(set->slots);
+  memset(set, 0, sizeof *set);
+}

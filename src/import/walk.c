@@ -1,0 +1,938 @@
+/* barewire import: from clang's declarations to the draft.
+ *
+ * Three passes. collect() visits the translation unit once and records every record and enum
+ * definition and every typedef, in declaration order (nested records included), plus macro
+ * definitions for macros.c. resolve_typedefs() decides what each typedef is: an alias of a
+ * record or enum, a mere new name for one (`typedef struct foo foo;`, or the typedef that names
+ * an anonymous struct), or a primitive that resolves away. Then names are claimed in
+ * declaration order and the selected entities are emitted: emitting a type first emits every
+ * type it holds by value, so the draft comes out define-before-use, then in declaration order,
+ * the same on every run.
+ *
+ * Every layout fact comes from clang (sizes, alignments, field offsets in bits, bitfield
+ * widths, enum integer types); integer kinds come from the canonical type's signedness and its
+ * size, never from type-name strings. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_internal.h"
+
+/* Deepest chain of records held by value that the importer follows (C has no limit; this
+ * keeps the recursion bounded on generated or hostile headers). */
+#define MAX_EMIT_DEPTH 2000
+
+/* ---- cursor -> entity map --------------------------------------------------------------- */
+
+static size_t map_lookup(const bw_import_ctx *ctx, CXCursor c) {
+  if (!ctx->map_size || clang_Cursor_isNull(c)) return 0;
+  CXCursor canon = clang_getCanonicalCursor(c);
+  size_t mask = ctx->map_size - 1;
+  for (size_t i = clang_hashCursor(canon) & mask;; i = (i + 1) & mask) {
+    size_t slot = ctx->map[i];
+    if (!slot) return 0;
+    if (clang_equalCursors(clang_getCanonicalCursor(ctx->ents[slot - 1].cursor), canon))
+      return slot;
+  }
+}
+
+static void map_put(size_t *map, size_t size, const bw_entity *ents, size_t slot) {
+  size_t mask = size - 1;
+  size_t i = clang_hashCursor(clang_getCanonicalCursor(ents[slot - 1].cursor)) & mask;
+  while (map[i]) i = (i + 1) & mask;
+  map[i] = slot;
+}
+
+/* Adds an entity (zeroed but for cursor and kind); returns its index + 1, 0 when out of
+ * memory. */
+static size_t add_entity(bw_import_ctx *ctx, CXCursor c, bw_entity_kind kind) {
+  if (ctx->ent_count == ctx->ent_cap) {
+    size_t cap = ctx->ent_cap ? ctx->ent_cap * 2 : 64;
+    bw_entity *ents = realloc(ctx->ents, cap * sizeof *ents);
+    if (!ents) return 0;
+    ctx->ents = ents;
+    ctx->ent_cap = cap;
+  }
+  if ((ctx->ent_count + 1) * 2 > ctx->map_size) {
+    size_t size = ctx->map_size ? ctx->map_size * 2 : 128;
+    size_t *map = calloc(size, sizeof *map);
+    if (!map) return 0;
+    for (size_t i = 0; i < ctx->ent_count; i++) map_put(map, size, ctx->ents, i + 1);
+    free(ctx->map);
+    ctx->map = map;
+    ctx->map_size = size;
+  }
+  bw_entity *e = &ctx->ents[ctx->ent_count++];
+  memset(e, 0, sizeof *e);
+  e->cursor = c;
+  e->kind = kind;
+  map_put(ctx->map, ctx->map_size, ctx->ents, ctx->ent_count);
+  return ctx->ent_count;
+}
+
+void bw_import_walk_free(bw_import_ctx *ctx) {
+  for (size_t i = 0; i < ctx->ent_count; i++) {
+    free(ctx->ents[i].c_name);
+    free(ctx->ents[i].tag);
+    free(ctx->ents[i].file);
+  }
+  free(ctx->ents);
+  free(ctx->map);
+  bw_nameset_free(&ctx->type_names);
+  bw_nameset_free(&ctx->constant_names);
+  ctx->ents = NULL;
+  ctx->map = NULL;
+  ctx->ent_count = ctx->ent_cap = ctx->map_size = 0;
+}
+
+/* ---- small helpers -------------------------------------------------------------------- */
+
+/* 1 when s is a plain C identifier (clang spells unnamed declarations in various ways:
+ * "", "(anonymous struct at f.h:3:5)", "struct (unnamed at ...)"). */
+static int is_identifier(const char *s) {
+  if (!s || !*s) return 0;
+  for (; *s; s++)
+    if (*s == ' ' || *s == '(' || *s == ':') return 0;
+  return 1;
+}
+
+/* A C type spelling with clang's "(anonymous at file:line:col)" / "(unnamed ...)" parts
+ * replaced by "{...}", so that the text does not depend on paths. Arena string. */
+static const char *c_type_text(bw_import_ctx *ctx, CXType t) {
+  char *s = bw_import_string(clang_getTypeSpelling(t));
+  if (!s) return NULL;
+  char *p;
+  while ((p = strstr(s, "(anonymous")) || (p = strstr(s, "(unnamed"))) {
+    char *end = strchr(p, ')');
+    if (!end) break;
+    /* Drop the "outer::" scopes clang writes before it too. */
+    char *start = p;
+    while (start - s >= 2 && start[-1] == ':' && start[-2] == ':') {
+      char *q = start - 2;
+      while (q > s && (q[-1] == '_' || (q[-1] >= 'a' && q[-1] <= 'z') ||
+                       (q[-1] >= 'A' && q[-1] <= 'Z') || (q[-1] >= '0' && q[-1] <= '9')))
+        q--;
+      start = q;
+    }
+    memcpy(start, "{...}", 5);
+    memmove(start + 5, end + 1, strlen(end + 1) + 1);
+  }
+  const char *out = bw_draft_strdup(ctx->draft, s);
+  free(s);
+  return out;
+}
+
+static CXType strip_sugar(CXType t) {
+  for (;;) {
+    if (t.kind == CXType_Elaborated)
+      t = clang_Type_getNamedType(t);
+    else if (t.kind == CXType_Attributed)
+      t = clang_Type_getModifiedType(t);
+    else
+      return t;
+  }
+}
+
+static int is_signed_kind(enum CXTypeKind k) {
+  switch (k) {
+    case CXType_Char_S:
+    case CXType_SChar:
+    case CXType_Short:
+    case CXType_Int:
+    case CXType_Long:
+    case CXType_LongLong:
+    case CXType_Int128:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+static int is_unsigned_kind(enum CXTypeKind k) {
+  switch (k) {
+    case CXType_Char_U:
+    case CXType_UChar:
+    case CXType_UShort:
+    case CXType_UInt:
+    case CXType_ULong:
+    case CXType_ULongLong:
+    case CXType_UInt128:
+    case CXType_Char16:
+    case CXType_Char32:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+/* The three C character types: arrays of them are bytes (data[N]). */
+static int is_char_type(CXType t) {
+  t = clang_getCanonicalType(t);
+  return (t.kind == CXType_Char_S || t.kind == CXType_Char_U || t.kind == CXType_SChar ||
+          t.kind == CXType_UChar) &&
+         clang_Type_getSizeOf(t) == 1;
+}
+
+static bw_kind int_kind(long long size, int is_signed) {
+  switch (size) {
+    case 1:
+      return is_signed ? BW_KIND_I8 : BW_KIND_U8;
+    case 2:
+      return is_signed ? BW_KIND_I16 : BW_KIND_U16;
+    case 4:
+      return is_signed ? BW_KIND_I32 : BW_KIND_U32;
+    case 8:
+      return is_signed ? BW_KIND_I64 : BW_KIND_U64;
+    default:
+      return BW_KIND_VOID; /* no BARE integer of that size */
+  }
+}
+
+/* BARE kind of a builtin arithmetic type, by its canonical kind's signedness and its size;
+ * BW_KIND_VOID when BARE has no counterpart (long double, __int128, half floats...). */
+static bw_kind builtin_kind(CXType t) {
+  t = clang_getCanonicalType(t);
+  long long size = clang_Type_getSizeOf(t);
+  if (t.kind == CXType_Bool) return size == 1 ? BW_KIND_BOOL : BW_KIND_VOID;
+  if (t.kind == CXType_Int128 || t.kind == CXType_UInt128) return BW_KIND_VOID;
+  if (is_signed_kind(t.kind)) return int_kind(size, 1);
+  if (is_unsigned_kind(t.kind)) return int_kind(size, 0);
+  if (t.kind == CXType_Float || t.kind == CXType_Double)
+    return size == 4 ? BW_KIND_F32 : size == 8 ? BW_KIND_F64 : BW_KIND_VOID;
+  return BW_KIND_VOID;
+}
+
+/* ---- pass 1: collect ----------------------------------------------------------------- */
+
+static void set_site(bw_import_ctx *ctx, size_t slot) {
+  bw_entity *e = &ctx->ents[slot - 1];
+  e->file = bw_import_location(e->cursor, &e->line, NULL);
+  e->builtin = bw_import_is_builtin(ctx, e->file);
+}
+
+static void add_anonymous_enum_constants(bw_import_ctx *ctx, CXCursor en);
+
+static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  bw_import_ctx *ctx = data;
+  if (ctx->failed) return CXChildVisit_Break;
+  enum CXCursorKind kind = clang_getCursorKind(c);
+  switch (kind) {
+    case CXCursor_MacroDefinition: {
+      char *file = bw_import_location(c, NULL, NULL);
+      if (!bw_import_is_builtin(ctx, file) && bw_import_from_matches(ctx, file))
+        bw_import_macro_seen(ctx, c, file);
+      free(file);
+      return CXChildVisit_Continue;
+    }
+    case CXCursor_StructDecl:
+    case CXCursor_UnionDecl:
+    case CXCursor_EnumDecl: {
+      if (!clang_isCursorDefinition(c)) return CXChildVisit_Continue;
+      if (map_lookup(ctx, c)) return CXChildVisit_Continue; /* seen (e.g. a reparse) */
+      int anonymous = clang_Cursor_isAnonymous(c);
+      if (anonymous) {
+        /* Unnamed: named after the field that uses it, when one does (walk time). A
+         * top-level unnamed enum is a set of constants. */
+        if (kind == CXCursor_EnumDecl && clang_getCursorKind(parent) == CXCursor_TranslationUnit)
+          add_anonymous_enum_constants(ctx, c);
+        return kind == CXCursor_EnumDecl ? CXChildVisit_Continue : CXChildVisit_Recurse;
+      }
+      bw_entity_kind ek = kind == CXCursor_StructDecl  ? BW_ENT_STRUCT
+                          : kind == CXCursor_UnionDecl ? BW_ENT_UNION
+                                                       : BW_ENT_ENUM;
+      size_t slot = add_entity(ctx, c, ek);
+      if (!slot) goto oom;
+      char *spelling = bw_import_string(clang_getCursorSpelling(c));
+      char *type_spelling = bw_import_string(clang_getTypeSpelling(clang_getCursorType(c)));
+      bw_entity *e = &ctx->ents[slot - 1];
+      e->c_name = type_spelling; /* "struct stat", or the typedef name of an unnamed one */
+      if (is_identifier(spelling)) {
+        e->tag = spelling;
+      } else {
+        free(spelling);
+        e->tag = is_identifier(type_spelling) ? strdup(type_spelling) : NULL;
+      }
+      if (!e->c_name || !e->tag) goto oom;
+      set_site(ctx, slot);
+      return kind == CXCursor_EnumDecl ? CXChildVisit_Continue : CXChildVisit_Recurse;
+    }
+    case CXCursor_TypedefDecl: {
+      if (map_lookup(ctx, c)) return CXChildVisit_Continue;
+      size_t slot = add_entity(ctx, c, BW_ENT_TYPEDEF);
+      if (!slot) goto oom;
+      bw_entity *e = &ctx->ents[slot - 1];
+      e->tag = bw_import_string(clang_getCursorSpelling(c));
+      e->c_name = e->tag ? strdup(e->tag) : NULL;
+      if (!e->tag || !e->c_name) goto oom;
+      set_site(ctx, slot);
+      return CXChildVisit_Continue;
+    }
+    default:
+      return CXChildVisit_Continue;
+  }
+oom:
+  ctx->failed = 1;
+  bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
+  return CXChildVisit_Break;
+}
+
+/* ---- pass 2: typedefs --------------------------------------------------------------- */
+
+/* What a typedef stands for: sets is_alias/target or merged_into; leaves both 0 for a
+ * primitive, pointer, array or function typedef, and for an opaque (incomplete) record. */
+static void resolve_typedef(bw_import_ctx *ctx, size_t idx) {
+  CXType t = strip_sugar(clang_getTypedefDeclUnderlyingType(ctx->ents[idx].cursor));
+  if (t.kind == CXType_Typedef) {
+    size_t slot = map_lookup(ctx, clang_getTypeDeclaration(t));
+    if (!slot) return;
+    const bw_entity *inner = &ctx->ents[slot - 1];
+    if (inner->merged_into)
+      slot = inner->merged_into;
+    else if (!inner->is_alias)
+      return;
+    ctx->ents[idx].is_alias = 1;
+    ctx->ents[idx].target = slot;
+    return;
+  }
+  if (t.kind != CXType_Record && t.kind != CXType_Enum) return;
+  CXCursor def = clang_getCursorDefinition(clang_getTypeDeclaration(t));
+  if (clang_Cursor_isNull(def)) return; /* opaque: pointers to it are fine, values are not */
+  size_t slot = map_lookup(ctx, def);
+  if (!slot) return;
+  bw_entity *e = &ctx->ents[idx];
+  const bw_entity *rec = &ctx->ents[slot - 1];
+  int same = rec->c_name && strcmp(rec->c_name, e->tag) == 0; /* names an unnamed record */
+  if (!same && rec->tag) {
+    char *a = bw_import_type_name(rec->tag), *b = bw_import_type_name(e->tag);
+    same = a && b && strcmp(a, b) == 0; /* typedef struct foo foo; */
+    free(a);
+    free(b);
+  }
+  if (same) {
+    e->merged_into = slot;
+  } else {
+    e->is_alias = 1;
+    e->target = slot;
+  }
+}
+
+/* ---- selection ----------------------------------------------------------------------- */
+
+static int regex_any(const regex_t *res, size_t count, const bw_entity *e) {
+  for (size_t i = 0; i < count; i++) {
+    if ((e->c_name && regexec(&res[i], e->c_name, 0, NULL, 0) == 0) ||
+        (e->tag && regexec(&res[i], e->tag, 0, NULL, 0) == 0) ||
+        (e->name && regexec(&res[i], e->name, 0, NULL, 0) == 0))
+      return 1;
+  }
+  return 0;
+}
+
+static int selected(const bw_import_ctx *ctx, const bw_entity *e) {
+  if (e->kind == BW_ENT_TYPEDEF && !e->is_alias) return 0;
+  if (!e->name) return 0;
+  const bw_import_options *o = ctx->opts;
+  if (o->from_count) {
+    if (!bw_import_from_matches(ctx, e->file)) return 0;
+    if (e->file && strcmp(e->file, ctx->main_path) == 0) return 0;
+  } else if (e->builtin) {
+    return 0;
+  }
+  if (ctx->type_re_count && !regex_any(ctx->type_res, ctx->type_re_count, e)) return 0;
+  if (ctx->exclude_re_count && regex_any(ctx->exclude_res, ctx->exclude_re_count, e)) return 0;
+  return 1;
+}
+
+/* ---- pass 3: emission ---------------------------------------------------------------- */
+
+/* Emits entity idx (and first everything it holds by value). Returns its BARE name, or NULL
+ * when it could not be imported (reported) or holds nothing BARE can carry (*empty set). */
+static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty);
+
+/* An entity for an unnamed record or enum met as a field's type, named hint (claimed now). */
+static size_t anonymous_entity(bw_import_ctx *ctx, CXCursor def, const char *hint) {
+  size_t slot = map_lookup(ctx, def);
+  if (slot) return slot;
+  enum CXCursorKind k = clang_getCursorKind(def);
+  slot = add_entity(ctx, def,
+                    k == CXCursor_UnionDecl  ? BW_ENT_UNION
+                    : k == CXCursor_EnumDecl ? BW_ENT_ENUM
+                                             : BW_ENT_STRUCT);
+  if (!slot) return 0;
+  set_site(ctx, slot);
+  ctx->ents[slot - 1].name = bw_nameset_claim(&ctx->type_names, hint, "");
+  if (!ctx->ents[slot - 1].name) return 0;
+  return slot;
+}
+
+/* Result of mapping a C type. */
+enum { MAP_OK = 0, MAP_EMPTY = 1, MAP_FAIL = -1 };
+
+/* Maps C type t to a wire type. hint names unnamed records met on the way. top is 1 for the
+ * field's own type (pointer flag), 0 inside arrays. Sets BW_FIELD_POINTER / FLEXIBLE in
+ * *flags. */
+static int map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uint32_t *flags,
+                    CXCursor where, bw_type **out) {
+  bw_draft *d = ctx->draft;
+  for (;;) {
+    t = strip_sugar(t);
+    if (t.kind == CXType_Typedef) {
+      CXCursor td = clang_getTypeDeclaration(t);
+      size_t slot = map_lookup(ctx, td);
+      if (slot && (ctx->ents[slot - 1].is_alias || ctx->ents[slot - 1].merged_into)) {
+        int empty = 0;
+        const char *name = emit(ctx, slot - 1, &empty);
+        if (!name) return empty ? MAP_EMPTY : MAP_FAIL;
+        *out = bw_draft_ref(d, name);
+        return *out ? MAP_OK : MAP_FAIL;
+      }
+      t = clang_getTypedefDeclUnderlyingType(td);
+      continue;
+    }
+    if (t.kind == CXType_Atomic) {
+      t = clang_Type_getValueType(t);
+      continue;
+    }
+    break;
+  }
+  long long size = clang_Type_getSizeOf(t);
+  switch (t.kind) {
+    case CXType_Record:
+    case CXType_Enum: {
+      CXCursor def = clang_getCursorDefinition(clang_getTypeDeclaration(t));
+      if (clang_Cursor_isNull(def)) {
+        char *sp = bw_import_string(clang_getTypeSpelling(t));
+        bw_import_skip(ctx, where, "incomplete type '%s' held by value", sp ? sp : "?");
+        free(sp);
+        return MAP_FAIL;
+      }
+      size_t slot = map_lookup(ctx, def);
+      if (!slot) slot = anonymous_entity(ctx, def, hint);
+      if (!slot) {
+        bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
+        ctx->failed = 1;
+        return MAP_FAIL;
+      }
+      int empty = 0;
+      const char *name = emit(ctx, slot - 1, &empty);
+      if (!name) return empty ? MAP_EMPTY : MAP_FAIL;
+      *out = bw_draft_ref(d, name);
+      return *out ? MAP_OK : MAP_FAIL;
+    }
+    case CXType_Pointer:
+    case CXType_BlockPointer:
+    case CXType_MemberPointer:
+    case CXType_ObjCObjectPointer:
+      if (top) *flags |= BW_FIELD_POINTER;
+      *out = size == 8   ? bw_draft_type(d, BW_KIND_U64)
+             : size == 4 ? bw_draft_type(d, BW_KIND_U32)
+             : size > 0  ? bw_draft_data_fixed(d, (uint64_t)size)
+                         : NULL;
+      return *out ? MAP_OK : MAP_FAIL;
+    case CXType_ConstantArray: {
+      long long n = clang_getArraySize(t);
+      CXType elem = clang_getArrayElementType(t);
+      if (n <= 0) { /* GNU zero-length array: a flexible array when it is the last member */
+        if (!top) return MAP_EMPTY;
+        bw_type *et = NULL;
+        int rc = map_type(ctx, elem, hint, 0, flags, where, &et);
+        if (rc != MAP_OK) return rc;
+        *flags |= BW_FIELD_FLEXIBLE;
+        *out = bw_draft_list(d, et);
+        return *out ? MAP_OK : MAP_FAIL;
+      }
+      if (is_char_type(elem)) {
+        *out = bw_draft_data_fixed(d, (uint64_t)n);
+        return *out ? MAP_OK : MAP_FAIL;
+      }
+      bw_type *et = NULL;
+      int rc = map_type(ctx, elem, hint, 0, flags, where, &et);
+      if (rc != MAP_OK) return rc;
+      *out = bw_draft_list_fixed(d, et, (uint64_t)n);
+      return *out ? MAP_OK : MAP_FAIL;
+    }
+    case CXType_IncompleteArray: {
+      if (!top) return MAP_FAIL;
+      bw_type *et = NULL;
+      int rc = map_type(ctx, clang_getArrayElementType(t), hint, 0, flags, where, &et);
+      if (rc != MAP_OK) return rc;
+      *flags |= BW_FIELD_FLEXIBLE;
+      *out = bw_draft_list(d, et);
+      return *out ? MAP_OK : MAP_FAIL;
+    }
+    case CXType_Complex:
+    case CXType_Vector:
+    case CXType_ExtVector: {
+      long long n = t.kind == CXType_Complex ? 2 : clang_getNumElements(t);
+      bw_type *et = NULL;
+      int rc = map_type(ctx, clang_getElementType(t), hint, 0, flags, where, &et);
+      if (rc != MAP_OK) return rc;
+      if (n <= 0) return MAP_FAIL;
+      *out = bw_draft_list_fixed(d, et, (uint64_t)n);
+      return *out ? MAP_OK : MAP_FAIL;
+    }
+    default:
+      break;
+  }
+  bw_kind k = builtin_kind(t);
+  if (k != BW_KIND_VOID) {
+    *out = bw_draft_type(d, k);
+    return *out ? MAP_OK : MAP_FAIL;
+  }
+  if (size > 0) { /* long double, __int128, _Float16...: bytes, with the C type kept */
+    *out = bw_draft_data_fixed(d, (uint64_t)size);
+    return *out ? MAP_OK : MAP_FAIL;
+  }
+  char *sp = bw_import_string(clang_getTypeSpelling(t));
+  bw_import_skip(ctx, where, "type '%s' has no size", sp ? sp : "?");
+  free(sp);
+  return MAP_FAIL;
+}
+
+/* The wire type of a bitfield: its enum when it has one, bool for _Bool, else the smallest
+ * integer of its signedness that holds width bits. */
+static int bitfield_type(bw_import_ctx *ctx, CXType t, unsigned width, const char *hint,
+                         CXCursor where, bw_type **out) {
+  CXType canon = clang_getCanonicalType(t);
+  if (canon.kind == CXType_Enum) {
+    uint32_t flags = 0;
+    return map_type(ctx, t, hint, 0, &flags, where, out);
+  }
+  if (canon.kind == CXType_Bool) {
+    *out = bw_draft_type(ctx->draft, BW_KIND_BOOL);
+    return *out ? MAP_OK : MAP_FAIL;
+  }
+  int is_signed = is_signed_kind(canon.kind);
+  long long bytes = width <= 8 ? 1 : width <= 16 ? 2 : width <= 32 ? 4 : 8;
+  *out = bw_draft_type(ctx->draft, int_kind(bytes, is_signed));
+  return *out ? MAP_OK : MAP_FAIL;
+}
+
+typedef struct field_walk {
+  bw_import_ctx *ctx;
+  size_t idx;       /* the record's entity */
+  bw_type *st;      /* STRUCT node (structs) */
+  bw_native *un;    /* native layout (unions) */
+  bw_nameset names; /* field names claimed so far */
+  size_t count;     /* fields added */
+  int failed;
+} field_walk;
+
+static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
+  field_walk *w = data;
+  bw_import_ctx *ctx = w->ctx;
+  char *c_name = bw_import_string(clang_getCursorSpelling(f));
+  if (!c_name) goto fail;
+  int bitfield = clang_Cursor_isBitField(f) != 0;
+  int width = bitfield ? clang_getFieldDeclBitWidth(f) : 0;
+  CXType ft = clang_getCursorType(f);
+  int anonymous = !*c_name;
+  if (anonymous && bitfield) goto skip; /* unnamed bitfields are padding */
+  if (bitfield && width <= 0) goto skip;
+  long long bits = clang_Cursor_getOffsetOfField(f);
+  if (bits < 0) {
+    bw_import_skip(ctx, f, "clang gives no offset for field '%s' (error %lld)", c_name, bits);
+    goto fail;
+  }
+
+  /* The names: a C member's own, or anonN for an anonymous struct/union member (whose type is
+   * named ParentAnonN); unnamed record types of named fields are named ParentField. */
+  const char *parent = ctx->ents[w->idx].name;
+  char *base = NULL;
+  char hint[1024];
+  if (anonymous) {
+    size_t k = ctx->ents[w->idx].anon_count++;
+    snprintf(hint, sizeof hint, "%sAnon%zu", parent, k);
+    char anon[32];
+    snprintf(anon, sizeof anon, "anon%zu", k);
+    base = strdup(anon);
+  } else {
+    char *pascal = bw_import_type_name(c_name);
+    snprintf(hint, sizeof hint, "%s%s", parent, pascal ? pascal : "Field");
+    free(pascal);
+    base = bw_import_field_name(c_name, ctx->opts->camel_fields);
+  }
+  if (!base) goto fail;
+
+  bw_type *type = NULL;
+  uint32_t flags = 0;
+  int rc = bitfield ? bitfield_type(ctx, ft, (unsigned)width, hint, f, &type)
+                    : map_type(ctx, ft, hint, 1, &flags, f, &type);
+  if (rc == MAP_EMPTY) {
+    bw_import_note(ctx, 0,
+                   "%s:%u: warning: field '%s' of %s has no BARE form (empty type); "
+                   "left out",
+                   ctx->ents[w->idx].file ? ctx->ents[w->idx].file : "?", ctx->ents[w->idx].line,
+                   c_name, parent);
+    free(base);
+    goto skip;
+  }
+  if (rc != MAP_OK || !type) {
+    free(base);
+    goto fail;
+  }
+  const char *fname = bw_nameset_claim(&w->names, base, ctx->opts->camel_fields ? "" : "_");
+  free(base);
+  if (!fname) goto fail;
+  bw_field *field = w->st ? bw_draft_add_field(ctx->draft, w->st, fname, type)
+                          : bw_draft_add_native_member(ctx->draft, w->un, fname, type);
+  if (!field) goto fail;
+  field->offset = (uint64_t)bits / 8;
+  if (bitfield) {
+    field->flags |= BW_FIELD_BITFIELD;
+    field->bit_offset = (uint64_t)bits;
+    field->bit_width = (uint32_t)width;
+  }
+  field->flags |= flags;
+  if (anonymous) {
+    field->flags |= BW_FIELD_ANONYMOUS;
+  } else {
+    field->c_name = bw_draft_strdup(ctx->draft, c_name);
+  }
+  field->c_type = c_type_text(ctx, ft);
+  w->count++;
+skip:
+  free(c_name);
+  return CXVisit_Continue;
+fail:
+  free(c_name);
+  w->failed = 1;
+  return CXVisit_Break;
+}
+
+static int record_packed(CXCursor c);
+
+/* Builds a struct (STRUCT node) or union (data[size] with its members) for entity idx. */
+static int build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empty) {
+  CXCursor c = ctx->ents[idx].cursor;
+  int is_union = ctx->ents[idx].kind == BW_ENT_UNION;
+  CXType rt = clang_getCursorType(c);
+  long long size = clang_Type_getSizeOf(rt), align = clang_Type_getAlignOf(rt);
+  if (size < 0 || align <= 0) {
+    bw_import_skip(ctx, c, "clang gives no layout for %s (error %lld)",
+                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name, size);
+    return MAP_FAIL;
+  }
+  if (size == 0) {
+    bw_import_note(ctx, 0, "%s:%u: warning: %s is empty; BARE has no empty records, left out",
+                   ctx->ents[idx].file ? ctx->ents[idx].file : "?", ctx->ents[idx].line,
+                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name);
+    *empty = 1;
+    return MAP_EMPTY;
+  }
+  bw_draft *d = ctx->draft;
+  bw_type *t = is_union ? bw_draft_data_fixed(d, (uint64_t)size) : bw_draft_type(d, BW_KIND_STRUCT);
+  bw_native *n = bw_draft_native(d, t);
+  if (!t || !n) return MAP_FAIL;
+  field_walk w;
+  memset(&w, 0, sizeof w);
+  w.ctx = ctx;
+  w.idx = idx;
+  w.st = is_union ? NULL : t;
+  w.un = is_union ? n : NULL;
+  clang_Type_visitFields(rt, visit_field, &w);
+  bw_nameset_free(&w.names);
+  if (w.failed) return MAP_FAIL;
+  if (w.count == 0) {
+    /* Only unnamed bitfields or members of empty types: nothing BARE can carry. */
+    bw_import_note(ctx, 0, "%s:%u: warning: %s has no members BARE can carry; left out",
+                   ctx->ents[idx].file ? ctx->ents[idx].file : "?", ctx->ents[idx].line,
+                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name);
+    *empty = 1;
+    return MAP_EMPTY;
+  }
+  const bw_entity *e = &ctx->ents[idx];
+  n->size = (uint64_t)size;
+  n->align = (uint64_t)align;
+  if (is_union) n->flags |= BW_NATIVE_C_UNION;
+  if (record_packed(c)) n->flags |= BW_NATIVE_PACKED;
+  n->c_name = e->tag ? bw_draft_strdup(d, e->c_name) : NULL;
+  n->file = e->file ? bw_draft_strdup(d, e->file) : NULL;
+  n->line = e->line;
+  *out = t;
+  return MAP_OK;
+}
+
+static enum CXChildVisitResult find_packed(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  if (clang_getCursorKind(c) == CXCursor_PackedAttr) {
+    *(int *)data = 1;
+    return CXChildVisit_Break;
+  }
+  return CXChildVisit_Continue;
+}
+
+static int record_packed(CXCursor c) {
+  int packed = 0;
+  clang_visitChildren(c, find_packed, &packed);
+  return packed;
+}
+
+/* ---- enums ------------------------------------------------------------------------------ */
+
+typedef struct enumerator {
+  char *c_name;
+  uint64_t bits;
+  int negative;
+  size_t order;
+} enumerator;
+
+typedef struct enum_walk {
+  enumerator *items;
+  size_t count;
+  size_t cap;
+  int is_signed;
+  int oom;
+} enum_walk;
+
+static enum CXChildVisitResult visit_enumerator(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  enum_walk *w = data;
+  if (clang_getCursorKind(c) != CXCursor_EnumConstantDecl) return CXChildVisit_Continue;
+  if (w->count == w->cap) {
+    size_t cap = w->cap ? w->cap * 2 : 16;
+    enumerator *items = realloc(w->items, cap * sizeof *items);
+    if (!items) {
+      w->oom = 1;
+      return CXChildVisit_Break;
+    }
+    w->items = items;
+    w->cap = cap;
+  }
+  enumerator *it = &w->items[w->count];
+  it->c_name = bw_import_string(clang_getCursorSpelling(c));
+  if (!it->c_name) {
+    w->oom = 1;
+    return CXChildVisit_Break;
+  }
+  if (w->is_signed) {
+    long long v = clang_getEnumConstantDeclValue(c);
+    it->bits = (uint64_t)v;
+    it->negative = v < 0;
+  } else {
+    it->bits = (uint64_t)clang_getEnumConstantDeclUnsignedValue(c);
+    it->negative = 0;
+  }
+  it->order = w->count++;
+  return CXChildVisit_Continue;
+}
+
+static int by_value(const void *a, const void *b) {
+  const enumerator *x = a, *y = b;
+  if (x->bits != y->bits) return x->bits < y->bits ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void enum_walk_free(enum_walk *w) {
+  for (size_t i = 0; i < w->count; i++) free(w->items[i].c_name);
+  free(w->items);
+}
+
+static int read_enumerators(CXCursor c, enum_walk *w) {
+  memset(w, 0, sizeof *w);
+  CXType it = clang_getCanonicalType(clang_getEnumDeclIntegerType(c));
+  w->is_signed = is_signed_kind(it.kind);
+  clang_visitChildren(c, visit_enumerator, w);
+  return w->oom ? BW_ENOMEM : 0;
+}
+
+static void add_anonymous_enum_constants(bw_import_ctx *ctx, CXCursor en) {
+  char *file = bw_import_location(en, NULL, NULL);
+  int wanted = !bw_import_is_builtin(ctx, file) && bw_import_from_matches(ctx, file);
+  free(file);
+  if (!wanted) return;
+  enum_walk w;
+  if (read_enumerators(en, &w) != 0) {
+    enum_walk_free(&w);
+    return;
+  }
+  for (size_t i = 0; i < w.count; i++) {
+    char *base = bw_import_member_name(w.items[i].c_name);
+    const char *name = base ? bw_nameset_claim(&ctx->constant_names, base, "_") : NULL;
+    free(base);
+    if (name)
+      bw_draft_add_constant(ctx->draft, name, w.items[i].c_name, (int64_t)w.items[i].bits,
+                            !w.is_signed);
+  }
+  enum_walk_free(&w);
+}
+
+static int build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out) {
+  CXCursor c = ctx->ents[idx].cursor;
+  bw_draft *d = ctx->draft;
+  CXType et = clang_getCursorType(c);
+  long long size = clang_Type_getSizeOf(et), align = clang_Type_getAlignOf(et);
+  CXType it = clang_getEnumDeclIntegerType(c);
+  if (size <= 0 || align <= 0) {
+    bw_import_skip(ctx, c, "clang gives no layout for %s", ctx->ents[idx].name);
+    return MAP_FAIL;
+  }
+  enum_walk w;
+  if (read_enumerators(c, &w) != 0) {
+    enum_walk_free(&w);
+    return MAP_FAIL;
+  }
+  int negative = 0;
+  for (size_t i = 0; i < w.count; i++) negative |= w.items[i].negative;
+
+  /* Every enumerator gets a BARE-style name, in declaration order; the member carrying a
+   * value uses the name of the first enumerator with that value. */
+  bw_nameset names = {0};
+  const char **cnames = calloc(w.count ? w.count : 1, sizeof *cnames);
+  int rc = cnames ? MAP_OK : MAP_FAIL;
+  for (size_t i = 0; rc == MAP_OK && i < w.count; i++) {
+    char *base = bw_import_member_name(w.items[i].c_name);
+    cnames[i] = base ? bw_nameset_claim(&names, base, "_") : NULL;
+    free(base);
+    if (!cnames[i]) rc = MAP_FAIL;
+  }
+  bw_type *t = NULL;
+  if (rc == MAP_OK) {
+    if (negative || w.count == 0) {
+      bw_kind k = builtin_kind(it);
+      t = k != BW_KIND_VOID ? bw_draft_type(d, k) : bw_draft_data_fixed(d, (uint64_t)size);
+    } else {
+      t = bw_draft_type(d, BW_KIND_ENUM);
+      enumerator *sorted = malloc(w.count * sizeof *sorted);
+      if (sorted) {
+        memcpy(sorted, w.items, w.count * sizeof *sorted);
+        qsort(sorted, w.count, sizeof *sorted, by_value);
+        for (size_t i = 0; i < w.count; i++) {
+          if (i > 0 && sorted[i].bits == sorted[i - 1].bits) continue; /* an alias */
+          bw_enum_member *m =
+              bw_draft_add_enum_member(d, t, cnames[sorted[i].order], 1, sorted[i].bits);
+          if (m) m->c_name = bw_draft_strdup(d, sorted[i].c_name);
+        }
+        free(sorted);
+      } else {
+        rc = MAP_FAIL;
+      }
+    }
+  }
+  bw_native *n = t ? bw_draft_native(d, t) : NULL;
+  if (rc == MAP_OK && n) {
+    const bw_entity *e = &ctx->ents[idx];
+    n->size = (uint64_t)size;
+    n->align = (uint64_t)align;
+    n->flags |= BW_NATIVE_C_ENUM;
+    n->c_name = e->tag ? bw_draft_strdup(d, e->c_name) : NULL;
+    n->underlying = c_type_text(ctx, it);
+    n->file = e->file ? bw_draft_strdup(d, e->file) : NULL;
+    n->line = e->line;
+    for (size_t i = 0; i < w.count; i++)
+      bw_draft_add_native_constant(d, n, cnames[i], w.items[i].c_name, (int64_t)w.items[i].bits,
+                                   !w.is_signed);
+    *out = t;
+  } else {
+    rc = MAP_FAIL;
+  }
+  free(cnames);
+  bw_nameset_free(&names);
+  enum_walk_free(&w);
+  return rc;
+}
+
+/* ---- emission ----------------------------------------------------------------------------- */
+
+static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty) {
+  bw_entity *e = &ctx->ents[idx];
+  switch (e->state) {
+    case BW_ENT_DONE:
+      if (!e->name) *empty = 1;
+      return e->name;
+    case BW_ENT_FAILED:
+      return NULL;
+    case BW_ENT_BUSY:
+      bw_import_skip(ctx, e->cursor, "%s contains itself", e->name ? e->name : "type");
+      return NULL;
+    default:
+      break;
+  }
+  if (ctx->depth >= MAX_EMIT_DEPTH) {
+    bw_import_skip(ctx, e->cursor, "types nested more than %d deep", MAX_EMIT_DEPTH);
+    return NULL;
+  }
+  if (e->kind == BW_ENT_TYPEDEF && e->merged_into) {
+    e->state = BW_ENT_BUSY;
+    ctx->depth++;
+    const char *name = emit(ctx, e->merged_into - 1, empty);
+    ctx->depth--;
+    e = &ctx->ents[idx];
+    e->state = name || *empty ? BW_ENT_DONE : BW_ENT_FAILED;
+    e->name = name;
+    return name;
+  }
+  e->state = BW_ENT_BUSY;
+  ctx->depth++;
+  bw_type *t = NULL;
+  int rc;
+  int is_empty = 0;
+  switch (e->kind) {
+    case BW_ENT_STRUCT:
+    case BW_ENT_UNION:
+      rc = build_record(ctx, idx, &t, &is_empty);
+      break;
+    case BW_ENT_ENUM:
+      rc = build_enum(ctx, idx, &t);
+      break;
+    default: {
+      const char *target = emit(ctx, e->target - 1, &is_empty);
+      rc = target ? MAP_OK : is_empty ? MAP_EMPTY : MAP_FAIL;
+      if (target) {
+        t = bw_draft_ref(ctx->draft, target);
+        bw_native *n = bw_draft_native(ctx->draft, t);
+        CXType tt = clang_getCursorType(ctx->ents[idx].cursor);
+        if (n) {
+          n->size = (uint64_t)clang_Type_getSizeOf(tt);
+          n->align = (uint64_t)clang_Type_getAlignOf(tt);
+          n->c_name = bw_draft_strdup(ctx->draft, ctx->ents[idx].c_name);
+          n->file = ctx->ents[idx].file ? bw_draft_strdup(ctx->draft, ctx->ents[idx].file) : NULL;
+          n->line = ctx->ents[idx].line;
+        }
+      }
+      break;
+    }
+  }
+  ctx->depth--;
+  e = &ctx->ents[idx];
+  if (rc == MAP_EMPTY || is_empty) {
+    e->state = BW_ENT_DONE;
+    e->name = NULL;
+    *empty = 1;
+    return NULL;
+  }
+  if (rc != MAP_OK || !t || !bw_draft_add_type(ctx->draft, e->name, t)) {
+    e->state = BW_ENT_FAILED;
+    return NULL;
+  }
+  e->state = BW_ENT_DONE;
+  return e->name;
+}
+
+int bw_import_walk(bw_import_ctx *ctx) {
+  clang_visitChildren(clang_getTranslationUnitCursor(ctx->tu), collect, ctx);
+  if (ctx->failed) return ctx->err && ctx->err->code ? ctx->err->code : BW_EIMPORT;
+  size_t n = ctx->ent_count;
+  for (size_t i = 0; i < n; i++)
+    if (ctx->ents[i].kind == BW_ENT_TYPEDEF) resolve_typedef(ctx, i);
+
+  /* Names in declaration order: records, enums and alias typedefs. */
+  for (size_t i = 0; i < n; i++) {
+    bw_entity *e = &ctx->ents[i];
+    if (e->kind == BW_ENT_TYPEDEF && !e->is_alias) continue;
+    if (!e->tag) continue;
+    char *base = bw_import_type_name(e->tag);
+    e->name = base ? bw_nameset_claim(&ctx->type_names, base, "") : NULL;
+    free(base);
+    if (!e->name) return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
+  }
+  for (size_t i = 0; i < n && !(ctx->failed && !ctx->opts->keep_going); i++) {
+    if (!selected(ctx, &ctx->ents[i])) continue;
+    int empty = 0;
+    emit(ctx, i, &empty);
+  }
+  if (ctx->err && ctx->err->code == BW_ENOMEM) return BW_ENOMEM;
+  return 0;
+}
