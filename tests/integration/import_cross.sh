@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# bw-import for other ABIs, judged by the cross compilers from apt: for each target and each
+# fixture header (and all of them as one translation unit), `bw-import --target=TRIPLE
+# --format=c-check` is compiled with `TRIPLE-gcc -fsyntax-only`: zero failed static
+# assertions. Targets: aarch64 (char unsigned), 32-bit ARM (ILP32, 8-byte long long
+# alignment), s390x (big-endian) and x86_64-w64-mingw32 (LLP64, MS bitfield layout).
+#
+# Where qemu-user is installed the check is also linked and run under emulation, so that the
+# bitfield positions (big-endian ones included) are checked at run time too; without qemu
+# that part prints SKIP. Final line: `N passed, N failed`.
+#
+# Env (set by CTest): BW_IMPORT, SRC_DIR, BUILD_DIR. BW_IMPORT_KEEP=1 keeps the work directory.
+set -uo pipefail
+: "${SRC_DIR:?}" "${BUILD_DIR:?}"
+BW_IMPORT=${BW_IMPORT:-$BUILD_DIR/bw-import}
+work=$(mktemp -d)
+[ -n "${BW_IMPORT_KEEP:-}" ] && echo "work directory: $work" || trap 'rm -rf "$work"' EXIT
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "PASS $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+skip() { echo "SKIP $*"; }
+
+if [ ! -x "$BW_IMPORT" ]; then
+  skip "bw-import not built ($BW_IMPORT)"
+  echo "0 passed, 0 failed"
+  exit 0
+fi
+
+fixtures="$SRC_DIR/fixtures/headers"
+inputs=()
+for h in "$fixtures"/*.h; do inputs+=("$(basename "$h" .h)"); done
+inputs+=(all-fixtures)
+
+# headers_of NAME: the bw-import arguments of one input.
+headers_of() {
+  if [ "$1" = all-fixtures ]; then
+    printf '%s\n' "$fixtures"/*.h
+  else
+    printf '%s\n' "$fixtures/$1.h"
+  fi
+}
+
+for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-mingw32; do
+  cc="$target-gcc"
+  if ! command -v "$cc" >/dev/null; then
+    skip "$target: $cc not found (scripts/setup.sh --extra installs it)"
+    continue
+  fi
+  qemu="qemu-${target%%-*}"
+  runner=""
+  if [ "$target" != x86_64-w64-mingw32 ] && command -v "$qemu" >/dev/null &&
+    [ -d "/usr/$target/lib" ]; then
+    runner="$qemu"
+  fi
+  for name in "${inputs[@]}"; do
+    d="$work/$target/$name"
+    mkdir -p "$d"
+    mapfile -t headers < <(headers_of "$name")
+    if ! "$BW_IMPORT" --target="$target" --format=c-check -o "$d/check.c" "${headers[@]}" \
+      2>"$d/import.log"; then
+      fail "$target $name: bw-import --target=$target --format=c-check"
+      sed -n '1,10p' "$d/import.log" | sed 's/^/    /'
+      continue
+    fi
+    if "$cc" -std=c11 -Wall -fsyntax-only "$d/check.c" 2>"$d/gcc.log"; then
+      pass "$target $name: $cc -fsyntax-only accepts $(grep -c '^_Static_assert' "$d/check.c") static checks"
+    else
+      fail "$target $name: $cc finds $(grep -c 'static assertion failed' "$d/gcc.log") failed static assertions"
+      grep -E 'error' "$d/gcc.log" | sed -n '1,12p' | sed 's/^/    /'
+      continue
+    fi
+    if [ -z "$runner" ]; then
+      continue
+    fi
+    if ! "$cc" -std=c11 -o "$d/check" "$d/check.c" 2>"$d/link.log"; then
+      fail "$target $name: $cc cannot link the check"
+      sed -n '1,5p' "$d/link.log" | sed 's/^/    /'
+    elif "$runner" -L "/usr/$target" "$d/check" >"$d/run.log" 2>&1 && [ ! -s "$d/run.log" ]; then
+      pass "$target $name: bitfields checked under $runner ($(grep -c 'bw_check_bits((' "$d/check.c") bitfields)"
+    else
+      fail "$target $name: under $runner the check reports $(wc -l <"$d/run.log") bitfield mismatches"
+      sed -n '1,10p' "$d/run.log" | sed 's/^/    /'
+    fi
+  done
+  if [ -z "$runner" ] && [ "$target" = x86_64-w64-mingw32 ]; then
+    skip "$target: a Windows program does not run here: bitfields only compiled"
+  elif [ -z "$runner" ]; then
+    skip "$target: no $qemu (qemu-user) or /usr/$target: bitfields only compiled"
+  fi
+done
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
