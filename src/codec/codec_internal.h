@@ -1,0 +1,157 @@
+/* barewire codec module: pieces shared by the decoder, the reader, the encoder and JSON
+ * (internal; not installed): the value arena's layout and its inline allocation fast path,
+ * limits resolution, the smallest wire size of a type, and member lookups by value. */
+#ifndef BAREWIRE_CODEC_INTERNAL_H
+#define BAREWIRE_CODEC_INTERNAL_H
+
+#include "barewire/codec.h"
+#include "../core/core.h"
+
+/* The value arena is a list of blocks with a bump pointer. It is separate from core's
+ * bw_arena because decoding many messages in a row wants a reset that keeps the first block
+ * (no malloc per message) and an allocation fast path that the compiler can inline. */
+typedef struct bw_value_block {
+  struct bw_value_block *next;
+  size_t size;
+  _Alignas(16) unsigned char data[];
+} bw_value_block;
+
+struct bw_value_arena {
+  bw_value_block *head; /* current block; blocks before it are in ->next */
+  unsigned char *cur;
+  unsigned char *end;
+  size_t used;
+};
+
+/* Slow path: a new block big enough for size bytes. */
+void *bw_value_arena_refill(bw_value_arena *a, size_t size);
+
+/* size bytes aligned to 16, NOT zeroed (callers fill every byte they use). NULL when out of
+ * memory. */
+static inline void *bw_value_arena_raw(bw_value_arena *a, size_t size) {
+  size = (size + 15u) & ~(size_t)15u;
+  if (size <= (size_t)(a->end - a->cur)) {
+    void *p = a->cur;
+    a->cur += size;
+    a->used += size;
+    return p;
+  }
+  return bw_value_arena_refill(a, size);
+}
+
+/* Resolved limits. */
+typedef struct bw_limits {
+  size_t max_message_size;
+  size_t max_depth;
+  size_t max_elements;
+  int borrow;
+} bw_limits;
+
+static inline bw_limits bw_limits_of(const bw_decode_options *o) {
+  bw_limits l;
+  l.max_message_size = o && o->max_message_size ? o->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE;
+  l.max_depth = o && o->max_depth ? o->max_depth : BW_DEFAULT_MAX_VALUE_DEPTH;
+  l.max_elements = o && o->max_elements ? o->max_elements : BW_DEFAULT_MAX_ELEMENTS;
+  l.borrow = o ? o->borrow : 0;
+  return l;
+}
+
+/* The fewest bytes a value of type t takes on the wire (a lower bound; 0 only for void-like
+ * shapes). Used to check a count against the bytes left before allocating. */
+uint64_t bw_codec_min_size(const bw_type *t);
+
+/* The index of the enum member with value v, or -1. Members are strictly ascending by value
+ * (a validity rule), so this is a binary search. */
+long bw_codec_enum_index(const bw_type *t, uint64_t v);
+/* The index of the union member with tag, or -1 (tags are strictly ascending too). */
+long bw_codec_union_index(const bw_type *t, uint64_t tag);
+
+/* 1 when a map with this key type is written as a JSON object (key resolves to str). */
+static inline int bw_codec_map_is_object(const bw_type *map) {
+  return bw_type_resolve(map->key)->kind == BW_KIND_STR;
+}
+
+/* Map duplicate-key check over the encoded key bytes: spans of the input. Equal keys have equal
+ * encodings because keys are never floats and every other key encoding is canonical. Returns
+ * the index (into spans) of the second occurrence of a repeated key, or -1; -2 when out of
+ * memory. Sorts a copy (O(n log n)); small maps are compared pairwise without allocating. */
+typedef struct bw_span {
+  const uint8_t *p;
+  size_t len;
+  size_t index;
+} bw_span;
+long bw_codec_find_duplicate(bw_span *spans, size_t n);
+
+/* The same check over key values: pairs holds n (key, value) pairs as in a MAP value. Returns
+ * the pair index of the second occurrence of a repeated key, -1 when none, -2 when out of
+ * memory. */
+long bw_codec_find_duplicate_key(const bw_value *pairs, size_t n);
+
+/* Writes a float for JSON: the shortest round-trip decimal, or "NaN", "Infinity",
+ * "-Infinity" with their quotes. out needs 32 bytes. Returns the length. */
+int bw_codec_format_float(char *out, size_t cap, double v, int is_f32);
+
+/* ---- strict primitive reads over d[0..len) at *pos, shared by the decoder and the reader.
+ * Each checks the bytes it needs, advances *pos only on success, and reports failures at the
+ * first byte of the item. ---- */
+
+int bw_codec_varint_error(int code, size_t pos, bw_error *err);
+
+static inline int bw_rd_uint(const uint8_t *d, size_t len, size_t *pos, uint64_t *out,
+                             bw_error *err) {
+  size_t p = *pos;
+  if (p < len && d[p] < 0x80) {
+    *out = d[p];
+    *pos = p + 1;
+    return 0;
+  }
+  int n = bw_varint_get(d + p, len - p, out);
+  if (n < 0) return bw_codec_varint_error(n, p, err);
+  *pos = p + (size_t)n;
+  return 0;
+}
+
+/* Reads a length or count prefix and checks it: more than max is BW_ELIMIT, more than the
+ * bytes left after it (count * unit) is BW_ETRUNCATED; both reported at the prefix. */
+int bw_codec_count_error(uint64_t count, uint64_t unit, uint64_t max, size_t left, size_t pos,
+                         bw_error *err);
+
+static inline int bw_rd_count(const uint8_t *d, size_t len, size_t *pos, uint64_t unit,
+                              uint64_t max, uint64_t *out, bw_error *err) {
+  size_t start = *pos;
+  int rc = bw_rd_uint(d, len, pos, out, err);
+  if (rc) return rc;
+  size_t left = len - *pos;
+  if (*out > max || (unit && *out > left / unit)) {
+    *pos = start;
+    return bw_codec_count_error(*out, unit, max, left, start, err);
+  }
+  return 0;
+}
+
+/* Checks a UTF-8 string of len bytes at d[pos]; BW_EUTF8 at the first bad byte. */
+int bw_codec_utf8(const uint8_t *d, size_t pos, size_t len, bw_error *err);
+
+/* Fixed-width load sign- or zero-extended to 64 bits by kind (u8..u64, i8..i64, bool). */
+static inline uint64_t bw_codec_load_fixed(const uint8_t *p, bw_kind kind) {
+  switch (kind) {
+    case BW_KIND_U8:
+    case BW_KIND_BOOL:
+      return p[0];
+    case BW_KIND_I8:
+      return (uint64_t)(int64_t)(int8_t)p[0];
+    case BW_KIND_U16:
+      return bw_load_le(p, 2);
+    case BW_KIND_I16:
+      return (uint64_t)(int64_t)(int16_t)(uint16_t)bw_load_le(p, 2);
+    case BW_KIND_U32:
+    case BW_KIND_F32:
+      return bw_load_le(p, 4);
+    case BW_KIND_I32:
+      return (uint64_t)(int64_t)(int32_t)(uint32_t)bw_load_le(p, 4);
+    default:
+      return bw_load_le(p, 8);
+  }
+}
+
+#endif

@@ -1,0 +1,280 @@
+/* barewire codec: the decoder, BARE bytes -> a tree of bw_value in a value arena. One recursive
+ * walk with a switch on the kind; lists and structs get their element arrays in one arena
+ * allocation; every count is checked against the bytes left (count times the smallest element
+ * size) and the element cap before that allocation; repeated map keys are found by sorting the
+ * encoded key bytes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec_internal.h"
+
+typedef struct decoder {
+  const uint8_t *d;
+  size_t len;
+  size_t pos;
+  bw_limits lim;
+  bw_value_arena *arena;
+  bw_error *err;
+  /* A small cache of bw_codec_min_size by element type, so that a list of lists does not
+   * walk the element type again for every inner list. */
+  const bw_type *min_key[16];
+  uint64_t min_val[16];
+} decoder;
+
+static uint64_t elem_min_size(decoder *s, const bw_type *t) {
+  size_t slot = ((uintptr_t)t >> 4) & 15u;
+  if (s->min_key[slot] != t) {
+    s->min_key[slot] = t;
+    s->min_val[slot] = bw_codec_min_size(t);
+  }
+  return s->min_val[slot];
+}
+
+static int oom(decoder *s) {
+  return bw_error_set(s->err, BW_ENOMEM, s->pos, "out of memory while decoding");
+}
+
+static int truncated(decoder *s, size_t need, const char *what) {
+  return bw_error_set(s->err, BW_ETRUNCATED, s->pos, "%s needs %zu bytes, %zu left", what, need,
+                      s->len - s->pos);
+}
+
+static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth);
+
+static int dec_bytes(decoder *s, const bw_type *t, bw_value *out, size_t n) {
+  if (t->kind == BW_KIND_STR) {
+    int rc = bw_codec_utf8(s->d, s->pos, n, s->err);
+    if (rc) return rc;
+  }
+  const uint8_t *p = s->d + s->pos;
+  if (!s->lim.borrow) {
+    p = bw_value_copy_bytes(s->arena, p, n);
+    if (!p) return oom(s);
+  }
+  out->as.bytes.ptr = p;
+  out->as.bytes.len = n;
+  s->pos += n;
+  return 0;
+}
+
+static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t n, size_t depth) {
+  bw_value *items = bw_value_arena_raw(s->arena, n ? (size_t)n * sizeof *items : 1);
+  if (!items) return oom(s);
+  out->as.list.items = items;
+  out->as.list.count = (size_t)n;
+  for (uint64_t i = 0; i < n; i++) {
+    int rc = dec_value(s, elem, &items[i], depth);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
+  uint64_t n;
+  uint64_t unit = elem_min_size(s, t->key) + elem_min_size(s, t->elem);
+  int rc = bw_rd_count(s->d, s->len, &s->pos, unit, s->lim.max_elements, &n, s->err);
+  if (rc) return rc;
+  bw_value *items = bw_value_arena_raw(s->arena, n ? (size_t)n * 2 * sizeof *items : 1);
+  if (!items) return oom(s);
+  out->as.list.items = items;
+  out->as.list.count = (size_t)n;
+  bw_span small[8], *spans = small;
+  if (n > 8 && !(spans = malloc((size_t)n * sizeof *spans))) return oom(s);
+  for (uint64_t i = 0; i < n && !rc; i++) {
+    spans[i].p = s->d + s->pos;
+    rc = dec_value(s, t->key, &items[2 * i], depth);
+    spans[i].len = (size_t)(s->d + s->pos - spans[i].p);
+    if (!rc) rc = dec_value(s, t->elem, &items[2 * i + 1], depth);
+  }
+  if (!rc) {
+    long dup = bw_codec_find_duplicate(spans, (size_t)n);
+    if (dup == -2) {
+      rc = oom(s);
+    } else if (dup >= 0) {
+      /* spans may be sorted now; find the repeated key's position again by its index. */
+      size_t k = (size_t)dup;
+      if (n > 8)
+        for (k = 0; spans[k].index != (size_t)dup; k++) continue;
+      rc = bw_error_set(s->err, BW_EDUPKEY, (uint64_t)(spans[k].p - s->d),
+                        "map key %ld repeats an earlier key", dup);
+    }
+  }
+  if (spans != small) free(spans);
+  return rc;
+}
+
+static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
+  if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
+  out->type = t;
+  size_t left = s->len - s->pos;
+  int rc;
+  switch (t->kind) {
+    case BW_KIND_UINT:
+      return bw_rd_uint(s->d, s->len, &s->pos, &out->as.u, s->err);
+    case BW_KIND_INT: {
+      uint64_t z;
+      if ((rc = bw_rd_uint(s->d, s->len, &s->pos, &z, s->err))) return rc;
+      out->as.i = bw_zigzag_decode(z);
+      return 0;
+    }
+    case BW_KIND_U8:
+    case BW_KIND_I8:
+    case BW_KIND_U16:
+    case BW_KIND_I16:
+    case BW_KIND_U32:
+    case BW_KIND_I32:
+    case BW_KIND_U64:
+    case BW_KIND_I64: {
+      unsigned w = bw_kind_width(t->kind);
+      if (left < w) return truncated(s, w, bw_kind_name(t->kind));
+      out->as.u = bw_codec_load_fixed(s->d + s->pos, t->kind);
+      s->pos += w;
+      return 0;
+    }
+    case BW_KIND_F32:
+      if (left < 4) return truncated(s, 4, "f32");
+      memcpy(&out->as.f32, s->d + s->pos, 4);
+      if (bw_host_big_endian()) {
+        uint32_t b = (uint32_t)bw_load_le(s->d + s->pos, 4);
+        memcpy(&out->as.f32, &b, 4);
+      }
+      s->pos += 4;
+      return 0;
+    case BW_KIND_F64:
+      if (left < 8) return truncated(s, 8, "f64");
+      memcpy(&out->as.f64, s->d + s->pos, 8);
+      if (bw_host_big_endian()) {
+        uint64_t b = bw_load_le(s->d + s->pos, 8);
+        memcpy(&out->as.f64, &b, 8);
+      }
+      s->pos += 8;
+      return 0;
+    case BW_KIND_BOOL:
+      if (left < 1) return truncated(s, 1, "bool");
+      if (s->d[s->pos] > 1)
+        return bw_error_set(s->err, BW_EBOOL, s->pos, "bool byte is %u, not 0 or 1", s->d[s->pos]);
+      out->as.u = s->d[s->pos++];
+      return 0;
+    case BW_KIND_STR:
+    case BW_KIND_DATA: {
+      uint64_t n;
+      if ((rc = bw_rd_count(s->d, s->len, &s->pos, 1, UINT64_MAX, &n, s->err))) return rc;
+      return dec_bytes(s, t, out, (size_t)n);
+    }
+    case BW_KIND_DATA_FIXED:
+      if (t->length > left) return truncated(s, (size_t)t->length, "data[N]");
+      return dec_bytes(s, t, out, (size_t)t->length);
+    case BW_KIND_VOID:
+      return 0;
+    case BW_KIND_ENUM: {
+      size_t start = s->pos;
+      if ((rc = bw_rd_uint(s->d, s->len, &s->pos, &out->as.u, s->err))) return rc;
+      if (bw_codec_enum_index(t, out->as.u) < 0) {
+        s->pos = start;
+        return bw_error_set(s->err, BW_EENUM, start, "enum value %llu is not defined",
+                            (unsigned long long)out->as.u);
+      }
+      return 0;
+    }
+    default:
+      break;
+  }
+  /* Aggregates: one more level of nesting. */
+  if (depth >= s->lim.max_depth)
+    return bw_error_set(s->err, BW_ELIMIT, s->pos, "values nested deeper than %zu",
+                        s->lim.max_depth);
+  depth++;
+  switch (t->kind) {
+    case BW_KIND_OPTIONAL: {
+      if (left < 1) return truncated(s, 1, "optional");
+      uint8_t flag = s->d[s->pos];
+      if (flag > 1)
+        return bw_error_set(s->err, BW_EBOOL, s->pos, "optional flag is %u, not 0 or 1", flag);
+      s->pos++;
+      if (!flag) {
+        out->as.optional = NULL;
+        return 0;
+      }
+      bw_value *inner = bw_value_arena_raw(s->arena, sizeof *inner);
+      if (!inner) return oom(s);
+      out->as.optional = inner;
+      return dec_value(s, t->elem, inner, depth);
+    }
+    case BW_KIND_LIST: {
+      uint64_t n;
+      rc = bw_rd_count(s->d, s->len, &s->pos, elem_min_size(s, t->elem), s->lim.max_elements, &n,
+                       s->err);
+      if (rc) return rc;
+      return dec_elements(s, t->elem, out, n, depth);
+    }
+    case BW_KIND_LIST_FIXED: {
+      uint64_t unit = elem_min_size(s, t->elem);
+      if (t->length > s->lim.max_elements)
+        return bw_error_set(s->err, BW_ELIMIT, s->pos, "list of %llu exceeds the element limit",
+                            (unsigned long long)t->length);
+      if (unit && t->length > left / unit)
+        return truncated(s, (size_t)(t->length * unit), "list<T>[N]");
+      return dec_elements(s, t->elem, out, t->length, depth);
+    }
+    case BW_KIND_STRUCT: {
+      size_t n = t->count;
+      bw_value *items = bw_value_arena_raw(s->arena, n ? n * sizeof *items : 1);
+      if (!items) return oom(s);
+      out->as.list.items = items;
+      out->as.list.count = n;
+      for (size_t i = 0; i < n; i++)
+        if ((rc = dec_value(s, t->fields[i].type, &items[i], depth))) return rc;
+      return 0;
+    }
+    case BW_KIND_MAP:
+      return dec_map(s, t, out, depth);
+    case BW_KIND_UNION: {
+      size_t start = s->pos;
+      uint64_t tag;
+      if ((rc = bw_rd_uint(s->d, s->len, &s->pos, &tag, s->err))) return rc;
+      long idx = bw_codec_union_index(t, tag);
+      if (idx < 0) {
+        s->pos = start;
+        return bw_error_set(s->err, BW_ETAG, start, "union tag %llu is not defined",
+                            (unsigned long long)tag);
+      }
+      bw_value *inner = bw_value_arena_raw(s->arena, sizeof *inner);
+      if (!inner) return oom(s);
+      out->as.variant.tag = tag;
+      out->as.variant.index = (uint32_t)idx;
+      out->as.variant.value = inner;
+      return dec_value(s, t->variants[idx].type, inner, depth);
+    }
+    default:
+      return bw_error_set(s->err, BW_EINVAL, s->pos, "unresolved type (schema not validated?)");
+  }
+}
+
+int bw_decode(const bw_type *t, const void *data, size_t len, const bw_decode_options *opts,
+              bw_value_arena *arena, bw_value **out, size_t *consumed, bw_error *err) {
+  if (out) *out = NULL;
+  if (!t || !arena || !out || (!data && len))
+    return bw_error_set(err, BW_EINVAL, 0, "bw_decode: NULL argument");
+  decoder s;
+  memset(&s, 0, sizeof s);
+  s.d = data ? data : (const uint8_t *)"";
+  s.len = len;
+  s.lim = bw_limits_of(opts);
+  s.arena = arena;
+  s.err = err;
+  if (len > s.lim.max_message_size)
+    return bw_error_set(err, BW_ELIMIT, 0, "message of %zu bytes exceeds the limit of %zu", len,
+                        s.lim.max_message_size);
+  bw_value *root = bw_value_arena_raw(arena, sizeof *root);
+  if (!root) return oom(&s);
+  int rc = dec_value(&s, t, root, 0);
+  if (rc) return rc;
+  if (consumed) {
+    *consumed = s.pos;
+  } else if (s.pos != len) {
+    return bw_error_set(err, BW_ETRAILING, s.pos, "%zu trailing bytes after the message",
+                        len - s.pos);
+  }
+  *out = root;
+  return 0;
+}
