@@ -1,13 +1,14 @@
 /* barewire schema module: reading native layouts of a validated schema. bw_type_native returns
- * a type's layout or explains, by field path, why it has none. The layout documents (JSON and
- * the pahole-style table) are in layout_json.c and layout_table.c. */
+ * a type's layout or explains, by field path, why it has none. Also the small pieces the layout
+ * documents share: the type expression printer and the host's target triple. The documents
+ * themselves (JSON and the pahole-style table) are in layout_json.c and layout_table.c. */
 #include <stdio.h>
 #include <string.h>
 
-#include "schema_internal.h"
+#include "validate_internal.h"
 
 /* Follows REF nodes until one carries a layout (an alias may carry its own C spelling). */
-static const bw_native *native_of(const bw_type *t) {
+const bw_native *bw_layout_of(const bw_type *t) {
   while (t && !t->native && t->kind == BW_KIND_REF && t->ref) t = t->ref->type;
   return t ? t->native : NULL;
 }
@@ -31,7 +32,7 @@ static int find_unsized(const bw_type *t, char *path, size_t size, char *why, si
     case BW_KIND_STRUCT:
       for (size_t i = 0; i < t->count; i++) {
         const bw_field *f = &t->fields[i];
-        if (native_of(f->type)) continue;
+        if (bw_layout_of(f->type)) continue;
         size_t len = strlen(path);
         path_push(path, size, ".", f->name);
         if (find_unsized(f->type, path, size, why, why_size, depth + 1)) return 1;
@@ -69,7 +70,7 @@ const bw_native *bw_type_native(const bw_schema *s, const bw_type *t, bw_error *
     bw_error_set(err, BW_EINVAL, 0, "no type given");
     return NULL;
   }
-  const bw_native *n = native_of(t);
+  const bw_native *n = bw_layout_of(t);
   if (n) return n;
   char path[512] = "", why[160] = "", label[160];
   const char *name = user_name(s, t);
@@ -90,4 +91,114 @@ const bw_native *bw_type_native(const bw_schema *s, const bw_type *t, bw_error *
                  label);
   }
   return NULL;
+}
+
+/* ---- pieces shared by the layout documents ---------------------------------------------- */
+
+static void expr(bw_buf *b, const bw_type *t, int depth) {
+  if (!t) {
+    bw_buf_puts(b, "?");
+    return;
+  }
+  if (depth > 256) { /* deeper than any validated schema nests */
+    bw_buf_puts(b, "...");
+    return;
+  }
+  switch (t->kind) {
+    case BW_KIND_REF:
+      bw_buf_puts(b, t->ref_name);
+      break;
+    case BW_KIND_DATA_FIXED:
+      bw_buf_printf(b, "data[%llu]", (unsigned long long)t->length);
+      break;
+    case BW_KIND_OPTIONAL:
+    case BW_KIND_LIST:
+    case BW_KIND_LIST_FIXED:
+      bw_buf_printf(b, "%s<", bw_kind_name(t->kind));
+      expr(b, t->elem, depth + 1);
+      bw_buf_putc(b, '>');
+      if (t->kind == BW_KIND_LIST_FIXED) bw_buf_printf(b, "[%llu]", (unsigned long long)t->length);
+      break;
+    case BW_KIND_MAP:
+      bw_buf_puts(b, "map<");
+      expr(b, t->key, depth + 1);
+      bw_buf_puts(b, "><");
+      expr(b, t->elem, depth + 1);
+      bw_buf_putc(b, '>');
+      break;
+    case BW_KIND_STRUCT:
+      bw_buf_puts(b, "struct{");
+      for (size_t i = 0; i < t->count; i++) {
+        bw_buf_printf(b, "%s%s:", i ? " " : "", t->fields[i].name);
+        expr(b, t->fields[i].type, depth + 1);
+      }
+      bw_buf_putc(b, '}');
+      break;
+    case BW_KIND_ENUM:
+      bw_buf_puts(b, "enum{");
+      for (size_t i = 0; i < t->count; i++) {
+        bw_buf_printf(b, "%s%s", i ? " " : "", t->members[i].name);
+        if (t->members[i].has_value)
+          bw_buf_printf(b, "=%llu", (unsigned long long)t->members[i].value);
+      }
+      bw_buf_putc(b, '}');
+      break;
+    case BW_KIND_UNION:
+      bw_buf_puts(b, "union{");
+      for (size_t i = 0; i < t->count; i++) {
+        if (i) bw_buf_putc(b, '|');
+        expr(b, t->variants[i].type, depth + 1);
+        if (t->variants[i].has_tag)
+          bw_buf_printf(b, "=%llu", (unsigned long long)t->variants[i].tag);
+      }
+      bw_buf_putc(b, '}');
+      break;
+    default:
+      bw_buf_puts(b, bw_kind_name(t->kind));
+      break;
+  }
+}
+
+void bw_layout_expr(bw_buf *b, const bw_type *t) {
+  expr(b, t, 0);
+}
+
+#if defined(__x86_64__)
+#define HOST_ARCH "x86_64"
+#elif defined(__aarch64__)
+#define HOST_ARCH "aarch64"
+#elif defined(__i386__)
+#define HOST_ARCH "i686"
+#elif defined(__arm__)
+#define HOST_ARCH "arm"
+#elif defined(__s390x__)
+#define HOST_ARCH "s390x"
+#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+#define HOST_ARCH "powerpc64le"
+#elif defined(__powerpc64__)
+#define HOST_ARCH "powerpc64"
+#elif defined(__riscv) && __riscv_xlen == 64
+#define HOST_ARCH "riscv64"
+#else
+#define HOST_ARCH "unknown"
+#endif
+
+#if defined(__linux__) && defined(__arm__) && defined(__ARM_PCS_VFP)
+#define HOST_OS "linux-gnueabihf"
+#elif defined(__linux__) && defined(__arm__)
+#define HOST_OS "linux-gnueabi"
+#elif defined(__linux__)
+#define HOST_OS "linux-gnu"
+#elif defined(__APPLE__)
+#define HOST_OS "apple-darwin"
+#elif defined(__FreeBSD__)
+#define HOST_OS "unknown-freebsd"
+#elif defined(_WIN32)
+#define HOST_OS "w64-mingw32"
+#else
+#define HOST_OS "unknown"
+#endif
+
+const char *bw_layout_host_triple(void) {
+  return HOST_ARCH "-" HOST_OS;
 }

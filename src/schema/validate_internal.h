@@ -46,4 +46,16 @@ void bw_layout_native_pass(bw_vctx *v);
  * messages into buf (always NUL-terminated, truncated with "..." when too long). */
 void bw_type_describe(const bw_type *t, char *buf, size_t size);
 
+/* ---- shared by the layout documents (layout.c, layout_json.c, layout_table.c) ---------- */
+
+/* Appends the BARE type expression of t without spaces ("u64", "list<i32>[4]", a user type's
+ * name; an inline body as "struct{a:u8 b:u16}"). */
+void bw_layout_expr(bw_buf *b, const bw_type *t);
+
+/* The host's target triple from the compiler's predefined macros, e.g. "x86_64-linux-gnu". */
+const char *bw_layout_host_triple(void);
+
+/* The layout of a field's type (following references); NULL when it has none. */
+const bw_native *bw_layout_of(const bw_type *t);
+
 #endif
