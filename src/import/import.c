@@ -207,6 +207,8 @@ static void collect_diagnostics(bw_import_ctx *ctx) {
     unsigned line = 0, column = 0;
     clang_getExpansionLocation(clang_getDiagnosticLocation(d), &file, &line, &column, NULL);
     char *fname = file ? bw_import_string(clang_getFileName(file)) : NULL;
+    while (fname && fname[0] == '.' && fname[1] == '/')
+      memmove(fname, fname + 2, strlen(fname + 2) + 1);
     char *msg = bw_import_string(clang_getDiagnosticSpelling(d));
     const char *sevname = sev == CXDiagnostic_Fatal   ? "fatal error"
                           : sev == CXDiagnostic_Error ? "error"

@@ -592,6 +592,14 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
     field->c_name = bw_draft_strdup(ctx->draft, c_name);
   }
   field->c_type = c_type_text(ctx, ft);
+  if (type->kind != BW_KIND_REF && !(flags & BW_FIELD_FLEXIBLE) && !bitfield) {
+    /* The target's size and alignment of the member's own type (a long long is 4-aligned on
+     * i386, a long double 16 bytes on x86-64): the layout documents read them here. */
+    bw_native *tn = bw_draft_native(ctx->draft, type);
+    if (!tn) goto fail;
+    tn->size = (uint64_t)clang_Type_getSizeOf(ft);
+    tn->align = (uint64_t)clang_Type_getAlignOf(ft);
+  }
   w->count++;
 skip:
   free(c_name);
