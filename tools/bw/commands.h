@@ -5,4 +5,11 @@
 
 /* One declaration per command, next to the file that defines it (cmd_<area>.c). */
 
+/* cmd_schema.c */
+int bw_cmd_check(int argc, char **argv);
+int bw_cmd_fmt(int argc, char **argv);
+
+/* cmd_layout.c */
+int bw_cmd_layout(int argc, char **argv);
+
 #endif

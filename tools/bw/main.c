@@ -18,6 +18,9 @@ typedef struct command {
 
 static const command commands[] = {
     /* {"name", bw_cmd_name, "one-line summary"}, in the order --help lists them */
+    {"check", bw_cmd_check, "parse and validate BARE schema files"},
+    {"fmt", bw_cmd_fmt, "print a schema in canonical form (-w: rewrite in place)"},
+    {"layout", bw_cmd_layout, "print the native layout of types (offsets, holes, padding)"},
     {NULL, NULL, NULL},
 };
 

@@ -1,0 +1,115 @@
+/* bw layout: prints the native layout of a schema's types, a thin shell over bw_schema_parse,
+ * bw_schema_layout_table and bw_schema_layout_json. Without TYPE arguments it shows every type
+ * that has a layout; a named type that is unknown or has no layout is an error naming it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "barewire/schema.h"
+#include "commands.h"
+#include "common/util.h"
+
+static void layout_usage(FILE *out) {
+  fprintf(out,
+          "usage: bw layout [--json] [--old-syntax] FILE [TYPE...]\n\n"
+          "Prints the native layout of the types of the BARE schema FILE ('-' reads standard\n"
+          "input): each field's offset and size, bitfield positions (byte:bit), holes, trailing\n"
+          "padding, cacheline boundaries and totals, like pahole. Imported schemas show the\n"
+          "layout recorded by bw-import; hand-written ones the natural C layout of this host.\n"
+          "Without TYPE, every type that has a layout is shown.\n\n"
+          "  --json        print the layout document (JSON; keys in docs/layout.md) instead\n"
+          "  --old-syntax  also accept the pre-draft-03 schema syntax\n"
+          "  -h, --help    show this help\n\n"
+          "Exit status: 0 ok, 1 invalid schema or unknown type or type without layout, 2 usage.\n");
+}
+
+int bw_cmd_layout(int argc, char **argv) {
+  int json = 0, old_syntax = 0, options_done = 0;
+  const char *file = NULL;
+  const char **names = calloc((size_t)argc, sizeof *names);
+  size_t count = 0;
+  if (!names) {
+    fprintf(stderr, "bw layout: out of memory\n");
+    return BW_EXIT_INVALID;
+  }
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!options_done && a[0] == '-' && a[1] != 0) {
+      if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        layout_usage(stdout);
+        free(names);
+        return BW_EXIT_OK;
+      }
+      if (strcmp(a, "--") == 0) {
+        options_done = 1;
+      } else if (strcmp(a, "--json") == 0) {
+        json = 1;
+      } else if (strcmp(a, "--old-syntax") == 0) {
+        old_syntax = 1;
+      } else {
+        fprintf(stderr, "bw layout: unknown option '%s'\n", a);
+        layout_usage(stderr);
+        free(names);
+        return BW_EXIT_USAGE;
+      }
+    } else if (!file) {
+      file = a;
+    } else {
+      names[count++] = a;
+    }
+  }
+  if (!file) {
+    fprintf(stderr, "bw layout: no schema file\n");
+    layout_usage(stderr);
+    free(names);
+    return BW_EXIT_USAGE;
+  }
+  if (json && count) {
+    fprintf(stderr, "bw layout: --json describes the whole schema; it takes no TYPE\n");
+    free(names);
+    return BW_EXIT_USAGE;
+  }
+
+  const char *shown_name = strcmp(file, "-") == 0 ? "<stdin>" : file;
+  char *text = NULL;
+  size_t len = 0;
+  if (bw_tool_read("bw layout", file, &text, &len) != 0) {
+    free(names);
+    return BW_EXIT_INVALID;
+  }
+  bw_parse_options opts = {0};
+  opts.filename = shown_name;
+  opts.old_syntax = old_syntax;
+  bw_diags diags = {0};
+  bw_schema *s = NULL;
+  int rc = bw_schema_parse(text, len, &opts, &s, &diags);
+  free(text);
+  if (rc != 0) {
+    if (diags.count == 0) fprintf(stderr, "%s: error: %s\n", shown_name, bw_status_message(rc));
+    bw_tool_print_diags(shown_name, &diags);
+    bw_diags_free(&diags);
+    free(names);
+    return BW_EXIT_INVALID;
+  }
+  bw_diags_free(&diags);
+
+  char *out = NULL;
+  size_t out_len = 0;
+  bw_error err;
+  bw_error_clear(&err);
+  rc = json ? bw_schema_layout_json(s, &out, &out_len, &err)
+            : bw_schema_layout_table(s, names, count, &out, &out_len, &err);
+  int status = BW_EXIT_OK;
+  if (rc != 0) {
+    fprintf(stderr, "%s: error: %s\n", shown_name,
+            err.message[0] ? err.message : bw_status_message(rc));
+    status = BW_EXIT_INVALID;
+  } else if (fwrite(out, 1, out_len, stdout) != out_len || fflush(stdout) != 0) {
+    fprintf(stderr, "bw layout: cannot write the output\n");
+    status = BW_EXIT_INVALID;
+  }
+  free(out);
+  bw_schema_free(s);
+  free(names);
+  return status;
+}
