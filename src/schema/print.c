@@ -1,0 +1,349 @@
+/* barewire schema module: the printer of the canonical schema text (bw_schema_print,
+ * bw_type_print).
+ *
+ * The canonical form is what the parser reads back into the same schema: one definition per
+ * user type in schema order separated by blank lines, struct/enum/union bodies one item per
+ * line with two-space indentation, union members each on a line starting with '|', and
+ * `= N` only where a value or tag differs from the implicit one (previous + 1, the first 0).
+ * With BW_PRINT_DOCS doc comments precede what they document ("#" + one space per line); with
+ * BW_PRINT_LAYOUT the imported native layouts (not the natural ones, which validation
+ * recomputes) are written as the `#@` annotations of docs/schema-annotations.md, with every
+ * string quoted and escaped so that any byte sequence survives the trip. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema_internal.h"
+
+/* Nesting the printer follows before refusing (validated schemas never come close). */
+#define BW_PRINT_MAX_DEPTH 10000u
+
+typedef struct printer {
+  bw_buf b;
+  unsigned flags;
+  int error;
+} printer;
+
+static void indent_to(bw_buf *b, unsigned indent) {
+  for (unsigned i = 0; i < indent; i++) bw_buf_append(b, "  ", 2);
+}
+
+static void put_doc(bw_buf *b, const char *doc, unsigned indent) {
+  const char *line = doc;
+  for (;;) {
+    const char *nl = strchr(line, '\n');
+    size_t len = nl ? (size_t)(nl - line) : strlen(line);
+    indent_to(b, indent);
+    bw_buf_putc(b, '#');
+    if (len) {
+      bw_buf_putc(b, ' ');
+      bw_buf_append(b, line, len);
+    }
+    bw_buf_putc(b, '\n');
+    if (!nl) break;
+    line = nl + 1;
+  }
+}
+
+/* A quoted annotation string: printable ASCII as is, '"' and '\' escaped, everything else
+ * (control characters, bytes above 0x7e) as an escape, so the line stays one plain line. */
+static void put_string(bw_buf *b, const char *s) {
+  bw_buf_putc(b, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    unsigned char c = *p;
+    if (c == '"' || c == '\\') {
+      bw_buf_putc(b, '\\');
+      bw_buf_putc(b, (char)c);
+    } else if (c == '\n') {
+      bw_buf_puts(b, "\\n");
+    } else if (c == '\t') {
+      bw_buf_puts(b, "\\t");
+    } else if (c == '\r') {
+      bw_buf_puts(b, "\\r");
+    } else if (c < 0x20 || c > 0x7e) {
+      bw_buf_printf(b, "\\x%02x", c);
+    } else {
+      bw_buf_putc(b, (char)c);
+    }
+  }
+  bw_buf_putc(b, '"');
+}
+
+static void put_key_string(bw_buf *b, const char *key, const char *value) {
+  if (!value) return;
+  bw_buf_printf(b, " %s=", key);
+  put_string(b, value);
+}
+
+static void print_type(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline,
+                       size_t depth);
+
+/* The native part of a struct field or C union member: offsets, names and flags. */
+static void put_field_layout(bw_buf *b, const bw_field *f) {
+  bw_buf_printf(b, " offset=%" PRIu64, f->offset);
+  if (f->bit_offset || f->bit_width || (f->flags & BW_FIELD_BITFIELD))
+    bw_buf_printf(b, " bit_offset=%" PRIu64 " bit_width=%" PRIu32, f->bit_offset, f->bit_width);
+  put_key_string(b, "c_name", f->c_name);
+  put_key_string(b, "c_type", f->c_type);
+}
+
+static void put_field_flags(bw_buf *b, uint32_t flags) {
+  if (flags & BW_FIELD_BITFIELD) bw_buf_puts(b, " bitfield");
+  if (flags & BW_FIELD_FLEXIBLE) bw_buf_puts(b, " flexible");
+  if (flags & BW_FIELD_ANONYMOUS) bw_buf_puts(b, " anonymous");
+  if (flags & BW_FIELD_POINTER) bw_buf_puts(b, " pointer");
+}
+
+static void put_constant(bw_buf *b, const char *kind, const bw_constant *c, unsigned indent) {
+  indent_to(b, indent);
+  bw_buf_printf(b, "#@ %s", kind);
+  put_key_string(b, "name", c->name ? c->name : "");
+  put_key_string(b, "c_name", c->c_name);
+  if (c->is_unsigned)
+    bw_buf_printf(b, " value=%" PRIu64 " unsigned\n", (uint64_t)c->value);
+  else
+    bw_buf_printf(b, " value=%" PRId64 "\n", c->value);
+}
+
+static int layout_printed(const printer *pr, const bw_type *t) {
+  return (pr->flags & BW_PRINT_LAYOUT) && t && t->native && !(t->native->flags & BW_NATIVE_NATURAL);
+}
+
+/* `#@ native` and its c_member / c_constant lines for the top node t of an item. */
+static void put_native(printer *pr, const bw_type *t, unsigned indent, size_t depth) {
+  if (!layout_printed(pr, t)) return;
+  bw_buf *b = &pr->b;
+  const bw_native *n = t->native;
+  indent_to(b, indent);
+  bw_buf_puts(b, "#@ native");
+  put_key_string(b, "c_name", n->c_name);
+  bw_buf_printf(b, " size=%" PRIu64 " align=%" PRIu64, n->size, n->align);
+  put_key_string(b, "underlying", n->underlying);
+  put_key_string(b, "file", n->file);
+  if (n->line) bw_buf_printf(b, " line=%" PRIu32, n->line);
+  if (n->flags & BW_NATIVE_C_UNION) bw_buf_puts(b, " c_union");
+  if (n->flags & BW_NATIVE_C_ENUM) bw_buf_puts(b, " c_enum");
+  if (n->flags & BW_NATIVE_PACKED) bw_buf_puts(b, " packed");
+  bw_buf_putc(b, '\n');
+  for (size_t i = 0; i < n->member_count; i++) {
+    const bw_field *f = &n->members[i];
+    bw_buf type_text = {0};
+    print_type(pr, &type_text, f->type, 0, 0, depth + 1);
+    indent_to(b, indent);
+    bw_buf_puts(b, "#@ c_member");
+    put_key_string(b, "name", f->name ? f->name : "");
+    put_key_string(b, "type", type_text.data ? type_text.data : "");
+    bw_buf_free(&type_text);
+    put_field_layout(b, f);
+    put_key_string(b, "doc", f->doc);
+    put_field_flags(b, f->flags);
+    bw_buf_putc(b, '\n');
+  }
+  for (size_t i = 0; i < n->constant_count; i++)
+    put_constant(b, "c_constant", &n->constants[i], indent);
+}
+
+static void put_item_doc(printer *pr, const char *doc, unsigned indent) {
+  if ((pr->flags & BW_PRINT_DOCS) && doc) put_doc(&pr->b, doc, indent);
+}
+
+static void print_struct(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline,
+                         size_t depth) {
+  bw_buf_puts(b, "struct {");
+  for (size_t i = 0; i < t->count; i++) {
+    const bw_field *f = &t->fields[i];
+    if (!multiline) {
+      bw_buf_printf(b, " %s: ", f->name);
+      print_type(pr, b, f->type, 0, 0, depth + 1);
+      continue;
+    }
+    bw_buf_putc(b, '\n');
+    put_item_doc(pr, f->doc, indent + 1);
+    if (layout_printed(pr, t)) {
+      indent_to(b, indent + 1);
+      bw_buf_puts(b, "#@ field");
+      put_field_layout(b, f);
+      put_field_flags(b, f->flags);
+      bw_buf_putc(b, '\n');
+    }
+    put_native(pr, f->type, indent + 1, depth);
+    indent_to(b, indent + 1);
+    bw_buf_printf(b, "%s: ", f->name);
+    print_type(pr, b, f->type, indent + 1, 1, depth + 1);
+  }
+  if (multiline) {
+    bw_buf_putc(b, '\n');
+    indent_to(b, indent);
+    bw_buf_putc(b, '}');
+  } else {
+    bw_buf_puts(b, " }");
+  }
+}
+
+static void print_enum(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline) {
+  bw_buf_puts(b, "enum {");
+  uint64_t prev = 0;
+  for (size_t i = 0; i < t->count; i++) {
+    const bw_enum_member *m = &t->members[i];
+    int implicit = i == 0 ? m->value == 0 : prev != UINT64_MAX && m->value == prev + 1;
+    prev = m->value;
+    if (multiline) {
+      bw_buf_putc(b, '\n');
+      put_item_doc(pr, m->doc, indent + 1);
+      if ((pr->flags & BW_PRINT_LAYOUT) && m->c_name) {
+        indent_to(b, indent + 1);
+        bw_buf_puts(b, "#@ enumerator");
+        put_key_string(b, "c_name", m->c_name);
+        bw_buf_putc(b, '\n');
+      }
+      indent_to(b, indent + 1);
+    } else {
+      bw_buf_putc(b, ' ');
+    }
+    bw_buf_puts(b, m->name);
+    if (!implicit) bw_buf_printf(b, " = %" PRIu64, m->value);
+  }
+  if (multiline) {
+    bw_buf_putc(b, '\n');
+    indent_to(b, indent);
+    bw_buf_putc(b, '}');
+  } else {
+    bw_buf_puts(b, " }");
+  }
+}
+
+static void print_union(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline,
+                        size_t depth) {
+  bw_buf_puts(b, "union {");
+  uint64_t prev = 0;
+  for (size_t i = 0; i < t->count; i++) {
+    const bw_union_member *m = &t->variants[i];
+    int implicit = i == 0 ? m->tag == 0 : prev != UINT64_MAX && m->tag == prev + 1;
+    prev = m->tag;
+    if (multiline) {
+      bw_buf_putc(b, '\n');
+      put_item_doc(pr, m->doc, indent + 1);
+      put_native(pr, m->type, indent + 1, depth);
+      indent_to(b, indent + 1);
+      bw_buf_puts(b, "| ");
+    } else {
+      bw_buf_puts(b, i ? " | " : " ");
+    }
+    print_type(pr, b, m->type, indent + 1, multiline, depth + 1);
+    if (!implicit) bw_buf_printf(b, " = %" PRIu64, m->tag);
+  }
+  if (multiline) {
+    bw_buf_putc(b, '\n');
+    indent_to(b, indent);
+    bw_buf_putc(b, '}');
+  } else {
+    bw_buf_puts(b, " }");
+  }
+}
+
+/* Writes t into b. multiline: bodies one item per line at indent + 1 (the canonical form);
+ * otherwise everything on one line (bw_type_print, c_member types). */
+static void print_type(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline,
+                       size_t depth) {
+  if (!t || depth > BW_PRINT_MAX_DEPTH || (unsigned)t->kind >= BW_KIND_COUNT) {
+    if (!pr->error) pr->error = t && depth > BW_PRINT_MAX_DEPTH ? BW_ELIMIT : BW_EINVAL;
+    return;
+  }
+  switch (t->kind) {
+    case BW_KIND_DATA_FIXED:
+      bw_buf_printf(b, "data[%" PRIu64 "]", t->length);
+      return;
+    case BW_KIND_OPTIONAL:
+    case BW_KIND_LIST:
+    case BW_KIND_LIST_FIXED:
+      bw_buf_puts(b, t->kind == BW_KIND_OPTIONAL ? "optional<" : "list<");
+      print_type(pr, b, t->elem, indent, multiline, depth + 1);
+      bw_buf_putc(b, '>');
+      if (t->kind == BW_KIND_LIST_FIXED) bw_buf_printf(b, "[%" PRIu64 "]", t->length);
+      return;
+    case BW_KIND_MAP:
+      bw_buf_puts(b, "map<");
+      print_type(pr, b, t->key, indent, multiline, depth + 1);
+      bw_buf_puts(b, "><");
+      print_type(pr, b, t->elem, indent, multiline, depth + 1);
+      bw_buf_putc(b, '>');
+      return;
+    case BW_KIND_STRUCT:
+      print_struct(pr, b, t, indent, multiline, depth);
+      return;
+    case BW_KIND_ENUM:
+      print_enum(pr, b, t, indent, multiline);
+      return;
+    case BW_KIND_UNION:
+      print_union(pr, b, t, indent, multiline, depth);
+      return;
+    case BW_KIND_REF: {
+      const char *name = t->ref ? t->ref->name : t->ref_name;
+      if (!name) {
+        if (!pr->error) pr->error = BW_EINVAL;
+        return;
+      }
+      bw_buf_puts(b, name);
+      return;
+    }
+    default:
+      bw_buf_puts(b, bw_kind_name(t->kind));
+      return;
+  }
+}
+
+static int finish(printer *pr, char **out, size_t *len, bw_error *err) {
+  if (pr->error) {
+    bw_buf_free(&pr->b);
+    return bw_error_set(err, pr->error, 0,
+                        pr->error == BW_ELIMIT ? "type nesting too deep to print"
+                                               : "malformed type (missing node or name)");
+  }
+  if (!pr->b.data) bw_buf_reserve(&pr->b, 1);
+  if (bw_buf_finish(&pr->b, out, len) != 0) return bw_error_set(err, BW_ENOMEM, 0, NULL);
+  return 0;
+}
+
+int bw_schema_print(const bw_schema *s, unsigned flags, char **out, size_t *len, bw_error *err) {
+  if (!out) return bw_error_set(err, BW_EINVAL, 0, "no output pointer");
+  *out = NULL;
+  if (len) *len = 0;
+  if (!s) return bw_error_set(err, BW_EINVAL, 0, "no schema");
+  printer pr = {{0}, flags, 0};
+  bw_buf *b = &pr.b;
+  if ((flags & BW_PRINT_DOCS) && s->doc) {
+    put_doc(b, s->doc, 0);
+    bw_buf_putc(b, '\n');
+  }
+  if ((flags & BW_PRINT_LAYOUT) && (s->has_target || s->constant_count)) {
+    if (s->has_target) {
+      bw_buf_puts(b, "#@ target");
+      put_key_string(b, "triple", s->target.triple);
+      bw_buf_printf(b, " pointer_size=%" PRIu32 " endian=%s char_signed=%d\n",
+                    s->target.pointer_size, s->target.big_endian ? "big" : "little",
+                    s->target.char_signed ? 1 : 0);
+    }
+    for (size_t i = 0; i < s->constant_count; i++) put_constant(b, "constant", &s->constants[i], 0);
+    bw_buf_putc(b, '\n');
+  }
+  for (size_t i = 0; i < s->type_count; i++) {
+    const bw_user_type *u = s->types[i];
+    if (i) bw_buf_putc(b, '\n');
+    put_item_doc(&pr, u->doc, 0);
+    put_native(&pr, u->type, 0, 0);
+    bw_buf_printf(b, "type %s ", u->name);
+    print_type(&pr, b, u->type, 0, 1, 1);
+    bw_buf_putc(b, '\n');
+  }
+  return finish(&pr, out, len, err);
+}
+
+int bw_type_print(const bw_type *t, char **out, size_t *len, bw_error *err) {
+  if (!out) return bw_error_set(err, BW_EINVAL, 0, "no output pointer");
+  *out = NULL;
+  if (len) *len = 0;
+  if (!t) return bw_error_set(err, BW_EINVAL, 0, "no type");
+  printer pr = {{0}, 0, 0};
+  print_type(&pr, &pr.b, t, 0, 0, 1);
+  return finish(&pr, out, len, err);
+}
