@@ -13,6 +13,37 @@ const bw_native *bw_layout_of(const bw_type *t) {
   return t ? t->native : NULL;
 }
 
+int bw_layout_size(const bw_type *t, uint64_t *size) {
+  /* Fixed lists nest at most max_depth deep in a validated schema; the loop multiplies. */
+  uint64_t factor = 1;
+  for (int depth = 0; t && depth < 4096; depth++) {
+    const bw_native *n = bw_layout_of(t);
+    uint64_t unit;
+    if (n) {
+      unit = n->size;
+    } else {
+      t = bw_type_resolve(t);
+      if (!t) return 0;
+      if (t->kind == BW_KIND_LIST_FIXED) {
+        if (t->length && factor > UINT64_MAX / t->length) return 0;
+        factor *= t->length;
+        t = t->elem;
+        continue;
+      }
+      if (t->kind == BW_KIND_DATA_FIXED)
+        unit = t->length;
+      else if (bw_kind_is_fixed_primitive(t->kind))
+        unit = bw_kind_width(t->kind);
+      else
+        return 0;
+    }
+    if (unit && factor > UINT64_MAX / unit) return 0;
+    *size = unit * factor;
+    return 1;
+  }
+  return 0;
+}
+
 /* Appends ".name" (or "name" at the start) to path, truncating safely. */
 static void path_push(char *path, size_t size, const char *sep, const char *name) {
   size_t len = strlen(path);

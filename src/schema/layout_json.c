@@ -98,8 +98,9 @@ static void json_field(bw_buf *b, const bw_field *f) {
   key(b, &first, "offset");
   json_u64(b, f->offset);
   key(b, &first, "size");
-  const bw_native *fn = (f->flags & BW_FIELD_FLEXIBLE) ? NULL : bw_layout_of(f->type);
-  json_u64(b, fn ? fn->size : 0);
+  uint64_t size = 0;
+  if ((f->flags & BW_FIELD_FLEXIBLE) || !bw_layout_size(f->type, &size)) size = 0;
+  json_u64(b, size);
   key(b, &first, "bit_offset");
   if (f->flags & BW_FIELD_BITFIELD)
     json_u64(b, f->bit_offset);

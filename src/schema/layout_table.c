@@ -122,6 +122,13 @@ static void member_line(table *T, int level, const bw_field *f, uint64_t base, u
 
 static void record(table *T, const bw_type *t, const bw_native *n, uint64_t base, int level);
 
+/* Bytes a member occupies: its type's native size (0 for a flexible array member). */
+static uint64_t field_size(const bw_field *f) {
+  uint64_t size = 0;
+  if (!(f->flags & BW_FIELD_FLEXIBLE) && !bw_layout_size(f->type, &size)) size = 0;
+  return size;
+}
+
 /* A member whose type is a record shown inline: an anonymous member, or an inline body. */
 static int shown_inline(const bw_field *f, int level) {
   if (level >= MAX_INLINE_LEVEL || (f->flags & (BW_FIELD_BITFIELD | BW_FIELD_FLEXIBLE))) return 0;
@@ -160,8 +167,7 @@ static void record(table *T, const bw_type *t, const bw_native *n, uint64_t base
   uint64_t cursor = 0; /* bits covered so far, relative to the record */
   for (size_t i = 0; i < count; i++) {
     const bw_field *f = &fields[i];
-    const bw_native *fn = (f->flags & BW_FIELD_FLEXIBLE) ? NULL : bw_layout_of(f->type);
-    uint64_t size = fn ? fn->size : 0;
+    uint64_t size = field_size(f);
     uint64_t start = (f->flags & BW_FIELD_BITFIELD) ? f->bit_offset : f->offset * 8;
     uint64_t end =
         (f->flags & BW_FIELD_BITFIELD) ? f->bit_offset + f->bit_width : (f->offset + size) * 8;
@@ -192,8 +198,7 @@ static void totals(table *T, const bw_type *t, const bw_native *n) {
   uint64_t member_bits = 0, cursor = 0;
   for (size_t i = 0; i < count; i++) {
     const bw_field *f = &fields[i];
-    const bw_native *fn = (f->flags & BW_FIELD_FLEXIBLE) ? NULL : bw_layout_of(f->type);
-    uint64_t size = fn ? fn->size : 0;
+    uint64_t size = field_size(f);
     uint64_t bits = (f->flags & BW_FIELD_BITFIELD) ? f->bit_width : size * 8;
     uint64_t end =
         (f->flags & BW_FIELD_BITFIELD) ? f->bit_offset + f->bit_width : (f->offset + size) * 8;
@@ -229,14 +234,21 @@ static void totals(table *T, const bw_type *t, const bw_native *n) {
                   (unsigned long long)(n->size % CACHELINE));
 }
 
-/* "struct stat" from the C spelling when it names a record, else "struct <BARE name>". */
-static void record_header(bw_buf *b, const char *keyword, const bw_user_type *u,
-                          const bw_native *n) {
-  if (n->c_name && strncmp(n->c_name, keyword, strlen(keyword)) == 0 &&
-      n->c_name[strlen(keyword)] == ' ')
+/* The opening words of a record or enum: "struct stat" when the C spelling names it that way,
+ * "typedef struct" for a typedef'd anonymous one (closed by "} name;"), else the keyword and
+ * the BARE name. Writes the closing line into close. */
+static void record_header(bw_buf *b, const char *keyword, const bw_user_type *u, const bw_native *n,
+                          char *close, size_t close_size) {
+  size_t k = strlen(keyword);
+  snprintf(close, close_size, "};\n");
+  if (n->c_name && strncmp(n->c_name, keyword, k) == 0 && n->c_name[k] == ' ') {
     bw_buf_puts(b, n->c_name);
-  else
-    bw_buf_printf(b, "%s %s", keyword, n->c_name ? n->c_name : u->name);
+  } else if (n->c_name) {
+    bw_buf_printf(b, "typedef %s", keyword);
+    snprintf(close, close_size, "} %.200s;\n", n->c_name);
+  } else {
+    bw_buf_printf(b, "%s %s", keyword, u->name);
+  }
 }
 
 static void enum_body(table *T, const bw_type *t, const bw_native *n) {
@@ -259,6 +271,7 @@ static void enum_body(table *T, const bw_type *t, const bw_native *n) {
 
 static void one_type(bw_buf *b, const bw_user_type *u, const bw_native *n) {
   table T = {b, CACHELINE, 0, 0, 0, 0};
+  char close[256];
   const bw_type *t = u->type;
   const bw_type *r = bw_type_resolve(t);
   if (t->kind == BW_KIND_REF) {
@@ -267,20 +280,20 @@ static void one_type(bw_buf *b, const bw_user_type *u, const bw_native *n) {
                   (unsigned long long)n->align);
   } else if (r->kind == BW_KIND_STRUCT || (n->flags & BW_NATIVE_C_UNION)) {
     int is_union = r->kind != BW_KIND_STRUCT;
-    record_header(b, is_union ? "union" : "struct", u, n);
+    record_header(b, is_union ? "union" : "struct", u, n, close, sizeof close);
     bw_buf_printf(b, " {\t/* size: %llu, align: %llu */\n", (unsigned long long)n->size,
                   (unsigned long long)n->align);
     record(&T, r, n, 0, 1);
     totals(&T, r, n);
-    bw_buf_puts(b, "};\n");
+    bw_buf_puts(b, close);
   } else if (r->kind == BW_KIND_ENUM || (n->flags & BW_NATIVE_C_ENUM)) {
-    record_header(b, "enum", u, n);
+    record_header(b, "enum", u, n, close, sizeof close);
     bw_buf_printf(b, " {\t/* size: %llu, align: %llu", (unsigned long long)n->size,
                   (unsigned long long)n->align);
     if (n->underlying) bw_buf_printf(b, ", underlying: %s", n->underlying);
     bw_buf_puts(b, " */\n");
     enum_body(&T, r, n);
-    bw_buf_puts(b, "};\n");
+    bw_buf_puts(b, close);
   } else {
     bw_buf tmp = {0};
     bw_layout_expr(&tmp, t);
@@ -293,6 +306,19 @@ static void one_type(bw_buf *b, const bw_user_type *u, const bw_native *n) {
   }
 }
 
+/* A type by its BARE name, else by its C spelling ("struct stat", or "stat" for the tag). */
+static const bw_user_type *find_type(const bw_schema *s, const char *name) {
+  const bw_user_type *u = bw_schema_find(s, name);
+  for (size_t i = 0; !u && i < s->type_count; i++) {
+    const bw_native *n = s->types[i]->type->native;
+    const char *c = n ? n->c_name : NULL;
+    if (!c) continue;
+    const char *space = strchr(c, ' ');
+    if (strcmp(c, name) == 0 || (space && strcmp(space + 1, name) == 0)) u = s->types[i];
+  }
+  return u;
+}
+
 int bw_schema_layout_table(const bw_schema *s, const char *const *names, size_t count, char **out,
                            size_t *len, bw_error *err) {
   if (out) *out = NULL;
@@ -303,7 +329,7 @@ int bw_schema_layout_table(const bw_schema *s, const char *const *names, size_t 
   bw_buf b = {0};
   size_t shown = 0;
   for (size_t i = 0; i < (count ? count : s->type_count); i++) {
-    const bw_user_type *u = count ? bw_schema_find(s, names[i]) : s->types[i];
+    const bw_user_type *u = count ? find_type(s, names[i]) : s->types[i];
     if (!u) {
       bw_buf_free(&b);
       return bw_error_set(err, BW_ENOTFOUND, 0, "unknown type '%.100s'", names[i]);

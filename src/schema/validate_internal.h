@@ -58,4 +58,9 @@ const char *bw_layout_host_triple(void);
 /* The layout of a field's type (following references); NULL when it has none. */
 const bw_native *bw_layout_of(const bw_type *t);
 
+/* The native size of t: its layout's size, or for the nodes an imported schema leaves without
+ * one (primitives, data[N], list<T>[N] of sized elements) the size their wire type implies.
+ * Returns 0 when t has no fixed size. */
+int bw_layout_size(const bw_type *t, uint64_t *size);
+
 #endif
