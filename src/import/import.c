@@ -191,8 +191,9 @@ static int build_args(bw_import_ctx *ctx, const char ***out_args, int *out_count
   return 0;
 }
 
-/* Diagnostics in the generated main file are about a header on one of its #include lines:
- * name that header instead of the invisible file. */
+/* Diagnostics in the generated main file are about a header on one of its #include lines
+ * (line N is the Nth header): they are located at `<command line>:N:col`, as clang does for
+ * what comes from the command line, and name the header. */
 static void collect_diagnostics(bw_import_ctx *ctx) {
   unsigned count = clang_getNumDiagnostics(ctx->tu);
   for (unsigned i = 0; i < count; i++) {
@@ -215,7 +216,7 @@ static void collect_diagnostics(bw_import_ctx *ctx) {
                                                       : "warning";
     char line_text[2048];
     if (fname && strcmp(fname, ctx->main_path) == 0 && line >= 1 && line <= ctx->main_header_lines)
-      snprintf(line_text, sizeof line_text, "%s: %s: %s", ctx->opts->headers[line - 1], sevname,
+      snprintf(line_text, sizeof line_text, "<command line>:%u:%u: %s: %s", line, column, sevname,
                msg ? msg : "");
     else if (fname)
       snprintf(line_text, sizeof line_text, "%s:%u:%u: %s: %s", fname, line, column, sevname,

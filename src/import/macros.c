@@ -1,10 +1,11 @@
 /* barewire import: object-like macros that are integer constants become schema constants.
  *
- * The walk hands over every object-like macro defined in the selected headers. A body that is
- * one integer literal (possibly negated or parenthesised) is read directly. Anything else
- * (`(1 << 4)`, `VK_MAKE_API_VERSION(0, 1, 0, 0)`, `~0U`) is left to clang: the main file gets
- * one `static const __typeof__((NAME) + 0) __bw_m_N = (NAME);` per macro, the translation unit
- * is reparsed, and clang_Cursor_Evaluate gives each value and its signedness. Macros that are
+ * The walk hands over every object-like macro defined in the selected headers. clang
+ * evaluates them as they stand at the end of the translation unit (a header may #undef or
+ * redefine a macro after defining it, as glibc's features.h does): the main file gets one
+ * `#ifdef NAME` / `static const __typeof__((NAME) + 0) __bw_m_N = (NAME);` per macro, the
+ * translation unit is reparsed, and clang_Cursor_Evaluate gives each value and its signedness
+ * (`(1 << 4)`, `VK_MAKE_API_VERSION(0, 1, 0, 0)` and `~0U` alike). Macros that are
  * not integer constant expressions (strings, types, statements, floats) fail to evaluate and
  * are left out; the diagnostics of that second parse are not the user's and are ignored.
  * Bodies with unbalanced brackets or a brace or semicolon are not tried, so one odd macro
@@ -15,54 +16,6 @@
 #include <string.h>
 
 #include "import_internal.h"
-
-/* Reads a C integer literal (decimal, 0x, 0b, octal; u/l suffixes). Returns 1 when the whole
- * token is one, with its value and whether a u suffix makes it unsigned. */
-static int parse_int_literal(const char *s, uint64_t *value, int *has_u) {
-  uint64_t v = 0;
-  unsigned base = 10;
-  const char *p = s;
-  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-    base = 16;
-    p += 2;
-  } else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B')) {
-    base = 2;
-    p += 2;
-  } else if (p[0] == '0') {
-    base = 8;
-  }
-  const char *digits = p;
-  for (;; p++) {
-    unsigned dv;
-    char c = *p;
-    if (c >= '0' && c <= '9')
-      dv = (unsigned)(c - '0');
-    else if (c >= 'a' && c <= 'f')
-      dv = (unsigned)(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F')
-      dv = (unsigned)(c - 'A' + 10);
-    else if (c == '\'')
-      continue; /* C23 digit separator */
-    else
-      break;
-    if (dv >= base) return 0;
-    if (v > (UINT64_MAX - dv) / base) return 0; /* too big: let clang say */
-    v = v * base + dv;
-  }
-  if (p == digits) return 0;
-  int u = 0, l = 0;
-  for (; *p; p++) {
-    if ((*p == 'u' || *p == 'U') && !u)
-      u = 1;
-    else if ((*p == 'l' || *p == 'L') && l < 2)
-      l++;
-    else
-      return 0;
-  }
-  *value = v;
-  *has_u = u;
-  return 1;
-}
 
 static bw_import_macro *push_macro(bw_import_ctx *ctx) {
   if (ctx->macro_count == ctx->macro_cap) {
@@ -77,9 +30,8 @@ static bw_import_macro *push_macro(bw_import_ctx *ctx) {
   return m;
 }
 
-/* Classifies a macro body: 1 read directly (value set), 0 for clang to evaluate, -1 not a
- * candidate. */
-static int classify(CXTranslationUnit tu, CXToken *tok, unsigned n, bw_import_macro *m) {
+/* Classifies a macro body: 0 for clang to evaluate, -1 not a candidate. */
+static int classify(CXTranslationUnit tu, CXToken *tok, unsigned n) {
   if (n == 0) return -1;
   int depth = 0;
   for (unsigned i = 0; i < n; i++) {
@@ -104,42 +56,7 @@ static int classify(CXTranslationUnit tu, CXToken *tok, unsigned n, bw_import_ma
   }
   if (depth != 0) return -1;
 
-  /* The fast path: ( ( - literal ) ) */
-  unsigned lo = 0, hi = n;
-  int negate = 0;
-  while (hi - lo >= 3) {
-    CXString a = clang_getTokenSpelling(tu, tok[lo]), b = clang_getTokenSpelling(tu, tok[hi - 1]);
-    int wrapped = !strcmp(clang_getCString(a), "(") && !strcmp(clang_getCString(b), ")");
-    clang_disposeString(a);
-    clang_disposeString(b);
-    if (!wrapped) break;
-    lo++;
-    hi--;
-  }
-  if (hi - lo == 2) {
-    CXString a = clang_getTokenSpelling(tu, tok[lo]);
-    negate = !strcmp(clang_getCString(a), "-");
-    clang_disposeString(a);
-    if (!negate) return 0;
-    lo++;
-  }
-  if (hi - lo != 1 || clang_getTokenKind(tok[lo]) != CXToken_Literal) return 0;
-  CXString sp = clang_getTokenSpelling(tu, tok[lo]);
-  uint64_t v = 0;
-  int has_u = 0;
-  int ok = parse_int_literal(clang_getCString(sp), &v, &has_u);
-  clang_disposeString(sp);
-  if (!ok) return 0;
-  if (negate) {
-    /* -1U wraps at the literal's own width: clang knows that width, we do not. */
-    if (has_u || v > (uint64_t)INT64_MAX) return 0;
-    m->value = -(int64_t)v;
-    m->is_unsigned = 0;
-  } else {
-    m->value = (int64_t)v;
-    m->is_unsigned = has_u || v > (uint64_t)INT64_MAX;
-  }
-  return 1;
+  return 0;
 }
 
 void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, const char *file) {
@@ -158,10 +75,8 @@ void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, const char *file) {
   CXToken *tok = NULL;
   unsigned n = 0;
   clang_tokenize(ctx->tu, clang_getCursorExtent(c), &tok, &n);
-  bw_import_macro probe;
-  memset(&probe, 0, sizeof probe);
   /* tok[0] is the macro's name; the body follows. */
-  int kind = n > 1 ? classify(ctx->tu, tok + 1, n - 1, &probe) : -1;
+  int kind = n > 1 ? classify(ctx->tu, tok + 1, n - 1) : -1;
   if (tok) clang_disposeTokens(ctx->tu, tok, n);
   if (kind < 0) {
     free(name);
@@ -172,10 +87,9 @@ void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, const char *file) {
     free(name);
     return;
   }
-  *m = probe;
   m->c_name = name;
-  m->state = kind == 1 ? 1 : 0;
-  if (kind == 0) ctx->macro_pending++;
+  m->state = 0;
+  ctx->macro_pending++;
 }
 
 static enum CXChildVisitResult visit_evaluated(CXCursor c, CXCursor parent, CXClientData data) {
@@ -212,9 +126,11 @@ static int evaluate_pending(bw_import_ctx *ctx) {
     if (ctx->macros[i].state != 0) continue;
     const char *n = ctx->macros[i].c_name;
     bw_buf_printf(&b,
+                  "#ifdef %s\n"
                   "static const __typeof__((%s) + 0) __bw_m_%zu __attribute__((unused)) = "
-                  "(%s);\n",
-                  n, i, n);
+                  "(%s);\n"
+                  "#endif\n",
+                  n, n, i, n);
   }
   char *text = NULL;
   size_t len = 0;
