@@ -272,7 +272,7 @@ int bw_decode(const bw_type *t, const void *data, size_t len, const bw_decode_op
   if (consumed) {
     *consumed = s.pos;
   } else if (s.pos != len) {
-    return bw_error_set(err, BW_ETRAILING, s.pos, "%zu trailing bytes after the message",
+    return bw_error_set(err, BW_ETRAILING, s.pos, "%zu trailing byte(s) after the message",
                         len - s.pos);
   }
   *out = root;

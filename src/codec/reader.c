@@ -25,8 +25,11 @@ int bw_codec_count_error(uint64_t count, uint64_t unit, uint64_t max, size_t lef
   if (count > max)
     return bw_error_set(err, BW_ELIMIT, pos, "count %llu exceeds the element limit %llu",
                         (unsigned long long)count, (unsigned long long)max);
+  if (unit == 1)
+    return bw_error_set(err, BW_ETRUNCATED, pos, "length %llu exceeds the %zu bytes left",
+                        (unsigned long long)count, left);
   return bw_error_set(err, BW_ETRUNCATED, pos,
-                      "length %llu (at least %llu bytes each) exceeds the %zu bytes left",
+                      "count %llu needs at least %llu bytes each, %zu bytes left",
                       (unsigned long long)count, (unsigned long long)unit, left);
 }
 
@@ -396,7 +399,7 @@ int bw_message_check(const bw_type *t, const void *data, size_t len, const bw_de
   if (!t) return bw_error_set(err, BW_EINVAL, 0, "bw_message_check: NULL type");
   if ((rc = skip_at(&r, t, 0, 1))) return rc;
   if (r.pos != len)
-    return bw_error_set(err, BW_ETRAILING, r.pos, "%zu trailing bytes after the message",
+    return bw_error_set(err, BW_ETRAILING, r.pos, "%zu trailing byte(s) after the message",
                         len - r.pos);
   return 0;
 }

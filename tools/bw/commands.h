@@ -12,4 +12,8 @@ int bw_cmd_fmt(int argc, char **argv);
 /* cmd_layout.c */
 int bw_cmd_layout(int argc, char **argv);
 
+/* cmd_codec.c */
+int bw_cmd_encode(int argc, char **argv);
+int bw_cmd_decode(int argc, char **argv);
+
 #endif

@@ -21,6 +21,8 @@ static const command commands[] = {
     {"check", bw_cmd_check, "parse and validate BARE schema files"},
     {"fmt", bw_cmd_fmt, "print a schema in canonical form (-w: rewrite in place)"},
     {"layout", bw_cmd_layout, "print the native layout of types (offsets, holes, padding)"},
+    {"encode", bw_cmd_encode, "JSON value(s) -> BARE message(s) of a schema type"},
+    {"decode", bw_cmd_decode, "BARE message(s) -> JSON, strictly checked"},
     {NULL, NULL, NULL},
 };
 
