@@ -283,6 +283,20 @@ static void check_type(ccheck *c, const bw_user_type *ut) {
   if (size == 0) return; /* incomplete: named in the layout, nothing to measure */
   emit_assert(c, NULL, "sizeof(", nat->c_name, ")", size, "size");
   if (align) emit_assert(c, NULL, "_Alignof(", nat->c_name, ")", align, "alignment");
+  if ((nat->flags & BW_NATIVE_C_ENUM) && nat->underlying && !strchr(nat->underlying, '"') &&
+      !strchr(nat->underlying, '\n')) {
+    /* The compiler itself says what the underlying type's size and signedness are. */
+    bw_buf_printf(&c->asserts,
+                  "_Static_assert(sizeof(%s) == sizeof(%s) && ((%s)-1 > (%s)0) == ((%s)-1 > "
+                  "(%s)0), \"",
+                  nat->c_name, nat->underlying, nat->c_name, nat->c_name, nat->underlying,
+                  nat->underlying);
+    put_escaped(&c->asserts, nat->c_name);
+    bw_buf_puts(&c->asserts, " underlying type ");
+    put_escaped(&c->asserts, nat->underlying);
+    bw_buf_puts(&c->asserts, "\");\n");
+    c->static_count++;
+  }
   if (t->kind == BW_KIND_REF) return; /* a typedef: its record is checked where defined */
   size_t count;
   const bw_field *members = record_members(t, &count);
@@ -394,11 +408,11 @@ int bw_import_c_check(const bw_schema *s, const bw_import_options *opts, char **
                 "#define BW_CHECK_BIG_ENDIAN %d\n\n"
                 "/* The compiler must be one for the target. */\n"
                 "_Static_assert(sizeof(void *) == %" PRIu32 ", \"pointer size of the target\");\n"
-                "_Static_assert(((char)-1 < 0) == %d, \"char signedness of the target\");\n"
+                "_Static_assert(((char)-1 > (char)0) == %d, \"char signedness of the target\");\n"
                 "#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__)\n"
                 "_Static_assert((__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__) == %d, "
                 "\"byte order of the target\");\n#endif\n\n",
-                target->big_endian ? 1 : 0, target->pointer_size, target->char_signed ? 1 : 0,
+                target->big_endian ? 1 : 0, target->pointer_size, target->char_signed ? 0 : 1,
                 target->big_endian ? 1 : 0);
   if (c.asserts.len) bw_buf_append(&b, c.asserts.data, c.asserts.len);
   bw_buf_putc(&b, '\n');

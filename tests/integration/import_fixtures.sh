@@ -35,8 +35,15 @@ have_gcc=1
 command -v "$GCC" >/dev/null || { have_gcc=0; skip "$GCC not found: c-check compilation"; }
 have_bw=1
 [ -x "$BW" ] || { have_bw=0; skip "bw not built: bw check / bw layout --json"; }
+have_layout=$have_bw
+if [ $have_bw -eq 1 ] && ! "$BW" layout --help >/dev/null 2>&1; then
+  have_layout=0
+  skip "bw has no 'layout' command yet: JSON round trip not checked"
+fi
 
-# check_input NAME WERROR ARGS...: ARGS are bw-import's (options and headers).
+# check_input NAME WERROR ARGS...: ARGS are bw-import's (options and headers). The import is
+# made with -std=c11, the mode gcc compiles the check in: the headers' macros (glibc's feature
+# macros among them) then agree.
 check_input() {
   local name=$1 werror=$2
   shift 2
@@ -44,12 +51,13 @@ check_input() {
   mkdir -p "$d"
 
   # 1. c-check compiled with gcc and run: zero mismatches.
+  set -- -std=c11 "$@"
   if ! "$BW_IMPORT" --format=c-check -o "$d/check.c" "$@" 2>"$d/import.log"; then
     fail "$name: bw-import --format=c-check"
     show "$d/import.log"
   elif [ $have_gcc -eq 1 ]; then
     if ! "$GCC" -std=c11 -Wall $werror -o "$d/check" "$d/check.c" 2>"$d/gcc.log"; then
-      fail "$name: gcc rejects the c-check ($(grep -c 'static assertion failed' "$d/gcc.log") failed static assertions)"
+      fail "$name: gcc rejects the c-check ($(grep -c 'static assertion failed' "$d/gcc.log") failed static assertions, $(grep -c 'error:' "$d/gcc.log") errors)"
       grep -E 'error' "$d/gcc.log" | sed -n '1,15p' | sed 's/^/    /'
     elif ! "$d/check" >"$d/run.log" 2>&1 || [ -s "$d/run.log" ]; then
       fail "$name: c-check run reports $(wc -l <"$d/run.log") bitfield mismatches"
@@ -79,7 +87,9 @@ check_input() {
       fail "$name: bw check rejects the schema"
       show "$d/check.log"
     fi
-    if ! "$BW" layout --json "$d/schema.bare" >"$d/reparsed.json" 2>"$d/layout.log"; then
+    if [ $have_layout -eq 0 ]; then
+      :
+    elif ! "$BW" layout --json "$d/schema.bare" >"$d/reparsed.json" 2>"$d/layout.log"; then
       fail "$name: bw layout --json on the schema"
       show "$d/layout.log"
     elif cmp -s "$d/layout.json" "$d/reparsed.json"; then

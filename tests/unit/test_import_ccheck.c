@@ -91,6 +91,7 @@ enum ck_fault {
   FAULT_NESTED_BITS, /* struct ck_outer.inner[0].hi bit offset */
   FAULT_ENUM_VALUE,  /* CK_ALSO_ON */
   FAULT_MACRO,       /* CK_LIMIT */
+  FAULT_UNDERLYING,  /* enum ck_mode's underlying type said to be int */
 };
 
 /* The bit range a bitfield occupies, measured on an instance where only it is all ones. */
@@ -177,7 +178,7 @@ static bw_schema *build_schema(enum ck_fault fault) {
   bw_draft_add_enum_member(d, mode, "CK_MAX", 1, CK_MAX)->c_name = "CK_MAX";
   bw_native *mn = set_native(d, mode, sizeof(enum ck_mode), _Alignof(enum ck_mode), "enum ck_mode");
   mn->flags = BW_NATIVE_C_ENUM;
-  mn->underlying = "unsigned int";
+  mn->underlying = fault == FAULT_UNDERLYING ? "int" : "unsigned int";
   bw_draft_add_native_constant(d, mn, "CK_OFF", "CK_OFF", CK_OFF, 1);
   bw_draft_add_native_constant(d, mn, "CK_ON", "CK_ON", CK_ON, 1);
   bw_draft_add_native_constant(d, mn, "CK_ALSO_ON", "CK_ALSO_ON",
@@ -453,6 +454,12 @@ START_TEST(wrong_macro_value_fails_to_compile) {
 }
 END_TEST
 
+START_TEST(wrong_enum_underlying_type_fails_to_compile) {
+  /* gcc gives an enum without negative values the underlying type unsigned int */
+  expect_compile_failure(FAULT_UNDERLYING, "enum ck_mode underlying type int");
+}
+END_TEST
+
 START_TEST(wrong_bitfield_position_fails_at_run_time) {
   outcome r = check_with_gcc(FAULT_BITFIELD);
   ck_assert(r.compiled);
@@ -562,6 +569,7 @@ static Suite *ccheck_suite(void) {
   tcase_add_test(t, wrong_alignment_fails_to_compile);
   tcase_add_test(t, wrong_enumerator_value_fails_to_compile);
   tcase_add_test(t, wrong_macro_value_fails_to_compile);
+  tcase_add_test(t, wrong_enum_underlying_type_fails_to_compile);
   tcase_add_test(t, wrong_bitfield_position_fails_at_run_time);
   tcase_add_test(t, wrong_bitfield_in_array_of_anonymous_records_fails);
   tcase_add_test(t, text_names_every_check);
