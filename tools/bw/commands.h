@@ -16,4 +16,8 @@ int bw_cmd_layout(int argc, char **argv);
 int bw_cmd_encode(int argc, char **argv);
 int bw_cmd_decode(int argc, char **argv);
 
+/* cmd_view.c */
+int bw_cmd_view(int argc, char **argv);
+int bw_cmd_unview(int argc, char **argv);
+
 #endif

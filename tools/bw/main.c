@@ -23,6 +23,8 @@ static const command commands[] = {
     {"layout", bw_cmd_layout, "print the native layout of types (offsets, holes, padding)"},
     {"encode", bw_cmd_encode, "JSON value(s) -> BARE message(s) of a schema type"},
     {"decode", bw_cmd_decode, "BARE message(s) -> JSON, strictly checked"},
+    {"view", bw_cmd_view, "native records in a binary file -> JSON or BARE (zero-copy views)"},
+    {"unview", bw_cmd_unview, "BARE messages -> native records in a type's C layout"},
     {NULL, NULL, NULL},
 };
 

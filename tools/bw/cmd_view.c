@@ -1,0 +1,363 @@
+/* bw view and bw unview: native records in binary files <-> JSON and BARE, thin shells over the
+ * memory module (regions, views, native <-> BARE) and the codec's JSON writer.
+ *
+ * `bw view` reads records laid out as the schema's native layout says (a dump, a file of
+ * structs written by a C program), encodes each record (or one field of it) as a BARE message
+ * with bw_view_encode, and prints that message as JSON with bw_decode + bw_value_to_json, so the
+ * value form is exactly that of `bw decode`. `--to-bare` writes the messages instead.
+ * `bw unview` does the reverse: BARE messages back to back -> native records back to back.
+ * Output is collected whole and written only when every record is good. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "barewire/codec.h"
+#include "barewire/memory.h"
+#include "barewire/schema.h"
+#include "commands.h"
+#include "common/util.h"
+
+typedef struct view_args {
+  const char *prog;
+  const char *schema_path;
+  const char *type_name;
+  const char *input; /* "-" for stdin */
+  const char *output;
+  const char *field;
+  uint64_t offset;
+  uint64_t count;
+  int has_count;
+  uint64_t flex;
+  int to_bare;
+  int pretty;
+  int old_syntax;
+} view_args;
+
+static const char *display_name(const char *path) {
+  return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+static void view_usage(FILE *out) {
+  fprintf(out, "usage: bw view [OPTIONS] SCHEMA TYPE FILE\n\n"
+               "Prints records stored in FILE (or - for standard input) in the native layout of\n"
+               "TYPE as JSON, one record per line (the value forms of `bw decode`).\n\n"
+               "  --offset N    the first record starts at byte N (default 0)\n"
+               "  --count N     print N records (default: every whole record after the offset)\n"
+               "  --field PATH  print only this field of each record (C syntax: st_mtim.tv_sec,\n"
+               "                items[3].x; members of anonymous structs and unions by name)\n"
+               "  --flex N      records end with N elements of their flexible array member\n"
+               "  --to-bare     write the records as BARE messages, back to back, instead of JSON\n"
+               "  --pretty      indent the JSON\n"
+               "  -o FILE       write to FILE (atomically) instead of standard output\n"
+               "  --old-syntax  accept the pre-draft-03 schema syntax\n"
+               "  -h, --help    show this help\n\n"
+               "Errors: FILE: error: offset N: MESSAGE. Exit status: 0 on success, 1 for invalid\n"
+               "input (nothing is written), 2 on usage errors.\n");
+}
+
+static void unview_usage(FILE *out) {
+  fprintf(out,
+          "usage: bw unview [OPTIONS] SCHEMA TYPE [FILE]\n\n"
+          "Reads BARE messages of TYPE back to back (FILE, or standard input) and writes each\n"
+          "as a record in TYPE's native layout (padding zeroed), records back to back. A value\n"
+          "that does not fit its native field (a bitfield, a narrow enum) is an error.\n\n"
+          "  -o FILE       write to FILE (atomically) instead of standard output\n"
+          "  --old-syntax  accept the pre-draft-03 schema syntax\n"
+          "  -h, --help    show this help\n\n"
+          "Errors: FILE: error: offset N: MESSAGE. Exit status: 0 on success, 1 for invalid\n"
+          "input (nothing is written), 2 on usage errors.\n");
+}
+
+static int parse_u64(const view_args *a, const char *opt, const char *s, uint64_t *out) {
+  char *end;
+  errno = 0;
+  if (!s || !*s || *s == '-') goto bad;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || *end) goto bad;
+  *out = v;
+  return 0;
+bad:
+  fprintf(stderr, "%s: %s needs a non-negative integer, not '%s'\n", a->prog, opt, s ? s : "");
+  return -1;
+}
+
+/* Parses the command line. Returns -1 to go on, or an exit status. */
+static int parse_args(int argc, char **argv, int view, view_args *a) {
+  void (*usage)(FILE *) = view ? view_usage : unview_usage;
+  const char *pos[3];
+  int npos = 0, options_done = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *s = argv[i], *value = NULL;
+    if (!options_done && s[0] == '-' && s[1] != 0) {
+      /* Options with a value take it as --opt=V or as the next argument. */
+#define TAKE_VALUE(name)                                                                           \
+  (bw_tool_opt(s, name, &value) &&                                                                 \
+   (value || (i + 1 < argc ? (value = argv[++i], 1) : (value = NULL, 1))))
+      if (strcmp(s, "--") == 0) {
+        options_done = 1;
+      } else if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
+        usage(stdout);
+        return BW_EXIT_OK;
+      } else if (strcmp(s, "-o") == 0 || TAKE_VALUE("--output")) {
+        if (strcmp(s, "-o") == 0) value = i + 1 < argc ? argv[++i] : NULL;
+        if (!value) {
+          fprintf(stderr, "%s: -o needs a file name\n", a->prog);
+          return BW_EXIT_USAGE;
+        }
+        a->output = value;
+      } else if (strcmp(s, "--old-syntax") == 0) {
+        a->old_syntax = 1;
+      } else if (view && TAKE_VALUE("--offset")) {
+        if (parse_u64(a, "--offset", value, &a->offset)) return BW_EXIT_USAGE;
+      } else if (view && TAKE_VALUE("--count")) {
+        if (parse_u64(a, "--count", value, &a->count)) return BW_EXIT_USAGE;
+        a->has_count = 1;
+      } else if (view && TAKE_VALUE("--flex")) {
+        if (parse_u64(a, "--flex", value, &a->flex)) return BW_EXIT_USAGE;
+      } else if (view && TAKE_VALUE("--field")) {
+        if (!value) {
+          fprintf(stderr, "%s: --field needs a path\n", a->prog);
+          return BW_EXIT_USAGE;
+        }
+        a->field = value;
+      } else if (view && strcmp(s, "--to-bare") == 0) {
+        a->to_bare = 1;
+      } else if (view && strcmp(s, "--pretty") == 0) {
+        a->pretty = 1;
+      } else {
+        fprintf(stderr, "%s: unknown option '%s'\n", a->prog, s);
+        usage(stderr);
+        return BW_EXIT_USAGE;
+      }
+#undef TAKE_VALUE
+      continue;
+    }
+    if (npos == 3) {
+      fprintf(stderr, "%s: too many arguments\n", a->prog);
+      usage(stderr);
+      return BW_EXIT_USAGE;
+    }
+    pos[npos++] = s;
+  }
+  if (npos < (view ? 3 : 2)) {
+    fprintf(stderr, "%s: SCHEMA, TYPE%s are required\n", a->prog, view ? " and FILE" : "");
+    usage(stderr);
+    return BW_EXIT_USAGE;
+  }
+  if (a->to_bare && a->pretty) {
+    fprintf(stderr, "%s: --pretty is for JSON, not with --to-bare\n", a->prog);
+    return BW_EXIT_USAGE;
+  }
+  a->schema_path = pos[0];
+  a->type_name = pos[1];
+  a->input = npos == 3 ? pos[2] : "-";
+  return -1;
+}
+
+static int load_schema(const view_args *a, bw_schema **schema) {
+  char *text = NULL;
+  size_t len = 0;
+  if (bw_tool_read(a->prog, a->schema_path, &text, &len) != 0) return BW_EXIT_INVALID;
+  bw_parse_options opts = {0};
+  opts.filename = display_name(a->schema_path);
+  opts.old_syntax = a->old_syntax;
+  bw_diags diags = {0};
+  int rc = bw_schema_parse(text, len, &opts, schema, &diags);
+  free(text);
+  if (rc != 0) {
+    if (diags.count == 0)
+      fprintf(stderr, "%s: error: %s\n", display_name(a->schema_path), bw_status_message(rc));
+    bw_tool_print_diags(display_name(a->schema_path), &diags);
+    bw_diags_free(&diags);
+    return BW_EXIT_INVALID;
+  }
+  bw_diags_free(&diags);
+  if (!bw_schema_find(*schema, a->type_name)) {
+    fprintf(stderr, "%s: error: schema %s has no type '%s'\n", a->prog,
+            display_name(a->schema_path), a->type_name);
+    return BW_EXIT_INVALID;
+  }
+  return 0;
+}
+
+typedef struct outbuf {
+  char *data;
+  size_t len, cap;
+  int oom;
+} outbuf;
+
+static void append(outbuf *o, const void *p, size_t n) {
+  if (o->oom || n == 0) return;
+  if (n > o->cap - o->len) {
+    size_t cap = o->cap ? o->cap : 4096;
+    while (cap - o->len < n && cap < SIZE_MAX / 2) cap *= 2;
+    char *q = cap - o->len >= n ? realloc(o->data, cap) : NULL;
+    if (!q) {
+      o->oom = 1;
+      return;
+    }
+    o->data = q;
+    o->cap = cap;
+  }
+  memcpy(o->data + o->len, p, n);
+  o->len += n;
+}
+
+static int finish(const view_args *a, outbuf *out, int status) {
+  if (!status && out->oom) {
+    fprintf(stderr, "%s: out of memory\n", a->prog);
+    status = BW_EXIT_INVALID;
+  }
+  if (!status && bw_tool_write(a->prog, a->output, out->data ? out->data : "", out->len) != 0)
+    status = BW_EXIT_INVALID;
+  free(out->data);
+  return status;
+}
+
+/* One record (or its field) at v: BARE bytes, or the JSON of those bytes. */
+static int view_record(const view_args *a, const bw_view *record, bw_value_arena *arena,
+                       outbuf *out) {
+  bw_error err;
+  bw_error_clear(&err);
+  bw_view v = *record;
+  int rc = 0;
+  if (a->field && (rc = bw_view_at(record, a->field, &v, &err)) != 0) {
+    fprintf(stderr, "%s: error: %s\n", a->prog, err.message);
+    return BW_EXIT_INVALID;
+  }
+  bw_native_options o = {0};
+  o.flex_count = a->flex;
+  uint8_t *msg = NULL;
+  size_t len = 0;
+  bw_value *value = NULL;
+  char *json = NULL;
+  size_t jlen = 0;
+  rc = bw_view_encode(&v, &o, &msg, &len, &err);
+  if (!rc && a->to_bare) {
+    append(out, msg, len);
+  } else if (!rc) {
+    /* The type of the field's value: a bitfield's or flexible array's wire type, or the
+     * record's own type. */
+    const bw_type *t = v.declared;
+    rc = bw_decode(t, msg, len, NULL, arena, &value, NULL, &err);
+    if (!rc) rc = bw_value_to_json(value, a->pretty ? BW_JSON_PRETTY : 0, &json, &jlen, &err);
+    if (!rc) {
+      append(out, json, jlen);
+      append(out, "\n", 1);
+    }
+    bw_value_arena_reset(arena);
+  }
+  free(json);
+  free(msg);
+  if (rc) {
+    bw_tool_print_error(a->prog, display_name(a->input), &err);
+    return BW_EXIT_INVALID;
+  }
+  return 0;
+}
+
+int bw_cmd_view(int argc, char **argv) {
+  view_args a = {0};
+  a.prog = "bw view";
+  int status = parse_args(argc, argv, 1, &a);
+  if (status >= 0) return status;
+  bw_schema *schema = NULL;
+  char *data = NULL;
+  size_t len = 0;
+  outbuf out = {0};
+  bw_value_arena *arena = bw_value_arena_new();
+  if (!arena) {
+    fprintf(stderr, "%s: out of memory\n", a.prog);
+    return BW_EXIT_INVALID;
+  }
+  status = load_schema(&a, &schema);
+  if (!status && bw_tool_read(a.prog, a.input, &data, &len) != 0) status = BW_EXIT_INVALID;
+  bw_region region;
+  bw_view v;
+  bw_error err;
+  bw_error_clear(&err);
+  uint64_t stride = 0;
+  if (!status && (bw_region_init_readonly(&region, data, len, &err) ||
+                  bw_view_init(&v, schema, a.type_name, &region, a.offset, &err) ||
+                  bw_view_native_size(&v, a.flex, &stride, &err))) {
+    bw_tool_print_error(a.prog, display_name(a.input), &err);
+    status = BW_EXIT_INVALID;
+  }
+  if (!status) {
+    uint64_t avail = len - a.offset;
+    uint64_t fits = stride ? avail / stride : 0;
+    uint64_t count = a.has_count ? a.count : fits;
+    if (count > fits) {
+      fprintf(stderr,
+              "%s: error: %s holds %llu whole records of %llu bytes after offset %llu, not %llu\n",
+              a.prog, display_name(a.input), (unsigned long long)fits, (unsigned long long)stride,
+              (unsigned long long)a.offset, (unsigned long long)count);
+      status = BW_EXIT_INVALID;
+    }
+    for (uint64_t i = 0; !status && i < count; i++) {
+      if (bw_view_seek(&v, a.offset + i * stride) != 0) {
+        fprintf(stderr, "%s: error: record %llu does not fit\n", a.prog, (unsigned long long)i);
+        status = BW_EXIT_INVALID;
+        break;
+      }
+      status = view_record(&a, &v, arena, &out);
+    }
+  }
+  status = finish(&a, &out, status);
+  free(data);
+  bw_value_arena_free(arena);
+  bw_schema_free(schema);
+  return status;
+}
+
+int bw_cmd_unview(int argc, char **argv) {
+  view_args a = {0};
+  a.prog = "bw unview";
+  int status = parse_args(argc, argv, 0, &a);
+  if (status >= 0) return status;
+  bw_schema *schema = NULL;
+  char *data = NULL;
+  size_t len = 0;
+  outbuf out = {0};
+  uint8_t *record = NULL;
+  status = load_schema(&a, &schema);
+  if (!status && bw_tool_read(a.prog, a.input, &data, &len) != 0) status = BW_EXIT_INVALID;
+  bw_region region;
+  bw_view v;
+  bw_error err;
+  bw_error_clear(&err);
+  if (!status) {
+    /* The record's size, from a view over a buffer of exactly that size. */
+    uint64_t size = 0;
+    const bw_user_type *ut = bw_schema_find(schema, a.type_name);
+    const bw_native *n = bw_type_native(schema, ut->type, &err);
+    size = n ? n->size : 0;
+    record = n ? calloc(1, size ? size : 1) : NULL;
+    if (!n || !record || bw_region_init_writable(&region, record, size, &err) ||
+        bw_view_init(&v, schema, a.type_name, &region, 0, &err)) {
+      if (!err.code) bw_error_set(&err, BW_ENOMEM, 0, "out of memory");
+      bw_tool_print_error(a.prog, display_name(a.schema_path), &err);
+      status = BW_EXIT_INVALID;
+    }
+    bw_native_options o = {0};
+    o.allow_trailing = 1;
+    for (size_t pos = 0; !status && pos < len;) {
+      size_t used = 0;
+      bw_error_clear(&err);
+      if (bw_view_decode(&v, data + pos, len - pos, &o, &used, NULL, &err) != 0) {
+        err.offset += pos;
+        bw_tool_print_error(a.prog, display_name(a.input), &err);
+        status = BW_EXIT_INVALID;
+        break;
+      }
+      append(&out, record, (size_t)size);
+      pos += used;
+    }
+  }
+  status = finish(&a, &out, status);
+  free(record);
+  free(data);
+  bw_schema_free(schema);
+  return status;
+}
