@@ -89,6 +89,9 @@ static void member_line(table *T, int level, const bw_field *f, uint64_t base, u
   else
     bw_layout_expr(&tmp, f->type);
   bw_buf_putc(&tmp, 0);
+  /* The table goes to terminals: no control characters from imported spellings. */
+  for (char *c = tmp.data; c && *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
   /* C puts array dimensions after the name: "uint8_t[13]" prints as "uint8_t name[13]". */
   const char *type = tmp.data ? tmp.data : "?";
   const char *dims = f->c_type ? strchr(type, '[') : NULL;

@@ -5,6 +5,7 @@
  * and the pahole-style table. */
 #include <check.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -340,6 +341,334 @@ START_TEST(no_layout_names_the_field) {
 }
 END_TEST
 
+/* ---- the JSON document -------------------------------------------------------------------- */
+
+/* A strict JSON syntax check (RFC 8259 grammar; no semantic checks): returns the position after
+ * the value, or NULL when the text is not JSON. Enough to prove the document parses. */
+static const char *json_value(const char *p, int depth);
+
+static const char *json_ws(const char *p) {
+  while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') p++;
+  return p;
+}
+
+static const char *json_str(const char *p) {
+  if (*p++ != '"') return NULL;
+  while (*p != '"') {
+    if ((unsigned char)*p < 0x20) return NULL;
+    if (*p == '\\') {
+      p++;
+      if (*p == 'u') {
+        for (int i = 1; i <= 4; i++)
+          if (!strchr("0123456789abcdefABCDEF", p[i]) || !p[i]) return NULL;
+        p += 4;
+      } else if (!*p || !strchr("\"\\/bfnrt", *p)) {
+        return NULL;
+      }
+    }
+    p++;
+  }
+  return p + 1;
+}
+
+static const char *json_value(const char *p, int depth) {
+  if (depth > 64) return NULL;
+  p = json_ws(p);
+  if (*p == '{' || *p == '[') {
+    char close = *p == '{' ? '}' : ']';
+    p = json_ws(p + 1);
+    if (*p == close) return p + 1;
+    for (;;) {
+      if (close == '}') {
+        p = json_str(json_ws(p));
+        if (!p) return NULL;
+        p = json_ws(p);
+        if (*p++ != ':') return NULL;
+      }
+      p = json_value(p, depth + 1);
+      if (!p) return NULL;
+      p = json_ws(p);
+      if (*p == close) return p + 1;
+      if (*p++ != ',') return NULL;
+    }
+  }
+  if (*p == '"') return json_str(p);
+  if (strncmp(p, "true", 4) == 0 || strncmp(p, "null", 4) == 0) return p + 4;
+  if (strncmp(p, "false", 5) == 0) return p + 5;
+  const char *start = p;
+  if (*p == '-') p++;
+  while (*p >= '0' && *p <= '9') p++;
+  return p > start && p[-1] != '-' ? p : NULL;
+}
+
+static void assert_json(const char *doc) {
+  const char *end = json_value(doc, 0);
+  ck_assert_msg(end != NULL, "not JSON");
+  ck_assert_str_eq(json_ws(end), "");
+}
+
+static void assert_contains(const char *doc, const char *fmt, ...) {
+  char want[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(want, sizeof want, fmt, ap);
+  va_end(ap);
+  ck_assert_msg(strstr(doc, want) != NULL, "missing: %s", want);
+}
+
+/* The JSON object of one field, built from the C declaration. */
+#define FIELD_JSON(ctype, member, bare, c_type_text)                                               \
+  "{\"name\":\"" #member "\",\"c_name\":\"" #member "\",\"type\":\"" bare                          \
+  "\",\"c_type\":\"" c_type_text "\",\"offset\":%zu,\"size\":%zu,\"bit_offset\":null,"             \
+  "\"bit_width\":null,\"flexible\":false}",                                                        \
+      offsetof(ctype, member), sizeof(((ctype *)0)->member)
+
+START_TEST(json_document_matches_the_compiler) {
+  bw_schema *s = natural_schema();
+  char *doc = NULL;
+  size_t len = 0;
+  ck_assert_int_eq(bw_schema_layout_json(s, &doc, &len, NULL), 0);
+  ck_assert_uint_eq(len, strlen(doc));
+  assert_json(doc);
+  ck_assert(strncmp(doc, "{\"format\":\"barewire-layout\",\"version\":1,\"target\":{", 50) == 0);
+  assert_contains(doc, "\"pointer_size\":%zu,\"endian\":\"%s\",\"char_signed\":%s}", sizeof(void *),
+                  bw_schema_big_endian(s) ? "big" : "little", CHAR_MIN < 0 ? "true" : "false");
+  assert_contains(doc,
+                  "{\"name\":\"Small\",\"c_name\":null,\"kind\":\"struct\",\"size\":%zu,"
+                  "\"align\":%zu,\"file\":null,\"line\":null,\"fields\":[",
+                  sizeof(struct c_small), _Alignof(struct c_small));
+  assert_contains(doc, FIELD_JSON(struct c_small, a, "u8", "uint8_t"));
+  assert_contains(doc, FIELD_JSON(struct c_small, b, "u64", "uint64_t"));
+  assert_contains(doc, FIELD_JSON(struct c_small, c, "u8", "uint8_t"));
+  assert_contains(doc, FIELD_JSON(struct c_shape, corners, "list<Point>[3]", "Point[3]"));
+  assert_contains(doc, FIELD_JSON(struct c_shape, name, "data[13]", "uint8_t[13]"));
+  assert_contains(doc, FIELD_JSON(struct c_grid, cells, "list<list<u16>[3]>[2]", "uint16_t[2][3]"));
+  assert_contains(
+      doc,
+      "{\"name\":\"Color\",\"c_name\":null,\"kind\":\"enum\",\"size\":%zu,\"align\":%zu,"
+      "\"file\":null,\"line\":null,\"fields\":[],\"values\":[{\"name\":\"RED\","
+      "\"c_name\":null,\"value\":%d},{\"name\":\"GREEN\",\"c_name\":null,\"value\":%d},"
+      "{\"name\":\"BLUE\",\"c_name\":null,\"value\":%d}],\"underlying\":\"unsigned int\"}",
+      sizeof(enum c_color), _Alignof(enum c_color), C_RED, C_GREEN, C_BLUE);
+  assert_contains(doc, "{\"name\":\"Location\",\"c_name\":null,\"kind\":\"alias\",\"size\":%zu",
+                  sizeof(struct c_point));
+  /* Types without a layout are left out; the type order is the schema's. */
+  ck_assert_ptr_null(strstr(doc, "\"name\":\"Person\""));
+  ck_assert_ptr_null(strstr(doc, "\"name\":\"Count\""));
+  ck_assert(strstr(doc, "\"name\":\"Widths\"") < strstr(doc, "\"name\":\"Small\""));
+  /* Deterministic: the same schema gives the same bytes. */
+  char *again = NULL;
+  ck_assert_int_eq(bw_schema_layout_json(s, &again, NULL, NULL), 0);
+  ck_assert_str_eq(doc, again);
+  free(again);
+  free(doc);
+  bw_schema_free(s);
+}
+END_TEST
+
+/* An imported-style schema: target, C spellings to escape, bitfields, a C union member, constants.
+ */
+static bw_schema *imported_schema(void) {
+  bw_draft *d = draft = bw_draft_new();
+  bw_draft_set_target(d, "s390x-linux-gnu", 8, 1, 0);
+  bw_draft_add_constant(d, "NEG", "NEG", -5, 0);
+  bw_draft_add_constant(d, "ALL", "ALL", (int64_t)UINT64_MAX, 1);
+
+  /* union { uint32_t i; float f; } as data[4] */
+  bw_type *un = bw_draft_data_fixed(d, 4);
+  bw_native *n = bw_draft_native(d, un);
+  n->size = 4;
+  n->align = 4;
+  n->flags = BW_NATIVE_C_UNION;
+  bw_field *m = bw_draft_add_native_member(d, n, "i", prim(BW_KIND_U32));
+  m->c_name = "i";
+  m = bw_draft_add_native_member(d, n, "f", prim(BW_KIND_F32));
+  m->c_name = "f";
+  bw_draft_add_type(d, "RecAnon0", un);
+
+  /* struct rec { unsigned a : 3; unsigned b : 2; (byte 1) uint32_t x; union {...}; char q[]; } */
+  bw_type *st = prim(BW_KIND_STRUCT);
+  n = bw_draft_native(d, st);
+  n->size = 12;
+  n->align = 4;
+  n->c_name = "struct rec";
+  n->file = "dir\\rec \"1\".h";
+  n->line = 7;
+  bw_field *f = bw_draft_add_field(d, st, "a", prim(BW_KIND_U8));
+  f->flags = BW_FIELD_BITFIELD;
+  f->bit_offset = 0;
+  f->bit_width = 3;
+  f->c_name = "a";
+  f->c_type = "unsigned int";
+  f = bw_draft_add_field(d, st, "b", prim(BW_KIND_U8));
+  f->flags = BW_FIELD_BITFIELD;
+  f->bit_offset = 8;
+  f->bit_width = 2;
+  f->offset = 1;
+  f->c_name = "b";
+  f->c_type = "weird\t\"type\"\x01\xff";
+  f = bw_draft_add_field(d, st, "x", prim(BW_KIND_U32));
+  f->offset = 4;
+  f->c_name = "x";
+  f->c_type = "uint32_t";
+  f = bw_draft_add_field(d, st, "anon0", bw_draft_ref(d, "RecAnon0"));
+  f->offset = 8;
+  f->flags = BW_FIELD_ANONYMOUS;
+  f->c_type = "union (anonymous)";
+  f = bw_draft_add_field(d, st, "q", bw_draft_list(d, prim(BW_KIND_U8)));
+  f->offset = 12;
+  f->flags = BW_FIELD_FLEXIBLE;
+  f->c_name = "q";
+  f->c_type = "char[]";
+  bw_draft_add_type(d, "Rec", st);
+  bw_schema *s = NULL;
+  bw_diags diags = {0};
+  int rc = bw_draft_validate(d, NULL, &s, &diags);
+  for (size_t i = 0; i < diags.count; i++) fprintf(stderr, "%s\n", diags.items[i].message);
+  ck_assert_int_eq(rc, 0);
+  bw_diags_free(&diags);
+  return s;
+}
+
+START_TEST(json_imported_bitfields_unions_escapes_constants) {
+  bw_schema *s = imported_schema();
+  char *doc = NULL;
+  ck_assert_int_eq(bw_schema_layout_json(s, &doc, NULL, NULL), 0);
+  assert_json(doc);
+  assert_contains(doc, "\"target\":{\"triple\":\"s390x-linux-gnu\",\"pointer_size\":8,"
+                       "\"endian\":\"big\",\"char_signed\":false}");
+  assert_contains(doc, "{\"name\":\"RecAnon0\",\"c_name\":null,\"kind\":\"union\",\"size\":4,"
+                       "\"align\":4,\"file\":null,\"line\":null,\"fields\":[{\"name\":\"i\"");
+  assert_contains(doc, "{\"name\":\"Rec\",\"c_name\":\"struct rec\",\"kind\":\"struct\","
+                       "\"size\":12,\"align\":4,\"file\":\"dir\\\\rec \\\"1\\\".h\",\"line\":7,");
+  assert_contains(doc, "{\"name\":\"a\",\"c_name\":\"a\",\"type\":\"u8\",\"c_type\":\"unsigned "
+                       "int\",\"offset\":0,\"size\":1,\"bit_offset\":0,\"bit_width\":3,"
+                       "\"flexible\":false}");
+  /* Control characters, quotes and a byte that is not UTF-8 are escaped. */
+  assert_contains(doc, "\"c_type\":\"weird\\t\\\"type\\\"\\u0001\\u00ff\",\"offset\":1,"
+                       "\"size\":1,\"bit_offset\":8,\"bit_width\":2");
+  assert_contains(doc, "{\"name\":\"anon0\",\"c_name\":null,\"type\":\"RecAnon0\"");
+  assert_contains(doc, "{\"name\":\"q\",\"c_name\":\"q\",\"type\":\"list<u8>\",\"c_type\":"
+                       "\"char[]\",\"offset\":12,\"size\":0,\"bit_offset\":null,\"bit_width\":"
+                       "null,\"flexible\":true}");
+  assert_contains(doc, "\"constants\":[\n{\"name\":\"NEG\",\"value\":-5},\n{\"name\":\"ALL\","
+                       "\"value\":18446744073709551615}\n]}");
+  free(doc);
+  bw_schema_free(s);
+}
+END_TEST
+
+/* ---- the table ---------------------------------------------------------------------------- */
+
+static char *table_of(const bw_schema *s, const char *name) {
+  char *out = NULL;
+  bw_error err;
+  bw_error_clear(&err);
+  int rc = bw_schema_layout_table(s, &name, 1, &out, NULL, &err);
+  ck_assert_msg(rc == 0, "%s", err.message);
+  return out;
+}
+
+/* Asserts that a line containing `before` comes earlier than one containing `after`. */
+static void assert_order(const char *doc, const char *before, const char *after) {
+  const char *a = strstr(doc, before), *b = strstr(doc, after);
+  ck_assert_msg(a && b && a < b, "'%s' should come before '%s'", before, after);
+}
+
+START_TEST(table_holes_and_padding_where_the_compiler_puts_them) {
+  bw_schema *s = natural_schema();
+  char *t = table_of(s, "Small");
+  char hole[64], pad[64], size[96];
+  snprintf(hole, sizeof hole, "/* XXX %zu bytes hole, try to pack */",
+           offsetof(struct c_small, b) - sizeof(uint8_t));
+  snprintf(pad, sizeof pad, "/* padding: %zu */",
+           sizeof(struct c_small) - offsetof(struct c_small, c) - sizeof(uint8_t));
+  snprintf(size, sizeof size, "/* size: %zu, cachelines: 1, members: 3 */", sizeof(struct c_small));
+  ck_assert(strncmp(t, "struct Small {", 14) == 0);
+  assert_order(t, " a;", hole);
+  assert_order(t, hole, " b;");
+  assert_order(t, " c;", size);
+  assert_order(t, size, pad);
+  assert_contains(t, "sum holes: %zu */", offsetof(struct c_small, b) - sizeof(uint8_t));
+  free(t);
+
+  /* Shape: a hole after data[13], a cacheline boundary before the member at or past 64. */
+  t = table_of(s, "Shape");
+  snprintf(hole, sizeof hole, "/* XXX %zu bytes hole, try to pack */",
+           offsetof(struct c_shape, color) - 13);
+  assert_order(t, " name[13];", hole);
+  assert_order(t, hole, " color;");
+  ck_assert_uint_ge(offsetof(struct c_shape, tail), 64); /* the oracle puts tail past 64 */
+  if (offsetof(struct c_shape, tail) == 64)
+    assert_order(t, "/* --- cacheline 1 boundary (64 bytes) --- */", " tail;");
+  else
+    assert_order(t, "/* --- cacheline 1 boundary (64 bytes) was", " tail;");
+  assert_order(t, " wide;", "cacheline 1 boundary");
+  assert_contains(t, "cachelines: %zu,", (sizeof(struct c_shape) + 63) / 64);
+  free(t);
+
+  /* The inline struct body is shown inline, its own hole inside it. */
+  t = table_of(s, "Nested");
+  snprintf(hole, sizeof hole, "/* XXX %zu bytes hole, try to pack */",
+           offsetof(struct c_nested, inner.b) - offsetof(struct c_nested, inner.a) - 1);
+  const char *body = strstr(t, "\tstruct {\n");
+  ck_assert_ptr_nonnull(body);
+  assert_order(body, "\tstruct {\n", " a;");
+  assert_order(body, " a;", hole);
+  assert_order(body, hole, " b;");
+  assert_order(body, " b;", "} inner;");
+  free(t);
+  bw_schema_free(s);
+}
+END_TEST
+
+START_TEST(table_bitfields_bit_holes_anonymous_unions) {
+  bw_schema *s = imported_schema();
+  char *t = table_of(s, "struct rec"); /* by its C spelling */
+  /* a: bits 0-2, b: bits 8-9: 5 bits hole between them; x at byte 4: 2 bytes and 6 bits
+   * between b and x. */
+  assert_order(t, "struct rec {", " a:3;");
+  assert_order(t, " a:3;", "/* XXX 5 bits hole, try to pack */");
+  assert_order(t, "/* XXX 5 bits hole, try to pack */", " b:2;");
+  assert_order(t, " b:2;", "/* XXX 6 bits hole, try to pack */");
+  assert_order(t, "/* XXX 6 bits hole, try to pack */", "/* XXX 2 bytes hole, try to pack */");
+  assert_order(t, "/* XXX 2 bytes hole, try to pack */", " x;");
+  assert_contains(t, "/*     1:0 ");               /* b: byte 1, bit 0 */
+  assert_order(t, " x;", "\tunion {\n");           /* the anonymous union, inline */
+  assert_contains(t, "\t\tu32                i;"); /* its members one level in, BARE types */
+  assert_contains(t, "\tweird?\"type\"?"); /* control characters do not reach the terminal */
+  assert_order(t, "\tunion {\n", "\t};");
+  assert_contains(t, " q[];");
+  assert_contains(t, "/* bit holes: 2, sum bit holes: 11 bits */");
+  free(t);
+  bw_schema_free(s);
+}
+END_TEST
+
+START_TEST(table_errors_name_the_type) {
+  bw_schema *s = natural_schema();
+  char *out = (char *)1;
+  bw_error err;
+  bw_error_clear(&err);
+  const char *unknown[] = {"Small", "Nope"};
+  ck_assert_int_eq(bw_schema_layout_table(s, unknown, 2, &out, NULL, &err), BW_ENOTFOUND);
+  ck_assert_ptr_null(out);
+  ck_assert_str_eq(err.message, "unknown type 'Nope'");
+  bw_error_clear(&err);
+  const char *person[] = {"Person"};
+  ck_assert_int_eq(bw_schema_layout_table(s, person, 1, &out, NULL, &err), BW_ENOLAYOUT);
+  ck_assert_ptr_nonnull(strstr(err.message, "type Person has no native layout: field "
+                                            "'address.street' is str"));
+  /* All types: those with a layout, in schema order. */
+  ck_assert_int_eq(bw_schema_layout_table(s, NULL, 0, &out, NULL, NULL), 0);
+  assert_order(out, "struct Widths {", "struct Small {");
+  assert_order(out, "enum Color {", "typedef Point Location;");
+  ck_assert_ptr_null(strstr(out, "Person"));
+  free(out);
+  bw_schema_free(s);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------------------ */
 
 static Suite *layout_suite(void) {
@@ -353,6 +682,13 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, inline_struct_and_array_of_structs_with_tail_padding);
   tcase_add_test(tc, aliases_and_primitive_types);
   tcase_add_test(tc, no_layout_names_the_field);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("documents");
+  tcase_add_test(tc, json_document_matches_the_compiler);
+  tcase_add_test(tc, json_imported_bitfields_unions_escapes_constants);
+  tcase_add_test(tc, table_holes_and_padding_where_the_compiler_puts_them);
+  tcase_add_test(tc, table_bitfields_bit_holes_anonymous_unions);
+  tcase_add_test(tc, table_errors_name_the_type);
   suite_add_tcase(s, tc);
   return s;
 }
