@@ -13,11 +13,13 @@
  * - JSON for values, both directions (the table of issue 3, repeated at bw_value_to_json).
  *
  * Limits (bw_decode_options, defaults in limits.h): message size, nesting depth of values and
- * elements per list or map. A length or count is checked against the bytes that remain before
- * anything is allocated, and a list of zero-size elements is bounded by the element cap, so the
- * decoder allocates at most about 40 bytes of values per input byte (one 32-byte bw_value per
- * element, every element taking at least one byte) plus a temporary 16 bytes per map entry for
- * the repeated-key check, which sorts the encoded keys (O(n log n)).
+ * elements per list or map. A length or count is checked against the bytes that remain (count
+ * times the smallest encoding of an element) before anything is allocated, and a list of
+ * zero-size elements is bounded by the element cap. Element arrays grow with the elements
+ * actually decoded, never with the count a message claims, so the decoder's arena stays within
+ * 64 bytes per input byte plus a constant (16 values per open nesting level), also for hostile
+ * messages that fail half-way (the fuzz target asserts this). The repeated-map-key check keeps
+ * a temporary 24 bytes per key and sorts the encoded keys: O(n log n), never quadratic.
  *
  * Floats: f32 and f64 values are carried as their bit patterns; NaN payloads (signalling or
  * quiet, any sign) pass through the decoder and the encoder unchanged. JSON cannot carry a

@@ -5,6 +5,8 @@
 #define BAREWIRE_CODEC_INTERNAL_H
 
 #include "barewire/codec.h"
+#include <stdlib.h>
+
 #include "../core/core.h"
 
 /* The value arena is a list of blocks with a bump pointer. It is separate from core's
@@ -81,6 +83,31 @@ typedef struct bw_span {
   size_t index;
 } bw_span;
 long bw_codec_find_duplicate(bw_span *spans, size_t n);
+
+/* A list of key spans that starts in place and grows by doubling as keys are read (never
+ * sized by a count the message claims). */
+typedef struct bw_span_vec {
+  bw_span small[16];
+  bw_span *items;
+  size_t cap;
+} bw_span_vec;
+
+static inline void bw_span_vec_init(bw_span_vec *v) {
+  v->items = v->small;
+  v->cap = 16;
+}
+/* Room for item i; 0 or BW_ENOMEM. */
+int bw_span_vec_reserve(bw_span_vec *v, size_t i);
+static inline void bw_span_vec_free(bw_span_vec *v) {
+  if (v->items != v->small) free(v->items);
+}
+/* The repeated key's index (as bw_codec_find_duplicate) mapped back to its span. */
+static inline const bw_span *bw_span_vec_find(const bw_span_vec *v, size_t n, long dup) {
+  if (n <= 8) return &v->items[dup];
+  size_t k = 0;
+  while (v->items[k].index != (size_t)dup) k++;
+  return &v->items[k];
+}
 
 /* The same check over key values: pairs holds n (key, value) pairs as in a MAP value. Returns
  * the pair index of the second occurrence of a repeated key, -1 when none, -2 when out of

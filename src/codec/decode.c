@@ -57,16 +57,39 @@ static int dec_bytes(decoder *s, const bw_type *t, bw_value *out, size_t n) {
   return 0;
 }
 
+/* Element arrays grow as elements are decoded instead of being sized by the count up front:
+ * a hostile message can claim a count as large as the bytes left at every nesting level and
+ * then fail, and sizing by the claim would allocate depth x count values. Growing keeps the
+ * arena within twice the values actually decoded (plus BW_EAGER_ELEMENTS per open level).
+ * Elements that cannot fail (fixed-width numbers, already checked against the bytes left)
+ * get their whole array at once. */
+#define BW_EAGER_ELEMENTS 16u
+
+static int grow_items(decoder *s, bw_value **items, size_t *cap, size_t need, size_t limit) {
+  size_t ncap = *cap ? *cap * 2 : BW_EAGER_ELEMENTS;
+  if (ncap < need) ncap = need;
+  if (ncap > limit) ncap = limit;
+  bw_value *p = bw_value_arena_raw(s->arena, ncap ? ncap * sizeof *p : 1);
+  if (!p) return oom(s);
+  if (*cap) memcpy(p, *items, *cap * sizeof *p);
+  *items = p;
+  *cap = ncap;
+  return 0;
+}
+
 static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t n, size_t depth) {
-  bw_value *items = bw_value_arena_raw(s->arena, n ? (size_t)n * sizeof *items : 1);
-  if (!items) return oom(s);
+  const bw_type *e = bw_type_resolve(elem);
+  unsigned w = bw_kind_width(e->kind);
+  bw_value *items = NULL;
+  size_t cap = 0;
+  int rc = grow_items(s, &items, &cap, w && e->kind != BW_KIND_BOOL ? (size_t)n : 0, (size_t)n);
+  for (size_t i = 0; i < n && !rc; i++) {
+    if (i == cap && (rc = grow_items(s, &items, &cap, i + 1, (size_t)n))) break;
+    rc = dec_value(s, e, &items[i], depth);
+  }
   out->as.list.items = items;
   out->as.list.count = (size_t)n;
-  for (uint64_t i = 0; i < n; i++) {
-    int rc = dec_value(s, elem, &items[i], depth);
-    if (rc) return rc;
-  }
-  return 0;
+  return rc;
 }
 
 static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
@@ -74,32 +97,32 @@ static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
   uint64_t unit = elem_min_size(s, t->key) + elem_min_size(s, t->elem);
   int rc = bw_rd_count(s->d, s->len, &s->pos, unit, s->lim.max_elements, &n, s->err);
   if (rc) return rc;
-  bw_value *items = bw_value_arena_raw(s->arena, n ? (size_t)n * 2 * sizeof *items : 1);
-  if (!items) return oom(s);
-  out->as.list.items = items;
-  out->as.list.count = (size_t)n;
-  bw_span small[8], *spans = small;
-  if (n > 8 && !(spans = malloc((size_t)n * sizeof *spans))) return oom(s);
-  for (uint64_t i = 0; i < n && !rc; i++) {
-    spans[i].p = s->d + s->pos;
+  bw_value *items = NULL;
+  size_t cap = 0;
+  bw_span_vec spans;
+  bw_span_vec_init(&spans);
+  rc = grow_items(s, &items, &cap, 0, 2 * (size_t)n);
+  for (size_t i = 0; i < n && !rc; i++) {
+    if (2 * i == cap && (rc = grow_items(s, &items, &cap, 2 * i + 2, 2 * (size_t)n))) break;
+    if (bw_span_vec_reserve(&spans, i)) {
+      rc = oom(s);
+      break;
+    }
+    bw_span *sp = &spans.items[i];
+    sp->p = s->d + s->pos;
     rc = dec_value(s, t->key, &items[2 * i], depth);
-    spans[i].len = (size_t)(s->d + s->pos - spans[i].p);
+    sp->len = (size_t)(s->d + s->pos - sp->p);
     if (!rc) rc = dec_value(s, t->elem, &items[2 * i + 1], depth);
   }
+  out->as.list.items = items;
+  out->as.list.count = (size_t)n;
   if (!rc) {
-    long dup = bw_codec_find_duplicate(spans, (size_t)n);
-    if (dup == -2) {
-      rc = oom(s);
-    } else if (dup >= 0) {
-      /* spans may be sorted now; find the repeated key's position again by its index. */
-      size_t k = (size_t)dup;
-      if (n > 8)
-        for (k = 0; spans[k].index != (size_t)dup; k++) continue;
-      rc = bw_error_set(s->err, BW_EDUPKEY, (uint64_t)(spans[k].p - s->d),
+    long dup = bw_codec_find_duplicate(spans.items, (size_t)n);
+    if (dup >= 0)
+      rc = bw_error_set(s->err, BW_EDUPKEY, (uint64_t)(bw_span_vec_find(&spans, n, dup)->p - s->d),
                         "map key %ld repeats an earlier key", dup);
-    }
   }
-  if (spans != small) free(spans);
+  bw_span_vec_free(&spans);
   return rc;
 }
 

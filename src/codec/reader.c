@@ -229,30 +229,30 @@ static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys)
 /* Skips n elements of a map; with check_keys, detects a repeated key through the encoded key
  * bytes (temporary index, freed here). */
 static int skip_map(bw_reader *r, const bw_type *t, uint64_t n, size_t depth, int check_keys) {
-  bw_span small[8], *spans = small;
+  bw_span_vec spans;
+  bw_span_vec_init(&spans);
   int rc = 0;
-  if (check_keys && n > 8 && !(spans = malloc((size_t)n * sizeof *spans)))
-    return bw_error_set(r->err, BW_ENOMEM, r->pos, "out of memory");
-  for (uint64_t i = 0; i < n && !rc; i++) {
+  for (size_t i = 0; i < n && !rc; i++) {
     size_t start = r->pos;
     rc = skip_at(r, t->key, depth, check_keys);
-    if (check_keys) {
-      spans[i].p = r->data + start;
-      spans[i].len = r->pos - start;
+    if (check_keys && !rc) {
+      if (bw_span_vec_reserve(&spans, i)) {
+        rc = bw_error_set(r->err, BW_ENOMEM, r->pos, "out of memory");
+        break;
+      }
+      spans.items[i].p = r->data + start;
+      spans.items[i].len = r->pos - start;
     }
     if (!rc) rc = skip_at(r, t->elem, depth, check_keys);
   }
   if (!rc && check_keys) {
-    long dup = bw_codec_find_duplicate(spans, (size_t)n);
-    if (dup >= 0) {
-      size_t k = (size_t)dup;
-      if (n > 8)
-        for (k = 0; spans[k].index != (size_t)dup; k++) continue;
-      rc = bw_error_set(r->err, BW_EDUPKEY, (uint64_t)(spans[k].p - r->data),
+    long dup = bw_codec_find_duplicate(spans.items, (size_t)n);
+    if (dup >= 0)
+      rc = bw_error_set(r->err, BW_EDUPKEY,
+                        (uint64_t)(bw_span_vec_find(&spans, (size_t)n, dup)->p - r->data),
                         "map key %ld repeats an earlier key", dup);
-    }
   }
-  if (spans != small) free(spans);
+  bw_span_vec_free(&spans);
   return rc;
 }
 

@@ -227,3 +227,14 @@ long bw_codec_find_duplicate(bw_span *spans, size_t n) {
       best = (long)spans[i].index;
   return best;
 }
+
+int bw_span_vec_reserve(bw_span_vec *v, size_t i) {
+  if (i < v->cap) return 0;
+  size_t cap = v->cap * 2;
+  bw_span *p = v->items == v->small ? malloc(cap * sizeof *p) : realloc(v->items, cap * sizeof *p);
+  if (!p) return BW_ENOMEM;
+  if (v->items == v->small) memcpy(p, v->small, sizeof v->small);
+  v->items = p;
+  v->cap = cap;
+  return 0;
+}
