@@ -334,6 +334,28 @@ START_TEST(allocation_bounded) {
 }
 END_TEST
 
+/* Counts are claims: a message that claims "as many elements as bytes left" at every level and
+ * then fails deep inside must not make every level allocate for its claim (regression found
+ * by fuzz_decode). */
+START_TEST(allocation_bounded_on_hostile_counts) {
+  static uint8_t msg[2000];
+  const uint16_t claims[4] = {1990, 1985, 1980, 1995}; /* the last exceeds the 1992 bytes left */
+  for (int i = 0; i < 4; i++) {
+    msg[2 * i] = (uint8_t)(0x80 | (claims[i] & 0x7f));
+    msg[2 * i + 1] = (uint8_t)(claims[i] >> 7);
+  }
+  bw_value_arena *a = bw_value_arena_new();
+  bw_value *v;
+  bw_error err;
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_decode(type("Deep"), msg, sizeof msg, NULL, a, &v, NULL, &err),
+                   BW_ETRUNCATED);
+  ck_assert_uint_eq(err.offset, 6);
+  ck_assert_uint_le(bw_value_arena_used(a), 64 * sizeof msg);
+  bw_value_arena_free(a);
+}
+END_TEST
+
 static bw_value scalar(const char *tname, uint64_t u) {
   bw_value v;
   memset(&v, 0, sizeof v);
@@ -576,6 +598,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, rejection_big_map_duplicate);
   tcase_add_test(tc, limits);
   tcase_add_test(tc, allocation_bounded);
+  tcase_add_test(tc, allocation_bounded_on_hostile_counts);
   tcase_add_test(tc, encode_modes);
   tcase_add_test(tc, encode_refusals);
   tcase_add_test(tc, encode_preserves_nan_payload);
