@@ -62,6 +62,18 @@ void bw_import_skip(bw_import_ctx *ctx, CXCursor where, const char *fmt, ...) {
   free(file);
 }
 
+void bw_import_warn(bw_import_ctx *ctx, CXCursor where, const char *fmt, ...) {
+  char msg[768];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  uint32_t line = 0, column = 0;
+  char *file = bw_import_location(where, &line, &column);
+  bw_import_note(ctx, 0, "%s:%u:%u: warning: %s", file ? file : "<unknown>", line, column, msg);
+  free(file);
+}
+
 void bw_import_report_free(bw_import_report *report) {
   if (!report) return;
   for (size_t i = 0; i < report->count; i++) free(report->lines[i]);

@@ -138,6 +138,14 @@ void bw_import_skip(bw_import_ctx *ctx, CXCursor where, const char *fmt, ...)
 #endif
     ;
 
+/* Reports, as a warning at the cursor, something left out that is not an error (an empty
+ * record BARE cannot express). */
+void bw_import_warn(bw_import_ctx *ctx, CXCursor where, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* Copies a CXString into a malloc'd C string and disposes of it (NULL when out of memory). */
 char *bw_import_string(CXString s);
 

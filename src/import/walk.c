@@ -561,11 +561,8 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   int rc = bitfield ? bitfield_type(ctx, ft, (unsigned)width, hint, f, &type)
                     : map_type(ctx, ft, hint, 1, &flags, f, &type);
   if (rc == MAP_EMPTY) {
-    bw_import_note(ctx, 0,
-                   "%s:%u: warning: field '%s' of %s has no BARE form (empty type); "
-                   "left out",
-                   ctx->ents[w->idx].file ? ctx->ents[w->idx].file : "?", ctx->ents[w->idx].line,
-                   c_name, parent);
+    bw_import_warn(ctx, f, "field '%s' of %s has no BARE form (empty type); left out", c_name,
+                   parent);
     free(base);
     goto skip;
   }
@@ -617,6 +614,11 @@ static int build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empt
   CXCursor c = ctx->ents[idx].cursor;
   int is_union = ctx->ents[idx].kind == BW_ENT_UNION;
   CXType rt = clang_getCursorType(c);
+  if (clang_isInvalidDeclaration(c)) {
+    bw_import_skip(ctx, c, "%s has errors (see clang's diagnostics)",
+                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name);
+    return MAP_FAIL;
+  }
   long long size = clang_Type_getSizeOf(rt), align = clang_Type_getAlignOf(rt);
   if (size < 0 || align <= 0) {
     bw_import_skip(ctx, c, "clang gives no layout for %s (error %lld)",
@@ -624,8 +626,7 @@ static int build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empt
     return MAP_FAIL;
   }
   if (size == 0) {
-    bw_import_note(ctx, 0, "%s:%u: warning: %s is empty; BARE has no empty records, left out",
-                   ctx->ents[idx].file ? ctx->ents[idx].file : "?", ctx->ents[idx].line,
+    bw_import_warn(ctx, c, "%s is empty; BARE has no empty records, left out",
                    ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name);
     *empty = 1;
     return MAP_EMPTY;
@@ -640,13 +641,17 @@ static int build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empt
   w.idx = idx;
   w.st = is_union ? NULL : t;
   w.un = is_union ? n : NULL;
-  clang_Type_visitFields(rt, visit_field, &w);
+  long long visited = clang_Type_visitFields(rt, visit_field, &w);
   bw_nameset_free(&w.names);
   if (w.failed) return MAP_FAIL;
+  if (visited < 0) {
+    bw_import_skip(ctx, c, "clang cannot list the members of %s (error %lld)",
+                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name, visited);
+    return MAP_FAIL;
+  }
   if (w.count == 0) {
     /* Only unnamed bitfields or members of empty types: nothing BARE can carry. */
-    bw_import_note(ctx, 0, "%s:%u: warning: %s has no members BARE can carry; left out",
-                   ctx->ents[idx].file ? ctx->ents[idx].file : "?", ctx->ents[idx].line,
+    bw_import_warn(ctx, c, "%s has no members BARE can carry; left out",
                    ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name);
     *empty = 1;
     return MAP_EMPTY;
