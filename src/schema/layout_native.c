@@ -167,6 +167,11 @@ static const char *primitive_c_type(bw_kind kind) {
 /* The C spelling of a field of type t in the equivalent C declaration: "uint32_t",
  * "uint8_t[16]", "Point[2][3]" (user types as if typedef'd under their BARE name). */
 static const char *natural_c_type(lctx *L, const bw_type *t) {
+  /* The common cases need no copy: a static spelling, or the name the REF already holds. */
+  if (primitive_c_type(t->kind)) return primitive_c_type(t->kind);
+  if (t->kind == BW_KIND_REF) return t->ref_name;
+  if (t->kind == BW_KIND_STRUCT) return "struct {...}";
+  if (t->kind == BW_KIND_ENUM) return "enum {...}";
   char dims[1024] = "", base[160];
   size_t used = 0;
   while (t->kind == BW_KIND_LIST_FIXED || t->kind == BW_KIND_DATA_FIXED) {
