@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Benchmark: bw-import on a large real header (vulkan/vulkan_core.h from libvulkan-dev, ~17k
-# lines, ~1,500 records and enums), beside two baselines measured in the same run:
+# lines, ~1,300 records and enums, ~1,000 macros), beside baselines measured in the same run:
 #   - `clang -fsyntax-only` on the same input: the floor (parsing it at all);
-#   - `bindgen` (Rust bindings from the same header through libclang): the usual tool.
-# Prints mean wall time of each (hyperfine when present, else a timed loop), peak resident
-# memory (/usr/bin/time -v when present, else getrusage through a tiny C wrapper), and the
-# ratios against the targets: bw-import / clang-fsyntax-only <= 1.2, bindgen / bw-import >= 10.
+#   - `bindgen` (Rust bindings from the same header through libclang): the usual tool;
+#   - import_floor (tests/bench/import_floor.c): libclang parsing the header once, and twice,
+#     with bw-import's flags and nothing else, to split bw-import's time into parse and rest.
+# Prints the mean wall time and the mean CPU time (user + system) of each (hyperfine when
+# present, else a timed loop), the peak resident memory (/usr/bin/time -v when present, else
+# getrusage through a tiny wrapper), and the ratios against the targets: bw-import / clang
+# -fsyntax-only <= 1.2 and bindgen / bw-import >= 10. On a machine shared with other work the
+# CPU figures are the steadier ones.
 #
 # bw-import is the Release build in build/release (configured and built here if needed, with
 # -j2). Usage: tests/bench/bench_import.sh [HEADER] [--perf]; --perf also records where
-# bw-import spends its time (perf record + report, top symbols). RUNS=N sets the sample count.
+# bw-import spends its time (perf with DWARF call graphs: by library and by bw-import
+# function, children included). RUNS=N sets the sample count (default 20).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 header=/usr/include/vulkan/vulkan_core.h
@@ -24,21 +29,44 @@ runs=${RUNS:-20}
 [ -r "$header" ] || { echo "bench_import: $header missing (apt-get install libvulkan-dev)"; exit 1; }
 
 build="$src/build/release"
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBW_TESTS=OFF >/dev/null
-fi
-cmake --build "$build" --target bw-import -j2 >/dev/null
-bwi="$build/bw-import"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$work/cmake.log" 2>&1 ||
+    { cat "$work/cmake.log"; exit 1; }
+fi
+cmake --build "$build" --target bw-import -j2 >"$work/build.log" 2>&1 ||
+  { tail -30 "$work/build.log"; exit 1; }
+bwi="$build/bw-import"
 
 # Sanity: every tool really processes the header (a failing command would time nothing).
 "$bwi" "$header" >"$work/out.bare"
 clang -fsyntax-only -x c "$header"
-echo "bw-import: $(grep -c '^type ' "$work/out.bare") types from $header ($(wc -l <"$header") lines)"
+echo "bw-import: $(grep -c '^type ' "$work/out.bare") types, $(grep -c '^#@ constant' "$work/out.bare") constants from $header ($(wc -l <"$header") lines)"
 
 names=("bw-import" "clang -fsyntax-only")
 cmds=("$bwi $header" "clang -fsyntax-only -x c $header")
+
+# libclang's parse alone, with bw-import's flags.
+inc=$(sed -n 's/^LIBCLANG_INCLUDE_DIR:PATH=//p' "$build/CMakeCache.txt")
+lib=$(sed -n 's/^LIBCLANG_LIBRARY:FILEPATH=//p' "$build/CMakeCache.txt")
+resource=""
+if [ -n "$lib" ]; then
+  for d in "$(dirname "$lib")"/clang/* "$(dirname "$(realpath "$lib")")"/clang/*; do
+    [ -e "$d/include/stddef.h" ] && resource=$d
+  done
+fi
+if [ -n "$inc" ] && [ -n "$resource" ] &&
+  cc -O2 -I"$inc" "$src/tests/bench/import_floor.c" -o "$work/import_floor" "$lib" \
+    -Wl,-rpath,"$(dirname "$lib")" 2>"$work/floor.log" &&
+  "$work/import_floor" "$header" "$resource" 1; then
+  names+=("libclang parse x1" "libclang parse x2")
+  cmds+=("$work/import_floor $header $resource 1" "$work/import_floor $header $resource 2")
+else
+  echo "SKIP libclang floor: import_floor did not build or run"
+  sed -n '1,5p' "$work/floor.log" 2>/dev/null || true
+fi
+
 if command -v bindgen >/dev/null; then
   names+=("bindgen")
   cmds+=("bindgen $header -o $work/bindings.rs")
@@ -46,24 +74,28 @@ else
   echo "SKIP bindgen not found (apt-get install bindgen): no bindgen ratio"
 fi
 
-declare -A mean
+declare -A mean cpu
 if command -v hyperfine >/dev/null; then
   args=()
   for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
   # -N: no shell in between; --output=null: no terminal or pipe cost in the figures.
   hyperfine -N --warmup 2 --runs "$runs" --export-json "$work/h.json" --style basic \
     --output=null "${args[@]}" >"$work/hyperfine.txt" 2>&1
-  while IFS=$'\t' read -r n m; do mean[$n]=$m; done < <(python3 -c '
+  while IFS=$'\t' read -r n m c; do
+    mean[$n]=$m
+    cpu[$n]=$c
+  done < <(python3 -c '
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
-    print(r["command"] + "\t" + repr(r["mean"]))' "$work/h.json")
+    print("%s\t%r\t%r" % (r["command"], r["mean"], r["user"] + r["system"]))' "$work/h.json")
 else
-  echo "hyperfine not found: timed loop of $runs runs"
+  echo "hyperfine not found: timed loop of $runs runs (CPU time from bash's times)"
   for i in "${!cmds[@]}"; do
     start=$(date +%s.%N)
     for _ in $(seq "$runs"); do ${cmds[$i]} >/dev/null; done
     end=$(date +%s.%N)
     mean[${names[$i]}]=$(echo "($end - $start) / $runs" | bc -l)
+    cpu[${names[$i]}]=${mean[${names[$i]}]}
   done
 fi
 
@@ -95,34 +127,46 @@ C
   fi
 }
 
-printf '\n%-22s %12s %14s\n' "tool" "mean (ms)" "peak RSS (MiB)"
+printf '\n%-22s %12s %12s %14s\n' "tool" "wall (ms)" "CPU (ms)" "peak RSS (MiB)"
 for i in "${!cmds[@]}"; do
   n=${names[$i]}
   # shellcheck disable=SC2086
   rss=$(peak ${cmds[$i]})
-  printf '%-22s %12.1f %14.1f\n' "$n" "$(echo "${mean[$n]} * 1000" | bc -l)" \
-    "$(echo "$rss / 1024" | bc -l)"
+  printf '%-22s %12.1f %12.1f %14.1f\n' "$n" "$(echo "${mean[$n]} * 1000" | bc -l)" \
+    "$(echo "${cpu[$n]} * 1000" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
 done
 
-ratio() { echo "${mean[$1]} / ${mean[$2]}" | bc -l; }
+ratio() {
+  local -n table=$1
+  echo "${table[$2]} / ${table[$3]}" | bc -l
+}
 echo
-printf 'bw-import / clang -fsyntax-only = %.2fx (target <= 1.2x)\n' \
-  "$(ratio "bw-import" "clang -fsyntax-only")"
+printf 'bw-import / clang -fsyntax-only = %.2fx wall, %.2fx CPU (target <= 1.2x)\n' \
+  "$(ratio mean "bw-import" "clang -fsyntax-only")" "$(ratio cpu "bw-import" "clang -fsyntax-only")"
 if [ -n "${mean[bindgen]:-}" ]; then
-  printf 'bindgen / bw-import            = %.1fx (target >= 10x)\n' "$(ratio bindgen bw-import)"
+  printf 'bindgen / bw-import            = %.1fx wall, %.1fx CPU (target >= 10x)\n' \
+    "$(ratio mean bindgen bw-import)" "$(ratio cpu bindgen bw-import)"
+fi
+if [ -n "${cpu[libclang parse x1]:-}" ]; then
+  printf 'libclang parse x1 / clang -fsyntax-only = %.2fx CPU; bw-import - parse x1 = %.1f ms CPU\n' \
+    "$(ratio cpu "libclang parse x1" "clang -fsyntax-only")" \
+    "$(echo "(${cpu[bw-import]} - ${cpu[libclang parse x1]}) * 1000" | bc -l)"
 fi
 
 if [ $want_perf -eq 1 ]; then
   if command -v perf >/dev/null; then
+    perf record -q -F 5000 --call-graph=dwarf,16384 -o "$work/perf.data" "$bwi" "$header" \
+      >/dev/null 2>"$work/perf.log" || true
     echo
-    echo "where bw-import spends its time (perf, self time, top 25):"
-    perf record -q -g -o "$work/perf.data" "$bwi" "$header" >/dev/null 2>"$work/perf.log" || true
-    perf report -i "$work/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null |
-      grep -E '^ +[0-9]' | head -25
-    echo
-    echo "by library:"
-    perf report -i "$work/perf.data" --stdio --no-children --sort dso 2>/dev/null |
+    echo "where bw-import spends its time (perf, self time by library):"
+    perf report -i "$work/perf.data" --stdio --no-children --sort dso -g none -q 2>/dev/null |
       grep -E '^ +[0-9]' | head -8
+    echo
+    echo "bw-import and libclang entry points, children included (libclang parses in a thread:"
+    echo "llvm::CrashRecoveryContext::RunSafely is the parse):"
+    perf report -i "$work/perf.data" --stdio --children --sort dso,sym -g none -q 2>/dev/null |
+      grep -E '^ +[0-9]' | grep -E 'bw-import +\[\.\] [a-z_]|clang_|RunSafely' |
+      grep -vE '\] (_start|main|__libc)' | cut -c1-110 | head -30
   else
     echo "SKIP perf not found"
   fi
