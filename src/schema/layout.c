@@ -56,14 +56,15 @@ static void path_push(char *path, size_t size, const char *sep, const char *name
  * chain without a layout is followed at most a bounded number of steps). */
 static int find_unsized(const bw_type *t, char *path, size_t size, char *why, size_t why_size,
                         int depth) {
+  uint64_t bytes;
   if (!t || depth > 256) return 0;
   while (t->kind == BW_KIND_REF && t->ref && !t->native) t = t->ref->type;
-  if (t->native) return 0;
+  if (t->native || bw_layout_size(t, &bytes)) return 0;
   switch (t->kind) {
     case BW_KIND_STRUCT:
       for (size_t i = 0; i < t->count; i++) {
         const bw_field *f = &t->fields[i];
-        if (bw_layout_of(f->type)) continue;
+        if (bw_layout_size(f->type, &bytes)) continue;
         size_t len = strlen(path);
         path_push(path, size, ".", f->name);
         if (find_unsized(f->type, path, size, why, why_size, depth + 1)) return 1;

@@ -341,6 +341,33 @@ START_TEST(no_layout_names_the_field) {
 }
 END_TEST
 
+START_TEST(no_layout_in_an_imported_schema) {
+  /* With a target, layouts are what the importer recorded: nothing is computed, and a type
+   * without one is explained by its first unsized field, or as not imported. */
+  draft = bw_draft_new();
+  bw_draft_set_target(draft, "x86_64-linux-gnu", 8, 0, 1);
+  bw_type *t = prim(BW_KIND_STRUCT);
+  add(t, "a", prim(BW_KIND_U32));
+  add(t, "name", prim(BW_KIND_STR));
+  bw_draft_add_type(draft, "Named", t);
+  t = prim(BW_KIND_STRUCT);
+  add(t, "a", prim(BW_KIND_U32));
+  bw_draft_add_type(draft, "Plain", t);
+  bw_schema *s = NULL;
+  ck_assert_int_eq(bw_draft_validate(draft, NULL, &s, NULL), 0);
+  bw_error err;
+  bw_error_clear(&err);
+  ck_assert_ptr_null(bw_type_native(s, bw_schema_find(s, "Named")->type, &err));
+  ck_assert_str_eq(err.message,
+                   "type Named has no native layout: field 'name' is str, which has no fixed size");
+  bw_error_clear(&err);
+  ck_assert_ptr_null(bw_type_native(s, bw_schema_find(s, "Plain")->type, &err));
+  ck_assert_str_eq(err.message, "type Plain has no native layout in this imported schema");
+  ck_assert_ptr_null(bw_schema_find(s, "Plain")->type->fields[0].type->native);
+  bw_schema_free(s);
+}
+END_TEST
+
 /* ---- the JSON document -------------------------------------------------------------------- */
 
 /* A strict JSON syntax check (RFC 8259 grammar; no semantic checks): returns the position after
@@ -682,6 +709,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, inline_struct_and_array_of_structs_with_tail_padding);
   tcase_add_test(tc, aliases_and_primitive_types);
   tcase_add_test(tc, no_layout_names_the_field);
+  tcase_add_test(tc, no_layout_in_an_imported_schema);
   suite_add_tcase(s, tc);
   tc = tcase_create("documents");
   tcase_add_test(tc, json_document_matches_the_compiler);
