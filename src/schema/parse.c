@@ -30,13 +30,15 @@ typedef enum annotation_kind {
   ANNOT_NATIVE,
   ANNOT_C_MEMBER,
   ANNOT_C_CONSTANT,
+  ANNOT_C_MEMBER_NATIVE,
   ANNOT_FIELD,
   ANNOT_ENUMERATOR,
   ANNOT_KIND_COUNT
 } annotation_kind;
 
 static const char *const annotation_names[ANNOT_KIND_COUNT] = {
-    "target", "constant", "native", "c_member", "c_constant", "field", "enumerator"};
+    "target",     "constant",        "native", "c_member",
+    "c_constant", "c_member_native", "field",  "enumerator"};
 
 /* One parsed `#@` line. Strings live in the draft's arena. */
 struct bw_annotation {
@@ -319,23 +321,36 @@ typedef struct layout_notes {
   int has_native;
   const struct bw_annotation *field;
   const char *enumerator_c_name;
+  bw_type *last_member_type; /* the type of the latest c_member, for c_member_native */
 } layout_notes;
 
 static int allowed(annotation_kind k, item_kind item) {
   switch (item) {
     case ITEM_DEFINITION:
       return k == ANNOT_TARGET || k == ANNOT_CONSTANT || k == ANNOT_NATIVE || k == ANNOT_C_MEMBER ||
-             k == ANNOT_C_CONSTANT;
+             k == ANNOT_C_CONSTANT || k == ANNOT_C_MEMBER_NATIVE;
     case ITEM_END:
       return k == ANNOT_TARGET || k == ANNOT_CONSTANT;
     case ITEM_FIELD:
-      return k == ANNOT_FIELD || k == ANNOT_NATIVE || k == ANNOT_C_MEMBER || k == ANNOT_C_CONSTANT;
+      return k == ANNOT_FIELD || k == ANNOT_NATIVE || k == ANNOT_C_MEMBER ||
+             k == ANNOT_C_CONSTANT || k == ANNOT_C_MEMBER_NATIVE;
     case ITEM_UNION_MEMBER:
-      return k == ANNOT_NATIVE || k == ANNOT_C_MEMBER || k == ANNOT_C_CONSTANT;
+      return k == ANNOT_NATIVE || k == ANNOT_C_MEMBER || k == ANNOT_C_CONSTANT ||
+             k == ANNOT_C_MEMBER_NATIVE;
     case ITEM_ENUM_MEMBER:
       return k == ANNOT_ENUMERATOR;
   }
   return 0;
+}
+
+static void fill_native(bw_native *n, const struct bw_annotation *a) {
+  n->size = a->size;
+  n->align = a->align;
+  n->flags = a->flags;
+  n->c_name = a->c_name;
+  n->underlying = a->underlying;
+  n->file = a->file;
+  n->line = (uint32_t)a->decl_line;
 }
 
 /* Applies schema-level annotations at once and gathers the others into notes. */
@@ -370,13 +385,7 @@ static void collect(parser *p, struct bw_annotation *a, item_kind item, layout_n
           break;
         }
         notes->has_native = 1;
-        notes->native.size = a->size;
-        notes->native.align = a->align;
-        notes->native.flags = a->flags;
-        notes->native.c_name = a->c_name;
-        notes->native.underlying = a->underlying;
-        notes->native.file = a->file;
-        notes->native.line = (uint32_t)a->decl_line;
+        fill_native(&notes->native, a);
         break;
       case ANNOT_C_MEMBER: {
         if (!notes->has_native) {
@@ -397,6 +406,26 @@ static void collect(parser *p, struct bw_annotation *a, item_kind item, layout_n
         f->c_name = a->c_name;
         f->c_type = a->c_type;
         f->doc = a->doc;
+        notes->last_member_type = a->type;
+        break;
+      }
+      case ANNOT_C_MEMBER_NATIVE: {
+        if (!notes->last_member_type) {
+          report(p, BW_ESYNTAX, a->line, a->column,
+                 "'#@ c_member_native' annotation must follow a '#@ c_member' annotation");
+          break;
+        }
+        if (notes->last_member_type->native) {
+          report(p, BW_ESYNTAX, a->line, a->column,
+                 "second '#@ c_member_native' annotation for one member");
+          break;
+        }
+        bw_native *n = bw_draft_native(d, notes->last_member_type);
+        if (!n) {
+          out_of_memory(p);
+          break;
+        }
+        fill_native(n, a);
         break;
       }
       case ANNOT_C_CONSTANT:
@@ -883,6 +912,7 @@ typedef struct key_spec {
 #define AT(member) offsetof(struct bw_annotation, member)
 #define FIELD_LIKE (K(ANNOT_C_MEMBER) | K(ANNOT_FIELD))
 #define CONSTANT_LIKE (K(ANNOT_CONSTANT) | K(ANNOT_C_CONSTANT))
+#define NATIVE_LIKE (K(ANNOT_NATIVE) | K(ANNOT_C_MEMBER_NATIVE))
 
 static const key_spec keys[] = {
     {K(ANNOT_TARGET), "triple", V_STR, AT(triple)},
@@ -890,14 +920,13 @@ static const key_spec keys[] = {
     {K(ANNOT_TARGET), "endian", V_ENDIAN, AT(big_endian)},
     {K(ANNOT_TARGET), "char_signed", V_BOOL, AT(char_signed)},
     {CONSTANT_LIKE | K(ANNOT_C_MEMBER), "name", V_STR, AT(name)},
-    {CONSTANT_LIKE | K(ANNOT_NATIVE) | FIELD_LIKE | K(ANNOT_ENUMERATOR), "c_name", V_STR,
-     AT(c_name)},
+    {CONSTANT_LIKE | NATIVE_LIKE | FIELD_LIKE | K(ANNOT_ENUMERATOR), "c_name", V_STR, AT(c_name)},
     {CONSTANT_LIKE, "value", V_VALUE, AT(magnitude)},
-    {K(ANNOT_NATIVE), "size", V_U64, AT(size)},
-    {K(ANNOT_NATIVE), "align", V_U64, AT(align)},
-    {K(ANNOT_NATIVE), "underlying", V_STR, AT(underlying)},
-    {K(ANNOT_NATIVE), "file", V_STR, AT(file)},
-    {K(ANNOT_NATIVE), "line", V_U32, AT(decl_line)},
+    {NATIVE_LIKE, "size", V_U64, AT(size)},
+    {NATIVE_LIKE, "align", V_U64, AT(align)},
+    {NATIVE_LIKE, "underlying", V_STR, AT(underlying)},
+    {NATIVE_LIKE, "file", V_STR, AT(file)},
+    {NATIVE_LIKE, "line", V_U32, AT(decl_line)},
     {K(ANNOT_C_MEMBER), "type", V_TYPE, AT(type)},
     {FIELD_LIKE, "offset", V_U64, AT(offset)},
     {FIELD_LIKE, "bit_offset", V_U64, AT(bit_offset)},
@@ -913,10 +942,10 @@ typedef struct flag_spec {
 } flag_spec;
 
 static const flag_spec flag_words[] = {
-    {K(ANNOT_NATIVE), "c_union", BW_NATIVE_C_UNION},
-    {K(ANNOT_NATIVE), "c_enum", BW_NATIVE_C_ENUM},
-    {K(ANNOT_NATIVE), "packed", BW_NATIVE_PACKED},
-    {K(ANNOT_NATIVE), "natural", BW_NATIVE_NATURAL},
+    {NATIVE_LIKE, "c_union", BW_NATIVE_C_UNION},
+    {NATIVE_LIKE, "c_enum", BW_NATIVE_C_ENUM},
+    {NATIVE_LIKE, "packed", BW_NATIVE_PACKED},
+    {NATIVE_LIKE, "natural", BW_NATIVE_NATURAL},
     {FIELD_LIKE, "bitfield", BW_FIELD_BITFIELD},
     {FIELD_LIKE, "flexible", BW_FIELD_FLEXIBLE},
     {FIELD_LIKE, "anonymous", BW_FIELD_ANONYMOUS},
@@ -1151,7 +1180,7 @@ static struct bw_annotation *parse_annotation_line(annot_scan *sc, const bw_toke
   if (kind < 0) {
     scan_fail(sc, kind_at,
               "unknown annotation '#@ %.*s' (expected target, constant, native, c_member, "
-              "c_constant, field or enumerator)",
+              "c_constant, c_member_native, field or enumerator)",
               (int)(kn ? kn : (sc->i < sc->n ? 1 : 0)), sc->s + kind_at);
     return NULL;
   }

@@ -109,13 +109,8 @@ static int layout_printed(const printer *pr, const bw_type *t) {
   return (pr->flags & BW_PRINT_LAYOUT) && t && t->native && !(t->native->flags & BW_NATIVE_NATURAL);
 }
 
-/* `#@ native` and its c_member / c_constant lines for the top node t of an item. */
-static void put_native(printer *pr, const bw_type *t, unsigned indent, size_t depth) {
-  if (!layout_printed(pr, t)) return;
-  bw_buf *b = &pr->b;
-  const bw_native *n = t->native;
-  indent_to(b, indent);
-  bw_buf_puts(b, "#@ native");
+/* The keys and flags of a native layout, then the end of the line. */
+static void put_native_keys(bw_buf *b, const bw_native *n) {
   put_key_string(b, "c_name", n->c_name);
   bw_buf_printf(b, " size=%" PRIu64 " align=%" PRIu64, n->size, n->align);
   put_key_string(b, "underlying", n->underlying);
@@ -125,6 +120,16 @@ static void put_native(printer *pr, const bw_type *t, unsigned indent, size_t de
   if (n->flags & BW_NATIVE_C_ENUM) bw_buf_puts(b, " c_enum");
   if (n->flags & BW_NATIVE_PACKED) bw_buf_puts(b, " packed");
   bw_buf_putc(b, '\n');
+}
+
+/* `#@ native` and its c_member / c_constant lines for the top node t of an item. */
+static void put_native(printer *pr, const bw_type *t, unsigned indent, size_t depth) {
+  if (!layout_printed(pr, t)) return;
+  bw_buf *b = &pr->b;
+  const bw_native *n = t->native;
+  indent_to(b, indent);
+  bw_buf_puts(b, "#@ native");
+  put_native_keys(b, n);
   for (size_t i = 0; i < n->member_count; i++) {
     const bw_field *f = &n->members[i];
     bw_buf type_text = {0};
@@ -138,6 +143,13 @@ static void put_native(printer *pr, const bw_type *t, unsigned indent, size_t de
     put_key_string(b, "doc", f->doc);
     put_field_flags(b, f->flags);
     bw_buf_putc(b, '\n');
+    /* The member type's own layout (a member array's size and alignment); its members and
+     * constants, which the importer never sets on a member's type, are not carried. */
+    if (layout_printed(pr, f->type)) {
+      indent_to(b, indent);
+      bw_buf_puts(b, "#@ c_member_native");
+      put_native_keys(b, f->type->native);
+    }
   }
   for (size_t i = 0; i < n->constant_count; i++)
     put_constant(b, "c_constant", &n->constants[i], indent);

@@ -477,7 +477,7 @@ static const error_case error_cases[] = {
     /* Annotations. */
     {"unknown annotation", "#@ bogus x=1\ntype A u8", 0, BW_ESYNTAX, 1, 4,
      "unknown annotation '#@ bogus' (expected target, constant, native, c_member, c_constant, "
-     "field or enumerator)"},
+     "c_member_native, field or enumerator)"},
     {"annotation after code", "type A u8 #@ native size=1 align=1", 0, BW_ESYNTAX, 1, 11,
      "a '#@' annotation must be on a line of its own"},
     {"unknown key", "#@ native sise=4\ntype A u32", 0, BW_ESYNTAX, 1, 11,
@@ -528,6 +528,13 @@ static const error_case error_cases[] = {
      0, BW_ESYNTAX, 2, 29, "expected the end of the type expression, found 'u8'"},
     {"c_member without native", "#@ c_member name=x type=u8\ntype A data[4]", 0, BW_ESYNTAX, 1, 1,
      "'#@ c_member' annotation must follow a '#@ native' annotation"},
+    {"c_member_native without c_member",
+     "#@ native size=4 align=4\n#@ c_member_native size=4 align=1\ntype A data[4]", 0, BW_ESYNTAX,
+     2, 1, "'#@ c_member_native' annotation must follow a '#@ c_member' annotation"},
+    {"c_member_native twice",
+     "#@ native size=4 align=4\n#@ c_member name=x type=\"data[4]\"\n"
+     "#@ c_member_native size=4 align=1\n#@ c_member_native size=4 align=1\ntype A data[4]",
+     0, BW_ESYNTAX, 4, 1, "second '#@ c_member_native' annotation for one member"},
     {"field before a definition", "#@ field offset=0\ntype A u8", 0, BW_ESYNTAX, 1, 1,
      "'#@ field' annotation cannot come before a type definition"},
     {"enumerator before a field", "type A struct {\n  #@ enumerator c_name=X\n  a: u8\n}", 0,

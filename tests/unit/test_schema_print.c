@@ -339,6 +339,10 @@ static bw_draft *build_native_draft(void) {
   m = bw_draft_add_native_member(d, n, "bytes", bw_draft_data_fixed(d, 4));
   m->offset = offsetof(union rt_value, bytes);
   m->c_type = "unsigned char[4]";
+  /* The member's type carries the C array's own layout, as the importer writes it. */
+  bw_native *mn =
+      native_of(d, m->type, sizeof(((union rt_value *)0)->bytes), _Alignof(unsigned char), 0, NULL);
+  mn->underlying = "unsigned char";
   bw_user_type *u = bw_draft_add_type(d, "RtValue", value);
   u->doc = "A C union.";
 
@@ -562,6 +566,10 @@ START_TEST(annotations_round_trip_every_native_feature) {
                                    "value=18446744073709551615 unsigned\n"));
   ck_assert_ptr_nonnull(strstr(p1, "#@ constant name=\"MIN\" value=-9223372036854775808\n"));
   ck_assert_ptr_nonnull(strstr(p1, "  #@ enumerator c_name=\"RT_RED\"\n  RED\n"));
+  ck_assert_ptr_nonnull(strstr(p1, "#@ c_member name=\"bytes\" type=\"data[4]\" offset=0 "
+                                   "c_type=\"unsigned char[4]\"\n"
+                                   "#@ c_member_native size=4 align=1 underlying=\"unsigned "
+                                   "char\"\n"));
   /* Without BW_PRINT_LAYOUT there is no annotation, and the result is a hand-written schema
    * (natural layouts, no target). */
   char *plain = print(s1, BW_PRINT_DOCS);
