@@ -125,5 +125,15 @@ expect_status 2 "fmt with an unknown option" -- "$BW" fmt --pretty "$work/w.bare
 expect_status 0 "fmt --help" -- "$BW" fmt --help
 grep -q "usage: bw fmt" "$work/out" && pass || fail "fmt --help prints usage"
 
+# What bw-import writes is canonical: bw fmt --layout gives back the same bytes.
+if [ -n "${BW_IMPORT:-}" ] && [ -x "${BW_IMPORT}" ]; then
+  for h in "$SRC_DIR"/fixtures/headers/*.h; do
+    "$BW_IMPORT" --keep-going "$h" >"$work/imported.bare" 2>/dev/null || continue
+    "$BW" fmt --layout "$work/imported.bare" >"$work/refmt.bare" 2>"$work/err"
+    cmp -s "$work/imported.bare" "$work/refmt.bare" && pass ||
+      fail "bw fmt --layout changes the import of $(basename "$h") $(head -3 "$work/err")"
+  done
+fi
+
 echo "bw_schema: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
