@@ -158,6 +158,18 @@ int bw_import_is_builtin(const bw_import_ctx *ctx, const char *file);
 /* 1 when the file is one --from selects (always 1 without --from). */
 int bw_import_from_matches(const bw_import_ctx *ctx, const char *file);
 
+/* walk.c helpers shared with enums.c: a C type's spelling without clang's "(anonymous at
+ * path)" parts (draft string); signedness of a canonical builtin kind; the BARE kind of an
+ * arithmetic type by signedness and size (BW_KIND_VOID when BARE has none). */
+const char *bw_import_c_type_text(bw_import_ctx *ctx, CXType t);
+int bw_import_is_signed_kind(enum CXTypeKind k);
+bw_kind bw_import_builtin_kind(CXType t);
+
+/* enums.c: the constants of an unnamed file-scope enum; the type of enum entity idx (0, or -1
+ * when it could not be imported, reported). */
+void bw_import_enum_constants(bw_import_ctx *ctx, CXCursor en);
+int bw_import_build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out);
+
 /* walk.c: collects the declarations, selects, and fills the draft. Returns 0 or BW_E*. */
 int bw_import_walk(bw_import_ctx *ctx);
 void bw_import_walk_free(bw_import_ctx *ctx);

@@ -99,7 +99,7 @@ static int is_identifier(const char *s) {
 
 /* A C type spelling with clang's "(anonymous at file:line:col)" / "(unnamed ...)" parts
  * replaced by "{...}", so that the text does not depend on paths. Arena string. */
-static const char *c_type_text(bw_import_ctx *ctx, CXType t) {
+const char *bw_import_c_type_text(bw_import_ctx *ctx, CXType t) {
   char *s = bw_import_string(clang_getTypeSpelling(t));
   if (!s) return NULL;
   char *p;
@@ -134,7 +134,7 @@ static CXType strip_sugar(CXType t) {
   }
 }
 
-static int is_signed_kind(enum CXTypeKind k) {
+int bw_import_is_signed_kind(enum CXTypeKind k) {
   switch (k) {
     case CXType_Char_S:
     case CXType_SChar:
@@ -191,12 +191,12 @@ static bw_kind int_kind(long long size, int is_signed) {
 
 /* BARE kind of a builtin arithmetic type, by its canonical kind's signedness and its size;
  * BW_KIND_VOID when BARE has no counterpart (long double, __int128, half floats...). */
-static bw_kind builtin_kind(CXType t) {
+bw_kind bw_import_builtin_kind(CXType t) {
   t = clang_getCanonicalType(t);
   long long size = clang_Type_getSizeOf(t);
   if (t.kind == CXType_Bool) return size == 1 ? BW_KIND_BOOL : BW_KIND_VOID;
   if (t.kind == CXType_Int128 || t.kind == CXType_UInt128) return BW_KIND_VOID;
-  if (is_signed_kind(t.kind)) return int_kind(size, 1);
+  if (bw_import_is_signed_kind(t.kind)) return int_kind(size, 1);
   if (is_unsigned_kind(t.kind)) return int_kind(size, 0);
   if (t.kind == CXType_Float || t.kind == CXType_Double)
     return size == 4 ? BW_KIND_F32 : size == 8 ? BW_KIND_F64 : BW_KIND_VOID;
@@ -210,8 +210,6 @@ static void set_site(bw_import_ctx *ctx, size_t slot) {
   e->file = bw_import_location(e->cursor, &e->line, NULL);
   e->builtin = bw_import_is_builtin(ctx, e->file);
 }
-
-static void add_anonymous_enum_constants(bw_import_ctx *ctx, CXCursor en);
 
 static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data) {
   (void)parent;
@@ -236,7 +234,7 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
         /* Unnamed: named after the field that uses it, when one does (walk time). A
          * top-level unnamed enum is a set of constants. */
         if (kind == CXCursor_EnumDecl && clang_getCursorKind(parent) == CXCursor_TranslationUnit)
-          add_anonymous_enum_constants(ctx, c);
+          bw_import_enum_constants(ctx, c);
         return kind == CXCursor_EnumDecl ? CXChildVisit_Continue : CXChildVisit_Recurse;
       }
       bw_entity_kind ek = kind == CXCursor_StructDecl  ? BW_ENT_STRUCT
@@ -476,7 +474,7 @@ static int map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uin
     default:
       break;
   }
-  bw_kind k = builtin_kind(t);
+  bw_kind k = bw_import_builtin_kind(t);
   if (k != BW_KIND_VOID) {
     *out = bw_draft_type(d, k);
     return *out ? MAP_OK : MAP_FAIL;
@@ -504,7 +502,7 @@ static int bitfield_type(bw_import_ctx *ctx, CXType t, unsigned width, const cha
     *out = bw_draft_type(ctx->draft, BW_KIND_BOOL);
     return *out ? MAP_OK : MAP_FAIL;
   }
-  int is_signed = is_signed_kind(canon.kind);
+  int is_signed = bw_import_is_signed_kind(canon.kind);
   long long bytes = width <= 8 ? 1 : width <= 16 ? 2 : width <= 32 ? 4 : 8;
   *out = bw_draft_type(ctx->draft, int_kind(bytes, is_signed));
   return *out ? MAP_OK : MAP_FAIL;
@@ -588,7 +586,7 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   } else {
     field->c_name = bw_draft_strdup(ctx->draft, c_name);
   }
-  field->c_type = c_type_text(ctx, ft);
+  field->c_type = bw_import_c_type_text(ctx, ft);
   if (type->kind != BW_KIND_REF && !(flags & BW_FIELD_FLEXIBLE) && !bitfield) {
     /* The target's size and alignment of the member's own type (a long long is 4-aligned on
      * i386, a long double 16 bytes on x86-64): the layout documents read them here. */
@@ -683,170 +681,6 @@ static int record_packed(CXCursor c) {
   return packed;
 }
 
-/* ---- enums ------------------------------------------------------------------------------ */
-
-typedef struct enumerator {
-  char *c_name;
-  uint64_t bits;
-  int negative;
-  size_t order;
-} enumerator;
-
-typedef struct enum_walk {
-  enumerator *items;
-  size_t count;
-  size_t cap;
-  int is_signed;
-  int oom;
-} enum_walk;
-
-static enum CXChildVisitResult visit_enumerator(CXCursor c, CXCursor parent, CXClientData data) {
-  (void)parent;
-  enum_walk *w = data;
-  if (clang_getCursorKind(c) != CXCursor_EnumConstantDecl) return CXChildVisit_Continue;
-  if (w->count == w->cap) {
-    size_t cap = w->cap ? w->cap * 2 : 16;
-    enumerator *items = realloc(w->items, cap * sizeof *items);
-    if (!items) {
-      w->oom = 1;
-      return CXChildVisit_Break;
-    }
-    w->items = items;
-    w->cap = cap;
-  }
-  enumerator *it = &w->items[w->count];
-  it->c_name = bw_import_string(clang_getCursorSpelling(c));
-  if (!it->c_name) {
-    w->oom = 1;
-    return CXChildVisit_Break;
-  }
-  if (w->is_signed) {
-    long long v = clang_getEnumConstantDeclValue(c);
-    it->bits = (uint64_t)v;
-    it->negative = v < 0;
-  } else {
-    it->bits = (uint64_t)clang_getEnumConstantDeclUnsignedValue(c);
-    it->negative = 0;
-  }
-  it->order = w->count++;
-  return CXChildVisit_Continue;
-}
-
-static int by_value(const void *a, const void *b) {
-  const enumerator *x = a, *y = b;
-  if (x->bits != y->bits) return x->bits < y->bits ? -1 : 1;
-  return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static void enum_walk_free(enum_walk *w) {
-  for (size_t i = 0; i < w->count; i++) free(w->items[i].c_name);
-  free(w->items);
-}
-
-static int read_enumerators(CXCursor c, enum_walk *w) {
-  memset(w, 0, sizeof *w);
-  CXType it = clang_getCanonicalType(clang_getEnumDeclIntegerType(c));
-  w->is_signed = is_signed_kind(it.kind);
-  clang_visitChildren(c, visit_enumerator, w);
-  return w->oom ? BW_ENOMEM : 0;
-}
-
-static void add_anonymous_enum_constants(bw_import_ctx *ctx, CXCursor en) {
-  char *file = bw_import_location(en, NULL, NULL);
-  int wanted = !bw_import_is_builtin(ctx, file) && bw_import_from_matches(ctx, file);
-  free(file);
-  if (!wanted) return;
-  enum_walk w;
-  if (read_enumerators(en, &w) != 0) {
-    enum_walk_free(&w);
-    return;
-  }
-  for (size_t i = 0; i < w.count; i++) {
-    char *base = bw_import_member_name(w.items[i].c_name);
-    const char *name = base ? bw_nameset_claim(&ctx->constant_names, base, "_") : NULL;
-    free(base);
-    if (name)
-      bw_draft_add_constant(ctx->draft, name, w.items[i].c_name, (int64_t)w.items[i].bits,
-                            !w.is_signed);
-  }
-  enum_walk_free(&w);
-}
-
-static int build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out) {
-  CXCursor c = ctx->ents[idx].cursor;
-  bw_draft *d = ctx->draft;
-  CXType et = clang_getCursorType(c);
-  long long size = clang_Type_getSizeOf(et), align = clang_Type_getAlignOf(et);
-  CXType it = clang_getEnumDeclIntegerType(c);
-  if (size <= 0 || align <= 0) {
-    bw_import_skip(ctx, c, "clang gives no layout for %s", ctx->ents[idx].name);
-    return MAP_FAIL;
-  }
-  enum_walk w;
-  if (read_enumerators(c, &w) != 0) {
-    enum_walk_free(&w);
-    return MAP_FAIL;
-  }
-  int negative = 0;
-  for (size_t i = 0; i < w.count; i++) negative |= w.items[i].negative;
-
-  /* Every enumerator gets a BARE-style name, in declaration order; the member carrying a
-   * value uses the name of the first enumerator with that value. */
-  bw_nameset names = {0};
-  const char **cnames = calloc(w.count ? w.count : 1, sizeof *cnames);
-  int rc = cnames ? MAP_OK : MAP_FAIL;
-  for (size_t i = 0; rc == MAP_OK && i < w.count; i++) {
-    char *base = bw_import_member_name(w.items[i].c_name);
-    cnames[i] = base ? bw_nameset_claim(&names, base, "_") : NULL;
-    free(base);
-    if (!cnames[i]) rc = MAP_FAIL;
-  }
-  bw_type *t = NULL;
-  if (rc == MAP_OK) {
-    if (negative || w.count == 0) {
-      bw_kind k = builtin_kind(it);
-      t = k != BW_KIND_VOID ? bw_draft_type(d, k) : bw_draft_data_fixed(d, (uint64_t)size);
-    } else {
-      t = bw_draft_type(d, BW_KIND_ENUM);
-      enumerator *sorted = malloc(w.count * sizeof *sorted);
-      if (sorted) {
-        memcpy(sorted, w.items, w.count * sizeof *sorted);
-        qsort(sorted, w.count, sizeof *sorted, by_value);
-        for (size_t i = 0; i < w.count; i++) {
-          if (i > 0 && sorted[i].bits == sorted[i - 1].bits) continue; /* an alias */
-          bw_enum_member *m =
-              bw_draft_add_enum_member(d, t, cnames[sorted[i].order], 1, sorted[i].bits);
-          if (m) m->c_name = bw_draft_strdup(d, sorted[i].c_name);
-        }
-        free(sorted);
-      } else {
-        rc = MAP_FAIL;
-      }
-    }
-  }
-  bw_native *n = t ? bw_draft_native(d, t) : NULL;
-  if (rc == MAP_OK && n) {
-    const bw_entity *e = &ctx->ents[idx];
-    n->size = (uint64_t)size;
-    n->align = (uint64_t)align;
-    n->flags |= BW_NATIVE_C_ENUM;
-    n->c_name = e->tag ? bw_draft_strdup(d, e->c_name) : NULL;
-    n->underlying = c_type_text(ctx, it);
-    n->file = e->file ? bw_draft_strdup(d, e->file) : NULL;
-    n->line = e->line;
-    for (size_t i = 0; i < w.count; i++)
-      bw_draft_add_native_constant(d, n, cnames[i], w.items[i].c_name, (int64_t)w.items[i].bits,
-                                   !w.is_signed);
-    *out = t;
-  } else {
-    rc = MAP_FAIL;
-  }
-  free(cnames);
-  bw_nameset_free(&names);
-  enum_walk_free(&w);
-  return rc;
-}
-
 /* ---- emission ----------------------------------------------------------------------------- */
 
 static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty) {
@@ -888,7 +722,7 @@ static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty) {
       rc = build_record(ctx, idx, &t, &is_empty);
       break;
     case BW_ENT_ENUM:
-      rc = build_enum(ctx, idx, &t);
+      rc = bw_import_build_enum(ctx, idx, &t);
       break;
     default: {
       const char *target = emit(ctx, e->target - 1, &is_empty);
