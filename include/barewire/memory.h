@@ -228,6 +228,9 @@ typedef struct bw_accessor {
   const bw_field *field; /* the last field of the path, or NULL */
   bw_kind kind;          /* kind of the value (of type) */
   int plain;             /* host byte order, not a bitfield: one memcpy reads it */
+  uintptr_t fast_key;    /* plain accessors: (uintptr_t)root + kind, else 0. The inline fast path
+                            checks view type and value kind with one compare: two type nodes lie
+                            further apart than any two kinds, so the sum names both. */
   int swap;
   int big_endian;
 } bw_accessor;
@@ -242,34 +245,47 @@ int bw_accessor_compile(bw_accessor *a, const bw_schema *s, const char *type_nam
  * strings, encoding). BW_ETYPE when v is not of a's root type, BW_ERANGE when out of bounds. */
 int bw_accessor_view(const bw_accessor *a, const bw_view *v, bw_view *out, bw_error *err);
 
-/* The general read behind the inline getters: the raw value of a (zero-extended; sign-extended
- * for signed kinds and bitfields) in v, after checking that a's kind is kind. Used by the
- * inline functions for bitfields, other byte orders and errors. */
-int bw_accessor_load_(const bw_accessor *a, const bw_view *v, bw_kind kind, uint64_t *out,
-                      bw_error *err);
+/* The general read behind the inline getters, for bitfields, other byte orders and errors:
+ * rc 0 and the raw value of a in v (zero-extended; sign-extended for signed kinds and
+ * bitfields), or rc < 0. It only reads memory (hence pure), which lets a compiler keep an
+ * accessor's fields in registers across a loop of inline reads. */
+typedef struct bw_accessor_result_ {
+  int rc;
+  uint64_t raw;
+} bw_accessor_result_;
+bw_accessor_result_ bw_accessor_read_(const bw_accessor *a, const bw_view *v, bw_kind kind)
+#if defined(__GNUC__)
+    __attribute__((pure))
+#endif
+    ;
+
+/* Fills err with the details of the failure bw_accessor_read_ reported; returns the code. The
+ * inline getters return the code bw_accessor_read_ gave, which the compiler knows is not 0. */
+int bw_accessor_explain_(const bw_accessor *a, const bw_view *v, bw_kind kind, bw_error *err);
 
 /* Inline reads through an accessor: a type check, a bounds check and a load. Same errors as the
  * bw_view_get_* functions, plus BW_ETYPE when v is not a view of the accessor's root type. */
 #define BW_ACCESSOR_GETTER_(suffix, ctype, kindv)                                                  \
   static inline int bw_accessor_get_##suffix(const bw_accessor *a, const bw_view *v, ctype *out,   \
                                              bw_error *err) {                                      \
-    if (BW_LIKELY_(a->plain && a->kind == (kindv) && a->root == v->type && a->end <= v->avail)) {  \
+    if (BW_LIKELY_(a->fast_key == (uintptr_t)v->type + (kindv) && a->end <= v->avail)) {           \
       memcpy(out, v->base + a->offset, sizeof(ctype));                                             \
       return 0;                                                                                    \
     }                                                                                              \
-    uint64_t raw_;                                                                                 \
-    int rc_ = bw_accessor_load_(a, v, (kindv), &raw_, err);                                        \
-    if (rc_ == 0) {                                                                                \
-      if (sizeof(ctype) == 4 && (kindv) == BW_KIND_F32) {                                          \
-        uint32_t bits_ = (uint32_t)raw_;                                                           \
-        memcpy(out, &bits_, sizeof(ctype));                                                        \
-      } else if ((kindv) == BW_KIND_F64) {                                                         \
-        memcpy(out, &raw_, sizeof(ctype));                                                         \
-      } else {                                                                                     \
-        *out = (ctype)raw_;                                                                        \
-      }                                                                                            \
+    bw_accessor_result_ r_ = bw_accessor_read_(a, v, (kindv));                                     \
+    if (r_.rc != 0) {                                                                              \
+      bw_accessor_explain_(a, v, (kindv), err);                                                    \
+      return r_.rc;                                                                                \
     }                                                                                              \
-    return rc_;                                                                                    \
+    if (sizeof(ctype) == 4 && (kindv) == BW_KIND_F32) {                                            \
+      uint32_t bits_ = (uint32_t)r_.raw;                                                           \
+      memcpy(out, &bits_, sizeof(ctype));                                                          \
+    } else if ((kindv) == BW_KIND_F64) {                                                           \
+      memcpy(out, &r_.raw, sizeof(ctype));                                                         \
+    } else {                                                                                       \
+      *out = (ctype)r_.raw;                                                                        \
+    }                                                                                              \
+    return 0;                                                                                      \
   }
 BW_ACCESSOR_GETTER_(u8, uint8_t, BW_KIND_U8)
 BW_ACCESSOR_GETTER_(u16, uint16_t, BW_KIND_U16)

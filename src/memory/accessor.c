@@ -149,7 +149,7 @@ static int set_kind(const bw_view *v, bw_kind k, uint64_t raw, bw_error *err) {
 
 #define BW_VIEW_INT_ACCESS_(suffix, ctype, kindv)                                                  \
   int bw_view_get_##suffix(const bw_view *v, ctype *out, bw_error *err) {                          \
-    uint64_t raw;                                                                                  \
+    uint64_t raw = 0;                                                                              \
     int rc = get_kind(v, kindv, &raw, err);                                                        \
     if (rc == 0) *out = (ctype)raw;                                                                \
     return rc;                                                                                     \
@@ -168,7 +168,7 @@ BW_VIEW_INT_ACCESS_(i64, int64_t, BW_KIND_I64)
 #undef BW_VIEW_INT_ACCESS_
 
 int bw_view_get_f32(const bw_view *v, float *out, bw_error *err) {
-  uint64_t raw;
+  uint64_t raw = 0;
   int rc = get_kind(v, BW_KIND_F32, &raw, err);
   if (rc == 0) {
     uint32_t bits = (uint32_t)raw;
@@ -178,7 +178,7 @@ int bw_view_get_f32(const bw_view *v, float *out, bw_error *err) {
 }
 
 int bw_view_get_f64(const bw_view *v, double *out, bw_error *err) {
-  uint64_t raw;
+  uint64_t raw = 0;
   int rc = get_kind(v, BW_KIND_F64, &raw, err);
   if (rc == 0) memcpy(out, &raw, sizeof *out);
   return rc;
@@ -197,7 +197,7 @@ int bw_view_set_f64(const bw_view *v, double value, bw_error *err) {
 }
 
 int bw_view_get_bool(const bw_view *v, int *out, bw_error *err) {
-  uint64_t raw;
+  uint64_t raw = 0;
   int rc = get_kind(v, BW_KIND_BOOL, &raw, err);
   if (rc == 0) *out = (int)raw;
   return rc;
@@ -239,7 +239,7 @@ static int get_integer(const bw_view *v, int want_signed, uint64_t *out, bw_erro
 }
 
 int bw_view_get_int64(const bw_view *v, int64_t *out, bw_error *err) {
-  uint64_t raw;
+  uint64_t raw = 0;
   int rc = get_integer(v, 1, &raw, err);
   if (rc == 0) *out = (int64_t)raw;
   return rc;
@@ -279,7 +279,7 @@ int bw_view_set_uint64(const bw_view *v, uint64_t value, bw_error *err) {
 /* ---- enums --------------------------------------------------------------------------- */
 
 int bw_view_get_enum(const bw_view *v, uint64_t *value, const char **name, bw_error *err) {
-  uint64_t raw;
+  uint64_t raw = 0;
   int rc = get_kind(v, BW_KIND_ENUM, &raw, err);
   if (rc) return rc;
   const bw_enum_member *m = bw_mem_enum_member(v->type, raw);
@@ -451,16 +451,25 @@ static int accessor_raw(const bw_accessor *a, const bw_view *v, uint64_t *raw, b
   return 0;
 }
 
-int bw_accessor_load_(const bw_accessor *a, const bw_view *v, bw_kind kind, uint64_t *out,
-                      bw_error *err) {
+bw_accessor_result_ bw_accessor_read_(const bw_accessor *a, const bw_view *v, bw_kind kind) {
+  bw_accessor_result_ r = {0, 0};
+  if (a && a->kind != kind)
+    r.rc = BW_ETYPE;
+  else
+    r.rc = accessor_raw(a, v, &r.raw, NULL);
+  return r;
+}
+
+int bw_accessor_explain_(const bw_accessor *a, const bw_view *v, bw_kind kind, bw_error *err) {
+  uint64_t raw;
   if (a && a->kind != kind)
     return bw_error_set(err, BW_ETYPE, v ? v->offset : 0, "accessor reads %s, not %s",
                         bw_kind_name(a->kind), bw_kind_name(kind));
-  return accessor_raw(a, v, out, err);
+  return accessor_raw(a, v, &raw, err);
 }
 
 int bw_accessor_get_int64(const bw_accessor *a, const bw_view *v, int64_t *out, bw_error *err) {
-  uint64_t raw;
+  uint64_t raw = 0;
   if (a && !is_integer_kind(a->kind))
     return bw_error_set(err, BW_ETYPE, 0, "accessor reads %s, not an integer",
                         bw_kind_name(a->kind));
@@ -471,7 +480,7 @@ int bw_accessor_get_int64(const bw_accessor *a, const bw_view *v, int64_t *out, 
 }
 
 int bw_accessor_get_uint64(const bw_accessor *a, const bw_view *v, uint64_t *out, bw_error *err) {
-  uint64_t raw;
+  uint64_t raw = 0;
   if (a && !is_integer_kind(a->kind))
     return bw_error_set(err, BW_ETYPE, 0, "accessor reads %s, not an integer",
                         bw_kind_name(a->kind));

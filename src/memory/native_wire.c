@@ -44,9 +44,9 @@ static int in_region(walker *w, uint64_t off, uint64_t n) {
 
 /* ---- encoding ------------------------------------------------------------------------ */
 
-static int put(walker *w, const void *p, size_t n) {
+static inline int put(walker *w, const void *p, size_t n) {
   if (n > SIZE_MAX - w->len) return bw_error_set(w->err, BW_ELIMIT, 0, "message too large");
-  if (n && w->len + n <= w->cap) memcpy(w->out + w->len, p, n);
+  if (n && w->len <= w->cap && n <= w->cap - w->len) memcpy(w->out + w->len, p, n);
   w->len += n;
   return 0;
 }
@@ -107,11 +107,23 @@ static int encode_field(walker *w, const bw_field *f, uint64_t off, int tail, un
   return encode_value(w, f->type, off + f->offset, tail, depth + 1);
 }
 
+/* 1 when a value of resolved kind k is the same bytes in memory and on the wire: a fixed-width
+ * number (not bool, which must be checked) stored in little-endian order. */
+static int same_bytes(const walker *w, bw_kind k) {
+  return !w->big_endian && bw_kind_is_fixed_primitive(k) && k != BW_KIND_BOOL;
+}
+
 static int encode_value(walker *w, const bw_type *t, uint64_t off, int tail, unsigned depth) {
   const bw_type *r = bw_type_resolve(t);
-  const bw_native *n = bw_mem_native(t);
   int rc;
   if (depth > BW_MEM_MAX_DEPTH) return bw_error_set(w->err, BW_ELIMIT, off, "nesting too deep");
+  /* Fast path: little-endian numbers are copied as they are. */
+  if (same_bytes(w, r->kind)) {
+    unsigned width = bw_kind_width(r->kind);
+    if ((rc = in_region(w, off, width)) != 0) return rc;
+    return put(w, w->region->base + off, width);
+  }
+  const bw_native *n = bw_mem_native(t);
   uint32_t sw = bw_mem_scalar_width(r, n);
   if (sw) {
     if ((rc = in_region(w, off, sw)) != 0) return rc;
@@ -125,6 +137,12 @@ static int encode_value(walker *w, const bw_type *t, uint64_t off, int tail, uns
     case BW_KIND_LIST_FIXED: {
       uint64_t es;
       if ((rc = bw_mem_type_size(w->schema, r->elem, &es, w->err)) != 0) return rc;
+      const bw_type *e = bw_type_resolve(r->elem);
+      /* An array of little-endian numbers is one copy: the stride is the width, no padding. */
+      if (same_bytes(w, e->kind) && es == bw_kind_width(e->kind) && r->length <= SIZE_MAX / es) {
+        if ((rc = in_region(w, off, es * r->length)) != 0) return rc;
+        return put(w, w->region->base + off, (size_t)(es * r->length));
+      }
       for (uint64_t i = 0; i < r->length; i++)
         if ((rc = encode_value(w, r->elem, off + i * es, 0, depth + 1)) != 0) return rc;
       return 0;
@@ -207,8 +225,8 @@ static int take_varint(walker *w, uint64_t *v) {
  * only used on the writing pass). */
 static int decode_scalar(walker *w, const bw_type *t, mem_slot *s) {
   size_t at = w->pos;
-  uint64_t raw;
-  const uint8_t *p;
+  uint64_t raw = 0;
+  const uint8_t *p = NULL;
   int rc;
   if (t->kind == BW_KIND_ENUM) {
     if ((rc = take_varint(w, &raw)) != 0) return rc;
@@ -278,7 +296,7 @@ static int decode_field(walker *w, const bw_field *f, uint64_t off, int tail, un
 static int decode_value(walker *w, const bw_type *t, uint64_t off, int tail, unsigned depth) {
   const bw_type *r = bw_type_resolve(t);
   const bw_native *n = bw_mem_native(t);
-  const uint8_t *p;
+  const uint8_t *p = NULL;
   int rc;
   if (depth > BW_MEM_MAX_DEPTH) return bw_error_set(w->err, BW_ELIMIT, w->pos, "nesting too deep");
   uint32_t sw = bw_mem_scalar_width(r, n);

@@ -213,6 +213,10 @@ int bw_view_index(const bw_view *v, uint64_t i, bw_view *out, bw_error *err) {
   return bw_mem_view_from_loc(v->schema, &v->region, v->offset, &loc, out, err);
 }
 
+/* The fast key of an accessor adds a kind to a type node's address: distinct nodes lie further
+ * apart than any two kinds. */
+_Static_assert(sizeof(bw_type) > BW_KIND_COUNT, "type nodes must be larger than the kind count");
+
 int bw_accessor_compile(bw_accessor *a, const bw_schema *s, const char *type_name, const char *path,
                         bw_error *err) {
   if (!a || !s || !type_name || !path)
@@ -246,6 +250,7 @@ int bw_accessor_compile(bw_accessor *a, const bw_schema *s, const char *type_nam
    * host order; a bool must still be checked for 0/1, so it takes the general path. */
   a->plain = !a->swap && !a->bit_width && sw && bw_kind_is_fixed_primitive(a->kind) &&
              a->kind != BW_KIND_BOOL;
+  a->fast_key = a->plain ? (uintptr_t)a->root + (uintptr_t)a->kind : 0;
   return 0;
 }
 
