@@ -18,6 +18,14 @@
 #include "lexer.h"
 #include "schema_internal.h"
 
+/* Error paths stay out of line so that their message buffers are not part of the frames of
+ * the recursive functions (which bounds the stack used per nesting level). */
+#if defined(__GNUC__)
+#define BW_NOINLINE __attribute__((noinline, cold))
+#else
+#define BW_NOINLINE
+#endif
+
 /* Syntax errors reported before the parser gives up on a text. */
 #define BW_PARSE_MAX_ERRORS 100
 /* Recursion depth the parser allows whatever max_depth says: each level costs a few stack
@@ -89,13 +97,15 @@ typedef struct parser {
 
 /* ---- diagnostics ------------------------------------------------------------------------ */
 
-static int report(parser *p, int code, uint32_t line, uint32_t column, const char *fmt, ...)
+static BW_NOINLINE int report(parser *p, int code, uint32_t line, uint32_t column, const char *fmt,
+                              ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
 
-static int report(parser *p, int code, uint32_t line, uint32_t column, const char *fmt, ...) {
+static BW_NOINLINE int report(parser *p, int code, uint32_t line, uint32_t column, const char *fmt,
+                              ...) {
   parse_shared *sh = p->sh;
   if (sh->stop) return -1;
   char message[400];
@@ -113,7 +123,7 @@ static int report(parser *p, int code, uint32_t line, uint32_t column, const cha
   return -1;
 }
 
-static int out_of_memory(parser *p) {
+static BW_NOINLINE int out_of_memory(parser *p) {
   return report(p, BW_ENOMEM, p->cur.line, p->cur.column, "out of memory");
 }
 
@@ -144,7 +154,7 @@ static void describe(const bw_token *t, char *buf, size_t size) {
 
 /* Reports "expected WHAT, found TOKEN" at the current token (or the lexer's own complaint
  * when the token is unusable). Returns -1. */
-static int expected(parser *p, const char *what) {
+static BW_NOINLINE int expected(parser *p, const char *what) {
   const bw_token *t = &p->cur;
   char found[64];
   describe(t, found, sizeof found);
@@ -156,6 +166,29 @@ static int expected(parser *p, const char *what) {
     return report(p, BW_ESYNTAX, t->line, t->column, "%s (%s)", t->message, found);
   }
   return report(p, BW_ESYNTAX, t->line, t->column, "expected %s, found %s", what, found);
+}
+
+/* expected() with a formatted WHAT. */
+static BW_NOINLINE int expectedf(parser *p, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static BW_NOINLINE int expectedf(parser *p, const char *fmt, ...) {
+  char what[160];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  return expected(p, what);
+}
+
+/* Reports the current token as a name of the wrong form; rule completes "name %s must ...". */
+static BW_NOINLINE int bad_name(parser *p, const char *what, const char *rule) {
+  char found[64];
+  describe(&p->cur, found, sizeof found);
+  return report(p, BW_ESYNTAX, p->cur.line, p->cur.column, "%s %s must %s", what, found, rule);
 }
 
 /* ---- token helpers ---------------------------------------------------------------------- */
@@ -294,12 +327,8 @@ static int is_member_name(const bw_token *t) {
 }
 
 static int bad_type_name(parser *p) {
-  char found[64];
-  describe(&p->cur, found, sizeof found);
-  return report(p, BW_ESYNTAX, p->cur.line, p->cur.column,
-                "type name %s must start with an upper-case letter and contain only letters and "
-                "digits",
-                found);
+  return bad_name(p, "type name",
+                  "start with an upper-case letter and contain only letters and digits");
 }
 
 /* ---- annotations applied to items --------------------------------------------------------- */
@@ -482,7 +511,7 @@ static bw_type *new_node(parser *p, bw_type *t, const bw_token *at) {
 
 /* `{ name: type ... }` (the '{' is the current token); close is '}'. */
 static int parse_struct_body(parser *p, bw_type *st, size_t depth) {
-  bw_token open = p->cur;
+  bw_pos open = {p->cur.line, p->cur.column};
   advance(p);
   while (!is_punct(&p->cur, '}')) {
     if (p->sh->stop) return -1;
@@ -492,32 +521,24 @@ static int parse_struct_body(parser *p, bw_type *st, size_t depth) {
                     open.line, open.column);
     }
     if (p->cur.kind != BW_TOK_IDENT) return expected(p, "a field name or '}' in struct body");
-    if (!is_field_name(&p->cur)) {
-      char found[64];
-      describe(&p->cur, found, sizeof found);
-      return report(p, BW_ESYNTAX, p->cur.line, p->cur.column,
-                    "field name %s must start with a lower-case letter and contain only letters, "
-                    "digits and '_'",
-                    found);
-    }
-    bw_token name_tok = p->cur;
+    if (!is_field_name(&p->cur))
+      return bad_name(p, "field name",
+                      "start with a lower-case letter and contain only letters, digits and '_'");
+    bw_pos name_pos = {p->cur.line, p->cur.column};
+    const char *name_doc = p->cur.doc;
     layout_notes notes = {0};
     collect(p, take_annotations(p), ITEM_FIELD, &notes);
     char *name = cur_name(p);
     if (!name) return -1;
     advance(p);
-    if (!is_punct(&p->cur, ':')) {
-      char what[120];
-      snprintf(what, sizeof what, "':' after field name '%.40s'", name);
-      return expected(p, what);
-    }
+    if (!is_punct(&p->cur, ':')) return expectedf(p, "':' after field name '%.40s'", name);
     advance(p);
     bw_type *ft = parse_type(p, depth + 1);
     if (!ft) return -1;
     bw_field *f = bw_draft_add_field(p->sh->d, st, name, ft);
     if (!f) return out_of_memory(p);
-    f->pos = (bw_pos){name_tok.line, name_tok.column};
-    f->doc = name_tok.doc;
+    f->pos = name_pos;
+    f->doc = name_doc;
     if (notes.field) {
       const struct bw_annotation *a = notes.field;
       f->offset = a->offset;
@@ -534,7 +555,7 @@ static int parse_struct_body(parser *p, bw_type *st, size_t depth) {
 }
 
 static int parse_enum_body(parser *p, bw_type *en) {
-  bw_token open = p->cur;
+  bw_pos open = {p->cur.line, p->cur.column};
   advance(p);
   while (!is_punct(&p->cur, '}')) {
     if (p->sh->stop) return -1;
@@ -543,15 +564,12 @@ static int parse_enum_body(parser *p, bw_type *en) {
                     "expected '}' to close the enum body opened at %u:%u, found end of input",
                     open.line, open.column);
     if (p->cur.kind != BW_TOK_IDENT) return expected(p, "an enum member name or '}'");
-    if (!is_member_name(&p->cur)) {
-      char found[64];
-      describe(&p->cur, found, sizeof found);
-      return report(p, BW_ESYNTAX, p->cur.line, p->cur.column,
-                    "enum member name %s must start with an upper-case letter and contain only "
-                    "upper-case letters, digits and '_'",
-                    found);
-    }
-    bw_token name_tok = p->cur;
+    if (!is_member_name(&p->cur))
+      return bad_name(p, "enum member name",
+                      "start with an upper-case letter and contain only upper-case letters, "
+                      "digits and '_'");
+    bw_pos name_pos = {p->cur.line, p->cur.column};
+    const char *name_doc = p->cur.doc;
     layout_notes notes = {0};
     collect(p, take_annotations(p), ITEM_ENUM_MEMBER, &notes);
     char *name = cur_name(p);
@@ -561,15 +579,14 @@ static int parse_enum_body(parser *p, bw_type *en) {
     int has_value = 0;
     if (is_punct(&p->cur, '=')) {
       advance(p);
-      char what[120];
-      snprintf(what, sizeof what, "a value after '%.40s ='", name);
-      if (parse_number(p, what, &value) < 0) return -1;
+      if (p->cur.kind != BW_TOK_NUMBER) return expectedf(p, "a value after '%.40s ='", name);
+      if (parse_number(p, "a value", &value) < 0) return -1;
       has_value = 1;
     }
     bw_enum_member *m = bw_draft_add_enum_member(p->sh->d, en, name, has_value, value);
     if (!m) return out_of_memory(p);
-    m->pos = (bw_pos){name_tok.line, name_tok.column};
-    m->doc = name_tok.doc;
+    m->pos = name_pos;
+    m->doc = name_doc;
     m->c_name = notes.enumerator_c_name;
   }
   advance(p);
@@ -578,7 +595,7 @@ static int parse_enum_body(parser *p, bw_type *en) {
 
 /* `{ A | B = 3 }` or, in the old syntax, `( A | B )`; the opening bracket is current. */
 static int parse_union_body(parser *p, bw_type *un, size_t depth, char close) {
-  bw_token open = p->cur;
+  bw_pos open = {p->cur.line, p->cur.column};
   advance(p);
   const char *bar_doc = NULL;
   int after_bar = 0;
@@ -599,8 +616,8 @@ static int parse_union_body(parser *p, bw_type *un, size_t depth, char close) {
       return report(p, BW_ESYNTAX, p->cur.line, p->cur.column,
                     "expected '%c' to close the union body opened at %u:%u, found end of input",
                     close, open.line, open.column);
-    bw_token start = p->cur;
-    const char *doc = bar_doc ? bar_doc : start.doc;
+    bw_pos start = {p->cur.line, p->cur.column};
+    const char *doc = bar_doc ? bar_doc : p->cur.doc;
     collect(p, take_annotations(p), ITEM_UNION_MEMBER, &notes);
     bw_type *mt = parse_type(p, depth + 1);
     if (!mt) return -1;
@@ -613,7 +630,7 @@ static int parse_union_body(parser *p, bw_type *un, size_t depth, char close) {
     }
     bw_union_member *m = bw_draft_add_union_member(p->sh->d, un, mt, has_tag, tag);
     if (!m) return out_of_memory(p);
-    m->pos = (bw_pos){start.line, start.column};
+    m->pos = start;
     m->doc = doc;
     attach_native(p, mt, &notes);
     memset(&notes, 0, sizeof notes);
@@ -621,11 +638,7 @@ static int parse_union_body(parser *p, bw_type *un, size_t depth, char close) {
     after_bar = 0;
     if (is_punct(&p->cur, close)) break;
     if (p->cur.kind == BW_TOK_EOF) continue; /* reported as an unclosed body above */
-    if (!is_punct(&p->cur, '|')) {
-      char what[40];
-      snprintf(what, sizeof what, "'|' or '%c' after a union member", close);
-      return expected(p, what);
-    }
+    if (!is_punct(&p->cur, '|')) return expectedf(p, "'|' or '%c' after a union member", close);
     bar_doc = p->cur.doc;
     collect(p, take_annotations(p), ITEM_UNION_MEMBER, &notes);
     advance(p);
@@ -633,6 +646,16 @@ static int parse_union_body(parser *p, bw_type *un, size_t depth, char close) {
   }
   advance(p);
   return 0;
+}
+
+static BW_NOINLINE void unknown_type(parser *p, const bw_token *t) {
+  char found[64];
+  describe(t, found, sizeof found);
+  if (is_word(t, "string"))
+    report(p, BW_ESYNTAX, t->line, t->column,
+           "unknown type 'string' (the current syntax says 'str'; 'string' is old syntax)");
+  else
+    report(p, BW_ESYNTAX, t->line, t->column, "unknown type %s", found);
 }
 
 typedef struct primitive_word {
@@ -728,11 +751,9 @@ static bw_type *parse_keyword_type(parser *p, size_t depth, const bw_token *t) {
     bw_kind kind = is_word(t, "struct") ? BW_KIND_STRUCT
                    : is_word(t, "enum") ? BW_KIND_ENUM
                                         : BW_KIND_UNION;
-    char what[32];
-    snprintf(what, sizeof what, "'{' after '%s'", bw_kind_name(kind));
     advance(p);
     if (!is_punct(&p->cur, '{')) {
-      expected(p, what);
+      expectedf(p, "'{' after '%s'", bw_kind_name(kind));
       return NULL;
     }
     bw_type *body = bw_draft_type(d, kind);
@@ -745,13 +766,7 @@ static bw_type *parse_keyword_type(parser *p, size_t depth, const bw_token *t) {
                                     : parse_union_body(p, body, depth, '}');
     return rc < 0 ? NULL : body;
   }
-  char found[64];
-  describe(t, found, sizeof found);
-  if (is_word(t, "string"))
-    report(p, BW_ESYNTAX, t->line, t->column,
-           "unknown type 'string' (the current syntax says 'str'; 'string' is old syntax)");
-  else
-    report(p, BW_ESYNTAX, t->line, t->column, "unknown type %s", found);
+  unknown_type(p, t);
   return NULL;
 }
 
