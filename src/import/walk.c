@@ -508,6 +508,43 @@ static int bitfield_type(bw_import_ctx *ctx, CXType t, unsigned width, const cha
   return *out ? MAP_OK : MAP_FAIL;
 }
 
+/* Size and alignment a wire type implies: its width for primitives, 1 for bytes, the
+ * element's for fixed lists; 0 when it implies none. */
+static void wire_layout(const bw_type *t, uint64_t *size, uint64_t *align) {
+  *size = *align = 0;
+  if (bw_kind_is_fixed_primitive(t->kind)) {
+    *size = *align = bw_kind_width(t->kind);
+  } else if (t->kind == BW_KIND_DATA_FIXED) {
+    *size = t->length;
+    *align = 1;
+  } else if (t->kind == BW_KIND_LIST_FIXED && t->elem) {
+    uint64_t es, ea;
+    wire_layout(t->elem, &es, &ea);
+    if (es && t->length <= UINT64_MAX / es) {
+      *size = es * t->length;
+      *align = ea;
+    }
+  }
+}
+
+/* The target's size and alignment of a member's own type, kept on the type node where the
+ * wire type does not imply them (a long long is 4-aligned on i386, a long double is data[16]
+ * aligned to 16 on x86-64, vectors keep their alignment). A type whose size is not a multiple
+ * of its alignment (a scalar typedef with a larger `aligned`) has no array stride: its
+ * member's offset already says where it is. Returns 0, or -1 when out of memory. */
+static int add_member_native(bw_import_ctx *ctx, bw_type *type, CXType ft) {
+  long long size = clang_Type_getSizeOf(ft), align = clang_Type_getAlignOf(ft);
+  if (size <= 0 || align <= 0 || size % align != 0) return 0;
+  uint64_t ws, wa;
+  wire_layout(type, &ws, &wa);
+  if (ws == (uint64_t)size && wa == (uint64_t)align) return 0;
+  bw_native *tn = bw_draft_native(ctx->draft, type);
+  if (!tn) return -1;
+  tn->size = (uint64_t)size;
+  tn->align = (uint64_t)align;
+  return 0;
+}
+
 typedef struct field_walk {
   bw_import_ctx *ctx;
   size_t idx;       /* the record's entity */
@@ -587,14 +624,9 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
     field->c_name = bw_draft_strdup(ctx->draft, c_name);
   }
   field->c_type = bw_import_c_type_text(ctx, ft);
-  if (type->kind != BW_KIND_REF && !(flags & BW_FIELD_FLEXIBLE) && !bitfield) {
-    /* The target's size and alignment of the member's own type (a long long is 4-aligned on
-     * i386, a long double 16 bytes on x86-64): the layout documents read them here. */
-    bw_native *tn = bw_draft_native(ctx->draft, type);
-    if (!tn) goto fail;
-    tn->size = (uint64_t)clang_Type_getSizeOf(ft);
-    tn->align = (uint64_t)clang_Type_getAlignOf(ft);
-  }
+  if (type->kind != BW_KIND_REF && !(flags & BW_FIELD_FLEXIBLE) && !bitfield &&
+      add_member_native(ctx, type, ft) != 0)
+    goto fail;
   w->count++;
 skip:
   free(c_name);
