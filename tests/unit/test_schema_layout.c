@@ -341,6 +341,38 @@ START_TEST(no_layout_names_the_field) {
 }
 END_TEST
 
+/* type Outer struct { inner: Inner  n: u8 }  type Inner struct { a: u16  b: u64 }, written in
+ * that order (old drafts allow forward references): the layout of Inner is computed first. */
+struct c_inner {
+  uint16_t a;
+  uint64_t b;
+};
+struct c_outer {
+  struct c_inner inner;
+  uint8_t n;
+};
+
+START_TEST(forward_references_laid_out_in_dependency_order) {
+  draft = bw_draft_new();
+  bw_type *t = prim(BW_KIND_STRUCT);
+  add(t, "inner", bw_draft_ref(draft, "Inner"));
+  add(t, "n", prim(BW_KIND_U8));
+  bw_draft_add_type(draft, "Outer", t);
+  t = prim(BW_KIND_STRUCT);
+  add(t, "a", prim(BW_KIND_U16));
+  add(t, "b", prim(BW_KIND_U64));
+  bw_draft_add_type(draft, "Inner", t);
+  bw_validate_options opts = {0, 0, 1};
+  bw_schema *s = NULL;
+  ck_assert_int_eq(bw_draft_validate(draft, &opts, &s, NULL), 0);
+  ASSERT_TYPE(s, "Outer", struct c_outer);
+  ASSERT_TYPE(s, "Inner", struct c_inner);
+  ASSERT_FIELD(s, "Outer", struct c_outer, n);
+  ASSERT_FIELD(s, "Inner", struct c_inner, b);
+  bw_schema_free(s);
+}
+END_TEST
+
 START_TEST(no_layout_in_an_imported_schema) {
   /* With a target, layouts are what the importer recorded: nothing is computed, and a type
    * without one is explained by its first unsized field, or as not imported. */
@@ -710,6 +742,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, aliases_and_primitive_types);
   tcase_add_test(tc, no_layout_names_the_field);
   tcase_add_test(tc, no_layout_in_an_imported_schema);
+  tcase_add_test(tc, forward_references_laid_out_in_dependency_order);
   suite_add_tcase(s, tc);
   tc = tcase_create("documents");
   tcase_add_test(tc, json_document_matches_the_compiler);

@@ -190,6 +190,16 @@ START_TEST(out_of_memory_flag) {
 }
 END_TEST
 
+START_TEST(arguments) {
+  bw_schema *s = (bw_schema *)1;
+  ck_assert_int_eq(bw_draft_validate(NULL, NULL, &s, NULL), BW_EINVAL);
+  ck_assert_ptr_null(s);
+  bw_draft *d = bw_draft_new();
+  def(d, "A", prim(d, BW_KIND_U8, 1, 8), 1);
+  ck_assert_int_eq(bw_draft_validate(d, NULL, NULL, NULL), BW_EINVAL); /* d is freed: no leak */
+}
+END_TEST
+
 /* ---- implicit enum values and union tags ------------------------------------------------ */
 
 START_TEST(implicit_enum_values) {
@@ -941,6 +951,7 @@ static Suite *validate_suite(void) {
   tcase_add_test(tc, duplicate_type_name);
   tcase_add_test(tc, empty_schema);
   tcase_add_test(tc, out_of_memory_flag);
+  tcase_add_test(tc, arguments);
   suite_add_tcase(s, tc);
   tc = tcase_create("recursion");
   tcase_add_test(tc, self_reference_without_recursion_option);
