@@ -331,7 +331,10 @@ static lay given_layout(lctx *L, bw_type *t, size_t depth) {
   if (!is_pow2(n->align))
     bw_vctx_report(v, BW_ESCHEMA, t->pos, "native alignment %llu of %s is not a power of two",
                    (unsigned long long)n->align, type);
-  else if (n->size % n->align != 0)
+  /* Records (structs, C unions) are always a whole number of alignments in C, so arrays of
+   * them work; a typedef may over-align a scalar (`typedef int a16 __attribute__((aligned(16)))`
+   * has size 4, align 16), so scalars are exempt. */
+  else if ((t->kind == BW_KIND_STRUCT || (n->flags & BW_NATIVE_C_UNION)) && n->size % n->align != 0)
     bw_vctx_report(v, BW_ESCHEMA, t->pos,
                    "native size %llu of %s is not a multiple of its alignment %llu",
                    (unsigned long long)n->size, type, (unsigned long long)n->align);
