@@ -17,7 +17,7 @@
  * times the smallest encoding of an element) before anything is allocated, and a list of
  * zero-size elements is bounded by the element cap. Element arrays grow with the elements
  * actually decoded, never with the count a message claims, so the decoder's arena stays within
- * 64 bytes per input byte plus a constant (16 values per open nesting level), also for hostile
+ * 64 bytes per input byte plus a constant (64 values per open nesting level), also for hostile
  * messages that fail half-way (the fuzz target asserts this). The repeated-map-key check keeps
  * a temporary 24 bytes per key and sorts the encoded keys: O(n log n), never quadratic.
  *

@@ -9,6 +9,19 @@
 
 #include "../core/core.h"
 
+/* The leaf encoders/decoders are inlined into the struct and list loops (a call per field
+ * costs as much as the field itself). */
+#if defined(__GNUC__)
+#define BW_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define BW_ALWAYS_INLINE inline
+#endif
+
+/* Follows a REF without a call in the common case of a type that is not one. */
+static inline const bw_type *bw_codec_resolve(const bw_type *t) {
+  return t->kind == BW_KIND_REF ? bw_type_resolve(t) : t;
+}
+
 /* The value arena is a list of blocks with a bump pointer. It is separate from core's
  * bw_arena because decoding many messages in a row wants a reset that keeps the first block
  * (no malloc per message) and an allocation fast path that the compiler can inline. */
@@ -39,6 +52,15 @@ static inline void *bw_value_arena_raw(bw_value_arena *a, size_t size) {
     return p;
   }
   return bw_value_arena_refill(a, size);
+}
+
+/* bw_value_copy_bytes without the call (len + 1 bytes: a NUL follows). */
+static inline uint8_t *bw_value_arena_copy(bw_value_arena *a, const uint8_t *p, size_t len) {
+  uint8_t *q = len < SIZE_MAX / 4 ? (uint8_t *)bw_value_arena_raw(a, len + 1) : NULL;
+  if (!q) return NULL;
+  memcpy(q, p, len);
+  q[len] = 0;
+  return q;
 }
 
 /* Resolved limits. */
@@ -76,7 +98,8 @@ static inline int bw_codec_map_is_object(const bw_type *map) {
 /* Map duplicate-key check over the encoded key bytes: spans of the input. Equal keys have equal
  * encodings because keys are never floats and every other key encoding is canonical. Returns
  * the index (into spans) of the second occurrence of a repeated key, or -1; -2 when out of
- * memory. Sorts a copy (O(n log n)); small maps are compared pairwise without allocating. */
+ * memory. Small maps hash (bounded work), big ones are sorted in place (O(n log n); then
+ * spans[].index keeps the original positions). */
 typedef struct bw_span {
   const uint8_t *p;
   size_t len;
@@ -103,7 +126,7 @@ static inline void bw_span_vec_free(bw_span_vec *v) {
 }
 /* The repeated key's index (as bw_codec_find_duplicate) mapped back to its span. */
 static inline const bw_span *bw_span_vec_find(const bw_span_vec *v, size_t n, long dup) {
-  if (n <= 8) return &v->items[dup];
+  if (n <= 256) return &v->items[dup]; /* not sorted */
   size_t k = 0;
   while (v->items[k].index != (size_t)dup) k++;
   return &v->items[k];
@@ -157,7 +180,16 @@ static inline int bw_rd_count(const uint8_t *d, size_t len, size_t *pos, uint64_
 }
 
 /* Checks a UTF-8 string of len bytes at d[pos]; BW_EUTF8 at the first bad byte. */
-int bw_codec_utf8(const uint8_t *d, size_t pos, size_t len, bw_error *err);
+int bw_codec_utf8_slow(const uint8_t *d, size_t pos, size_t len, bw_error *err);
+static inline int bw_codec_utf8(const uint8_t *d, size_t pos, size_t len, bw_error *err) {
+  /* Short ASCII strings (most keys and names) without a call. */
+  if (len <= 16) {
+    uint8_t any = 0;
+    for (size_t i = 0; i < len; i++) any |= d[pos + i];
+    if (!(any & 0x80)) return 0;
+  }
+  return bw_codec_utf8_slow(d, pos, len, err);
+}
 
 /* Fixed-width load sign- or zero-extended to 64 bits by kind (u8..u64, i8..i64, bool). */
 static inline uint64_t bw_codec_load_fixed(const uint8_t *p, bw_kind kind) {

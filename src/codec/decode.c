@@ -15,19 +15,33 @@ typedef struct decoder {
   bw_limits lim;
   bw_value_arena *arena;
   bw_error *err;
-  /* A small cache of bw_codec_min_size by element type, so that a list of lists does not
-   * walk the element type again for every inner list. */
-  const bw_type *min_key[16];
-  uint64_t min_val[16];
 } decoder;
 
-static uint64_t elem_min_size(decoder *s, const bw_type *t) {
-  size_t slot = ((uintptr_t)t >> 4) & 15u;
-  if (s->min_key[slot] != t) {
-    s->min_key[slot] = t;
-    s->min_val[slot] = bw_codec_min_size(t);
+/* The smallest encoding of an element: inline for the common leaf kinds, a walk only for
+ * structs, fixed-length lists and data[N] (and references to them). */
+static inline uint64_t elem_min_size(decoder *s, const bw_type *t) {
+  (void)s;
+  switch (t->kind) {
+    case BW_KIND_STRUCT:
+    case BW_KIND_LIST_FIXED:
+    case BW_KIND_DATA_FIXED:
+    case BW_KIND_REF:
+    case BW_KIND_VOID:
+      return bw_codec_min_size(t);
+    case BW_KIND_U16:
+    case BW_KIND_I16:
+      return 2;
+    case BW_KIND_U32:
+    case BW_KIND_I32:
+    case BW_KIND_F32:
+      return 4;
+    case BW_KIND_U64:
+    case BW_KIND_I64:
+    case BW_KIND_F64:
+      return 8;
+    default:
+      return 1;
   }
-  return s->min_val[slot];
 }
 
 static int oom(decoder *s) {
@@ -48,7 +62,7 @@ static int dec_bytes(decoder *s, const bw_type *t, bw_value *out, size_t n) {
   }
   const uint8_t *p = s->d + s->pos;
   if (!s->lim.borrow) {
-    p = bw_value_copy_bytes(s->arena, p, n);
+    p = bw_value_arena_copy(s->arena, p, n);
     if (!p) return oom(s);
   }
   out->as.bytes.ptr = p;
@@ -57,13 +71,128 @@ static int dec_bytes(decoder *s, const bw_type *t, bw_value *out, size_t n) {
   return 0;
 }
 
+/* Returned by dec_leaf for kinds it does not handle (aggregates). */
+#define NOT_LEAF 1
+
+/* Scalars, strings and data: everything that needs no recursion. Inlined into the struct and
+ * list loops so that a record of numbers decodes without a call per field. */
+static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out) {
+  const uint8_t *d = s->d;
+  size_t pos = s->pos, left = s->len - pos;
+  int rc;
+  switch (t->kind) {
+    case BW_KIND_UINT:
+      if (left && d[pos] < 0x80) {
+        out->as.u = d[pos];
+        s->pos = pos + 1;
+        return 0;
+      }
+      return bw_rd_uint(d, s->len, &s->pos, &out->as.u, s->err);
+    case BW_KIND_INT: {
+      uint64_t z = 0;
+      if (left && d[pos] < 0x80) {
+        z = d[pos];
+        s->pos = pos + 1;
+      } else if ((rc = bw_rd_uint(d, s->len, &s->pos, &z, s->err))) {
+        return rc;
+      }
+      out->as.i = bw_zigzag_decode(z);
+      return 0;
+    }
+    case BW_KIND_U8:
+      if (left < 1) return truncated(s, 1, "u8");
+      out->as.u = d[pos];
+      s->pos = pos + 1;
+      return 0;
+    case BW_KIND_I8:
+      if (left < 1) return truncated(s, 1, "i8");
+      out->as.i = (int8_t)d[pos];
+      s->pos = pos + 1;
+      return 0;
+    case BW_KIND_U16:
+      if (left < 2) return truncated(s, 2, "u16");
+      out->as.u = bw_load_le(d + pos, 2);
+      s->pos = pos + 2;
+      return 0;
+    case BW_KIND_I16:
+      if (left < 2) return truncated(s, 2, "i16");
+      out->as.i = (int16_t)(uint16_t)bw_load_le(d + pos, 2);
+      s->pos = pos + 2;
+      return 0;
+    case BW_KIND_U32:
+      if (left < 4) return truncated(s, 4, "u32");
+      out->as.u = bw_load_le(d + pos, 4);
+      s->pos = pos + 4;
+      return 0;
+    case BW_KIND_I32:
+      if (left < 4) return truncated(s, 4, "i32");
+      out->as.i = (int32_t)(uint32_t)bw_load_le(d + pos, 4);
+      s->pos = pos + 4;
+      return 0;
+    case BW_KIND_U64:
+    case BW_KIND_I64:
+      if (left < 8) return truncated(s, 8, bw_kind_name(t->kind));
+      out->as.u = bw_load_le(d + pos, 8);
+      s->pos = pos + 8;
+      return 0;
+    case BW_KIND_F32: {
+      /* Through the bit pattern: NaN payloads pass unchanged. */
+      if (left < 4) return truncated(s, 4, "f32");
+      uint32_t b = (uint32_t)bw_load_le(d + pos, 4);
+      memcpy(&out->as.f32, &b, 4);
+      s->pos = pos + 4;
+      return 0;
+    }
+    case BW_KIND_F64: {
+      if (left < 8) return truncated(s, 8, "f64");
+      uint64_t b = bw_load_le(d + pos, 8);
+      memcpy(&out->as.f64, &b, 8);
+      s->pos = pos + 8;
+      return 0;
+    }
+    case BW_KIND_BOOL:
+      if (left < 1) return truncated(s, 1, "bool");
+      if (d[pos] > 1)
+        return bw_error_set(s->err, BW_EBOOL, pos, "bool byte is %u, not 0 or 1", d[pos]);
+      out->as.u = d[pos];
+      s->pos = pos + 1;
+      return 0;
+    case BW_KIND_STR:
+    case BW_KIND_DATA: {
+      uint64_t n = 0;
+      if (left && d[pos] < 0x80 && d[pos] < left) {
+        n = d[pos];
+        s->pos = pos + 1;
+      } else if ((rc = bw_rd_count(d, s->len, &s->pos, 1, UINT64_MAX, &n, s->err))) {
+        return rc;
+      }
+      return dec_bytes(s, t, out, (size_t)n);
+    }
+    case BW_KIND_DATA_FIXED:
+      if (t->length > left) return truncated(s, (size_t)t->length, "data[N]");
+      return dec_bytes(s, t, out, (size_t)t->length);
+    case BW_KIND_VOID:
+      return 0;
+    case BW_KIND_ENUM:
+      if ((rc = bw_rd_uint(d, s->len, &s->pos, &out->as.u, s->err))) return rc;
+      if (bw_codec_enum_index(t, out->as.u) < 0) {
+        s->pos = pos;
+        return bw_error_set(s->err, BW_EENUM, pos, "enum value %llu is not defined",
+                            (unsigned long long)out->as.u);
+      }
+      return 0;
+    default:
+      return NOT_LEAF;
+  }
+}
+
 /* Element arrays grow as elements are decoded instead of being sized by the count up front:
  * a hostile message can claim a count as large as the bytes left at every nesting level and
  * then fail, and sizing by the claim would allocate depth x count values. Growing keeps the
  * arena within twice the values actually decoded (plus BW_EAGER_ELEMENTS per open level).
  * Elements that cannot fail (fixed-width numbers, already checked against the bytes left)
  * get their whole array at once. */
-#define BW_EAGER_ELEMENTS 16u
+#define BW_EAGER_ELEMENTS 64u
 
 static int grow_items(decoder *s, bw_value **items, size_t *cap, size_t need, size_t limit) {
   size_t ncap = *cap ? *cap * 2 : BW_EAGER_ELEMENTS;
@@ -85,7 +214,9 @@ static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t
   int rc = grow_items(s, &items, &cap, w && e->kind != BW_KIND_BOOL ? (size_t)n : 0, (size_t)n);
   for (size_t i = 0; i < n && !rc; i++) {
     if (i == cap && (rc = grow_items(s, &items, &cap, i + 1, (size_t)n))) break;
-    rc = dec_value(s, e, &items[i], depth);
+    items[i].type = e;
+    rc = dec_leaf(s, e, &items[i]);
+    if (rc == NOT_LEAF) rc = dec_value(s, e, &items[i], depth);
   }
   out->as.list.items = items;
   out->as.list.count = (size_t)n;
@@ -93,12 +224,13 @@ static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t
 }
 
 static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
-  uint64_t n;
+  uint64_t n = 0;
   uint64_t unit = elem_min_size(s, t->key) + elem_min_size(s, t->elem);
   int rc = bw_rd_count(s->d, s->len, &s->pos, unit, s->lim.max_elements, &n, s->err);
   if (rc) return rc;
   bw_value *items = NULL;
   size_t cap = 0;
+  const bw_type *kt = bw_type_resolve(t->key), *vt = bw_type_resolve(t->elem);
   bw_span_vec spans;
   bw_span_vec_init(&spans);
   rc = grow_items(s, &items, &cap, 0, 2 * (size_t)n);
@@ -110,9 +242,14 @@ static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
     }
     bw_span *sp = &spans.items[i];
     sp->p = s->d + s->pos;
-    rc = dec_value(s, t->key, &items[2 * i], depth);
+    items[2 * i].type = kt;
+    rc = dec_leaf(s, kt, &items[2 * i]); /* keys are never aggregates */
     sp->len = (size_t)(s->d + s->pos - sp->p);
-    if (!rc) rc = dec_value(s, t->elem, &items[2 * i + 1], depth);
+    if (!rc) {
+      items[2 * i + 1].type = vt;
+      rc = dec_leaf(s, vt, &items[2 * i + 1]);
+      if (rc == NOT_LEAF) rc = dec_value(s, vt, &items[2 * i + 1], depth);
+    }
   }
   out->as.list.items = items;
   out->as.list.count = (size_t)n;
@@ -129,79 +266,9 @@ static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
 static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
   if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
   out->type = t;
+  int rc = dec_leaf(s, t, out);
+  if (rc != NOT_LEAF) return rc;
   size_t left = s->len - s->pos;
-  int rc;
-  switch (t->kind) {
-    case BW_KIND_UINT:
-      return bw_rd_uint(s->d, s->len, &s->pos, &out->as.u, s->err);
-    case BW_KIND_INT: {
-      uint64_t z;
-      if ((rc = bw_rd_uint(s->d, s->len, &s->pos, &z, s->err))) return rc;
-      out->as.i = bw_zigzag_decode(z);
-      return 0;
-    }
-    case BW_KIND_U8:
-    case BW_KIND_I8:
-    case BW_KIND_U16:
-    case BW_KIND_I16:
-    case BW_KIND_U32:
-    case BW_KIND_I32:
-    case BW_KIND_U64:
-    case BW_KIND_I64: {
-      unsigned w = bw_kind_width(t->kind);
-      if (left < w) return truncated(s, w, bw_kind_name(t->kind));
-      out->as.u = bw_codec_load_fixed(s->d + s->pos, t->kind);
-      s->pos += w;
-      return 0;
-    }
-    case BW_KIND_F32:
-      if (left < 4) return truncated(s, 4, "f32");
-      memcpy(&out->as.f32, s->d + s->pos, 4);
-      if (bw_host_big_endian()) {
-        uint32_t b = (uint32_t)bw_load_le(s->d + s->pos, 4);
-        memcpy(&out->as.f32, &b, 4);
-      }
-      s->pos += 4;
-      return 0;
-    case BW_KIND_F64:
-      if (left < 8) return truncated(s, 8, "f64");
-      memcpy(&out->as.f64, s->d + s->pos, 8);
-      if (bw_host_big_endian()) {
-        uint64_t b = bw_load_le(s->d + s->pos, 8);
-        memcpy(&out->as.f64, &b, 8);
-      }
-      s->pos += 8;
-      return 0;
-    case BW_KIND_BOOL:
-      if (left < 1) return truncated(s, 1, "bool");
-      if (s->d[s->pos] > 1)
-        return bw_error_set(s->err, BW_EBOOL, s->pos, "bool byte is %u, not 0 or 1", s->d[s->pos]);
-      out->as.u = s->d[s->pos++];
-      return 0;
-    case BW_KIND_STR:
-    case BW_KIND_DATA: {
-      uint64_t n;
-      if ((rc = bw_rd_count(s->d, s->len, &s->pos, 1, UINT64_MAX, &n, s->err))) return rc;
-      return dec_bytes(s, t, out, (size_t)n);
-    }
-    case BW_KIND_DATA_FIXED:
-      if (t->length > left) return truncated(s, (size_t)t->length, "data[N]");
-      return dec_bytes(s, t, out, (size_t)t->length);
-    case BW_KIND_VOID:
-      return 0;
-    case BW_KIND_ENUM: {
-      size_t start = s->pos;
-      if ((rc = bw_rd_uint(s->d, s->len, &s->pos, &out->as.u, s->err))) return rc;
-      if (bw_codec_enum_index(t, out->as.u) < 0) {
-        s->pos = start;
-        return bw_error_set(s->err, BW_EENUM, start, "enum value %llu is not defined",
-                            (unsigned long long)out->as.u);
-      }
-      return 0;
-    }
-    default:
-      break;
-  }
   /* Aggregates: one more level of nesting. */
   if (depth >= s->lim.max_depth)
     return bw_error_set(s->err, BW_ELIMIT, s->pos, "values nested deeper than %zu",
@@ -224,7 +291,7 @@ static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) 
       return dec_value(s, t->elem, inner, depth);
     }
     case BW_KIND_LIST: {
-      uint64_t n;
+      uint64_t n = 0;
       rc = bw_rd_count(s->d, s->len, &s->pos, elem_min_size(s, t->elem), s->lim.max_elements, &n,
                        s->err);
       if (rc) return rc;
@@ -245,15 +312,21 @@ static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) 
       if (!items) return oom(s);
       out->as.list.items = items;
       out->as.list.count = n;
-      for (size_t i = 0; i < n; i++)
-        if ((rc = dec_value(s, t->fields[i].type, &items[i], depth))) return rc;
+      for (size_t i = 0; i < n; i++) {
+        const bw_type *ft = t->fields[i].type;
+        if (ft->kind == BW_KIND_REF) ft = bw_type_resolve(ft);
+        items[i].type = ft;
+        rc = dec_leaf(s, ft, &items[i]);
+        if (rc == NOT_LEAF) rc = dec_value(s, ft, &items[i], depth);
+        if (rc) return rc;
+      }
       return 0;
     }
     case BW_KIND_MAP:
       return dec_map(s, t, out, depth);
     case BW_KIND_UNION: {
       size_t start = s->pos;
-      uint64_t tag;
+      uint64_t tag = 0;
       if ((rc = bw_rd_uint(s->d, s->len, &s->pos, &tag, s->err))) return rc;
       long idx = bw_codec_union_index(t, tag);
       if (idx < 0) {
@@ -279,9 +352,9 @@ int bw_decode(const bw_type *t, const void *data, size_t len, const bw_decode_op
   if (!t || !arena || !out || (!data && len))
     return bw_error_set(err, BW_EINVAL, 0, "bw_decode: NULL argument");
   decoder s;
-  memset(&s, 0, sizeof s);
   s.d = data ? data : (const uint8_t *)"";
   s.len = len;
+  s.pos = 0;
   s.lim = bw_limits_of(opts);
   s.arena = arena;
   s.err = err;

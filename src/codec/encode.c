@@ -37,7 +37,7 @@ static int grow(encoder *e, size_t n) {
   return 1;
 }
 
-static inline int room(encoder *e, size_t n) {
+static BW_ALWAYS_INLINE int room(encoder *e, size_t n) {
   return (e->pos <= e->cap && n <= e->cap - e->pos) || grow(e, n);
 }
 
@@ -46,7 +46,7 @@ static inline void put(encoder *e, const void *p, size_t n) {
   e->pos += n;
 }
 
-static inline void put_uint(encoder *e, uint64_t v) {
+static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
   if (v < 0x80 && room(e, 1)) {
     e->buf[e->pos++] = (uint8_t)v;
     return;
@@ -59,7 +59,7 @@ static inline void put_uint(encoder *e, uint64_t v) {
   put(e, tmp, bw_varint_put(tmp, v));
 }
 
-static inline void put_fixed(encoder *e, uint64_t v, unsigned w) {
+static BW_ALWAYS_INLINE void put_fixed(encoder *e, uint64_t v, unsigned w) {
   if (room(e, w)) bw_store_le(e->buf + e->pos, v, w);
   e->pos += w;
 }
@@ -69,64 +69,69 @@ static int mismatch(encoder *e, const bw_type *t, const bw_value *v) {
                       v && v->type ? bw_kind_name(v->type->kind) : "(none)", bw_kind_name(t->kind));
 }
 
-/* Orders map keys of one key kind (the value comparator behind the repeated-key check). */
-static int key_cmp(const bw_value *a, const bw_value *b) {
-  switch (a->type->kind) {
-    case BW_KIND_INT:
-    case BW_KIND_I8:
-    case BW_KIND_I16:
-    case BW_KIND_I32:
-    case BW_KIND_I64:
-      return a->as.i < b->as.i ? -1 : a->as.i > b->as.i;
+/* The bytes that identify a map key value: its string or data bytes, or the 64 bits of a
+ * number, bool or enum (equal keys of one key type have equal bits). */
+static void key_span(const bw_value *k, bw_span *sp) {
+  switch (k->type->kind) {
     case BW_KIND_STR:
     case BW_KIND_DATA:
-    case BW_KIND_DATA_FIXED: {
-      size_t n = a->as.bytes.len < b->as.bytes.len ? a->as.bytes.len : b->as.bytes.len;
-      int c = n ? memcmp(a->as.bytes.ptr, b->as.bytes.ptr, n) : 0;
-      if (c) return c;
-      return a->as.bytes.len < b->as.bytes.len ? -1 : a->as.bytes.len > b->as.bytes.len;
-    }
+    case BW_KIND_DATA_FIXED:
+      sp->p = k->as.bytes.len ? k->as.bytes.ptr : (const uint8_t *)"";
+      sp->len = k->as.bytes.len;
+      return;
     default:
-      return a->as.u < b->as.u ? -1 : a->as.u > b->as.u;
+      sp->p = (const uint8_t *)&k->as.u;
+      sp->len = sizeof k->as.u;
+      return;
   }
-}
-
-static int key_ptr_cmp(const void *pa, const void *pb) {
-  const bw_value *a = *(const bw_value *const *)pa, *b = *(const bw_value *const *)pb;
-  int c = key_cmp(a, b);
-  return c ? c : (a < b ? -1 : a > b);
 }
 
 long bw_codec_find_duplicate_key(const bw_value *pairs, size_t n) {
-  if (n < 2) return -1;
-  if (n <= 8) {
-    for (size_t j = 1; j < n; j++)
-      for (size_t i = 0; i < j; i++)
-        if (key_cmp(&pairs[2 * i], &pairs[2 * j]) == 0) return (long)j;
-    return -1;
-  }
-  const bw_value **keys = malloc(n * sizeof *keys);
-  if (!keys) return -2;
-  for (size_t i = 0; i < n; i++) keys[i] = &pairs[2 * i];
-  qsort(keys, n, sizeof *keys, key_ptr_cmp);
-  long best = -1;
-  for (size_t i = 1; i < n; i++)
-    if (key_cmp(keys[i - 1], keys[i]) == 0) {
-      long idx = (long)((keys[i] - pairs) / 2);
-      if (best < 0 || idx < best) best = idx;
+  bw_span_vec spans;
+  bw_span_vec_init(&spans);
+  long dup = -1;
+  for (size_t i = 0; i < n; i++) {
+    if (bw_span_vec_reserve(&spans, i)) {
+      bw_span_vec_free(&spans);
+      return -2;
     }
-  free(keys);
-  return best;
+    key_span(&pairs[2 * i], &spans.items[i]);
+  }
+  dup = bw_codec_find_duplicate(spans.items, n);
+  bw_span_vec_free(&spans);
+  return dup;
 }
 
-static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t depth) {
-  if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
-  if (!v || !v->type || v->type->kind != t->kind) return mismatch(e, t, v);
-  int rc;
+#define NOT_LEAF 1
+
+static BW_ALWAYS_INLINE int enc_unsigned(encoder *e, const bw_value *v, unsigned w,
+                                         const char *name) {
+  if (w < 8 && v->as.u >> (8 * w))
+    return bw_error_set(e->err, BW_EOVERFLOW, e->pos, "%llu does not fit in %s",
+                        (unsigned long long)v->as.u, name);
+  put_fixed(e, v->as.u, w);
+  return 0;
+}
+
+static BW_ALWAYS_INLINE int enc_signed(encoder *e, const bw_value *v, unsigned w,
+                                       const char *name) {
+  int64_t lim = w < 8 ? (int64_t)1 << (8 * w - 1) : 0;
+  if (w < 8 && (v->as.i < -lim || v->as.i >= lim))
+    return bw_error_set(e->err, BW_EOVERFLOW, e->pos, "%lld does not fit in %s", (long long)v->as.i,
+                        name);
+  put_fixed(e, (uint64_t)v->as.i, w);
+  return 0;
+}
+
+/* Scalars, strings and data (no recursion); inlined into the struct and list loops. t is
+ * resolved and v's kind already checked against it. */
+static BW_ALWAYS_INLINE int enc_leaf(encoder *e, const bw_type *t, const bw_value *v) {
   switch (t->kind) {
     case BW_KIND_UINT:
+      put_uint(e, v->as.u);
+      return 0;
     case BW_KIND_ENUM:
-      if (t->kind == BW_KIND_ENUM && bw_codec_enum_index(t, v->as.u) < 0)
+      if (bw_codec_enum_index(t, v->as.u) < 0)
         return bw_error_set(e->err, BW_EENUM, e->pos, "enum value %llu is not defined",
                             (unsigned long long)v->as.u);
       put_uint(e, v->as.u);
@@ -135,28 +140,21 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
       put_uint(e, bw_zigzag_encode(v->as.i));
       return 0;
     case BW_KIND_U8:
+      return enc_unsigned(e, v, 1, "u8");
     case BW_KIND_U16:
+      return enc_unsigned(e, v, 2, "u16");
     case BW_KIND_U32:
-    case BW_KIND_U64: {
-      unsigned w = bw_kind_width(t->kind);
-      if (w < 8 && v->as.u >> (8 * w))
-        return bw_error_set(e->err, BW_EOVERFLOW, e->pos, "%llu does not fit in %s",
-                            (unsigned long long)v->as.u, bw_kind_name(t->kind));
-      put_fixed(e, v->as.u, w);
-      return 0;
-    }
+      return enc_unsigned(e, v, 4, "u32");
+    case BW_KIND_U64:
+      return enc_unsigned(e, v, 8, "u64");
     case BW_KIND_I8:
+      return enc_signed(e, v, 1, "i8");
     case BW_KIND_I16:
+      return enc_signed(e, v, 2, "i16");
     case BW_KIND_I32:
-    case BW_KIND_I64: {
-      unsigned w = bw_kind_width(t->kind);
-      int64_t lim = w < 8 ? (int64_t)1 << (8 * w - 1) : 0;
-      if (w < 8 && (v->as.i < -lim || v->as.i >= lim))
-        return bw_error_set(e->err, BW_EOVERFLOW, e->pos, "%lld does not fit in %s",
-                            (long long)v->as.i, bw_kind_name(t->kind));
-      put_fixed(e, (uint64_t)v->as.i, w);
-      return 0;
-    }
+      return enc_signed(e, v, 4, "i32");
+    case BW_KIND_I64:
+      return enc_signed(e, v, 8, "i64");
     case BW_KIND_F32: {
       uint32_t b;
       memcpy(&b, &v->as.f32, 4);
@@ -180,7 +178,7 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
     case BW_KIND_DATA_FIXED: {
       size_t n = v->as.bytes.len;
       if (n && !v->as.bytes.ptr) return mismatch(e, t, v);
-      if (t->kind == BW_KIND_STR && bw_utf8_check(v->as.bytes.ptr, n) != n)
+      if (t->kind == BW_KIND_STR && bw_codec_utf8(v->as.bytes.ptr, 0, n, NULL))
         return bw_error_set(e->err, BW_EUTF8, e->pos, "str value is not valid UTF-8");
       if (t->kind == BW_KIND_DATA_FIXED) {
         if (n != t->length)
@@ -195,8 +193,15 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
     case BW_KIND_VOID:
       return 0;
     default:
-      break;
+      return NOT_LEAF;
   }
+}
+
+static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t depth) {
+  if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
+  if (!v || !v->type || v->type->kind != t->kind) return mismatch(e, t, v);
+  int rc = enc_leaf(e, t, v);
+  if (rc != NOT_LEAF) return rc;
   if (depth >= BW_DEFAULT_MAX_VALUE_DEPTH * 64)
     return bw_error_set(e->err, BW_ELIMIT, e->pos, "value nested too deeply");
   depth++;
@@ -217,9 +222,14 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
                             bw_kind_name(t->kind), n,
                             (unsigned long long)(t->kind == BW_KIND_STRUCT ? t->count : t->length));
       }
+      const bw_type *et = t->elem ? bw_codec_resolve(t->elem) : NULL;
       for (size_t i = 0; i < n; i++) {
-        const bw_type *et = t->kind == BW_KIND_STRUCT ? t->fields[i].type : t->elem;
-        if ((rc = enc_value(e, et, &items[i], depth))) return rc;
+        if (t->kind == BW_KIND_STRUCT) et = bw_codec_resolve(t->fields[i].type);
+        const bw_value *item = &items[i];
+        if (!item->type || item->type->kind != et->kind) return mismatch(e, et, item);
+        rc = enc_leaf(e, et, item);
+        if (rc == NOT_LEAF) rc = enc_value(e, et, item, depth);
+        if (rc) return rc;
       }
       return 0;
     }
@@ -230,10 +240,16 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
       size_t start = e->pos;
       put_uint(e, n);
       size_t key0 = 0;
+      const bw_type *kt = bw_codec_resolve(t->key), *vt = bw_codec_resolve(t->elem);
       for (size_t i = 0; i < n; i++) {
+        const bw_value *k = &items[2 * i], *val = k + 1;
         if (i == 0) key0 = e->pos;
-        if ((rc = enc_value(e, t->key, &items[2 * i], depth))) return rc;
-        if ((rc = enc_value(e, t->elem, &items[2 * i + 1], depth))) return rc;
+        if (!k->type || k->type->kind != kt->kind) return mismatch(e, kt, k);
+        if ((rc = enc_leaf(e, kt, k))) return rc; /* keys are never aggregates */
+        if (!val->type || val->type->kind != vt->kind) return mismatch(e, vt, val);
+        rc = enc_leaf(e, vt, val);
+        if (rc == NOT_LEAF) rc = enc_value(e, vt, val, depth);
+        if (rc) return rc;
       }
       long dup = bw_codec_find_duplicate_key(items, n);
       if (dup == -2) return bw_error_set(e->err, BW_ENOMEM, start, "out of memory");

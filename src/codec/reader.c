@@ -33,7 +33,7 @@ int bw_codec_count_error(uint64_t count, uint64_t unit, uint64_t max, size_t lef
                       (unsigned long long)count, (unsigned long long)unit, left);
 }
 
-int bw_codec_utf8(const uint8_t *d, size_t pos, size_t len, bw_error *err) {
+int bw_codec_utf8_slow(const uint8_t *d, size_t pos, size_t len, bw_error *err) {
   size_t ok = bw_utf8_check(d + pos, len);
   if (ok == len) return 0;
   return bw_error_set(err, BW_EUTF8, pos + ok, "invalid UTF-8 in str at byte %zu", ok);
@@ -76,7 +76,7 @@ int bw_reader_uint(bw_reader *r, uint64_t *out) {
 }
 
 int bw_reader_int(bw_reader *r, int64_t *out) {
-  uint64_t z;
+  uint64_t z = 0;
   int rc = bw_rd_uint(r->data, r->len, &r->pos, &z, r->err);
   if (!rc) *out = bw_zigzag_decode(z);
   return rc;
@@ -164,7 +164,7 @@ int bw_reader_scalar(bw_reader *r, const bw_type *t, uint64_t *out) {
 }
 
 int bw_reader_data(bw_reader *r, const uint8_t **p, size_t *len) {
-  uint64_t n;
+  uint64_t n = 0;
   int rc = bw_rd_count(r->data, r->len, &r->pos, 1, UINT64_MAX, &n, r->err);
   if (rc) return rc;
   *p = r->data + r->pos;
@@ -175,7 +175,7 @@ int bw_reader_data(bw_reader *r, const uint8_t **p, size_t *len) {
 
 int bw_reader_str(bw_reader *r, const char **s, size_t *len) {
   size_t start = r->pos;
-  uint64_t n;
+  uint64_t n = 0;
   int rc = bw_rd_count(r->data, r->len, &r->pos, 1, UINT64_MAX, &n, r->err);
   if (rc) return rc;
   if ((rc = bw_codec_utf8(r->data, r->pos, (size_t)n, r->err))) {
@@ -259,7 +259,7 @@ static int skip_map(bw_reader *r, const bw_type *t, uint64_t n, size_t depth, in
 static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys) {
   t = bw_type_resolve(t);
   int rc;
-  uint64_t n, u;
+  uint64_t n = 0, u = 0;
   switch (t->kind) {
     case BW_KIND_UINT:
     case BW_KIND_INT:

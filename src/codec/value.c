@@ -209,21 +209,56 @@ static int span_cmp(const void *pa, const void *pb) {
   return a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* Eight bytes at a time, then a multiplicative finish: keys are short. */
+static uint32_t span_hash(const bw_span *sp) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ sp->len;
+  size_t i = 0;
+  for (; i + 8 <= sp->len; i += 8) {
+    uint64_t w;
+    memcpy(&w, sp->p + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+  }
+  uint64_t tail = 0;
+  for (size_t k = 0; i + k < sp->len; k++) tail |= (uint64_t)sp->p[i + k] << (8 * k);
+  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+  return (uint32_t)(h >> 32);
+}
+
+static int span_equal(const bw_span *a, const bw_span *b) {
+  return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+}
+
+/* Small maps use an open-addressing table on the stack (O(n) expected; even if every key
+ * collided, n <= 256 bounds the work); bigger ones sort a copy of the spans (O(n log n)
+ * whatever the keys). */
 long bw_codec_find_duplicate(bw_span *spans, size_t n) {
   if (n < 2) return -1;
   if (n <= 8) {
     for (size_t j = 1; j < n; j++)
       for (size_t i = 0; i < j; i++)
-        if (spans[i].len == spans[j].len && memcmp(spans[i].p, spans[j].p, spans[i].len) == 0)
-          return (long)j;
+        if (span_equal(&spans[i], &spans[j])) return (long)j;
+    return -1;
+  }
+  if (n <= 256) {
+    uint16_t table[512];
+    size_t size = 16;
+    while (size < 2 * n) size *= 2;
+    memset(table, 0, size * sizeof table[0]);
+    for (size_t j = 0; j < n; j++) {
+      size_t slot = span_hash(&spans[j]) & (size - 1);
+      while (table[slot]) {
+        if (span_equal(&spans[table[slot] - 1], &spans[j])) return (long)j;
+        slot = (slot + 1) & (size - 1);
+      }
+      table[slot] = (uint16_t)(j + 1);
+    }
     return -1;
   }
   for (size_t i = 0; i < n; i++) spans[i].index = i;
   qsort(spans, n, sizeof *spans, span_cmp);
   long best = -1;
   for (size_t i = 1; i < n; i++)
-    if (spans[i].len == spans[i - 1].len && memcmp(spans[i].p, spans[i - 1].p, spans[i].len) == 0 &&
-        (best < 0 || spans[i].index < (size_t)best))
+    if (span_equal(&spans[i], &spans[i - 1]) && (best < 0 || spans[i].index < (size_t)best))
       best = (long)spans[i].index;
   return best;
 }

@@ -1,0 +1,297 @@
+/* Benchmark of the codec: decode (bytes -> dynamic values) and encode (values -> bytes into a
+ * caller buffer) of four representative kinds of message, each a set of 1000 distinct messages
+ * made from a fixed seed:
+ *   fixed   a struct of fixed-width numbers (u8..u64, i8..i64, f32, f64),
+ *   varint  a record of uint/int fields of mixed magnitudes and a bool,
+ *   text    strings and lists (two str, list<str>, list<u32>, optional<str>),
+ *   map     map<str><u32> of 8..24 entries.
+ * Beside it, in the same run: memcpy of the same bytes (the floor) and @bare-ts/lib in node
+ * (tests/bench/bare-ts/bench.mjs; `npm install` there first), which reads the same messages
+ * from a temporary directory. Prints MB/s and messages/s and the ratios barewire / bare-ts.
+ *
+ *   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DBW_BENCH=ON
+ *   cmake --build build/release --target bench_codec && build/release/bench_codec */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "barewire/codec.h"
+
+#define MESSAGES 1000
+
+static const char *schema_text =
+    "type Fixed struct { a: u8  b: u16  c: u32  d: u64  e: i8  f: i16  g: i32  h: i64  x: f32 "
+    " y: f64  z: f64 }\n"
+    "type Varint struct { id: uint  a: int  b: uint  c: int  d: uint  e: int  f: uint  g: int  "
+    "flag: bool }\n"
+    "type Text struct { name: str  email: str  tags: list<str>  scores: list<u32>  note: "
+    "optional<str> }\n"
+    "type Dict map<str><u32>\n";
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+static uint64_t rnd(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return rng;
+}
+/* Magnitudes spread over 1..7 varint bytes; below 2^50 so that bare-ts can use numbers. */
+static uint64_t mag(void) {
+  return rnd() >> (14 + rnd() % 50);
+}
+
+static void word(char *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = (char)('a' + rnd() % 26);
+  out[n] = 0;
+}
+
+/* One JSON value of the kind, from the generator. */
+static void make_json(int kind, char *j, size_t cap) {
+  char w1[32], w2[32], w3[32];
+  size_t k = 0;
+  switch (kind) {
+    case 0:
+      snprintf(j, cap,
+               "{\"a\":%u,\"b\":%u,\"c\":%u,\"d\":%llu,\"e\":%d,\"f\":%d,\"g\":%d,\"h\":%lld,"
+               "\"x\":%.9g,\"y\":%.17g,\"z\":%.17g}",
+               (unsigned)(rnd() % 256), (unsigned)(rnd() % 65536), (unsigned)rnd(),
+               (unsigned long long)(rnd() >> 12), (int)(rnd() % 256) - 128,
+               (int)(rnd() % 65536) - 32768, (int)(int32_t)rnd(), (long long)(rnd() >> 12) - (1ll << 51),
+               (double)(float)((double)(rnd() % 100000) / 7.0), (double)(rnd() % 1000000) / 3.0,
+               -(double)(rnd() % 1000) * 1e-3);
+      return;
+    case 1:
+      snprintf(j, cap,
+               "{\"id\":%llu,\"a\":%lld,\"b\":%llu,\"c\":%lld,\"d\":%llu,\"e\":%lld,\"f\":%llu,"
+               "\"g\":%lld,\"flag\":%s}",
+               (unsigned long long)mag(), (long long)mag() - (long long)mag(),
+               (unsigned long long)mag(), (long long)mag() - (long long)mag(),
+               (unsigned long long)(rnd() % 100), -(long long)(rnd() % 1000),
+               (unsigned long long)mag(), (long long)mag(), rnd() % 2 ? "true" : "false");
+      return;
+    case 2: {
+      word(w1, 4 + rnd() % 12);
+      word(w2, 6 + rnd() % 10);
+      word(w3, 5 + rnd() % 8);
+      k += (size_t)snprintf(j + k, cap - k, "{\"name\":\"%s %s\",\"email\":\"%s@%s.example\",\"tags\":[",
+                            w1, w2, w3, w1);
+      int tags = 1 + (int)(rnd() % 6);
+      for (int i = 0; i < tags; i++) {
+        word(w1, 3 + rnd() % 9);
+        k += (size_t)snprintf(j + k, cap - k, "%s\"%s\"", i ? "," : "", w1);
+      }
+      k += (size_t)snprintf(j + k, cap - k, "],\"scores\":[");
+      int scores = (int)(rnd() % 12);
+      for (int i = 0; i < scores; i++)
+        k += (size_t)snprintf(j + k, cap - k, "%s%u", i ? "," : "", (unsigned)(rnd() % 100000));
+      word(w1, 10 + rnd() % 30);
+      if (rnd() % 2)
+        snprintf(j + k, cap - k, "],\"note\":\"%s\"}", w1);
+      else
+        snprintf(j + k, cap - k, "],\"note\":null}");
+      return;
+    }
+    default: {
+      int n = 8 + (int)(rnd() % 17);
+      k += (size_t)snprintf(j + k, cap - k, "{");
+      for (int i = 0; i < n; i++) {
+        word(w1, 4 + rnd() % 8);
+        k += (size_t)snprintf(j + k, cap - k, "%s\"%s%d\":%u", i ? "," : "", w1, i,
+                              (unsigned)(rnd() % 1000000));
+      }
+      snprintf(j + k, cap - k, "}");
+      return;
+    }
+  }
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct kind_set {
+  const char *name;
+  const bw_type *type;
+  uint8_t *bytes; /* the messages back to back */
+  size_t offs[MESSAGES + 1];
+  bw_value *values[MESSAGES];
+} kind_set;
+
+static volatile size_t sink;
+
+/* Runs fn over all messages repeatedly for at least min_seconds; returns seconds per pass. */
+typedef int (*pass_fn)(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap);
+
+static int decode_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap) {
+  (void)buf, (void)cap;
+  for (size_t i = 0; i < MESSAGES; i++) {
+    bw_value *v;
+    bw_value_arena_reset(a);
+    if (bw_decode(k->type, k->bytes + k->offs[i], k->offs[i + 1] - k->offs[i], NULL, a, &v, NULL,
+                  NULL))
+      return -1;
+    sink += v->as.list.count;
+  }
+  return 0;
+}
+
+static int encode_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap) {
+  (void)a;
+  for (size_t i = 0; i < MESSAGES; i++) {
+    size_t n;
+    if (bw_encode(k->type, k->values[i], buf, cap, &n, NULL)) return -1;
+    sink += n;
+  }
+  return 0;
+}
+
+static int memcpy_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap) {
+  (void)a, (void)cap;
+  for (size_t i = 0; i < MESSAGES; i++) {
+    size_t n = k->offs[i + 1] - k->offs[i];
+    memcpy(buf, k->bytes + k->offs[i], n);
+    __asm__ volatile("" : : "r"(buf) : "memory");
+    sink += buf[0];
+  }
+  return 0;
+}
+
+static double measure(pass_fn fn, kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap) {
+  for (int i = 0; i < 3; i++) fn(k, a, buf, cap); /* warm up */
+  /* The machine may be shared: many short rounds, keep the fastest (the least disturbed). */
+  double best = 1e9;
+  for (int round = 0; round < 30; round++) {
+    double t0 = now(), t;
+    int passes = 0;
+    do {
+      if (fn(k, a, buf, cap)) return -1;
+      passes++;
+      t = now() - t0;
+    } while (t < 0.01);
+    if (t / passes < best) best = t / passes;
+  }
+  return best;
+}
+
+int main(int argc, char **argv) {
+  const char *node_script = BW_SOURCE_DIR "/tests/bench/bare-ts/bench.mjs";
+  int skip_node = argc > 1 && strcmp(argv[1], "--no-node") == 0;
+  bw_schema *schema;
+  if (bw_schema_parse(schema_text, strlen(schema_text), NULL, &schema, NULL)) {
+    fprintf(stderr, "bench_codec: schema does not parse\n");
+    return 1;
+  }
+  static const char *names[4] = {"Fixed", "Varint", "Text", "Dict"};
+  static const char *labels[4] = {"fixed", "varint", "text", "map"};
+  static kind_set sets[4];
+  bw_value_arena *keep = bw_value_arena_new(), *scratch = bw_value_arena_new();
+  char dir[] = "/tmp/bench_codec.XXXXXX";
+  if (!mkdtemp(dir)) {
+    perror("mkdtemp");
+    return 1;
+  }
+  for (int k = 0; k < 4; k++) {
+    kind_set *s = &sets[k];
+    s->name = labels[k];
+    s->type = bw_schema_find(schema, names[k])->type;
+    size_t cap = 1 << 20, len = 0;
+    s->bytes = malloc(cap);
+    for (int i = 0; i < MESSAGES; i++) {
+      char json[4096];
+      bw_value *v;
+      bw_error err;
+      bw_error_clear(&err);
+      make_json(k, json, sizeof json);
+      size_t n;
+      if (bw_value_from_json(s->type, json, strlen(json), NULL, keep, &v, NULL, &err) ||
+          bw_encode(s->type, v, s->bytes + len, cap - len, &n, &err)) {
+        fprintf(stderr, "bench_codec: %s: %s\n%s\n", labels[k], err.message, json);
+        return 1;
+      }
+      s->offs[i] = len;
+      s->values[i] = v;
+      len += n;
+    }
+    s->offs[MESSAGES] = len;
+    /* The messages for node: <kind>.bin (back to back) and <kind>.len (one length a line). */
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.bin", dir, labels[k]);
+    FILE *f = fopen(path, "wb");
+    fwrite(s->bytes, 1, len, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/%s.len", dir, labels[k]);
+    f = fopen(path, "w");
+    for (int i = 0; i < MESSAGES; i++) fprintf(f, "%zu\n", s->offs[i + 1] - s->offs[i]);
+    fclose(f);
+  }
+
+  /* bare-ts in node, on the same files. */
+  double js_dec[4] = {0}, js_enc[4] = {0};
+  int have_js = 0;
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "node '%s' '%s' 2>&1", node_script, dir);
+  FILE *p = skip_node ? NULL : popen(cmd, "r");
+  if (p) {
+    char line[512];
+    while (fgets(line, sizeof line, p)) {
+      char kind[32];
+      double d, e;
+      if (sscanf(line, "bare-ts %31s %lf %lf", kind, &d, &e) == 3) {
+        for (int k = 0; k < 4; k++)
+          if (strcmp(kind, labels[k]) == 0) js_dec[k] = d, js_enc[k] = e, have_js++;
+      } else {
+        fprintf(stderr, "node: %s", line);
+      }
+    }
+    pclose(p);
+  }
+
+  uint8_t *buf = malloc(1 << 16);
+  printf("barewire codec benchmark: %d messages per kind; MB/s of encoded bytes (1 MB = 1e6 B)\n",
+         MESSAGES);
+  printf("%-7s %7s | %9s %10s | %9s %10s | %9s | %11s %11s | %9s %9s\n", "kind", "avg B",
+         "dec MB/s", "dec msg/s", "enc MB/s", "enc msg/s", "memcpy", "bare-ts dec",
+         "bare-ts enc", "dec ratio", "enc ratio");
+  for (int k = 0; k < 4; k++) {
+    kind_set *s = &sets[k];
+    double bytes = (double)s->offs[MESSAGES];
+    double td = measure(decode_pass, s, scratch, buf, 1 << 16);
+    double te = measure(encode_pass, s, scratch, buf, 1 << 16);
+    double tm = measure(memcpy_pass, s, scratch, buf, 1 << 16);
+    if (td < 0 || te < 0) {
+      fprintf(stderr, "bench_codec: %s failed\n", s->name);
+      return 1;
+    }
+    double dec = bytes / td / 1e6, enc = bytes / te / 1e6, mc = bytes / tm / 1e6;
+    printf("%-7s %7.1f | %9.1f %10.0f | %9.1f %10.0f | %9.0f |", s->name, bytes / MESSAGES, dec,
+           MESSAGES / td, enc, MESSAGES / te, mc);
+    if (js_dec[k] > 0)
+      printf(" %11.1f %11.1f | %8.1fx %8.1fx\n", js_dec[k], js_enc[k], dec / js_dec[k],
+             enc / js_enc[k]);
+    else
+      printf(" %11s %11s | %9s %9s\n", "-", "-", "-", "-");
+  }
+  if (!have_js && !skip_node)
+    printf("(bare-ts: no figures; run `npm install` in tests/bench/bare-ts and have node on PATH)\n");
+  /* Clean up the message files. */
+  for (int k = 0; k < 4; k++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.bin", dir, labels[k]);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/%s.len", dir, labels[k]);
+    unlink(path);
+    free(sets[k].bytes);
+  }
+  rmdir(dir);
+  free(buf);
+  bw_value_arena_free(keep);
+  bw_value_arena_free(scratch);
+  bw_schema_free(schema);
+  return 0;
+}
