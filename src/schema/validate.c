@@ -5,9 +5,11 @@
  * BARE.md (void placement, data[N]/list<T>[N] lengths, empty bodies, duplicate names, enum
  * values and union tags); (2) the order of user types by direct dependency, which also reports
  * recursion that cannot terminate; (3) rules that look through aliases (map keys, void by
- * alias, a union listing a type twice); (4) native layouts (layout_native.c). A pass runs only
- * when the previous ones found nothing, so it can rely on resolved, acyclic references. Every
- * walk of a type tree checks the nesting limit before it goes deeper, so hostile nesting is an
+ * alias, a union listing a type twice); (4) native layouts (layout_native.c). Each pass
+ * reports everything it finds. A reference that breaks define-before-use is reported in pass 1
+ * and then dropped, so pass 2 sees only backward references unless recursion is allowed; pass 3
+ * runs when pass 2 found no cycle, and pass 4 only on a schema without any problem. Every walk
+ * of a type tree checks the nesting limit before it goes deeper, so hostile nesting is an
  * error and never a stack overflow. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -269,6 +271,9 @@ static void walk_ref(bw_vctx *v, bw_type *t) {
     return;
   }
   if (target->index < v->cur || v->allow_recursion) return;
+  /* Reported here; the reference is dropped so later passes see only backward references
+   * (no cycles) and do not report the same problem again. */
+  t->ref = NULL;
   if (target->index == v->cur) {
     bw_vctx_report(v, BW_ESCHEMA, t->pos, "type '" NAME_IN_MESSAGE "' refers to itself",
                    target->name);
@@ -382,26 +387,26 @@ static void add_edge(bw_vctx *v, edges *e, const bw_type *ref) {
 }
 
 /* Collects the user types t contains directly: those whose size is part of t's. Optional,
- * list, map and union stop the walk, since recursion through them terminates. Depth was
- * checked by pass 1. */
-static void collect_direct(bw_vctx *v, edges *e, const bw_type *t) {
-  if (!t) return;
+ * list, map and union stop the walk, since recursion through them terminates. Depth is bounded
+ * like every walk (pass 1 reported what lies deeper). */
+static void collect_direct(bw_vctx *v, edges *e, const bw_type *t, size_t depth) {
+  if (!t || depth > v->max_depth) return;
   switch (t->kind) {
     case BW_KIND_REF:
       if (t->ref) add_edge(v, e, t);
       break;
     case BW_KIND_STRUCT:
-      for (size_t i = 0; i < t->count; i++) collect_direct(v, e, t->fields[i].type);
+      for (size_t i = 0; i < t->count; i++) collect_direct(v, e, t->fields[i].type, depth + 1);
       break;
     case BW_KIND_LIST_FIXED:
-      collect_direct(v, e, t->elem);
+      collect_direct(v, e, t->elem, depth + 1);
       break;
     default:
       break;
   }
   if (t->native)
     for (size_t i = 0; i < t->native->member_count; i++)
-      collect_direct(v, e, t->native->members[i].type);
+      collect_direct(v, e, t->native->members[i].type, depth + 1);
 }
 
 typedef struct frame {
@@ -426,7 +431,7 @@ static void pass_order(bw_vctx *v) {
   }
   for (size_t i = 0; i < n; i++) {
     start[i] = e.count;
-    collect_direct(v, &e, s->types[i]->type);
+    collect_direct(v, &e, s->types[i]->type, 1);
   }
   start[n] = e.count;
   if (v->oom) goto done;
@@ -492,53 +497,58 @@ static int key_allowed(const bw_type *k) {
 }
 
 /* Structural hash and equality of type expressions, for "a union does not list the same type
- * twice". User types compare by identity (two names are two types); inline bodies compare by
- * their contents. Depth is bounded by pass 1. */
-static uint64_t type_hash(const bw_type *t) {
+ * twice". User types compare by identity (two names are two types; an unknown name by its
+ * spelling); inline bodies compare by their contents. Both stop at the nesting limit: what lies
+ * deeper was reported by pass 1. */
+static uint64_t type_hash(const bw_type *t, size_t depth) {
   uint64_t h = 1469598103934665603ull ^ (uint64_t)t->kind;
+  if (depth > 64) return h;
   switch (t->kind) {
     case BW_KIND_REF:
-      return h * 31 + (t->ref ? t->ref->index : 0);
+      return h * 31 + (t->ref ? t->ref->index : hash_name(t->ref_name ? t->ref_name : ""));
     case BW_KIND_DATA_FIXED:
       return h * 31 + t->length;
     case BW_KIND_OPTIONAL:
     case BW_KIND_LIST:
-      return h * 31 + type_hash(t->elem);
+      return h * 31 + type_hash(t->elem, depth + 1);
     case BW_KIND_LIST_FIXED:
-      return (h * 31 + t->length) * 31 + type_hash(t->elem);
+      return (h * 31 + t->length) * 31 + type_hash(t->elem, depth + 1);
     case BW_KIND_MAP:
-      return (h * 31 + type_hash(t->key)) * 31 + type_hash(t->elem);
+      return (h * 31 + type_hash(t->key, depth + 1)) * 31 + type_hash(t->elem, depth + 1);
     default:
       return h * 31 + t->count;
   }
 }
 
-static int type_equal(const bw_type *a, const bw_type *b) {
+static int type_equal(const bw_vctx *v, const bw_type *a, const bw_type *b, size_t depth) {
   if (a == b) return 1;
-  if (a->kind != b->kind) return 0;
+  if (a->kind != b->kind || depth > v->max_depth) return 0;
   switch (a->kind) {
     case BW_KIND_REF:
-      return a->ref == b->ref;
+      if (a->ref || b->ref) return a->ref == b->ref;
+      return a->ref_name && b->ref_name && strcmp(a->ref_name, b->ref_name) == 0;
     case BW_KIND_DATA_FIXED:
       return a->length == b->length;
     case BW_KIND_OPTIONAL:
     case BW_KIND_LIST:
-      return type_equal(a->elem, b->elem);
+      return type_equal(v, a->elem, b->elem, depth + 1);
     case BW_KIND_LIST_FIXED:
-      return a->length == b->length && type_equal(a->elem, b->elem);
+      return a->length == b->length && type_equal(v, a->elem, b->elem, depth + 1);
     case BW_KIND_MAP:
-      return type_equal(a->key, b->key) && type_equal(a->elem, b->elem);
+      return type_equal(v, a->key, b->key, depth + 1) && type_equal(v, a->elem, b->elem, depth + 1);
     case BW_KIND_STRUCT:
       if (a->count != b->count) return 0;
       for (size_t i = 0; i < a->count; i++)
-        if (strcmp(a->fields[i].name, b->fields[i].name) != 0 ||
-            !type_equal(a->fields[i].type, b->fields[i].type))
+        if (!a->fields[i].name || !b->fields[i].name ||
+            strcmp(a->fields[i].name, b->fields[i].name) != 0 ||
+            !type_equal(v, a->fields[i].type, b->fields[i].type, depth + 1))
           return 0;
       return 1;
     case BW_KIND_ENUM:
       if (a->count != b->count) return 0;
       for (size_t i = 0; i < a->count; i++)
-        if (strcmp(a->members[i].name, b->members[i].name) != 0 ||
+        if (!a->members[i].name || !b->members[i].name ||
+            strcmp(a->members[i].name, b->members[i].name) != 0 ||
             a->members[i].value != b->members[i].value)
           return 0;
       return 1;
@@ -546,7 +556,7 @@ static int type_equal(const bw_type *a, const bw_type *b) {
       if (a->count != b->count) return 0;
       for (size_t i = 0; i < a->count; i++)
         if (a->variants[i].tag != b->variants[i].tag ||
-            !type_equal(a->variants[i].type, b->variants[i].type))
+            !type_equal(v, a->variants[i].type, b->variants[i].type, depth + 1))
           return 0;
       return 1;
     default:
@@ -572,12 +582,12 @@ static void report_union_duplicate(bw_vctx *v, const bw_type *t, size_t first, s
                  "union lists %s twice (members %zu and %zu)", what, first + 1, i + 1);
 }
 
-static void check_union_types(bw_vctx *v, const bw_type *t) {
+static void check_union_types(bw_vctx *v, const bw_type *t, size_t depth) {
   size_t n = t->count;
   if (n <= 16) {
     for (size_t i = 1; i < n; i++)
       for (size_t j = 0; j < i; j++)
-        if (type_equal(t->variants[i].type, t->variants[j].type)) {
+        if (type_equal(v, t->variants[i].type, t->variants[j].type, depth + 1)) {
           report_union_duplicate(v, t, j, i);
           break;
         }
@@ -588,12 +598,12 @@ static void check_union_types(bw_vctx *v, const bw_type *t) {
     v->oom = 1;
     return;
   }
-  for (size_t i = 0; i < n; i++) h[i] = (hashed){type_hash(t->variants[i].type), i};
+  for (size_t i = 0; i < n; i++) h[i] = (hashed){type_hash(t->variants[i].type, 0), i};
   qsort(h, n, sizeof *h, hashed_cmp);
   for (size_t i = 1; i < n; i++) {
     /* Within a run of equal hashes, compare with the earlier members of the run. */
     for (size_t j = i; j-- > 0 && h[j].hash == h[i].hash;) {
-      if (type_equal(t->variants[h[i].index].type, t->variants[h[j].index].type)) {
+      if (type_equal(v, t->variants[h[i].index].type, t->variants[h[j].index].type, depth + 1)) {
         report_union_duplicate(v, t, h[j].index, h[i].index);
         break;
       }
@@ -639,7 +649,7 @@ static void walk_resolved(bw_vctx *v, const bw_type *t, size_t depth, int allow_
       break;
     case BW_KIND_UNION:
       for (size_t i = 0; i < t->count; i++) walk_resolved(v, t->variants[i].type, depth + 1, 1);
-      check_union_types(v, t);
+      check_union_types(v, t, depth);
       break;
     default:
       break;
@@ -660,7 +670,7 @@ static void pass_resolved(bw_vctx *v) {
   for (size_t k = 0; k < s->type_count; k++) {
     size_t i = v->order[k];
     const bw_type *t = s->types[i]->type;
-    v->resolved[i] = t->kind == BW_KIND_REF ? v->resolved[t->ref->index] : t;
+    v->resolved[i] = t->kind != BW_KIND_REF ? t : t->ref ? v->resolved[t->ref->index] : NULL;
   }
   for (size_t i = 0; i < s->type_count; i++) {
     v->cur = i;
@@ -698,9 +708,12 @@ int bw_draft_validate(bw_draft *d, const bw_validate_options *opts, bw_schema **
                    "the schema defines %zu types, more than the limit of %zu", s->type_count,
                    v.max_types);
   } else {
+    /* Each pass reports all it finds; a pass that needs acyclic references runs only when the
+     * order pass found no cycle, and layouts only on a schema without any problem. */
     pass_local(&v);
-    if (!v.errors && !v.oom) pass_order(&v);
-    if (!v.errors && !v.oom) pass_resolved(&v);
+    size_t before = v.errors;
+    if (!v.oom) pass_order(&v);
+    if (!v.oom && v.errors == before) pass_resolved(&v);
     if (!v.errors && !v.oom) bw_layout_native_pass(&v);
   }
   free(v.order);

@@ -4,8 +4,9 @@
  * Validation runs in passes over the user types: names, references and local rules; then the
  * order of types by their direct dependencies (which also finds recursion that does not
  * terminate); then rules that need references resolved; then native layouts (imported layouts
- * are checked, natural host layouts are computed). Later passes run only when the earlier ones
- * found nothing, so they can rely on resolved, acyclic references. */
+ * are checked, natural host layouts are computed). Each pass reports all it finds; the passes
+ * that need acyclic references run only when the order pass found no cycle, and layouts only on
+ * a schema without problems. */
 #ifndef BAREWIRE_VALIDATE_INTERNAL_H
 #define BAREWIRE_VALIDATE_INTERNAL_H
 

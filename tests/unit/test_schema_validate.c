@@ -341,12 +341,12 @@ START_TEST(void_only_in_unions_and_whole_types) {
   def(d, "Bad", st, 2);
   bw_diags diags = {0};
   invalid(d, NULL, BW_ESCHEMA, &diags);
-  /* The direct uses are found in the first pass; the alias needs resolution, which only runs
-   * on an otherwise clean schema. */
+  /* The direct uses, and the use through an alias, each at their own position. */
   expect(&diags, BW_ESCHEMA, "void is only allowed as a union member or as a whole type", 3, 6);
-  ck_assert_uint_eq(diags.count, 2);
+  ck_assert_uint_eq(diags.count, 3);
   ck_assert_uint_eq(diags.items[1].line, 4);
   ck_assert_uint_eq(diags.items[1].column, 11);
+  expect(&diags, BW_ESCHEMA, "'Nothing' is void, which is only allowed as a union member", 5, 6);
   bw_diags_free(&diags);
 
   d = bw_draft_new();
@@ -704,6 +704,30 @@ START_TEST(every_problem_reported_with_nested_positions) {
 }
 END_TEST
 
+START_TEST(problems_of_all_passes_together) {
+  /* type A struct { b: B  m: map<f32><u8> }   B used before its definition
+   * type B union { u8 | u8 }                  a duplicate found by the alias-aware pass
+   * Each problem is reported once, the forward reference without a second "refers to itself". */
+  bw_draft *d = bw_draft_new();
+  bw_type *a = prim(d, BW_KIND_STRUCT, 1, 8);
+  field(d, a, "b", ref(d, "B", 1, 20), 1);
+  field(d, a, "m", bw_draft_map(d, prim(d, BW_KIND_F32, 1, 31), prim(d, BW_KIND_U8, 1, 36)), 1);
+  def(d, "A", a, 1);
+  bw_type *b = prim(d, BW_KIND_UNION, 2, 8);
+  variant(d, b, ref(d, "A", 2, 16), 0, 0);
+  variant(d, b, prim(d, BW_KIND_U8, 2, 20), 0, 0);
+  variant(d, b, prim(d, BW_KIND_U8, 2, 25), 0, 0);
+  def(d, "B", b, 2);
+  bw_diags diags = {0};
+  invalid(d, NULL, BW_ESCHEMA, &diags);
+  expect(&diags, BW_ESCHEMA, "type 'B' is used before it is defined", 1, 20);
+  expect(&diags, BW_ESCHEMA, "map key f32 is not allowed", 1, 31);
+  expect(&diags, BW_ESCHEMA, "union lists u8 twice (members 2 and 3)", 2, 25);
+  ck_assert_uint_eq(diags.count, 3);
+  bw_diags_free(&diags);
+}
+END_TEST
+
 START_TEST(schema_text_positions) {
   const char *text = "type Point struct {\n"
                      "  x: i32\n"
@@ -715,7 +739,8 @@ START_TEST(schema_text_positions) {
   ck_assert_int_eq(bw_schema_parse(text, strlen(text), NULL, &s, &diags), BW_ESCHEMA);
   ck_assert_ptr_null(s);
   expect(&diags, BW_ESCHEMA, "unknown type 'Coord'", 3, 6);
-  ck_assert_uint_eq(diags.count, 1); /* union duplicates wait for a schema without errors */
+  expect(&diags, BW_ESCHEMA, "union lists str twice (members 1 and 2)", 5, 25);
+  ck_assert_uint_eq(diags.count, 2); /* every problem, from every pass */
   bw_diags_free(&diags);
 
   text = "type Pair union { str | str }\n";
@@ -1002,6 +1027,7 @@ static Suite *validate_suite(void) {
   tcase_add_test(tc, very_deep_nesting_is_an_error_not_a_crash);
   tcase_add_test(tc, type_count_limit);
   tcase_add_test(tc, every_problem_reported_with_nested_positions);
+  tcase_add_test(tc, problems_of_all_passes_together);
   tcase_add_test(tc, schema_text_positions);
   suite_add_tcase(s, tc);
   return s;
