@@ -63,10 +63,45 @@ static int find_member(const bw_schema *s, const mem_loc *loc, const char *name,
   return BW_ENOTFOUND;
 }
 
+/* Elements of byte arrays (data[N]: char arrays) are single bytes with no type node of their
+ * own in the schema; these stand in. A char is signed when the C type says so or, for plain
+ * char, when the target's (or this host's) char is. */
+static const bw_type byte_unsigned = {.kind = BW_KIND_U8};
+static const bw_type byte_signed = {.kind = BW_KIND_I8};
+
+static int char_is_signed(const bw_schema *s, const char *c_type) {
+  if (!c_type) return 0;
+  if (strncmp(c_type, "const ", 6) == 0) c_type += 6;
+  if (strncmp(c_type, "signed char", 11) == 0 || strncmp(c_type, "int8_t", 6) == 0) return 1;
+  if (strncmp(c_type, "char", 4) != 0 || (c_type[4] != '[' && c_type[4] != ' ')) return 0;
+  const bw_target *t = bw_schema_target(s);
+  return t ? t->char_signed : (char)-1 < 0;
+}
+
+static int byte_element(const bw_schema *s, const mem_loc *loc, uint64_t idx, const char *what,
+                        mem_loc *out, bw_error *err) {
+  if (idx >= loc->type->length)
+    return bw_error_set(err, BW_ERANGE, 0, "index %llu is out of range for %s[%llu]",
+                        (unsigned long long)idx, what, (unsigned long long)loc->type->length);
+  mem_loc e;
+  memset(&e, 0, sizeof e);
+  e.declared =
+      char_is_signed(s, loc->field ? loc->field->c_type : NULL) ? &byte_signed : &byte_unsigned;
+  e.type = e.declared;
+  e.offset = loc->offset + idx;
+  e.size = 1;
+  e.field = loc->field;
+  *out = e;
+  return 0;
+}
+
 int bw_mem_loc_index(const bw_schema *s, const mem_loc *loc, uint64_t idx, uint64_t room,
                      mem_loc *out, bw_error *err) {
   char what[160];
   describe(s, loc, what, sizeof what);
+  int is_bytes = loc->type->kind == BW_KIND_DATA_FIXED &&
+                 !(loc->native && (loc->native->flags & BW_NATIVE_C_UNION));
+  if (is_bytes && !loc->bit_width) return byte_element(s, loc, idx, what, out, err);
   int flexible = loc->type->kind == BW_KIND_LIST && (loc->field_flags & BW_FIELD_FLEXIBLE);
   if (loc->bit_width || (loc->type->kind != BW_KIND_LIST_FIXED && !flexible))
     return bw_error_set(err, BW_ETYPE, 0, "%s is not an array", what);
@@ -90,6 +125,10 @@ int bw_mem_loc_index(const bw_schema *s, const mem_loc *loc, uint64_t idx, uint6
   e.native = bw_mem_native(e.declared);
   e.offset = off;
   e.size = es;
+  /* Elements keep the array's field (its C type says whether a char is signed) and pointer
+   * flag (an array of pointers holds pointers). */
+  e.field = loc->field;
+  e.field_flags = loc->field_flags & BW_FIELD_POINTER;
   *out = e;
   return 0;
 }

@@ -41,7 +41,8 @@ static const char *display_name(const char *path) {
 static void view_usage(FILE *out) {
   fprintf(out, "usage: bw view [OPTIONS] SCHEMA TYPE FILE\n\n"
                "Prints records stored in FILE (or - for standard input) in the native layout of\n"
-               "TYPE as JSON, one record per line (the value forms of `bw decode`).\n\n"
+               "TYPE as JSON, one record per line (the value forms of `bw decode`). TYPE is a\n"
+               "type of SCHEMA or the C name of one (\"struct stat\").\n\n"
                "  --offset N    the first record starts at byte N (default 0)\n"
                "  --count N     print N records (default: every whole record after the offset)\n"
                "  --field PATH  print only this field of each record (C syntax: st_mtim.tv_sec,\n"
@@ -155,6 +156,17 @@ static int parse_args(int argc, char **argv, int view, view_args *a) {
   return -1;
 }
 
+/* TYPE names a user type, or a type by its C name ("struct stat", a typedef name). */
+static const bw_user_type *find_type(const bw_schema *s, const char *name) {
+  const bw_user_type *ut = bw_schema_find(s, name);
+  for (size_t i = 0; !ut && i < bw_schema_type_count(s); i++) {
+    const bw_user_type *u = bw_schema_type_at(s, i);
+    const bw_native *n = u->type->native;
+    if (n && n->c_name && strcmp(n->c_name, name) == 0) ut = u;
+  }
+  return ut;
+}
+
 static int load_schema(const view_args *a, bw_schema **schema) {
   char *text = NULL;
   size_t len = 0;
@@ -173,7 +185,7 @@ static int load_schema(const view_args *a, bw_schema **schema) {
     return BW_EXIT_INVALID;
   }
   bw_diags_free(&diags);
-  if (!bw_schema_find(*schema, a->type_name)) {
+  if (!find_type(*schema, a->type_name)) {
     fprintf(stderr, "%s: error: schema %s has no type '%s'\n", a->prog,
             display_name(a->schema_path), a->type_name);
     return BW_EXIT_INVALID;
@@ -279,7 +291,8 @@ int bw_cmd_view(int argc, char **argv) {
   bw_error_clear(&err);
   uint64_t stride = 0;
   if (!status && (bw_region_init_readonly(&region, data, len, &err) ||
-                  bw_view_init(&v, schema, a.type_name, &region, a.offset, &err) ||
+                  bw_view_init_type(&v, schema, find_type(schema, a.type_name)->type, &region,
+                                    a.offset, &err) ||
                   bw_view_native_size(&v, a.flex, &stride, &err))) {
     bw_tool_print_error(a.prog, display_name(a.input), &err);
     status = BW_EXIT_INVALID;
@@ -330,12 +343,12 @@ int bw_cmd_unview(int argc, char **argv) {
   if (!status) {
     /* The record's size, from a view over a buffer of exactly that size. */
     uint64_t size = 0;
-    const bw_user_type *ut = bw_schema_find(schema, a.type_name);
+    const bw_user_type *ut = find_type(schema, a.type_name);
     const bw_native *n = bw_type_native(schema, ut->type, &err);
     size = n ? n->size : 0;
     record = n ? calloc(1, size ? size : 1) : NULL;
     if (!n || !record || bw_region_init_writable(&region, record, size, &err) ||
-        bw_view_init(&v, schema, a.type_name, &region, 0, &err)) {
+        bw_view_init_type(&v, schema, ut->type, &region, 0, &err)) {
       if (!err.code) bw_error_set(&err, BW_ENOMEM, 0, "out of memory");
       bw_tool_print_error(a.prog, display_name(a.schema_path), &err);
       status = BW_EXIT_INVALID;
