@@ -60,7 +60,8 @@ static void make_json(int kind, char *j, size_t cap) {
                "\"x\":%.9g,\"y\":%.17g,\"z\":%.17g}",
                (unsigned)(rnd() % 256), (unsigned)(rnd() % 65536), (unsigned)rnd(),
                (unsigned long long)(rnd() >> 12), (int)(rnd() % 256) - 128,
-               (int)(rnd() % 65536) - 32768, (int)(int32_t)rnd(), (long long)(rnd() >> 12) - (1ll << 51),
+               (int)(rnd() % 65536) - 32768, (int)(int32_t)rnd(),
+               (long long)(rnd() >> 12) - (1ll << 51),
                (double)(float)((double)(rnd() % 100000) / 7.0), (double)(rnd() % 1000000) / 3.0,
                -(double)(rnd() % 1000) * 1e-3);
       return;
@@ -77,8 +78,9 @@ static void make_json(int kind, char *j, size_t cap) {
       word(w1, 4 + rnd() % 12);
       word(w2, 6 + rnd() % 10);
       word(w3, 5 + rnd() % 8);
-      k += (size_t)snprintf(j + k, cap - k, "{\"name\":\"%s %s\",\"email\":\"%s@%s.example\",\"tags\":[",
-                            w1, w2, w3, w1);
+      k += (size_t)snprintf(j + k, cap - k,
+                            "{\"name\":\"%s %s\",\"email\":\"%s@%s.example\",\"tags\":[", w1, w2,
+                            w3, w1);
       int tags = 1 + (int)(rnd() % 6);
       for (int i = 0; i < tags; i++) {
         word(w1, 3 + rnd() % 9);
@@ -256,8 +258,8 @@ int main(int argc, char **argv) {
   printf("barewire codec benchmark: %d messages per kind; MB/s of encoded bytes (1 MB = 1e6 B)\n",
          MESSAGES);
   printf("%-7s %7s | %9s %10s | %9s %10s | %9s | %11s %11s | %9s %9s\n", "kind", "avg B",
-         "dec MB/s", "dec msg/s", "enc MB/s", "enc msg/s", "memcpy", "bare-ts dec",
-         "bare-ts enc", "dec ratio", "enc ratio");
+         "dec MB/s", "dec msg/s", "enc MB/s", "enc msg/s", "memcpy", "bare-ts dec", "bare-ts enc",
+         "dec ratio", "enc ratio");
   for (int k = 0; k < 4; k++) {
     kind_set *s = &sets[k];
     double bytes = (double)s->offs[MESSAGES];
@@ -278,7 +280,8 @@ int main(int argc, char **argv) {
       printf(" %11s %11s | %9s %9s\n", "-", "-", "-", "-");
   }
   if (!have_js && !skip_node)
-    printf("(bare-ts: no figures; run `npm install` in tests/bench/bare-ts and have node on PATH)\n");
+    printf(
+        "(bare-ts: no figures; run `npm install` in tests/bench/bare-ts and have node on PATH)\n");
   /* Clean up the message files. */
   for (int k = 0; k < 4; k++) {
     char path[512];
