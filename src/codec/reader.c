@@ -386,6 +386,10 @@ int bw_reader_next(bw_reader *r, const bw_type *t, const uint8_t **msg, size_t *
   size_t start = r->pos;
   int rc = bw_reader_skip(r, t);
   if (rc) return rc;
+  if (r->pos == start)
+    return bw_error_set(r->err, BW_ETRAILING, start,
+                        "%zu bytes after a zero-size message (a stream of them has no bytes)",
+                        r->len - start);
   *msg = r->data + start;
   *len = r->pos - start;
   return 1;

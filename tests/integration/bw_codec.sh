@@ -56,6 +56,11 @@ echo "03 zz" | expect_error "offset 3: not a hex digit" "$BW" decode "$schema" P
 # A bad message in the middle of a stream: no output at all, the offset counts from the start.
 { cat "$work/people.bin"; printf '\x07'; } >"$work/bad.bin"
 expect_error "error: offset 65: union tag 7" "$BW" decode --stream "$schema" Person "$work/bad.bin"
+# A zero-size type makes no stream: bytes after it are an error (not an endless loop).
+printf 'type Nil void\n' >"$work/nil.bare"
+echo "00" | expect_error "offset 0: 1 bytes after a zero-size message" "$BW" decode --stream \
+  "$work/nil.bare" Nil --hex
+[ "$(printf '' | "$BW" decode "$work/nil.bare" Nil)" = null ] || fail "void message"
 # JSON errors: FILE:LINE:COL; with --stream the line is the input's.
 printf '{"tag":3,"value":null}\n{"tag":3,"value":nul}\n' >"$work/bad.jsonl"
 expect_error "bad.jsonl:2:18: error: invalid literal" "$BW" encode --stream "$schema" Person \

@@ -564,6 +564,13 @@ START_TEST(reader_stream) {
     ck_assert_int_eq(bw_decode(type("LS"), msg + pos, 7 - pos, NULL, a, &v, &used, NULL), 0);
   ck_assert_int_eq(k, 3);
   bw_value_arena_free(a);
+  /* A zero-size type cannot make a stream: the bytes after it are an error, not a loop. */
+  bw_error_clear(&err);
+  bw_reader_init(&r, msg, 2, NULL, &err);
+  ck_assert_int_eq(bw_reader_next(&r, type("Terminated"), &m, &len), BW_ETRAILING);
+  ck_assert_uint_eq(err.offset, 0);
+  bw_reader_init(&r, msg, 0, NULL, NULL);
+  ck_assert_int_eq(bw_reader_next(&r, type("Terminated"), &m, &len), 0);
 }
 END_TEST
 

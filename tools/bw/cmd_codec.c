@@ -256,6 +256,12 @@ int bw_cmd_decode(int argc, char **argv) {
     free(json);
     bw_value_arena_reset(arena);
     if (!a.stream) break;
+    if (used == 0) { /* a zero-size type (void): the bytes left cannot be messages */
+      fprintf(stderr, "%s: error: offset %zu: %zu bytes after a zero-size message\n",
+              display_name(a.input), pos, len - pos);
+      status = BW_EXIT_INVALID;
+      break;
+    }
     pos += used;
   }
   if (!status && out.oom) {
