@@ -139,6 +139,19 @@ START_TEST(view_reads_every_field_as_c_does) {
   ck_assert_uint_eq(len, 5);
   ck_assert(memcmp(str, "hello", 5) == 0);
 
+  /* one char of the array: a byte of the host's char signedness, as C reads it */
+  c.name[1] = (char)0xe9;
+  fv = field(&v, "name[1]");
+  ck_assert_int_eq(bw_view_kind(&fv), (char)-1 < 0 ? BW_KIND_I8 : BW_KIND_U8);
+  int64_t ch;
+  ck_assert_int_eq(bw_view_get_int64(&fv, &ch, NULL), 0);
+  ck_assert_int_eq(ch, c.name[1]);
+  c.name[1] = 'e';
+  bw_view past;
+  bw_error perr;
+  bw_error_clear(&perr);
+  ck_assert_int_eq(bw_view_at(&v, "name[12]", &past, &perr), BW_ERANGE);
+  ck_assert_uint_eq(perr.column, 6);
   for (int k = 0; k < 3; k++) {
     char path[32];
     snprintf(path, sizeof path, "arr[%d]", k);
