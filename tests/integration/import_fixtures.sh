@@ -123,7 +123,7 @@ check_input all-fixtures -Werror "$fixtures"/*.h
 # Real system headers (glibc, Linux UAPI); _GNU_SOURCE so that every member glibc can declare
 # is there (the c-check file repeats the -D before its #include lines).
 for h in sys/stat.h netinet/ip.h regex.h linux/input.h signal.h sys/epoll.h time.h dirent.h \
-  termios.h sys/socket.h vulkan/vulkan_core.h; do
+  termios.h sys/socket.h netinet/tcp.h linux/perf_event.h linux/bpf.h vulkan/vulkan_core.h; do
   if [ -e "/usr/include/$h" ] || [ -e "/usr/include/x86_64-linux-gnu/$h" ]; then
     check_input "sys-${h//\//_}" "" -D_GNU_SOURCE "<$h>"
   else
