@@ -33,6 +33,32 @@ static uint32_t column_of(const bw_lexer *lx, size_t pos) {
   return col > UINT32_MAX ? UINT32_MAX : (uint32_t)col;
 }
 
+/* A comment from the '#' at start to the end of the line. A NUL inside makes the whole line
+ * an ERROR token, so that the rest of it is not read as tokens. */
+static void lex_comment(bw_lexer *lx, bw_token *tok, size_t start) {
+  const unsigned char *s = (const unsigned char *)lx->text;
+  size_t len = lx->len;
+  size_t end = start + 1, nul = 0;
+  while (end < len && s[end] != '\n') {
+    if (s[end] == 0 && nul == 0) nul = end;
+    end++;
+  }
+  if (nul != 0) {
+    lx->pos = end;
+    tok->kind = BW_TOK_ERROR;
+    tok->text = lx->text + nul;
+    tok->column = column_of(lx, nul);
+    tok->len = 1;
+    tok->message = "NUL byte in a comment";
+    return;
+  }
+  lx->pos = end;
+  tok->text = lx->text + start + 1;
+  tok->len = end - start - 1;
+  if (tok->len > 0 && tok->text[tok->len - 1] == '\r') tok->len--;
+  tok->kind = BW_TOK_COMMENT;
+}
+
 void bw_lexer_next(bw_lexer *lx, bw_token *tok) {
   const unsigned char *s = (const unsigned char *)lx->text;
   size_t len = lx->len;
@@ -97,26 +123,7 @@ void bw_lexer_next(bw_lexer *lx, bw_token *tok) {
     return;
   }
   if (c == '#') {
-    size_t end = start + 1, nul = 0;
-    while (end < len && s[end] != '\n') {
-      if (s[end] == 0 && nul == 0) nul = end;
-      end++;
-    }
-    if (nul != 0) {
-      /* The whole line is dropped so that the rest of it is not read as tokens. */
-      lx->pos = end;
-      tok->kind = BW_TOK_ERROR;
-      tok->text = lx->text + nul;
-      tok->column = column_of(lx, nul);
-      tok->len = 1;
-      tok->message = "NUL byte in a comment";
-      return;
-    }
-    lx->pos = end;
-    tok->text = lx->text + start + 1;
-    tok->len = end - start - 1;
-    if (tok->len > 0 && tok->text[tok->len - 1] == '\r') tok->len--;
-    tok->kind = BW_TOK_COMMENT;
+    lex_comment(lx, tok, start);
     return;
   }
   lx->pos = start + 1;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "annotation.h"
 #include "lexer.h"
 #include "schema_internal.h"
 
@@ -32,39 +33,6 @@
  * frames, and this keeps the worst case well below a thread's default stack. */
 #define BW_PARSE_HARD_MAX_DEPTH 1000u
 
-typedef enum annotation_kind {
-  ANNOT_TARGET,
-  ANNOT_CONSTANT,
-  ANNOT_NATIVE,
-  ANNOT_C_MEMBER,
-  ANNOT_C_CONSTANT,
-  ANNOT_C_MEMBER_NATIVE,
-  ANNOT_FIELD,
-  ANNOT_ENUMERATOR,
-  ANNOT_KIND_COUNT
-} annotation_kind;
-
-static const char *const annotation_names[ANNOT_KIND_COUNT] = {
-    "target",     "constant",        "native", "c_member",
-    "c_constant", "c_member_native", "field",  "enumerator"};
-
-/* One parsed `#@` line. Strings live in the draft's arena. */
-struct bw_annotation {
-  annotation_kind kind;
-  uint32_t line, column;
-  struct bw_annotation *next;
-  const char *name, *c_name, *c_type, *file, *underlying, *triple, *doc;
-  bw_type *type; /* c_member: its wire type */
-  uint64_t size, align, offset, bit_offset, decl_line, pointer_size, bit_width;
-  uint64_t magnitude; /* constant values: |value| and its sign until `unsigned` is known */
-  int negative;
-  int64_t value;
-  int is_unsigned;
-  uint32_t flags; /* BW_FIELD_* or BW_NATIVE_* by kind */
-  int big_endian, char_signed;
-};
-
-/* State shared by the main parser and the sub-parsers of annotation type expressions. */
 typedef struct parse_shared {
   bw_draft *d;
   bw_diags *diags;
@@ -75,7 +43,7 @@ typedef struct parse_shared {
   size_t max_depth;
   size_t max_types;
   size_t types;
-  int has_target;
+  bw_annotation_env env; /* how annotations reach back into the parser */
 } parse_shared;
 
 typedef struct parser {
@@ -97,6 +65,20 @@ typedef struct parser {
 
 /* ---- diagnostics ------------------------------------------------------------------------ */
 
+/* Appends one problem; the first code is the result, and too many problems stop the parse. */
+static BW_NOINLINE int record(parse_shared *sh, int code, uint32_t line, uint32_t column,
+                              const char *message) {
+  if (sh->stop) return -1;
+  bw_diags_add(sh->diags, code, line, column, "%s", message);
+  if (!sh->first_code) sh->first_code = code;
+  if (++sh->errors >= BW_PARSE_MAX_ERRORS) {
+    bw_diags_add(sh->diags, code, line, column, "too many errors; giving up");
+    sh->stop = 1;
+  }
+  if (code == BW_ENOMEM) sh->stop = 1;
+  return -1;
+}
+
 static BW_NOINLINE int report(parser *p, int code, uint32_t line, uint32_t column, const char *fmt,
                               ...)
 #if defined(__GNUC__)
@@ -106,21 +88,12 @@ static BW_NOINLINE int report(parser *p, int code, uint32_t line, uint32_t colum
 
 static BW_NOINLINE int report(parser *p, int code, uint32_t line, uint32_t column, const char *fmt,
                               ...) {
-  parse_shared *sh = p->sh;
-  if (sh->stop) return -1;
   char message[400];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(message, sizeof message, fmt, ap);
   va_end(ap);
-  bw_diags_add(sh->diags, code, line, column, "%s", message);
-  if (!sh->first_code) sh->first_code = code;
-  if (++sh->errors >= BW_PARSE_MAX_ERRORS) {
-    bw_diags_add(sh->diags, code, line, column, "too many errors; giving up");
-    sh->stop = 1;
-  }
-  if (code == BW_ENOMEM) sh->stop = 1;
-  return -1;
+  return record(p->sh, code, line, column, message);
 }
 
 static BW_NOINLINE int out_of_memory(parser *p) {
@@ -208,7 +181,7 @@ static void report_unused(parser *p, struct bw_annotation *a) {
   for (; a; a = a->next)
     report(p, BW_ESYNTAX, a->line, a->column,
            "'#@ %s' annotation is not followed by anything it can apply to",
-           annotation_names[a->kind]);
+           bw_annotation_name(a->kind));
 }
 
 /* Ends the current doc block without attaching it to a token. The first block of the file
@@ -331,171 +304,6 @@ static int bad_type_name(parser *p) {
                   "start with an upper-case letter and contain only letters and digits");
 }
 
-/* ---- annotations applied to items --------------------------------------------------------- */
-
-typedef enum item_kind {
-  ITEM_DEFINITION,
-  ITEM_FIELD,
-  ITEM_ENUM_MEMBER,
-  ITEM_UNION_MEMBER,
-  ITEM_END
-} item_kind;
-
-static const char *const item_names[] = {"a type definition", "a struct field", "an enum member",
-                                         "a union member", "the end of the schema"};
-
-/* What the annotations before one item say, until the item exists. */
-typedef struct layout_notes {
-  bw_native native;
-  int has_native;
-  const struct bw_annotation *field;
-  const char *enumerator_c_name;
-  bw_type *last_member_type; /* the type of the latest c_member, for c_member_native */
-} layout_notes;
-
-static int allowed(annotation_kind k, item_kind item) {
-  switch (item) {
-    case ITEM_DEFINITION:
-      return k == ANNOT_TARGET || k == ANNOT_CONSTANT || k == ANNOT_NATIVE || k == ANNOT_C_MEMBER ||
-             k == ANNOT_C_CONSTANT || k == ANNOT_C_MEMBER_NATIVE;
-    case ITEM_END:
-      return k == ANNOT_TARGET || k == ANNOT_CONSTANT;
-    case ITEM_FIELD:
-      return k == ANNOT_FIELD || k == ANNOT_NATIVE || k == ANNOT_C_MEMBER ||
-             k == ANNOT_C_CONSTANT || k == ANNOT_C_MEMBER_NATIVE;
-    case ITEM_UNION_MEMBER:
-      return k == ANNOT_NATIVE || k == ANNOT_C_MEMBER || k == ANNOT_C_CONSTANT ||
-             k == ANNOT_C_MEMBER_NATIVE;
-    case ITEM_ENUM_MEMBER:
-      return k == ANNOT_ENUMERATOR;
-  }
-  return 0;
-}
-
-static void fill_native(bw_native *n, const struct bw_annotation *a) {
-  n->size = a->size;
-  n->align = a->align;
-  n->flags = a->flags;
-  n->c_name = a->c_name;
-  n->underlying = a->underlying;
-  n->file = a->file;
-  n->line = (uint32_t)a->decl_line;
-}
-
-/* Applies schema-level annotations at once and gathers the others into notes. */
-static void collect(parser *p, struct bw_annotation *a, item_kind item, layout_notes *notes) {
-  bw_draft *d = p->sh->d;
-  for (; a; a = a->next) {
-    const char *kind = annotation_names[a->kind];
-    if (!allowed(a->kind, item)) {
-      report(p, BW_ESYNTAX, a->line, a->column, "'#@ %s' annotation cannot come before %s", kind,
-             item_names[item]);
-      continue;
-    }
-    switch (a->kind) {
-      case ANNOT_TARGET:
-        if (p->sh->has_target) {
-          report(p, BW_ESYNTAX, a->line, a->column, "second '#@ target' annotation");
-          break;
-        }
-        p->sh->has_target = 1;
-        if (bw_draft_set_target(d, a->triple, (uint32_t)a->pointer_size, a->big_endian,
-                                a->char_signed) != 0)
-          out_of_memory(p);
-        break;
-      case ANNOT_CONSTANT:
-        if (!bw_draft_add_constant(d, a->name, a->c_name, a->value, a->is_unsigned))
-          out_of_memory(p);
-        break;
-      case ANNOT_NATIVE:
-        if (notes->has_native) {
-          report(p, BW_ESYNTAX, a->line, a->column, "second '#@ native' annotation for %s",
-                 item_names[item]);
-          break;
-        }
-        notes->has_native = 1;
-        fill_native(&notes->native, a);
-        break;
-      case ANNOT_C_MEMBER: {
-        if (!notes->has_native) {
-          report(p, BW_ESYNTAX, a->line, a->column,
-                 "'#@ c_member' annotation must follow a '#@ native' annotation");
-          break;
-        }
-        bw_field *f = bw_draft_add_native_member(d, &notes->native, a->name, a->type);
-        if (!f) {
-          out_of_memory(p);
-          break;
-        }
-        f->pos = (bw_pos){a->line, a->column};
-        f->offset = a->offset;
-        f->bit_offset = a->bit_offset;
-        f->bit_width = (uint32_t)a->bit_width;
-        f->flags = a->flags;
-        f->c_name = a->c_name;
-        f->c_type = a->c_type;
-        f->doc = a->doc;
-        notes->last_member_type = a->type;
-        break;
-      }
-      case ANNOT_C_MEMBER_NATIVE: {
-        if (!notes->last_member_type) {
-          report(p, BW_ESYNTAX, a->line, a->column,
-                 "'#@ c_member_native' annotation must follow a '#@ c_member' annotation");
-          break;
-        }
-        if (notes->last_member_type->native) {
-          report(p, BW_ESYNTAX, a->line, a->column,
-                 "second '#@ c_member_native' annotation for one member");
-          break;
-        }
-        bw_native *n = bw_draft_native(d, notes->last_member_type);
-        if (!n) {
-          out_of_memory(p);
-          break;
-        }
-        fill_native(n, a);
-        break;
-      }
-      case ANNOT_C_CONSTANT:
-        if (!notes->has_native) {
-          report(p, BW_ESYNTAX, a->line, a->column,
-                 "'#@ c_constant' annotation must follow a '#@ native' annotation");
-          break;
-        }
-        if (!bw_draft_add_native_constant(d, &notes->native, a->name, a->c_name, a->value,
-                                          a->is_unsigned))
-          out_of_memory(p);
-        break;
-      case ANNOT_FIELD:
-        if (notes->field)
-          report(p, BW_ESYNTAX, a->line, a->column, "second '#@ field' annotation for one field");
-        else
-          notes->field = a;
-        break;
-      case ANNOT_ENUMERATOR:
-        if (notes->enumerator_c_name)
-          report(p, BW_ESYNTAX, a->line, a->column,
-                 "second '#@ enumerator' annotation for one member");
-        else
-          notes->enumerator_c_name = a->c_name;
-        break;
-      case ANNOT_KIND_COUNT:
-        break;
-    }
-  }
-}
-
-static void attach_native(parser *p, bw_type *t, const layout_notes *notes) {
-  if (!notes->has_native || !t) return;
-  bw_native *n = bw_draft_native(p->sh->d, t);
-  if (!n) {
-    out_of_memory(p);
-    return;
-  }
-  *n = notes->native;
-}
-
 /* ---- type expressions ------------------------------------------------------------------- */
 
 static bw_type *parse_type(parser *p, size_t depth);
@@ -526,8 +334,8 @@ static int parse_struct_body(parser *p, bw_type *st, size_t depth) {
                       "start with a lower-case letter and contain only letters, digits and '_'");
     bw_pos name_pos = {p->cur.line, p->cur.column};
     const char *name_doc = p->cur.doc;
-    layout_notes notes = {0};
-    collect(p, take_annotations(p), ITEM_FIELD, &notes);
+    bw_layout_notes notes = {0};
+    bw_annotations_collect(&p->sh->env, take_annotations(p), BW_ITEM_FIELD, &notes);
     char *name = cur_name(p);
     if (!name) return -1;
     advance(p);
@@ -548,7 +356,7 @@ static int parse_struct_body(parser *p, bw_type *st, size_t depth) {
       f->c_name = a->c_name;
       f->c_type = a->c_type;
     }
-    attach_native(p, ft, &notes);
+    bw_layout_notes_attach(&p->sh->env, ft, &notes);
   }
   advance(p);
   return 0;
@@ -570,8 +378,8 @@ static int parse_enum_body(parser *p, bw_type *en) {
                       "digits and '_'");
     bw_pos name_pos = {p->cur.line, p->cur.column};
     const char *name_doc = p->cur.doc;
-    layout_notes notes = {0};
-    collect(p, take_annotations(p), ITEM_ENUM_MEMBER, &notes);
+    bw_layout_notes notes = {0};
+    bw_annotations_collect(&p->sh->env, take_annotations(p), BW_ITEM_ENUM_MEMBER, &notes);
     char *name = cur_name(p);
     if (!name) return -1;
     advance(p);
@@ -599,10 +407,10 @@ static int parse_union_body(parser *p, bw_type *un, size_t depth, char close) {
   advance(p);
   const char *bar_doc = NULL;
   int after_bar = 0;
-  layout_notes notes = {0};
+  bw_layout_notes notes = {0};
   if (is_punct(&p->cur, '|')) {
     bar_doc = p->cur.doc;
-    collect(p, take_annotations(p), ITEM_UNION_MEMBER, &notes);
+    bw_annotations_collect(&p->sh->env, take_annotations(p), BW_ITEM_UNION_MEMBER, &notes);
     advance(p);
     after_bar = 1;
   }
@@ -618,7 +426,7 @@ static int parse_union_body(parser *p, bw_type *un, size_t depth, char close) {
                     close, open.line, open.column);
     bw_pos start = {p->cur.line, p->cur.column};
     const char *doc = bar_doc ? bar_doc : p->cur.doc;
-    collect(p, take_annotations(p), ITEM_UNION_MEMBER, &notes);
+    bw_annotations_collect(&p->sh->env, take_annotations(p), BW_ITEM_UNION_MEMBER, &notes);
     bw_type *mt = parse_type(p, depth + 1);
     if (!mt) return -1;
     uint64_t tag = 0;
@@ -632,7 +440,7 @@ static int parse_union_body(parser *p, bw_type *un, size_t depth, char close) {
     if (!m) return out_of_memory(p);
     m->pos = start;
     m->doc = doc;
-    attach_native(p, mt, &notes);
+    bw_layout_notes_attach(&p->sh->env, mt, &notes);
     memset(&notes, 0, sizeof notes);
     bar_doc = NULL;
     after_bar = 0;
@@ -640,7 +448,7 @@ static int parse_union_body(parser *p, bw_type *un, size_t depth, char close) {
     if (p->cur.kind == BW_TOK_EOF) continue; /* reported as an unclosed body above */
     if (!is_punct(&p->cur, '|')) return expectedf(p, "'|' or '%c' after a union member", close);
     bar_doc = p->cur.doc;
-    collect(p, take_annotations(p), ITEM_UNION_MEMBER, &notes);
+    bw_annotations_collect(&p->sh->env, take_annotations(p), BW_ITEM_UNION_MEMBER, &notes);
     advance(p);
     after_bar = 1;
   }
@@ -858,8 +666,8 @@ static void recover(parser *p) {
 static int parse_definition(parser *p) {
   int old_enum = is_word(&p->cur, "enum");
   const char *doc = p->cur.doc;
-  layout_notes notes = {0};
-  collect(p, take_annotations(p), ITEM_DEFINITION, &notes);
+  bw_layout_notes notes = {0};
+  bw_annotations_collect(&p->sh->env, take_annotations(p), BW_ITEM_DEFINITION, &notes);
   if (p->sh->types >= p->sh->max_types) {
     report(p, BW_ELIMIT, p->cur.line, p->cur.column, "more than %zu types (the limit)",
            p->sh->max_types);
@@ -891,7 +699,7 @@ static int parse_definition(parser *p) {
   p->sh->types++;
   u->pos = (bw_pos){name_tok.line, name_tok.column};
   u->doc = doc;
-  attach_native(p, t, &notes);
+  bw_layout_notes_attach(&p->sh->env, t, &notes);
   return 0;
 }
 
@@ -907,370 +715,9 @@ static void parse_schema(parser *p) {
     recover(p);
   }
   if (p->sh->stop) return;
-  layout_notes notes = {0};
-  collect(p, take_annotations(p), ITEM_END, &notes);
+  bw_layout_notes notes = {0};
+  bw_annotations_collect(&p->sh->env, take_annotations(p), BW_ITEM_END, &notes);
   close_block(p);
-}
-
-/* ---- annotation lines ------------------------------------------------------------------- */
-
-typedef enum value_kind { V_STR, V_U64, V_U32, V_VALUE, V_ENDIAN, V_BOOL, V_TYPE } value_kind;
-
-typedef struct key_spec {
-  unsigned kinds; /* bit per annotation_kind */
-  const char *key;
-  value_kind vk;
-  size_t offset; /* into struct bw_annotation */
-} key_spec;
-
-#define K(kind) (1u << (kind))
-#define AT(member) offsetof(struct bw_annotation, member)
-#define FIELD_LIKE (K(ANNOT_C_MEMBER) | K(ANNOT_FIELD))
-#define CONSTANT_LIKE (K(ANNOT_CONSTANT) | K(ANNOT_C_CONSTANT))
-#define NATIVE_LIKE (K(ANNOT_NATIVE) | K(ANNOT_C_MEMBER_NATIVE))
-
-static const key_spec keys[] = {
-    {K(ANNOT_TARGET), "triple", V_STR, AT(triple)},
-    {K(ANNOT_TARGET), "pointer_size", V_U32, AT(pointer_size)},
-    {K(ANNOT_TARGET), "endian", V_ENDIAN, AT(big_endian)},
-    {K(ANNOT_TARGET), "char_signed", V_BOOL, AT(char_signed)},
-    {CONSTANT_LIKE | K(ANNOT_C_MEMBER), "name", V_STR, AT(name)},
-    {CONSTANT_LIKE | NATIVE_LIKE | FIELD_LIKE | K(ANNOT_ENUMERATOR), "c_name", V_STR, AT(c_name)},
-    {CONSTANT_LIKE, "value", V_VALUE, AT(magnitude)},
-    {NATIVE_LIKE, "size", V_U64, AT(size)},
-    {NATIVE_LIKE, "align", V_U64, AT(align)},
-    {NATIVE_LIKE, "underlying", V_STR, AT(underlying)},
-    {NATIVE_LIKE, "file", V_STR, AT(file)},
-    {NATIVE_LIKE, "line", V_U32, AT(decl_line)},
-    {K(ANNOT_C_MEMBER), "type", V_TYPE, AT(type)},
-    {FIELD_LIKE, "offset", V_U64, AT(offset)},
-    {FIELD_LIKE, "bit_offset", V_U64, AT(bit_offset)},
-    {FIELD_LIKE, "bit_width", V_U32, AT(bit_width)},
-    {FIELD_LIKE, "c_type", V_STR, AT(c_type)},
-    {K(ANNOT_C_MEMBER), "doc", V_STR, AT(doc)},
-};
-
-typedef struct flag_spec {
-  unsigned kinds;
-  const char *word;
-  uint32_t bit; /* 0: is_unsigned */
-} flag_spec;
-
-static const flag_spec flag_words[] = {
-    {NATIVE_LIKE, "c_union", BW_NATIVE_C_UNION},
-    {NATIVE_LIKE, "c_enum", BW_NATIVE_C_ENUM},
-    {NATIVE_LIKE, "packed", BW_NATIVE_PACKED},
-    {NATIVE_LIKE, "natural", BW_NATIVE_NATURAL},
-    {FIELD_LIKE, "bitfield", BW_FIELD_BITFIELD},
-    {FIELD_LIKE, "flexible", BW_FIELD_FLEXIBLE},
-    {FIELD_LIKE, "anonymous", BW_FIELD_ANONYMOUS},
-    {FIELD_LIKE, "pointer", BW_FIELD_POINTER},
-    {CONSTANT_LIKE, "unsigned", 0},
-};
-
-/* A cursor over one annotation line. */
-typedef struct annot_scan {
-  parser *p;
-  const char *s;
-  size_t n, i;
-  uint32_t line, column0; /* column of s[0] */
-  int failed;
-  size_t kind_at; /* where the kind word starts: whole-annotation problems are reported there */
-} annot_scan;
-
-static int scan_fail(annot_scan *sc, size_t at, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static int scan_fail(annot_scan *sc, size_t at, const char *fmt, ...) {
-  char message[300];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(message, sizeof message, fmt, ap);
-  va_end(ap);
-  if (!sc->failed) {
-    uint64_t col = (uint64_t)sc->column0 + at;
-    report(sc->p, BW_ESYNTAX, sc->line, col > UINT32_MAX ? UINT32_MAX : (uint32_t)col, "%s",
-           message);
-  }
-  sc->failed = 1;
-  return -1;
-}
-
-static void skip_blanks(annot_scan *sc) {
-  while (sc->i < sc->n && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t')) sc->i++;
-}
-
-static size_t scan_word(annot_scan *sc) {
-  size_t start = sc->i;
-  while (sc->i < sc->n && (lower(sc->s[sc->i]) || digit(sc->s[sc->i]) || sc->s[sc->i] == '_'))
-    sc->i++;
-  return sc->i - start;
-}
-
-static int hex_value(char c) {
-  if (digit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-/* A value: "quoted string" with escapes, or a bare run of non-blank characters. The result is
- * NUL-terminated in the arena; *start is where it began (for positions). */
-static char *scan_value(annot_scan *sc, size_t *len_out) {
-  bw_buf b = {0};
-  if (sc->i < sc->n && sc->s[sc->i] == '"') {
-    size_t open = sc->i++;
-    for (;;) {
-      if (sc->i >= sc->n) {
-        bw_buf_free(&b);
-        scan_fail(sc, open, "string is not closed (expected '\"' before the end of the line)");
-        return NULL;
-      }
-      char c = sc->s[sc->i];
-      if (c == '"') {
-        sc->i++;
-        break;
-      }
-      if (c != '\\') {
-        bw_buf_putc(&b, c);
-        sc->i++;
-        continue;
-      }
-      size_t esc = sc->i;
-      char e = esc + 1 < sc->n ? sc->s[esc + 1] : 0;
-      sc->i += 2;
-      if (e == '"' || e == '\\')
-        bw_buf_putc(&b, e);
-      else if (e == 'n')
-        bw_buf_putc(&b, '\n');
-      else if (e == 't')
-        bw_buf_putc(&b, '\t');
-      else if (e == 'r')
-        bw_buf_putc(&b, '\r');
-      else if (e == 'x' && esc + 3 < sc->n && hex_value(sc->s[esc + 2]) >= 0 &&
-               hex_value(sc->s[esc + 3]) >= 0 &&
-               (hex_value(sc->s[esc + 2]) | hex_value(sc->s[esc + 3])) != 0) {
-        bw_buf_putc(&b, (char)(hex_value(sc->s[esc + 2]) * 16 + hex_value(sc->s[esc + 3])));
-        sc->i += 2;
-      } else {
-        bw_buf_free(&b);
-        scan_fail(sc, esc,
-                  "bad escape in string (use \\\", \\\\, \\n, \\t, \\r or \\xHH with HH not 00)");
-        return NULL;
-      }
-    }
-  } else {
-    size_t start = sc->i;
-    while (sc->i < sc->n && sc->s[sc->i] != ' ' && sc->s[sc->i] != '\t' && sc->s[sc->i] != '"')
-      sc->i++;
-    if (sc->i == start) {
-      scan_fail(sc, start, "expected a value after '='");
-      return NULL;
-    }
-    bw_buf_append(&b, sc->s + start, sc->i - start);
-  }
-  char *out = bw_draft_strndup(sc->p->sh->d, b.len ? b.data : "", b.len);
-  bw_buf_free(&b);
-  if (!out) out_of_memory(sc->p);
-  *len_out = out ? strlen(out) : 0;
-  return out;
-}
-
-static int parse_u64_text(const char *s, uint64_t *out) {
-  if (!*s) return -1;
-  uint64_t v = 0;
-  for (; *s; s++) {
-    if (!digit(*s)) return -1;
-    unsigned d = (unsigned)(*s - '0');
-    if (v > (UINT64_MAX - d) / 10) return -2;
-    v = v * 10 + d;
-  }
-  *out = v;
-  return 0;
-}
-
-/* Parses the type expression of a c_member (value already unescaped) with a sub-parser. */
-static bw_type *parse_type_text(annot_scan *sc, const char *text, size_t len, size_t at) {
-  parser sub = {0};
-  sub.sh = sc->p->sh;
-  sub.sub = 1;
-  uint64_t col = (uint64_t)sc->column0 + at + 1;
-  bw_lexer_init(&sub.lx, text, len, sc->line, col > UINT32_MAX ? UINT32_MAX : (uint32_t)col);
-  advance(&sub);
-  bw_type *t = parse_type(&sub, 1);
-  if (t && sub.cur.kind != BW_TOK_EOF) {
-    expected(&sub, "the end of the type expression");
-    t = NULL;
-  }
-  if (!t) sc->failed = 1;
-  return t;
-}
-
-static void set_value(annot_scan *sc, struct bw_annotation *a, const key_spec *k, const char *v,
-                      size_t vlen, size_t at) {
-  char *field = (char *)a + k->offset;
-  uint64_t u = 0;
-  int rc;
-  switch (k->vk) {
-    case V_STR:
-      *(const char **)field = v;
-      return;
-    case V_U64:
-    case V_U32:
-      rc = parse_u64_text(v, &u);
-      if (rc == 0 && k->vk == V_U32 && u > UINT32_MAX) rc = -2;
-      if (rc == -1)
-        scan_fail(sc, at, "%s= takes a decimal number, found '%.40s'", k->key, v);
-      else if (rc == -2)
-        scan_fail(sc, at, "%s=%.40s is too large", k->key, v);
-      else
-        *(uint64_t *)field = u;
-      return;
-    case V_VALUE:
-      a->negative = v[0] == '-';
-      rc = parse_u64_text(v + a->negative, &u);
-      if (rc == -1)
-        scan_fail(sc, at, "value= takes a decimal integer, found '%.40s'", v);
-      else if (rc == -2)
-        scan_fail(sc, at, "value=%.40s is too large for 64 bits", v);
-      else
-        a->magnitude = u;
-      return;
-    case V_ENDIAN:
-      if (strcmp(v, "little") == 0)
-        a->big_endian = 0;
-      else if (strcmp(v, "big") == 0)
-        a->big_endian = 1;
-      else
-        scan_fail(sc, at, "endian= takes 'little' or 'big', found '%.40s'", v);
-      return;
-    case V_BOOL:
-      if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)
-        a->char_signed = v[0] == '1';
-      else
-        scan_fail(sc, at, "%s= takes 0 or 1, found '%.40s'", k->key, v);
-      return;
-    case V_TYPE:
-      a->type = parse_type_text(sc, v, vlen, at);
-      return;
-  }
-}
-
-/* Turns the magnitude and sign of value= into the stored bits once `unsigned` is known. */
-static void finish_value(annot_scan *sc, struct bw_annotation *a) {
-  if (a->is_unsigned) {
-    if (a->negative) {
-      scan_fail(sc, sc->kind_at, "value= of an unsigned constant cannot be negative");
-      return;
-    }
-    a->value = (int64_t)a->magnitude;
-  } else if (a->negative) {
-    if (a->magnitude > (uint64_t)INT64_MAX + 1) {
-      scan_fail(sc, sc->kind_at, "value= is below the smallest signed 64-bit integer");
-      return;
-    }
-    a->value = a->magnitude == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)a->magnitude;
-  } else {
-    if (a->magnitude > (uint64_t)INT64_MAX) {
-      scan_fail(sc, sc->kind_at,
-                "value= is above the largest signed 64-bit integer (add 'unsigned')");
-      return;
-    }
-    a->value = (int64_t)a->magnitude;
-  }
-}
-
-static struct bw_annotation *parse_annotation_line(annot_scan *sc, const bw_token *c) {
-  skip_blanks(sc);
-  size_t kind_at = sc->i;
-  sc->kind_at = kind_at;
-  size_t kn = scan_word(sc);
-  int kind = -1;
-  for (int k = 0; k < ANNOT_KIND_COUNT && kn; k++)
-    if (strlen(annotation_names[k]) == kn && memcmp(annotation_names[k], sc->s + kind_at, kn) == 0)
-      kind = k;
-  if (kind < 0) {
-    scan_fail(sc, kind_at,
-              "unknown annotation '#@ %.*s' (expected target, constant, native, c_member, "
-              "c_constant, c_member_native, field or enumerator)",
-              (int)(kn ? kn : (sc->i < sc->n ? 1 : 0)), sc->s + kind_at);
-    return NULL;
-  }
-  struct bw_annotation *a = bw_arena_alloc(&sc->p->sh->d->s.arena, sizeof *a);
-  if (!a) {
-    out_of_memory(sc->p);
-    return NULL;
-  }
-  a->kind = (annotation_kind)kind;
-  a->line = c->line;
-  a->column = c->column;
-  uint64_t seen = 0;
-  int has_value = 0;
-  while (!sc->failed) {
-    if (sc->i < sc->n && sc->s[sc->i] != ' ' && sc->s[sc->i] != '\t')
-      return scan_fail(sc, sc->i, "expected a blank between annotation items"), NULL;
-    skip_blanks(sc);
-    if (sc->i >= sc->n) break;
-    size_t key_at = sc->i;
-    size_t len = scan_word(sc);
-    if (len == 0) {
-      scan_fail(sc, key_at, "unexpected '%c' in '#@ %s' annotation", sc->s[key_at],
-                annotation_names[kind]);
-      break;
-    }
-    if (sc->i < sc->n && sc->s[sc->i] == '=') {
-      sc->i++;
-      const key_spec *k = NULL;
-      size_t ki = 0;
-      for (; ki < sizeof keys / sizeof keys[0]; ki++)
-        if ((keys[ki].kinds & K(kind)) && strlen(keys[ki].key) == len &&
-            memcmp(keys[ki].key, sc->s + key_at, len) == 0) {
-          k = &keys[ki];
-          break;
-        }
-      if (!k) {
-        scan_fail(sc, key_at, "unknown key '%.*s' in '#@ %s' annotation", (int)len, sc->s + key_at,
-                  annotation_names[kind]);
-        break;
-      }
-      if (seen & (1ull << ki)) {
-        scan_fail(sc, key_at, "key '%s' given twice", k->key);
-        break;
-      }
-      seen |= 1ull << ki;
-      size_t value_at = sc->i, vlen = 0;
-      char *v = scan_value(sc, &vlen);
-      if (!v) break;
-      if (k->vk == V_VALUE) has_value = 1;
-      set_value(sc, a, k, v, vlen, value_at);
-      continue;
-    }
-    size_t fi = 0;
-    for (; fi < sizeof flag_words / sizeof flag_words[0]; fi++)
-      if ((flag_words[fi].kinds & K(kind)) && strlen(flag_words[fi].word) == len &&
-          memcmp(flag_words[fi].word, sc->s + key_at, len) == 0)
-        break;
-    if (fi == sizeof flag_words / sizeof flag_words[0]) {
-      scan_fail(sc, key_at, "unknown word '%.*s' in '#@ %s' annotation", (int)len, sc->s + key_at,
-                annotation_names[kind]);
-      break;
-    }
-    if (flag_words[fi].bit == 0)
-      a->is_unsigned = 1;
-    else
-      a->flags |= flag_words[fi].bit;
-  }
-  if (sc->failed) return NULL;
-  if ((kind == ANNOT_CONSTANT || kind == ANNOT_C_CONSTANT) && (!a->name || !has_value))
-    return scan_fail(sc, sc->kind_at, "'#@ %s' needs name= and value=", annotation_names[kind]),
-           NULL;
-  if (kind == ANNOT_C_MEMBER && (!a->name || !a->type))
-    return scan_fail(sc, sc->kind_at, "'#@ c_member' needs name= and type="), NULL;
-  if (has_value) finish_value(sc, a);
-  return sc->failed ? NULL : a;
 }
 
 static void handle_comment(parser *p, const bw_token *c) {
@@ -1286,8 +733,7 @@ static void handle_comment(parser *p, const bw_token *c) {
   }
   p->block_last = c->line;
   if (is_annotation) {
-    annot_scan sc = {p, c->text + 1, c->len - 1, 0, c->line, c->column + 2, 0, 0};
-    struct bw_annotation *a = parse_annotation_line(&sc, c);
+    struct bw_annotation *a = bw_annotation_parse(&p->sh->env, c->text, c->len, c->line, c->column);
     if (a) {
       *p->pending_tail = a;
       p->pending_tail = &a->next;
@@ -1304,6 +750,27 @@ static void handle_comment(parser *p, const bw_token *c) {
 }
 
 /* ---- entry points ----------------------------------------------------------------------- */
+
+static void annotation_report(void *ctx, int code, uint32_t line, uint32_t column,
+                              const char *message) {
+  record(ctx, code, line, column, message);
+}
+
+/* Parses a c_member's type expression with a sub-parser over the unescaped value. */
+static bw_type *annotation_type(void *ctx, const char *text, size_t len, uint32_t line,
+                                uint32_t column) {
+  parser sub = {0};
+  sub.sh = ctx;
+  sub.sub = 1;
+  bw_lexer_init(&sub.lx, text, len, line, column);
+  advance(&sub);
+  bw_type *t = parse_type(&sub, 1);
+  if (t && sub.cur.kind != BW_TOK_EOF) {
+    expected(&sub, "the end of the type expression");
+    t = NULL;
+  }
+  return t;
+}
 
 int bw_draft_parse(const char *text, size_t len, const bw_parse_options *opts, bw_draft **out,
                    bw_diags *diags) {
@@ -1327,6 +794,10 @@ int bw_draft_parse(const char *text, size_t len, const bw_parse_options *opts, b
   parse_shared sh = {0};
   sh.d = d;
   sh.diags = diags;
+  sh.env.d = d;
+  sh.env.ctx = &sh;
+  sh.env.report = annotation_report;
+  sh.env.parse_type = annotation_type;
   sh.old_syntax = opts && opts->old_syntax;
   sh.max_depth = opts && opts->max_depth ? opts->max_depth : BW_DEFAULT_MAX_SCHEMA_DEPTH;
   if (sh.max_depth > BW_PARSE_HARD_MAX_DEPTH) sh.max_depth = BW_PARSE_HARD_MAX_DEPTH;
