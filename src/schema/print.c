@@ -33,6 +33,9 @@ static void put_doc(bw_buf *b, const char *doc, unsigned indent) {
   for (;;) {
     const char *nl = strchr(line, '\n');
     size_t len = nl ? (size_t)(nl - line) : strlen(line);
+    /* The parser drops a '\r' before the end of a comment line (CRLF files): so does the
+     * printer, so that printing what it parsed gives the same bytes. */
+    if (len && line[len - 1] == '\r') len--;
     indent_to(b, indent);
     bw_buf_putc(b, '#');
     if (len) {

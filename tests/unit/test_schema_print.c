@@ -585,6 +585,35 @@ START_TEST(annotations_round_trip_every_native_feature) {
 }
 END_TEST
 
+START_TEST(odd_docs_print_stably) {
+  /* Docs set by a builder may hold anything but NUL: CRLF line ends, control characters,
+   * lines that look like annotations or are empty. Printing the parse of the printed text
+   * gives the same bytes. */
+  bw_draft *d = bw_draft_new();
+  ck_assert_int_eq(bw_draft_set_doc(d, "line\r\n@not an annotation\n\n\x01\x7f\xff end\n"), 0);
+  bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
+  bw_field *f = bw_draft_add_field(d, st, "a", bw_draft_type(d, BW_KIND_U8));
+  f->doc = "#@ native size=1 align=1\r";
+  bw_user_type *u = bw_draft_add_type(d, "A", st);
+  u->doc = "";
+  bw_schema *s1 = NULL;
+  ck_assert_int_eq(bw_draft_validate(d, NULL, &s1, NULL), 0);
+  char *p1 = print(s1, BW_PRINT_DOCS);
+  ck_assert_str_eq(p1, "# line\n# @not an annotation\n#\n# \x01\x7f\xff end\n#\n\n"
+                       "#\ntype A struct {\n  # #@ native size=1 align=1\n  a: u8\n}\n");
+  bw_schema *s2 = parse(p1);
+  ck_assert_str_eq(bw_schema_doc(s2), "line\n@not an annotation\n\n\x01\x7f\xff end\n");
+  ck_assert_str_eq(bw_schema_find(s2, "A")->doc, "");
+  ck_assert_str_eq(type_of(s2, "A")->fields[0].doc, "#@ native size=1 align=1");
+  char *p2 = print(s2, BW_PRINT_DOCS);
+  ck_assert_str_eq(p1, p2);
+  free(p1);
+  free(p2);
+  bw_schema_free(s1);
+  bw_schema_free(s2);
+}
+END_TEST
+
 START_TEST(natural_layouts_are_not_printed) {
   /* A hand-written schema gets natural layouts from validation; they are not annotations. */
   bw_schema *s = parse("type P struct { x: f64 y: f64 }\n");
@@ -681,6 +710,7 @@ static Suite *print_suite(void) {
   tc = tcase_create("annotations");
   tcase_add_test(tc, annotations_round_trip_every_native_feature);
   tcase_add_test(tc, natural_layouts_are_not_printed);
+  tcase_add_test(tc, odd_docs_print_stably);
   suite_add_tcase(s, tc);
   tc = tcase_create("fingerprint");
   tcase_add_test(tc, fingerprint_ignores_spacing_comments_and_annotations);
