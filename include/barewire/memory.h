@@ -323,7 +323,8 @@ typedef struct bw_native_options {
  * extracted, padding skipped), enums as their value (BW_EENUM for a value that is not a member),
  * bools strictly (BW_EBOOL), C unions and byte arrays as their bytes, a flexible array as
  * opts->flex_count elements that must lie inside the region (BW_ERANGE). *len gets the message
- * size; BW_ENOSPACE when cap is too small (then *len is the size needed). opts may be NULL. */
+ * size; BW_ENOSPACE when cap is too small (then *len is the size needed). opts may be NULL.
+ * A view of a flexible array member itself encodes as list<T> of opts->flex_count elements. */
 int bw_view_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                       size_t *len, bw_error *err);
 
@@ -337,7 +338,8 @@ int bw_view_encode(const bw_view *v, const bw_native_options *opts, uint8_t **ou
  * message is checked strictly (as a BARE decoder does) and every value must fit its native
  * field (BW_ERANGE) before the first byte is written: on error the memory is untouched.
  * *consumed (may be NULL) gets the bytes read, *flex_count (may be NULL) the flexible array's
- * element count (0 when there is none). opts may be NULL. */
+ * element count (0 when there is none). opts may be NULL. msg must not overlap the destination.
+ * A view of a flexible array member itself decodes a list<T> into its elements. */
 int bw_view_decode(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
                    size_t *consumed, uint64_t *flex_count, bw_error *err);
 

@@ -42,6 +42,13 @@ static int in_region(walker *w, uint64_t off, uint64_t n) {
   return 0;
 }
 
+/* A view of a flexible array member itself (`bw view --field items`): it is walked as its
+ * field, from the record that holds it. */
+static int is_flex_view(const bw_view *v) {
+  return v->type->kind == BW_KIND_LIST && (v->field_flags & BW_FIELD_FLEXIBLE) && v->field &&
+         v->field->offset <= v->offset;
+}
+
 /* ---- encoding ------------------------------------------------------------------------ */
 
 static inline int put(walker *w, const void *p, size_t n) {
@@ -175,6 +182,8 @@ int bw_view_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *
     mem_slot s = {v->base,      (uint32_t)v->size, v->bit_shift,
                   v->bit_width, v->type->kind,     v->big_endian};
     rc = encode_scalar(&w, v->type, bw_mem_slot_load(&s), v->offset);
+  } else if (is_flex_view(v)) {
+    rc = encode_field(&w, v->field, v->offset - v->field->offset, 1, 0);
   } else {
     rc = encode_value(&w, v->declared, v->offset, 1, 0);
   }
@@ -337,6 +346,7 @@ static int decode_pass(walker *w, const bw_view *v) {
                   v->bit_width, v->type->kind,     v->big_endian};
     return decode_scalar(w, v->type, &s);
   }
+  if (is_flex_view(v)) return decode_field(w, v->field, v->offset - v->field->offset, 1, 0);
   return decode_value(w, v->declared, v->offset, 1, 0);
 }
 

@@ -241,7 +241,12 @@ int bw_view_native_size(const bw_view *v, uint64_t flex_count, uint64_t *size, b
   const bw_type *elem;
   uint64_t flex_off, es;
   *size = v->size;
-  if (v->bit_width || bw_mem_find_flex(v->declared, &elem, &flex_off)) return 0;
+  if (v->type->kind == BW_KIND_LIST && (v->field_flags & BW_FIELD_FLEXIBLE)) {
+    elem = v->type->elem; /* a view of the flexible array itself */
+    flex_off = 0;
+  } else if (v->bit_width || bw_mem_find_flex(v->declared, &elem, &flex_off)) {
+    return 0;
+  }
   int rc = bw_mem_type_size(v->schema, elem, &es, err);
   if (rc) return rc;
   if (es && flex_count > (UINT64_MAX - flex_off) / es)

@@ -352,6 +352,11 @@ START_TEST(flexible_array_count_from_the_caller_and_the_message) {
              " 01 00 00 00" /* 1 */
              " ff ff ff ff" /* -1 */
              " 00 01 00 00" /* 256 */);
+  /* the flexible array member on its own: list<i32> */
+  bw_view items;
+  ck_assert_int_eq(bw_view_at(&v, "items", &items, NULL), 0);
+  ck_assert_int_eq(bw_view_encode_to(&items, &o, out, sizeof out, &len, NULL), 0);
+  assert_hex(out, len, "03 01 00 00 00 ff ff ff ff 00 01 00 00" /* count 3, 1, -1, 256 */);
   o.flex_count = 4; /* the memory holds only 3 */
   bw_error err;
   bw_error_clear(&err);
@@ -370,6 +375,16 @@ START_TEST(flexible_array_count_from_the_caller_and_the_message) {
   ck_assert_int_eq(bw_view_decode(&dv, msg, len, NULL, NULL, &count, NULL), 0);
   ck_assert_uint_eq(count, 3);
   ck_assert(memcmp(d, c, size) == 0);
+  /* decoding into the flexible array member alone leaves the record's head alone */
+  static const uint8_t two[] = {0x02, 0x07, 0x00, 0x00, 0x00, 0xf9, 0xff, 0xff, 0xff};
+  bw_view ditems;
+  ck_assert_int_eq(bw_view_at(&dv, "items", &ditems, NULL), 0);
+  ck_assert_int_eq(bw_view_decode(&ditems, two, sizeof two, NULL, NULL, &count, NULL), 0);
+  ck_assert_uint_eq(count, 2);
+  ck_assert_int_eq(d->items[0], 7);
+  ck_assert_int_eq(d->items[1], -7);
+  ck_assert_int_eq(d->items[2], 256);
+  ck_assert_uint_eq(d->n, 3);
   bw_view small = view_of(s, "Flex", d, size - 1, 1);
   bw_error_clear(&err);
   ck_assert_int_eq(bw_view_decode(&small, msg, len, NULL, NULL, NULL, &err), BW_ERANGE);
