@@ -128,6 +128,7 @@ check "type without layout names the field" expect_status 1 \
   "type Person has no native layout: field 'name' is str" "$work/shapes.bare" Person
 printf 'type A struct {\n  x: Missing\n}\n' >"$work/bad.bare"
 check "invalid schema: file:line:col" expect_status 1 "$work/bad.bare:2:6: error: unknown type 'Missing'" "$work/bad.bare"
+check "a schema without layouts says so" bash -c "echo 'type A str' | '$BW' layout - 2>&1 | grep -q 'no type has a native layout'"
 check "reads standard input" bash -c "'$BW' layout - Point <'$work/shapes.bare' | grep -q 'struct Point {'"
 
 # An imported schema read back gives the importer's own layout document, byte for byte.

@@ -104,6 +104,11 @@ int bw_cmd_layout(int argc, char **argv) {
     fprintf(stderr, "%s: error: %s\n", shown_name,
             err.message[0] ? err.message : bw_status_message(rc));
     status = BW_EXIT_INVALID;
+  } else if (out_len == 0) {
+    fprintf(stderr,
+            "%s: no type has a native layout (every type contains a type without a "
+            "fixed size)\n",
+            shown_name);
   } else if (fwrite(out, 1, out_len, stdout) != out_len || fflush(stdout) != 0) {
     fprintf(stderr, "bw layout: cannot write the output\n");
     status = BW_EXIT_INVALID;
