@@ -501,7 +501,8 @@ static int read_map_object(jreader *r, const bw_type *t, bw_value *out, size_t d
     r->pos++;
   } else {
     while (!rc) {
-      size_t at = peek(r) == -1 ? r->pos : r->pos;
+      peek(r); /* skips whitespace: the key's position is where its quote is */
+      size_t at = r->pos;
       bw_value *item = vec_push(&v, 2, at);
       if (!item) {
         rc = oom(r);
@@ -587,8 +588,8 @@ static int read_union(jreader *r, const bw_type *t, bw_value *out, size_t depth)
       size_t n;
       if ((rc = read_string(r, &key, &n)) || (rc = expect(r, ':'))) return rc;
       if (n == 3 && !memcmp(key, "tag", 3) && !have_tag) {
+        /* The tag reads as a uint (exact, non-negative, any 64-bit value). */
         bw_value tv;
-        tv.type = bw_type_resolve(t); /* any unsigned kind reads a uint */
         static const bw_type uint_type = {.kind = BW_KIND_UINT};
         size_t tag_at = r->pos;
         if ((rc = read_integer(r, &uint_type, &tv))) return rc;

@@ -574,6 +574,70 @@ START_TEST(reader_stream) {
 }
 END_TEST
 
+START_TEST(reader_primitives) {
+  uint8_t msg[64];
+  size_t n = unhex("7d"                      /* int -63 */
+                   "00 00 c0 3f"             /* f32 1.5 */
+                   "00 00 00 00 00 80 39 c0" /* f64 -25.5 */
+                   "01"                      /* bool true */
+                   "aa bb cc"                /* data[3] */
+                   "02" /* bool 2: invalid */,
+                   msg);
+  bw_reader r;
+  bw_error err;
+  bw_error_clear(&err);
+  bw_reader_init(&r, msg, n, NULL, &err);
+  int64_t i;
+  ck_assert_int_eq(bw_reader_int(&r, &i), 0);
+  ck_assert_int_eq(i, -63);
+  float f;
+  ck_assert_int_eq(bw_reader_f32(&r, &f), 0);
+  ck_assert(f == 1.5f);
+  double d;
+  ck_assert_int_eq(bw_reader_f64(&r, &d), 0);
+  ck_assert(d == -25.5);
+  int b;
+  ck_assert_int_eq(bw_reader_bool(&r, &b), 0);
+  ck_assert_int_eq(b, 1);
+  const uint8_t *p;
+  ck_assert_int_eq(bw_reader_data_fixed(&r, 3, &p), 0);
+  ck_assert_ptr_eq(p, msg + 14);
+  ck_assert_int_eq(bw_reader_bool(&r, &b), BW_EBOOL);
+  ck_assert_uint_eq(err.offset, 17);
+  ck_assert_uint_eq(bw_reader_offset(&r), 17); /* unmoved */
+  /* Reads past the end are BW_ETRUNCATED at the current offset. */
+  bw_error_clear(&err);
+  bw_reader_init(&r, msg, 2, NULL, &err);
+  ck_assert_int_eq(bw_reader_f32(&r, &f), BW_ETRUNCATED);
+  ck_assert_uint_eq(err.offset, 0);
+  /* A count that the bytes left cannot hold is refused before anything else. */
+  uint8_t count[] = {0x05, 0x01};
+  bw_error_clear(&err);
+  bw_reader_init(&r, count, 2, NULL, &err);
+  uint64_t c;
+  ck_assert_int_eq(bw_reader_count(&r, type("LS"), &c), BW_ETRUNCATED);
+  ck_assert_uint_eq(err.offset, 0);
+  /* The message size limit applies to the reader too. */
+  bw_decode_options o = {0};
+  o.max_message_size = 1;
+  ck_assert_int_eq(bw_reader_init(&r, count, 2, &o, NULL), BW_ELIMIT);
+}
+END_TEST
+
+START_TEST(void_message_is_empty) {
+  bw_value_arena *a = bw_value_arena_new();
+  bw_value *v;
+  ck_assert_int_eq(bw_decode(type("Terminated"), NULL, 0, NULL, a, &v, NULL, NULL), 0);
+  uint8_t *out;
+  size_t len = 99;
+  ck_assert_int_eq(bw_encode_alloc(type("Terminated"), v, &out, &len, NULL), 0);
+  ck_assert_ptr_nonnull(out);
+  ck_assert_uint_eq(len, 0);
+  free(out);
+  bw_value_arena_free(a);
+}
+END_TEST
+
 START_TEST(borrow_and_reset) {
   uint8_t msg[] = {0x04, 'B', 'A', 'R', 'E'};
   bw_decode_options o = {0};
@@ -611,6 +675,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, encode_preserves_nan_payload);
   tcase_add_test(tc, reader_walks_without_copying);
   tcase_add_test(tc, reader_stream);
+  tcase_add_test(tc, reader_primitives);
+  tcase_add_test(tc, void_message_is_empty);
   tcase_add_test(tc, borrow_and_reset);
   suite_add_tcase(s, tc);
   return s;

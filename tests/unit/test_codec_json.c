@@ -32,7 +32,10 @@ static const char *schema_text = "type U64 u64\n"
                                  "  pts: list<Point>[2]\n"
                                  "  shape: Shape\n"
                                  "}\n"
-                                 "type Nest list<list<list<list<list<u8>>>>>\n";
+                                 "type Nest list<list<list<list<list<u8>>>>>\n"
+                                 "type Key str\n"
+                                 "type ByKey map<Key><bool>\n"
+                                 "type ByColor map<Color><i8>\n";
 
 static bw_schema *schema;
 static bw_value_arena *arena;
@@ -196,6 +199,17 @@ START_TEST(aggregates) {
 }
 END_TEST
 
+START_TEST(map_forms) {
+  /* A key that resolves to str makes an object; any other key type an array of pairs. */
+  round_trip("ByKey", "{\"a\":true,\"\":false}", NULL);
+  round_trip("ByColor", "[[\"BLUE\",-1],[\"RED\",2]]", NULL);
+  round_trip("ByColor", "[]", NULL);
+  bad("ByColor", "[[\"RED\",1],[\"RED\",2]]", BW_EDUPKEY, 1, 13); /* the second key */
+  bad("ByColor", "[[\"RED\",1,2]]", BW_EJSON, 1, 11);
+  bad("ByKey", "[[\"a\",true]]", BW_ETYPE, 1, 1);
+}
+END_TEST
+
 START_TEST(structure_errors) {
   bad("Bag", "{\"name\":\"b\"}", BW_ETYPE, 1, 12);                /* missing fields */
   bad("Bag", "{\"name\":\"b\",\"name\":\"c\"}", BW_EJSON, 1, 13); /* field twice */
@@ -272,6 +286,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, floats_shortest_round_trip);
   tcase_add_test(tc, strings_and_escapes);
   tcase_add_test(tc, aggregates);
+  tcase_add_test(tc, map_forms);
   tcase_add_test(tc, structure_errors);
   tcase_add_test(tc, deep_nesting_is_an_error);
   tcase_add_test(tc, stream_of_values);
