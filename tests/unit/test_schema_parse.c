@@ -725,6 +725,18 @@ START_TEST(depth_limit) {
   ck_assert_int_eq(bw_draft_parse(s, strlen(s), &o, &d, &dg), BW_ELIMIT);
   ck_assert_uint_eq(dg.items[0].column, 32);
   bw_diags_free(&dg);
+  /* The type expression of an annotation is held to the same limit. */
+  char *deep = nested_lists(64);
+  size_t n = strlen(deep) + 128;
+  char *annotated = malloc(n);
+  snprintf(annotated, n, "#@ native size=1 align=1\n#@ c_member name=m type=\"%s\"\ntype U data[1]",
+           deep + 7);
+  ck_assert_int_eq(bw_draft_parse(annotated, strlen(annotated), NULL, &d, &dg), BW_ELIMIT);
+  ck_assert_uint_eq(dg.items[0].line, 2);
+  ck_assert_uint_eq(dg.items[0].column, 26 + 64 * 5);
+  bw_diags_free(&dg);
+  free(annotated);
+  free(deep);
   /* A million levels with a huge max_depth: an error, not a stack overflow. */
   text = nested_lists(1000000);
   o.max_depth = (size_t)-1;
