@@ -205,7 +205,7 @@ START_TEST(map_forms) {
   round_trip("ByColor", "[[\"BLUE\",-1],[\"RED\",2]]", NULL);
   round_trip("ByColor", "[]", NULL);
   bad("ByColor", "[[\"RED\",1],[\"RED\",2]]", BW_EDUPKEY, 1, 13); /* the second key */
-  bad("ByColor", "[[\"RED\",1,2]]", BW_EJSON, 1, 11);
+  bad("ByColor", "[[\"RED\",1,2]]", BW_EJSON, 1, 10);             /* a pair has two items */
   bad("ByKey", "[[\"a\",true]]", BW_ETYPE, 1, 1);
 }
 END_TEST
