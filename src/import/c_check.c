@@ -171,6 +171,15 @@ static void emit_assert(ccheck *c, const char *path, const char *before, const c
   c->static_count++;
 }
 
+/* 1 when a recorded C type spelling is a type name C accepts: not an anonymous record
+ * ("struct {...}"), nothing that could end the assertion early. */
+static int c_type_checkable(const char *c_type) {
+  if (!c_type || !*c_type) return 0;
+  for (const char *p = c_type; *p; p++)
+    if (*p == '{' || *p == '}' || *p == ';' || *p == '"' || *p == '\n' || *p == '#') return 0;
+  return 1;
+}
+
 static void check_members(ccheck *c, const char *tname, const bw_field *fields, size_t n,
                           const char *prefix, uint64_t base, int depth);
 
@@ -188,6 +197,20 @@ static void check_named_member(ccheck *c, const char *tname, const bw_field *f, 
     bw_buf_printf(&expr, " *)0)->%s)", path);
     emit_assert(c, path, "sizeof(((", tname, expr.data, size, "size");
     bw_buf_free(&expr);
+  }
+  if (c_type_checkable(f->c_type)) {
+    /* The recorded C type is the member's type (GNU C can compare types). */
+    bw_buf_printf(&c->asserts,
+                  "#if defined(__GNUC__)\n_Static_assert(__builtin_types_compatible_p("
+                  "__typeof__(((%s *)0)->%s), %s), \"",
+                  tname, path, f->c_type);
+    put_escaped(&c->asserts, tname);
+    bw_buf_putc(&c->asserts, '.');
+    put_escaped(&c->asserts, path);
+    bw_buf_puts(&c->asserts, " type ");
+    put_escaped(&c->asserts, f->c_type);
+    bw_buf_puts(&c->asserts, "\");\n#endif\n");
+    c->static_count++;
   }
   /* Elements of arrays (fixed or flexible) of anonymous records are reached through element
    * 0. */

@@ -92,6 +92,7 @@ enum ck_fault {
   FAULT_ENUM_VALUE,  /* CK_ALSO_ON */
   FAULT_MACRO,       /* CK_LIMIT */
   FAULT_UNDERLYING,  /* enum ck_mode's underlying type said to be int */
+  FAULT_C_TYPE,      /* struct ck_point.x said to be unsigned int */
 };
 
 /* The bit range a bitfield occupies, measured on an instance where only it is all ones. */
@@ -161,7 +162,8 @@ static bw_schema *build_schema(enum ck_fault fault) {
 
   /* struct ck_point, and its typedef as an alias */
   bw_type *point = bw_draft_type(d, BW_KIND_STRUCT);
-  add_field(d, point, "x", bw_draft_type(d, BW_KIND_I32), offsetof(struct ck_point, x), "int");
+  add_field(d, point, "x", bw_draft_type(d, BW_KIND_I32), offsetof(struct ck_point, x),
+            fault == FAULT_C_TYPE ? "unsigned int" : "int");
   add_field(d, point, "y", bw_draft_type(d, BW_KIND_F64),
             offsetof(struct ck_point, y) - (fault == FAULT_OFFSET ? 4 : 0), "double");
   set_native(d, point, sizeof(struct ck_point),
@@ -279,7 +281,7 @@ static bw_schema *build_schema(enum ck_fault fault) {
   bw_draft_add_type(d, "CkOuterInner", elem);
   bw_type *outer = bw_draft_type(d, BW_KIND_STRUCT);
   add_field(d, outer, "inner", bw_draft_list_fixed(d, bw_draft_ref(d, "CkOuterInner"), 2),
-            offsetof(struct ck_outer, inner), NULL);
+            offsetof(struct ck_outer, inner), "struct {...}[2]");
   add_field(d, outer, "e", bw_draft_ref(d, "CkEither"), offsetof(struct ck_outer, e),
             "union ck_either");
   add_field(d, outer, "mode", bw_draft_ref(d, "CkMode"), offsetof(struct ck_outer, mode),
@@ -460,6 +462,11 @@ START_TEST(wrong_enum_underlying_type_fails_to_compile) {
 }
 END_TEST
 
+START_TEST(wrong_member_c_type_fails_to_compile) {
+  expect_compile_failure(FAULT_C_TYPE, "struct ck_point.x type unsigned int");
+}
+END_TEST
+
 START_TEST(wrong_bitfield_position_fails_at_run_time) {
   outcome r = check_with_gcc(FAULT_BITFIELD);
   ck_assert(r.compiled);
@@ -522,7 +529,11 @@ START_TEST(text_names_every_check) {
   ck_assert_ptr_nonnull(strstr(text, "#if !defined(inner) && !defined(hi)\n"));
   /* the flexible array has an offset check but no size check */
   ck_assert_ptr_nonnull(strstr(text, "offsetof(struct ck_outer, flex)"));
-  ck_assert_ptr_null(strstr(text, "->flex)"));
+  ck_assert_ptr_null(strstr(text, "sizeof(((struct ck_outer *)0)->flex)"));
+  /* the C type of a member is compared where C can spell it, not for anonymous records */
+  ck_assert_ptr_nonnull(strstr(text, "__builtin_types_compatible_p(__typeof__(((struct ck_outer "
+                                     "*)0)->pt), ck_point_t)"));
+  ck_assert_ptr_null(strstr(text, "->inner), "));
   free(text);
   free(again);
   bw_schema_free(s);
@@ -570,6 +581,7 @@ static Suite *ccheck_suite(void) {
   tcase_add_test(t, wrong_enumerator_value_fails_to_compile);
   tcase_add_test(t, wrong_macro_value_fails_to_compile);
   tcase_add_test(t, wrong_enum_underlying_type_fails_to_compile);
+  tcase_add_test(t, wrong_member_c_type_fails_to_compile);
   tcase_add_test(t, wrong_bitfield_position_fails_at_run_time);
   tcase_add_test(t, wrong_bitfield_in_array_of_anonymous_records_fails);
   tcase_add_test(t, text_names_every_check);
