@@ -131,5 +131,18 @@ for h in sys/stat.h netinet/ip.h regex.h linux/input.h signal.h sys/epoll.h time
   fi
 done
 
+# A narrowed import: --type keeps struct stat and pulls in what it needs (struct timespec);
+# its c-check still includes the whole header and must pass.
+if [ -e /usr/include/x86_64-linux-gnu/sys/stat.h ] || [ -e /usr/include/sys/stat.h ]; then
+  check_input sys-stat-narrowed "" -D_GNU_SOURCE --type='^Stat$' '<sys/stat.h>'
+  kept=$(python3 -c 'import json,sys; print(" ".join(t["c_name"] for t in json.load(open(sys.argv[1]))["types"]))' \
+    "$work/sys-stat-narrowed/run1.json" 2>/dev/null)
+  if [ "$kept" = "struct timespec struct stat" ]; then
+    pass "sys-stat-narrowed: --type='^Stat\$' keeps struct stat and struct timespec"
+  else
+    fail "sys-stat-narrowed: --type='^Stat\$' kept: $kept"
+  fi
+fi
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
