@@ -155,6 +155,22 @@ static inline int bw_rd_uint(const uint8_t *d, size_t len, size_t *pos, uint64_t
     *pos = p + 1;
     return 0;
   }
+  if (len - p >= BW_VARINT_MAX) {
+    /* Ten bytes are there: no bounds check per byte. The same strict rules as bw_varint_get. */
+    uint64_t v = 0;
+    for (size_t i = 0; i < BW_VARINT_MAX; i++) {
+      uint8_t b = d[p + i];
+      v |= (uint64_t)(b & 0x7f) << (7 * i);
+      if (!(b & 0x80)) {
+        if (b == 0) return bw_codec_varint_error(BW_ENONMINIMAL, p, err); /* i > 0 here */
+        if (i == 9 && b > 1) break;
+        *out = v;
+        *pos = p + i + 1;
+        return 0;
+      }
+    }
+    return bw_codec_varint_error(BW_EOVERFLOW, p, err);
+  }
   int n = bw_varint_get(d + p, len - p, out);
   if (n < 0) return bw_codec_varint_error(n, p, err);
   *pos = p + (size_t)n;

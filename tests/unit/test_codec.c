@@ -226,10 +226,13 @@ static void reject(const char *tname, const char *hex, int code, uint64_t offset
 }
 
 START_TEST(rejections_varint) {
-  reject("U", "80 00", BW_ENONMINIMAL, 0);                          /* trailing zero group */
-  reject("U", "ff 80 00", BW_ENONMINIMAL, 0);                       /* same, 3 bytes */
-  reject("U", "80 80 80 80 80 80 80 80 80 02", BW_EOVERFLOW, 0);    /* 10th byte > 1 */
-  reject("U", "80 80 80 80 80 80 80 80 80 80 01", BW_EOVERFLOW, 0); /* 11 bytes */
+  reject("U", "80 00", BW_ENONMINIMAL, 0);                            /* trailing zero group */
+  reject("U", "ff 80 00", BW_ENONMINIMAL, 0);                         /* same, 3 bytes */
+  reject("U", "ff 80 00 00 00 00 00 00 00 00 00", BW_ENONMINIMAL, 0); /* with 10+ bytes left */
+  reject("U", "ff ff ff ff ff ff ff ff ff 02 00", BW_EOVERFLOW, 0);   /* 10th byte > 1 */
+  reject("U", "ff ff ff ff ff ff ff ff ff ff 01", BW_EOVERFLOW, 0);   /* 11 bytes */
+  reject("U", "80 80 80 80 80 80 80 80 80 02", BW_EOVERFLOW, 0);      /* 10th byte > 1 */
+  reject("U", "80 80 80 80 80 80 80 80 80 80 01", BW_EOVERFLOW, 0);   /* 11 bytes */
   reject("U", "", BW_ETRUNCATED, 0);
   reject("U", "80", BW_ETRUNCATED, 0);                                 /* ends inside the varint */
   reject("I", "80 00", BW_ENONMINIMAL, 0);                             /* int too */
