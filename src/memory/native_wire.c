@@ -120,6 +120,26 @@ static int same_bytes(const walker *w, bw_kind k) {
   return !w->big_endian && bw_kind_is_fixed_primitive(k) && k != BW_KIND_BOOL;
 }
 
+/* Bytes covered by the run of fields of struct r starting at field i that are little-endian
+ * numbers stored back to back (each at the end of the previous one); 0 when field i is not
+ * such a number. */
+static size_t plain_run(const walker *w, const bw_type *r, size_t i, size_t *fields) {
+  size_t bytes = 0;
+  *fields = 0;
+  uint64_t next = r->fields[i].offset;
+  for (; i < r->count; i++) {
+    const bw_field *f = &r->fields[i];
+    bw_kind k = bw_type_resolve(f->type)->kind;
+    if (f->flags & (BW_FIELD_BITFIELD | BW_FIELD_FLEXIBLE) || !same_bytes(w, k) ||
+        f->offset != next)
+      break;
+    bytes += bw_kind_width(k);
+    next += bw_kind_width(k);
+    ++*fields;
+  }
+  return bytes;
+}
+
 static int encode_value(walker *w, const bw_type *t, uint64_t off, int tail, unsigned depth) {
   const bw_type *r = bw_type_resolve(t);
   int rc;
@@ -155,9 +175,20 @@ static int encode_value(walker *w, const bw_type *t, uint64_t off, int tail, uns
       return 0;
     }
     case BW_KIND_STRUCT:
-      for (size_t i = 0; i < r->count; i++)
+      for (size_t i = 0; i < r->count;) {
+        /* Adjacent little-endian numbers with no padding between them are one copy. */
+        size_t nfields, run = plain_run(w, r, i, &nfields);
+        if (run) {
+          const bw_field *f = &r->fields[i];
+          if ((rc = in_region(w, off + f->offset, run)) != 0) return rc;
+          if ((rc = put(w, w->region->base + off + f->offset, run)) != 0) return rc;
+          i += nfields;
+          continue;
+        }
         if ((rc = encode_field(w, &r->fields[i], off, tail && i + 1 == r->count, depth)) != 0)
           return rc;
+        i++;
+      }
       return 0;
     default:
       return bw_error_set(w->err, BW_ENOLAYOUT, off, "%s has no native layout",
