@@ -119,6 +119,8 @@ for h in "$fixtures"/*.h; do
 done
 # All fixtures as one translation unit, in order.
 check_input all-fixtures -Werror "$fixtures"/*.h
+# camelCase field names (older BARE tools): the layout keeps the C names.
+check_input names-camel -Werror --field-case=camel "$fixtures/names.h"
 
 # Real system headers (glibc, Linux UAPI); _GNU_SOURCE so that every member glibc can declare
 # is there (the c-check file repeats the -D before its #include lines).
