@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "barewire/schema.h"
+#include "schema/lexer.h"
 #include "schema/schema_internal.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -46,6 +47,61 @@ static bw_type *type_of(bw_draft *d, const char *name) {
     ck_assert_uint_eq((pos).line, (l));                                                            \
     ck_assert_uint_eq((pos).column, (c));                                                          \
   } while (0)
+
+/* ---- the lexer ---------------------------------------------------------------------------- */
+
+START_TEST(lexer_tokens_and_positions) {
+  const char *text = "type A<u8>[18446744073709551615]  # note\r\n"
+                     "\t 18446744073709551616 _x9 #\n"
+                     "$";
+  static const struct {
+    bw_token_kind kind;
+    const char *text;
+    uint32_t line, column;
+    int first_on_line;
+  } want[] = {
+      {BW_TOK_IDENT, "type", 1, 1, 1},
+      {BW_TOK_IDENT, "A", 1, 6, 0},
+      {BW_TOK_PUNCT, "<", 1, 7, 0},
+      {BW_TOK_IDENT, "u8", 1, 8, 0},
+      {BW_TOK_PUNCT, ">", 1, 10, 0},
+      {BW_TOK_PUNCT, "[", 1, 11, 0},
+      {BW_TOK_NUMBER, "18446744073709551615", 1, 12, 0},
+      {BW_TOK_PUNCT, "]", 1, 32, 0},
+      {BW_TOK_COMMENT, " note", 1, 35, 0}, /* text after '#', without the '\r' */
+      {BW_TOK_NUMBER, "18446744073709551616", 2, 3, 1},
+      {BW_TOK_IDENT, "_x9", 2, 24, 0},
+      {BW_TOK_COMMENT, "", 2, 28, 0},
+      {BW_TOK_ERROR, "$", 3, 1, 1},
+      {BW_TOK_EOF, "", 3, 2, 1},
+  };
+  bw_lexer lx;
+  bw_lexer_init(&lx, text, strlen(text), 1, 1);
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    bw_token t;
+    bw_lexer_next(&lx, &t);
+    ck_assert_msg(t.kind == want[i].kind, "token %zu: kind %d", i, (int)t.kind);
+    ck_assert_uint_eq(t.len, strlen(want[i].text));
+    ck_assert(memcmp(t.text, want[i].text, t.len) == 0);
+    ck_assert_uint_eq(t.line, want[i].line);
+    ck_assert_uint_eq(t.column, want[i].column);
+    ck_assert_int_eq(t.first_on_line, want[i].first_on_line);
+    if (i == 6) {
+      ck_assert_int_eq(t.overflow, 0);
+      ck_assert(t.number == UINT64_MAX);
+    }
+    if (i == 9) ck_assert_int_eq(t.overflow, 1);
+    if (i == 12) ck_assert_str_eq(t.message, "unexpected character");
+  }
+  /* A sub-lexer starts at a given line and column. */
+  bw_lexer_init(&lx, "list<u8>", 8, 7, 30);
+  bw_token t;
+  bw_lexer_next(&lx, &t);
+  bw_lexer_next(&lx, &t);
+  ck_assert_uint_eq(t.line, 7);
+  ck_assert_uint_eq(t.column, 34);
+}
+END_TEST
 
 /* ---- every kind --------------------------------------------------------------------------- */
 
@@ -838,6 +894,7 @@ END_TEST
 static Suite *parse_suite(void) {
   Suite *s = suite_create("schema_parse");
   TCase *tc = tcase_create("syntax");
+  tcase_add_test(tc, lexer_tokens_and_positions);
   tcase_add_test(tc, parse_primitives);
   tcase_add_test(tc, parse_composites_with_positions);
   tcase_add_test(tc, parse_enum_values);
