@@ -21,6 +21,17 @@
  * messages that fail half-way (the fuzz target asserts this). The repeated-map-key check keeps
  * a temporary 24 bytes per key and sorts the encoded keys: O(n log n), never quadratic.
  *
+ * Invariants on untrusted bytes (fuzz_decode asserts the last four on every input):
+ *   - nothing outside data[0..len) is read: every bound is `n <= len - pos`, checked before
+ *     the read; a failed read leaves the cursor where it was;
+ *   - nesting is bounded by max_depth, element counts by max_elements, total work by the
+ *     input size (the map-key check is O(n log n));
+ *   - bw_decode, bw_message_check and bw_reader_skip agree on what they accept (the reader
+ *     alone does not check repeated map keys), and report the same code and offset;
+ *   - an accepted message re-encodes to exactly the same bytes (strictness: one encoding per
+ *     value) and its JSON reads back to the same JSON;
+ *   - the decoder's arena stays within 64 bytes per input byte plus 64 values per level.
+ *
  * Floats: f32 and f64 values are carried as their bit patterns; NaN payloads (signalling or
  * quiet, any sign) pass through the decoder and the encoder unchanged. JSON cannot carry a
  * payload: every NaN is written as "NaN" and read back as the default quiet NaN.
