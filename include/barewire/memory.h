@@ -178,13 +178,15 @@ int bw_view_set_int64(const bw_view *v, int64_t value, bw_error *err);
 int bw_view_set_uint64(const bw_view *v, uint64_t value, bw_error *err);
 
 /* Enums (BW_KIND_ENUM views): the stored value, and the member's BARE name (*name NULL when the
- * memory holds a value that is not a member; the value is still returned). name may be NULL. */
+ * memory holds a value that is not a member; the value is still returned). name may be NULL.
+ * A C enum carried as its integer type (it has a negative enumerator) works too: *value holds
+ * the integer's bits (sign-extended) and *name is the first C enumerator with that value. */
 int bw_view_get_enum(const bw_view *v, uint64_t *value, const char **name, bw_error *err);
 /* Stores a member's value: BW_EENUM when value is not a member, BW_ERANGE when it does not
  * fit the storage. */
 int bw_view_set_enum(const bw_view *v, uint64_t value, bw_error *err);
-/* Stores the member named name (BARE member name or C enumerator, aliases included):
- * BW_ENOTFOUND when there is none. */
+/* Stores the member named name (BARE member name or C enumerator, aliases included; for a C
+ * enum carried as an integer, its C enumerators): BW_ENOTFOUND when there is none. */
 int bw_view_set_enum_name(const bw_view *v, const char *name, bw_error *err);
 
 /* Character arrays and other fixed byte arrays (BW_KIND_DATA_FIXED, C unions included): the

@@ -278,8 +278,31 @@ int bw_view_set_uint64(const bw_view *v, uint64_t value, bw_error *err) {
 
 /* ---- enums --------------------------------------------------------------------------- */
 
+/* A C enum with a negative enumerator is carried as its underlying integer (docs/model.md);
+ * its names are only among the layout's constants. */
+static int is_integer_c_enum(const bw_view *v) {
+  return v->type->kind != BW_KIND_ENUM && v->native && (v->native->flags & BW_NATIVE_C_ENUM) &&
+         is_integer_kind(v->type->kind);
+}
+
+static const char *constant_name(const bw_native *n, int64_t value) {
+  for (size_t i = 0; n && i < n->constant_count; i++)
+    if (n->constants[i].value == value)
+      return n->constants[i].c_name ? n->constants[i].c_name : n->constants[i].name;
+  return NULL;
+}
+
 int bw_view_get_enum(const bw_view *v, uint64_t *value, const char **name, bw_error *err) {
   uint64_t raw = 0;
+  if (v && is_integer_c_enum(v)) {
+    mem_slot s;
+    int rc = view_slot(v, 0, &s, err);
+    if (rc) return rc;
+    raw = bw_mem_slot_load(&s);
+    if (value) *value = raw;
+    if (name) *name = constant_name(v->native, (int64_t)raw);
+    return 0;
+  }
   int rc = get_kind(v, BW_KIND_ENUM, &raw, err);
   if (rc) return rc;
   const bw_enum_member *m = bw_mem_enum_member(v->type, raw);
@@ -299,6 +322,17 @@ int bw_view_set_enum(const bw_view *v, uint64_t value, bw_error *err) {
 
 int bw_view_set_enum_name(const bw_view *v, const char *name, bw_error *err) {
   if (!v || !name) return bw_error_set(err, BW_EINVAL, 0, "view: NULL argument");
+  if (is_integer_c_enum(v)) {
+    const bw_native *n = v->native;
+    for (size_t i = 0; i < n->constant_count; i++) {
+      const bw_constant *c = &n->constants[i];
+      if ((c->name && strcmp(c->name, name) == 0) || (c->c_name && strcmp(c->c_name, name) == 0))
+        return bw_mem_kind_signed(v->type->kind) ? bw_view_set_int64(v, c->value, err)
+                                                 : bw_view_set_uint64(v, (uint64_t)c->value, err);
+    }
+    return bw_error_set(err, BW_ENOTFOUND, v->offset, "%s has no enumerator named '%s'",
+                        bw_view_type_name(v), name);
+  }
   if (v->type->kind != BW_KIND_ENUM) return kind_error(v, BW_KIND_ENUM, err);
   for (size_t i = 0; i < v->type->count; i++) {
     const bw_enum_member *m = &v->type->members[i];

@@ -208,11 +208,45 @@ START_TEST(round_trip_every_imported_type_big_endian) {
 }
 END_TEST
 
+/* C enums by name: aliases (EN_ALIAS_ONE is EN_ALIAS_FIRST's value) and an enum with a negative
+ * enumerator, carried as i32 with its enumerators in the layout. */
+START_TEST(c_enumerators_by_name) {
+  bw_schema *s = load("imported_x86_64.bare");
+  int32_t mem[1] = {0};
+  bw_region r;
+  bw_view v;
+  uint64_t value;
+  const char *name;
+  ck_assert_int_eq(bw_region_init_writable(&r, mem, sizeof mem, NULL), 0);
+  ck_assert_int_eq(bw_view_init(&v, s, "EnAlias", &r, 0, NULL), 0);
+  ck_assert_int_eq(bw_view_set_enum_name(&v, "EN_ALIAS_ONE", NULL), 0);
+  ck_assert_int_eq(mem[0], 1);
+  ck_assert_int_eq(bw_view_get_enum(&v, &value, &name, NULL), 0);
+  ck_assert_str_eq(name, "EN_ALIAS_FIRST");
+  ck_assert_int_eq(bw_view_init(&v, s, "EnSigned", &r, 0, NULL), 0);
+  ck_assert_int_eq(bw_view_kind(&v), BW_KIND_I32);
+  ck_assert_int_eq(bw_view_set_enum_name(&v, "EN_SIGNED_MINUS_TWO", NULL), 0);
+  ck_assert_int_eq(mem[0], -2);
+  ck_assert_int_eq(bw_view_get_enum(&v, &value, &name, NULL), 0);
+  ck_assert_int_eq((int64_t)value, -2);
+  ck_assert_str_eq(name, "EN_SIGNED_MINUS_TWO");
+  mem[0] = 7;
+  ck_assert_int_eq(bw_view_get_enum(&v, &value, &name, NULL), 0);
+  ck_assert_ptr_null(name);
+  bw_error err;
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_view_set_enum_name(&v, "EN_NOPE", &err), BW_ENOTFOUND);
+  ck_assert(strstr(err.message, "EN_NOPE") != NULL);
+  bw_schema_free(s);
+}
+END_TEST
+
 static Suite *imported_suite(void) {
   Suite *s = suite_create("memory_imported");
   TCase *tc = tcase_create("round_trips");
   tcase_add_test(tc, round_trip_every_imported_type_little_endian);
   tcase_add_test(tc, round_trip_every_imported_type_big_endian);
+  tcase_add_test(tc, c_enumerators_by_name);
   suite_add_tcase(s, tc);
   return s;
 }
