@@ -1,8 +1,8 @@
 /* libFuzzer target for the decoder. The first input byte picks one of several built-in schema
  * types that together cover every kind; the rest is the message. Invariants checked (abort on
  * violation):
- *   - bw_decode, bw_message_check and bw_reader_skip agree on acceptance (the reader does not
- *     see repeated map keys, so it may accept more, never less);
+ *   - bw_decode, bw_message_check and bw_reader_skip agree on acceptance, error code and byte
+ *     offset (the reader does not see repeated map keys, so it may accept more, never less);
  *   - an accepted message re-encodes to exactly the same bytes (one value, one encoding);
  *   - its JSON reads back to a value whose JSON is the same text;
  *   - the decoder's arena stays within a small multiple of the message size. */
@@ -65,10 +65,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   bw_error err;
   bw_error_clear(&err);
   int rc = bw_decode(t, msg, len, NULL, arena, &v, NULL, &err);
-  CHECK(bw_message_check(t, msg, len, NULL, NULL) == rc);
+  bw_error check_err, skip_err;
+  bw_error_clear(&check_err);
+  bw_error_clear(&skip_err);
+  CHECK(bw_message_check(t, msg, len, NULL, &check_err) == rc);
+  CHECK(rc == 0 || check_err.offset == err.offset);
   CHECK(bw_value_arena_used(arena) <= 64 * len + 64 * 64 * sizeof(bw_value) + 4096);
   bw_reader r;
-  bw_reader_init(&r, msg, len, NULL, NULL);
+  bw_reader_init(&r, msg, len, NULL, &skip_err);
   int skip = bw_reader_skip(&r, t);
   if (rc == 0) {
     CHECK(skip == 0 && bw_reader_remaining(&r) == 0);
@@ -87,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     free(j2);
   } else {
     CHECK(v == NULL && err.code == rc && err.offset <= len);
-    if (rc != BW_EDUPKEY && rc != BW_ETRAILING) CHECK(skip == rc);
+    if (rc != BW_EDUPKEY && rc != BW_ETRAILING) CHECK(skip == rc && skip_err.offset == err.offset);
   }
   bw_value_arena_free(arena);
   return 0;
