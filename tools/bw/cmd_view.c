@@ -7,10 +7,15 @@
  * value form is exactly that of `bw decode`. `--to-bare` writes the messages instead.
  * `bw unview` does the reverse: BARE messages back to back -> native records back to back.
  * Output is collected whole and written only when every record is good. */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "barewire/codec.h"
 #include "barewire/memory.h"
@@ -269,6 +274,36 @@ static int view_record(const view_args *a, const bw_view *record, bw_value_arena
   return 0;
 }
 
+/* The records to view: a regular file is mapped read-only (used in place, however large);
+ * standard input and other files are read whole. *mapped says which, for release_input. */
+static int acquire_input(const view_args *a, char **data, size_t *len, int *mapped) {
+  *mapped = 0;
+  if (strcmp(a->input, "-") != 0) {
+    int fd = open(a->input, O_RDONLY);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uint64_t)st.st_size <= SIZE_MAX) {
+      void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED) {
+        close(fd);
+        *data = p;
+        *len = (size_t)st.st_size;
+        *mapped = 1;
+        return 0;
+      }
+    }
+    if (fd >= 0) close(fd);
+  }
+  return bw_tool_read(a->prog, a->input, data, len);
+}
+
+static void release_input(char *data, size_t len, int mapped) {
+  if (mapped)
+    munmap(data, len);
+  else
+    free(data);
+}
+
 int bw_cmd_view(int argc, char **argv) {
   view_args a = {0};
   a.prog = "bw view";
@@ -283,8 +318,9 @@ int bw_cmd_view(int argc, char **argv) {
     fprintf(stderr, "%s: out of memory\n", a.prog);
     return BW_EXIT_INVALID;
   }
+  int mapped = 0;
   status = load_schema(&a, &schema);
-  if (!status && bw_tool_read(a.prog, a.input, &data, &len) != 0) status = BW_EXIT_INVALID;
+  if (!status && acquire_input(&a, &data, &len, &mapped) != 0) status = BW_EXIT_INVALID;
   bw_region region;
   bw_view v;
   bw_error err;
@@ -318,7 +354,7 @@ int bw_cmd_view(int argc, char **argv) {
     }
   }
   status = finish(&a, &out, status);
-  free(data);
+  release_input(data, len, mapped);
   bw_value_arena_free(arena);
   bw_schema_free(schema);
   return status;
