@@ -44,6 +44,7 @@ typedef struct parse_shared {
   size_t max_types;
   size_t types;
   bw_annotation_env env; /* how annotations reach back into the parser */
+  char name_buf[BW_MAX_NAME_LENGTH + 1];
 } parse_shared;
 
 typedef struct parser {
@@ -261,13 +262,25 @@ static int expect_punct(parser *p, char c, const char *what) {
   return 0;
 }
 
-/* Copies the current identifier into the arena (builders copy names again; this keeps a
- * NUL-terminated spelling while nested parsing moves on). */
-static char *cur_name(parser *p) {
-  char *s = bw_draft_strndup(p->sh->d, p->cur.text, p->cur.len);
-  if (!s) out_of_memory(p);
-  return s;
+/* A name as it stands in the text (the text outlives the parse). */
+typedef struct name_text {
+  const char *text;
+  size_t len; /* at most BW_MAX_NAME_LENGTH: the lexer refuses longer identifiers */
+} name_text;
+
+static name_text cur_name(const parser *p) {
+  return (name_text){p->cur.text, p->cur.len};
 }
+
+/* The name NUL-terminated in a scratch buffer, for a builder call that copies it at once. */
+static const char *name_z(parser *p, name_text n) {
+  memcpy(p->sh->name_buf, n.text, n.len);
+  p->sh->name_buf[n.len] = 0;
+  return p->sh->name_buf;
+}
+
+/* Up to 40 bytes of a name for a message. */
+#define NAME_40(n) (int)((n).len < 40 ? (n).len : 40), (n).text
 
 /* ---- name classes ----------------------------------------------------------------------- */
 
@@ -336,14 +349,13 @@ static int parse_struct_body(parser *p, bw_type *st, size_t depth) {
     const char *name_doc = p->cur.doc;
     bw_layout_notes notes = {0};
     bw_annotations_collect(&p->sh->env, take_annotations(p), BW_ITEM_FIELD, &notes);
-    char *name = cur_name(p);
-    if (!name) return -1;
+    name_text name = cur_name(p);
     advance(p);
-    if (!is_punct(&p->cur, ':')) return expectedf(p, "':' after field name '%.40s'", name);
+    if (!is_punct(&p->cur, ':')) return expectedf(p, "':' after field name '%.*s'", NAME_40(name));
     advance(p);
     bw_type *ft = parse_type(p, depth + 1);
     if (!ft) return -1;
-    bw_field *f = bw_draft_add_field(p->sh->d, st, name, ft);
+    bw_field *f = bw_draft_add_field(p->sh->d, st, name_z(p, name), ft);
     if (!f) return out_of_memory(p);
     f->pos = name_pos;
     f->doc = name_doc;
@@ -380,18 +392,18 @@ static int parse_enum_body(parser *p, bw_type *en) {
     const char *name_doc = p->cur.doc;
     bw_layout_notes notes = {0};
     bw_annotations_collect(&p->sh->env, take_annotations(p), BW_ITEM_ENUM_MEMBER, &notes);
-    char *name = cur_name(p);
-    if (!name) return -1;
+    name_text name = cur_name(p);
     advance(p);
     uint64_t value = 0;
     int has_value = 0;
     if (is_punct(&p->cur, '=')) {
       advance(p);
-      if (p->cur.kind != BW_TOK_NUMBER) return expectedf(p, "a value after '%.40s ='", name);
+      if (p->cur.kind != BW_TOK_NUMBER)
+        return expectedf(p, "a value after '%.*s ='", NAME_40(name));
       if (parse_number(p, "a value", &value) < 0) return -1;
       has_value = 1;
     }
-    bw_enum_member *m = bw_draft_add_enum_member(p->sh->d, en, name, has_value, value);
+    bw_enum_member *m = bw_draft_add_enum_member(p->sh->d, en, name_z(p, name), has_value, value);
     if (!m) return out_of_memory(p);
     m->pos = name_pos;
     m->doc = name_doc;
@@ -619,10 +631,8 @@ static bw_type *parse_type(parser *p, size_t depth) {
       bad_type_name(p);
       return NULL;
     }
-    char *name = cur_name(p);
-    if (!name) return NULL;
+    ty = bw_draft_ref(p->sh->d, name_z(p, cur_name(p)));
     advance(p);
-    ty = bw_draft_ref(p->sh->d, name);
   } else if (t.kind == BW_TOK_IDENT) {
     ty = parse_keyword_type(p, depth, &t);
     if (!ty) {
@@ -679,25 +689,24 @@ static int parse_definition(parser *p) {
     return expected(p, old_enum ? "an enum name after 'enum'" : "a type name after 'type'");
   }
   if (!is_type_name(&p->cur)) return bad_type_name(p);
-  bw_token name_tok = p->cur;
-  char *name = cur_name(p);
-  if (!name) return -1;
+  bw_pos name_pos = {p->cur.line, p->cur.column};
+  name_text name = cur_name(p);
   advance(p);
   bw_type *t;
   if (old_enum) {
     if (!is_punct(&p->cur, '{')) return expected(p, "'{' after the enum name");
     t = bw_draft_type(p->sh->d, BW_KIND_ENUM);
     if (!t) return out_of_memory(p);
-    t->pos = (bw_pos){name_tok.line, name_tok.column};
+    t->pos = name_pos;
     if (parse_enum_body(p, t) < 0) return -1;
   } else {
     t = parse_type(p, 1);
     if (!t) return -1;
   }
-  bw_user_type *u = bw_draft_add_type(p->sh->d, name, t);
+  bw_user_type *u = bw_draft_add_type(p->sh->d, name_z(p, name), t);
   if (!u) return out_of_memory(p);
   p->sh->types++;
-  u->pos = (bw_pos){name_tok.line, name_tok.column};
+  u->pos = name_pos;
   u->doc = doc;
   bw_layout_notes_attach(&p->sh->env, t, &notes);
   return 0;
