@@ -28,6 +28,7 @@ typedef struct ccheck {
   bw_buf run;     /* statements of main() */
   unsigned long long static_count;
   unsigned long long bit_count;
+  unsigned long long skipped; /* names that are not C (see is_type_name) */
 } ccheck;
 
 /* Writes s as the inside of a C string literal. */
@@ -81,6 +82,41 @@ static int open_guard(bw_buf *b, const char *path) {
 
 static void close_guard(bw_buf *b, int opened) {
   if (opened) bw_buf_puts(b, "#endif\n");
+}
+
+/* Names from the schema are written into C code, so only text that is what it claims to be
+ * is used: an identifier for members, enumerators and macros; for a type, the characters of
+ * a C type name (letters, digits, '_', spaces, '*', ',', '.', balanced '[]' and '()'), which
+ * cannot end an expression early, start a comment or a directive. Anything else is skipped
+ * (and counted). */
+static int is_identifier(const char *s) {
+  if (!s || !(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))) return 0;
+  for (; *s; s++)
+    if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+          (*s >= '0' && *s <= '9')))
+      return 0;
+  return 1;
+}
+
+static int is_type_name(const char *s) {
+  if (!s || !*s) return 0;
+  int round = 0, square = 0;
+  for (; *s; s++) {
+    char ch = *s;
+    if (ch == '(')
+      round++;
+    else if (ch == ')' && --round < 0)
+      return 0;
+    else if (ch == '[')
+      square++;
+    else if (ch == ']' && --square < 0)
+      return 0;
+    else if (!(ch == '_' || ch == ' ' || ch == '*' || ch == ',' || ch == '.' || ch == '(' ||
+               ch == ')' || ch == '[' || ch == ']' || (ch >= 'A' && ch <= 'Z') ||
+               (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
+      return 0;
+  }
+  return round == 0 && square == 0;
 }
 
 /* The node that carries a type's layout: follows references to user types, stopping at the
@@ -171,15 +207,6 @@ static void emit_assert(ccheck *c, const char *path, const char *before, const c
   c->static_count++;
 }
 
-/* 1 when a recorded C type spelling is a type name C accepts: not an anonymous record
- * ("struct {...}"), nothing that could end the assertion early. */
-static int c_type_checkable(const char *c_type) {
-  if (!c_type || !*c_type) return 0;
-  for (const char *p = c_type; *p; p++)
-    if (*p == '{' || *p == '}' || *p == ';' || *p == '"' || *p == '\n' || *p == '#') return 0;
-  return 1;
-}
-
 static void check_members(ccheck *c, const char *tname, const bw_field *fields, size_t n,
                           const char *prefix, uint64_t base, int depth);
 
@@ -198,7 +225,7 @@ static void check_named_member(ccheck *c, const char *tname, const bw_field *f, 
     emit_assert(c, path, "sizeof(((", tname, expr.data, size, "size");
     bw_buf_free(&expr);
   }
-  if (c_type_checkable(f->c_type)) {
+  if (f->c_type && !strchr(f->c_type, '{') && is_type_name(f->c_type)) {
     /* The recorded C type is the member's type (GNU C can compare types). */
     bw_buf_printf(&c->asserts,
                   "#if defined(__GNUC__)\n_Static_assert(__builtin_types_compatible_p("
@@ -257,6 +284,10 @@ static void check_members(ccheck *c, const char *tname, const bw_field *fields, 
       if (members) check_members(c, tname, members, count, prefix, base + f->offset, depth + 1);
       continue;
     }
+    if (!is_identifier(f->c_name)) {
+      c->skipped++;
+      continue;
+    }
     bw_buf path = {0};
     bw_buf_printf(&path, "%s%s", prefix, f->c_name);
     if (path.oom) continue;
@@ -270,6 +301,10 @@ static void check_members(ccheck *c, const char *tname, const bw_field *fields, 
 
 static void check_constant(ccheck *c, const char *owner, const char *name, int64_t value,
                            int is_unsigned) {
+  if (!is_identifier(name)) {
+    c->skipped++;
+    return;
+  }
   bw_buf_printf(&c->asserts, "_Static_assert((%s) == ", name);
   put_value(&c->asserts, value, is_unsigned);
   bw_buf_puts(&c->asserts, ", \"");
@@ -297,6 +332,10 @@ static void check_type(ccheck *c, const bw_user_type *ut) {
           check_constant(c, owner, t->members[i].c_name, (int64_t)t->members[i].value, 1);
   }
   if (!nat || !nat->c_name) return;
+  if (!is_type_name(nat->c_name)) {
+    c->skipped++;
+    return;
+  }
   uint64_t size = nat->size ? nat->size : field_type_size(t, 0);
   uint64_t align = nat->align;
   if (!align && t->kind == BW_KIND_REF) {
@@ -306,8 +345,9 @@ static void check_type(ccheck *c, const bw_user_type *ut) {
   if (size == 0) return; /* incomplete: named in the layout, nothing to measure */
   emit_assert(c, NULL, "sizeof(", nat->c_name, ")", size, "size");
   if (align) emit_assert(c, NULL, "_Alignof(", nat->c_name, ")", align, "alignment");
-  if ((nat->flags & BW_NATIVE_C_ENUM) && nat->underlying && !strchr(nat->underlying, '"') &&
-      !strchr(nat->underlying, '\n')) {
+  if ((nat->flags & BW_NATIVE_C_ENUM) && nat->underlying && !is_type_name(nat->underlying))
+    c->skipped++;
+  else if ((nat->flags & BW_NATIVE_C_ENUM) && nat->underlying) {
     /* The compiler itself says what the underlying type's size and signedness are. */
     bw_buf_printf(&c->asserts,
                   "_Static_assert(sizeof(%s) == sizeof(%s) && ((%s)-1 > (%s)0) == ((%s)-1 > "
@@ -344,7 +384,16 @@ static void put_clang_defines(bw_buf *b, const bw_import_options *opts) {
       value = next;
       i++;
     }
-    if (!value || strchr(value, '\n')) continue;
+    if (!value || strchr(value, '\n') || (kind == 'i' && strchr(value, '"'))) continue;
+    if (kind != 'i') {
+      /* The macro's name (before '=' or a parameter list) must be an identifier. */
+      char name[256];
+      size_t name_len = strcspn(value, "=(");
+      if (name_len == 0 || name_len >= sizeof name) continue;
+      memcpy(name, value, name_len);
+      name[name_len] = 0;
+      if (!is_identifier(name)) continue;
+    }
     if (kind == 'D') {
       const char *eq = strchr(value, '=');
       bw_buf_puts(b, "#define ");
@@ -416,8 +465,11 @@ int bw_import_c_check(const bw_schema *s, const bw_import_options *opts, char **
                 ".\n * Compile it with a C11 compiler for that target (same -I/-D flags as the "
                 "import):\n * every _Static_assert states a size, alignment, offset or value "
                 "barewire\n * recorded; running it checks the bitfields and prints each "
-                "mismatch.\n * %llu static checks, %llu bitfield checks. */\n",
+                "mismatch.\n * %llu static checks, %llu bitfield checks",
                 c.static_count, c.bit_count);
+  if (c.skipped)
+    bw_buf_printf(&b, "; %llu names skipped (not C identifiers or type names)", c.skipped);
+  bw_buf_puts(&b, ". */\n");
   if (opts) put_clang_defines(&b, opts);
   for (size_t i = 0; i < header_count; i++) {
     const char *h = opts->headers[i];

@@ -569,6 +569,73 @@ START_TEST(rejects_schema_without_target_and_bad_header) {
 }
 END_TEST
 
+/* Names are written into C code: text that is not a C identifier or type name (here, each
+ * trying to end the assertion, start a directive or a comment) is skipped, never copied. */
+START_TEST(hostile_names_are_skipped) {
+  bw_draft *d = bw_draft_new();
+  ck_assert_int_eq(
+      bw_draft_set_target(d, "host", (uint32_t)sizeof(void *), bw_host_big_endian(), (char)-1 < 0),
+      0);
+  bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
+  add_field(d, st, "x", bw_draft_type(d, BW_KIND_I32), offsetof(struct ck_point, x),
+            "int /* evil */");
+  add_field(d, st, "y", bw_draft_type(d, BW_KIND_F64), offsetof(struct ck_point, y), "double")
+      ->c_name = "y) == 8, \"\");\n#error evil-member\n_Static_assert((1";
+  set_native(d, st, sizeof(struct ck_point), _Alignof(struct ck_point), "struct ck_point");
+  bw_draft_add_type(d, "CkPoint", st);
+  bw_type *bad = bw_draft_type(d, BW_KIND_STRUCT);
+  add_field(d, bad, "z", bw_draft_type(d, BW_KIND_I32), 0, "int");
+  set_native(d, bad, 4, 4, "int) == 4, \"\"); int evil_type(void");
+  bw_draft_add_type(d, "Bad", bad);
+  bw_type *en = bw_draft_type(d, BW_KIND_ENUM);
+  bw_draft_add_enum_member(d, en, "A", 1, 0)->c_name = "CK_OFF";
+  bw_native *n = set_native(d, en, sizeof(enum ck_mode), _Alignof(enum ck_mode), "enum ck_mode");
+  n->flags = BW_NATIVE_C_ENUM;
+  n->underlying = "unsigned int\n#error evil-underlying";
+  bw_draft_add_native_constant(d, n, "CK_OFF", "CK_OFF", CK_OFF, 1);
+  bw_draft_add_native_constant(d, n, "B", "CK_ON\n#error evil-enumerator", 1, 1);
+  bw_draft_add_type(d, "CkMode", en);
+  bw_draft_add_constant(d, "CK_LIMIT", "CK_LIMIT", CK_LIMIT, 0);
+  bw_draft_add_constant(d, "EVIL", "/* */ 1 || 1", 1, 0);
+  bw_schema *s = NULL;
+  ck_assert_int_eq(bw_draft_validate(d, NULL, &s, NULL), 0);
+
+  scratch w;
+  scratch_open(&w);
+  const char *headers[] = {w.path};
+  const char *args[] = {"-DOK=1", "-DEVIL\n#error evil-define", "-D/*=1", "-include", "a\"b"};
+  bw_import_options opts = {0};
+  opts.headers = headers;
+  opts.header_count = 1;
+  opts.clang_args = args;
+  opts.clang_arg_count = 5;
+  char *text = NULL;
+  ck_assert_int_eq(bw_import_c_check(s, &opts, &text, NULL, NULL), 0);
+  bw_schema_free(s);
+  ck_assert_ptr_null(strstr(text, "evil"));
+  ck_assert_ptr_null(strstr(text, "#error"));
+  ck_assert_ptr_null(strstr(text, "/* */"));
+  ck_assert_ptr_nonnull(strstr(text, "#define OK 1\n"));
+  /* the member y, type Bad, the underlying type, one enumerator, one macro */
+  ck_assert_ptr_nonnull(strstr(text, "; 5 names skipped (not C identifiers or type names). */"));
+  ck_assert_ptr_nonnull(strstr(text, "offsetof(struct ck_point, x)"));
+  ck_assert_ptr_nonnull(strstr(text, "(CK_OFF) == 0ULL"));
+  ck_assert_ptr_nonnull(strstr(text, "(CK_LIMIT) == 7LL"));
+
+  /* What is left is still a check gcc accepts. */
+  char path[320], cmd[1000];
+  snprintf(path, sizeof path, "%s/check.c", w.dir);
+  FILE *fp = fopen(path, "w");
+  ck_assert_ptr_nonnull(fp);
+  fputs(text, fp);
+  fclose(fp);
+  snprintf(cmd, sizeof cmd, "gcc -std=c11 -Wall -Wextra -Werror -fsyntax-only '%s' 2>&1", path);
+  ck_assert_int_eq(system(cmd), 0);
+  free(text);
+  scratch_close(&w);
+}
+END_TEST
+
 static Suite *ccheck_suite(void) {
   Suite *s = suite_create("import_ccheck");
   TCase *t = tcase_create("ccheck");
@@ -586,6 +653,7 @@ static Suite *ccheck_suite(void) {
   tcase_add_test(t, wrong_bitfield_in_array_of_anonymous_records_fails);
   tcase_add_test(t, text_names_every_check);
   tcase_add_test(t, rejects_schema_without_target_and_bad_header);
+  tcase_add_test(t, hostile_names_are_skipped);
   suite_add_tcase(s, t);
   return s;
 }
