@@ -30,6 +30,9 @@ typedef struct lctx {
   int natural;          /* compute natural layouts (schema without a target) */
   lay *memo;            /* per user type index */
   unsigned char *state; /* per user type index: 1 once memo holds its layout */
+  /* Natural layouts of primitives, one per kind, shared by every node of that kind (nodes are
+   * read-only once validated): thousands of fields cost no allocation each. */
+  bw_native *primitive[BW_KIND_COUNT];
 } lctx;
 
 static const lay no_layout = {0, 0, 0};
@@ -485,14 +488,19 @@ static lay node_layout(lctx *L, bw_type *t, size_t depth) {
     default:
       break;
   }
-  if (L->natural && l.ok && !t->native) new_native(L, t, l);
+  if (L->natural && l.ok && !t->native) {
+    if (bw_kind_is_fixed_primitive(t->kind) && L->primitive[t->kind])
+      t->native = L->primitive[t->kind];
+    else if (new_native(L, t, l) && bw_kind_is_fixed_primitive(t->kind))
+      L->primitive[t->kind] = t->native;
+  }
   return l;
 }
 
 void bw_layout_native_pass(bw_vctx *v) {
   struct bw_schema *s = v->s;
   size_t n = s->type_count;
-  lctx L = {v, !s->has_target, calloc(n ? n : 1, sizeof(lay)), calloc(n ? n : 1, 1)};
+  lctx L = {v, !s->has_target, calloc(n ? n : 1, sizeof(lay)), calloc(n ? n : 1, 1), {0}};
   if (!L.memo || !L.state) {
     v->oom = 1;
   } else {
