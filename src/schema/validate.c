@@ -680,6 +680,31 @@ static void pass_resolved(bw_vctx *v) {
 
 /* ---- entry point ------------------------------------------------------------------------ */
 
+typedef struct ranked {
+  bw_diag diag;
+  size_t index;
+} ranked;
+
+static int ranked_cmp(const void *pa, const void *pb) {
+  const ranked *a = pa, *b = pb;
+  if (a->diag.line != b->diag.line) return a->diag.line < b->diag.line ? -1 : 1;
+  if (a->diag.column != b->diag.column) return a->diag.column < b->diag.column ? -1 : 1;
+  return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* The passes find problems in their own order; a person reads them in text order. Sorts the
+ * diagnostics this validation added by position (stable: same position keeps pass order). */
+static void sort_diags(bw_diags *diags, size_t first) {
+  if (!diags || diags->count - first < 2) return;
+  size_t n = diags->count - first;
+  ranked *r = malloc(n * sizeof *r);
+  if (!r) return; /* unsorted is still correct */
+  for (size_t i = 0; i < n; i++) r[i] = (ranked){diags->items[first + i], i};
+  qsort(r, n, sizeof *r, ranked_cmp);
+  for (size_t i = 0; i < n; i++) diags->items[first + i] = r[i].diag;
+  free(r);
+}
+
 int bw_draft_validate(bw_draft *d, const bw_validate_options *opts, bw_schema **out,
                       bw_diags *diags) {
   if (out) *out = NULL;
@@ -689,6 +714,7 @@ int bw_draft_validate(bw_draft *d, const bw_validate_options *opts, bw_schema **
     return BW_EINVAL;
   }
   struct bw_schema *s = &d->s;
+  size_t first_diag = diags ? diags->count : 0;
   bw_vctx v = {0};
   v.s = s;
   v.diags = diags;
@@ -718,6 +744,7 @@ int bw_draft_validate(bw_draft *d, const bw_validate_options *opts, bw_schema **
   }
   free(v.order);
   free(v.resolved);
+  sort_diags(diags, first_diag);
   if (v.oom || v.errors || s->oom) {
     int code = v.oom || s->oom ? BW_ENOMEM : BW_ESCHEMA;
     if (code == BW_ENOMEM) bw_diags_add(diags, BW_ENOMEM, 0, 0, "out of memory while validating");

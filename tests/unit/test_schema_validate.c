@@ -973,6 +973,53 @@ START_TEST(imported_alias_size) {
 }
 END_TEST
 
+START_TEST(schema_text_every_rule_in_text_order) {
+  /* One schema text breaking a rule per line; the diagnostics come back in text order. */
+  const char *text = "type Color enum {\n"            /* 1 */
+                     "  RED = 3\n"                    /* 2 */
+                     "  GREEN = 2\n"                  /* 3: values must ascend */
+                     "}\n"                            /* 4 */
+                     "type S struct {\n"              /* 5 */
+                     "  a: u8\n"                      /* 6 */
+                     "  a: u16\n"                     /* 7: duplicate field */
+                     "  m: map<f64><str>\n"           /* 8: f64 key */
+                     "  v: void\n"                    /* 9: void in a struct */
+                     "  d: data[0]\n"                 /* 10: data[0] */
+                     "}\n"                            /* 11 */
+                     "type U union { u8 | u8 = 0 }\n" /* 12: tag 0 twice, u8 twice */
+                     "type E enum { }\n"              /* 13: empty enum */
+                     "type S u8\n";                   /* 14: S defined twice */
+  bw_schema *s = (bw_schema *)1;
+  bw_diags diags = {0};
+  ck_assert_int_eq(bw_schema_parse(text, strlen(text), NULL, &s, &diags), BW_ESCHEMA);
+  ck_assert_ptr_null(s);
+  const struct {
+    uint32_t line, column;
+    const char *text;
+  } want[] = {
+      {3, 3, "value 2 of 'GREEN' is less than 3 of 'RED' before it"},
+      {7, 3, "field 'a' appears twice in this struct (first at 6:3)"},
+      {8, 10, "map key f64 is not allowed"},
+      {9, 6, "void is only allowed as a union member or as a whole type"},
+      {10, 6, "data[0]: the length of data[N] must be at least 1"},
+      {12, 21, "tag 0 of member 2 is already used by member 1"},
+      {12, 21, "union lists u8 twice (members 1 and 2)"},
+      {13, 8, "an enum needs at least one member"},
+      {14, 6, "type 'S' is defined twice (first defined at 5:6)"},
+  };
+  size_t n = sizeof want / sizeof want[0];
+  ck_assert_uint_eq(diags.count, n);
+  for (size_t i = 0; i < n; i++) {
+    ck_assert_msg(strstr(diags.items[i].message, want[i].text) != NULL, "%zu: '%s'", i,
+                  diags.items[i].message);
+    ck_assert_uint_eq(diags.items[i].line, want[i].line);
+    ck_assert_uint_eq(diags.items[i].column, want[i].column);
+    ck_assert_int_eq(diags.items[i].code, BW_ESCHEMA);
+  }
+  bw_diags_free(&diags);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------------------ */
 
 static Suite *validate_suite(void) {
@@ -1029,6 +1076,7 @@ static Suite *validate_suite(void) {
   tcase_add_test(tc, every_problem_reported_with_nested_positions);
   tcase_add_test(tc, problems_of_all_passes_together);
   tcase_add_test(tc, schema_text_positions);
+  tcase_add_test(tc, schema_text_every_rule_in_text_order);
   suite_add_tcase(s, tc);
   return s;
 }
