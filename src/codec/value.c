@@ -209,18 +209,33 @@ static int span_cmp(const void *pa, const void *pb) {
   return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* Eight bytes at a time, then a multiplicative finish: keys are short. */
+static inline uint64_t load64(const uint8_t *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  return w;
+}
+
+static inline uint64_t load32(const uint8_t *p) {
+  uint32_t w;
+  memcpy(&w, p, 4);
+  return w;
+}
+
+/* Keys are short: whole words, the last (possibly overlapping) word, a multiplicative mix. */
 static uint32_t span_hash(const bw_span *sp) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ sp->len;
-  size_t i = 0;
-  for (; i + 8 <= sp->len; i += 8) {
-    uint64_t w;
-    memcpy(&w, sp->p + i, 8);
-    h = (h ^ w) * 0xff51afd7ed558ccdull;
+  const uint8_t *p = sp->p;
+  size_t n = sp->len;
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  if (n >= 8) {
+    size_t i = 0;
+    for (; i + 8 < n; i += 8) h = (h ^ load64(p + i)) * 0xff51afd7ed558ccdull;
+    h ^= load64(p + n - 8);
+  } else if (n >= 4) {
+    h ^= load32(p) << 32 | load32(p + n - 4);
+  } else if (n > 0) {
+    h ^= (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
   }
-  uint64_t tail = 0;
-  for (size_t k = 0; i + k < sp->len; k++) tail |= (uint64_t)sp->p[i + k] << (8 * k);
-  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+  h *= 0xc4ceb9fe1a85ec53ull;
   return (uint32_t)(h >> 32);
 }
 
@@ -241,13 +256,16 @@ long bw_codec_find_duplicate(bw_span *spans, size_t n) {
   }
   if (n <= 256) {
     uint16_t table[512];
+    uint32_t hashes[256];
     size_t size = 16;
     while (size < 2 * n) size *= 2;
     memset(table, 0, size * sizeof table[0]);
     for (size_t j = 0; j < n; j++) {
-      size_t slot = span_hash(&spans[j]) & (size - 1);
+      uint32_t h = hashes[j] = span_hash(&spans[j]);
+      size_t slot = h & (size - 1);
       while (table[slot]) {
-        if (span_equal(&spans[table[slot] - 1], &spans[j])) return (long)j;
+        size_t k = table[slot] - 1u;
+        if (hashes[k] == h && span_equal(&spans[k], &spans[j])) return (long)j;
         slot = (slot + 1) & (size - 1);
       }
       table[slot] = (uint16_t)(j + 1);

@@ -283,24 +283,34 @@ START_TEST(rejections_lengths_keys_trailing) {
 }
 END_TEST
 
-START_TEST(rejection_big_map_duplicate) {
-  /* map<uint><bool> with 1000 distinct keys, then key 500 again: found by sorting. */
+/* map<uint><bool> with `distinct` keys 0, 1, ... and then key `again` once more, at the end:
+ * BW_EDUPKEY at the repeated key's offset. */
+static void reject_repeated_key(unsigned distinct, unsigned again) {
   static char hex[16384];
   size_t k = 0;
-  k += (size_t)sprintf(hex + k, "e9 07"); /* 1001 */
-  uint64_t offset = 2;
-  for (unsigned i = 0; i < 1000; i++) {
-    uint8_t vb[10];
-    size_t n = 0;
+  unsigned count = distinct + 1;
+  k += (size_t)sprintf(hex + k, count < 0x80 ? "%02x" : "%02x %02x",
+                       count < 0x80 ? count : (count & 0x7f) | 0x80, count >> 7);
+  uint64_t offset = count < 0x80 ? 1 : 2;
+  for (unsigned i = 0; i < distinct; i++) {
     unsigned x = i;
-    while (x >= 0x80) vb[n++] = (uint8_t)(x | 0x80), x >>= 7;
-    vb[n++] = (uint8_t)x;
-    for (size_t j = 0; j < n; j++) k += (size_t)sprintf(hex + k, " %02x", vb[j]);
-    k += (size_t)sprintf(hex + k, " 01");
-    offset += n + 1;
+    size_t n = 0;
+    while (x >= 0x80) k += (size_t)sprintf(hex + k, " %02x", (x & 0x7f) | 0x80), x >>= 7, n++;
+    k += (size_t)sprintf(hex + k, " %02x 01", x); /* key i, true */
+    offset += n + 2;
   }
-  sprintf(hex + k, " f4 03 00"); /* 500, false */
+  if (again < 0x80)
+    sprintf(hex + k, " %02x 00", again);
+  else
+    sprintf(hex + k, " %02x %02x 00", (again & 0x7f) | 0x80, again >> 7);
   reject("MU", hex, BW_EDUPKEY, offset);
+}
+
+START_TEST(rejection_repeated_key_any_size) {
+  reject_repeated_key(3, 1);      /* 4 keys: compared pairwise */
+  reject_repeated_key(49, 17);    /* 50 keys: hashed */
+  reject_repeated_key(255, 200);  /* 256 keys: hashed, full table */
+  reject_repeated_key(1000, 500); /* 1001 keys: sorted */
 }
 END_TEST
 
@@ -669,7 +679,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, rejections_varint);
   tcase_add_test(tc, rejections_flags_and_text);
   tcase_add_test(tc, rejections_lengths_keys_trailing);
-  tcase_add_test(tc, rejection_big_map_duplicate);
+  tcase_add_test(tc, rejection_repeated_key_any_size);
   tcase_add_test(tc, limits);
   tcase_add_test(tc, allocation_bounded);
   tcase_add_test(tc, allocation_bounded_on_hostile_counts);

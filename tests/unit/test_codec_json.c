@@ -207,6 +207,13 @@ START_TEST(map_forms) {
   bad("ByColor", "[[\"RED\",1],[\"RED\",2]]", BW_EDUPKEY, 1, 13); /* the second key */
   bad("ByColor", "[[\"RED\",1,2]]", BW_EJSON, 1, 10);             /* a pair has two items */
   bad("ByKey", "[[\"a\",true]]", BW_ETYPE, 1, 1);
+  /* 40 keys k0..k39, then k7 again: the hashed check, reported at the repeated key. */
+  char obj[1024];
+  size_t k = 0;
+  for (int i = 0; i < 40; i++) k += (size_t)sprintf(obj + k, "%c\"k%d\":true", i ? ',' : '{', i);
+  size_t at = k + 1;
+  sprintf(obj + k, ",\"k7\":false}");
+  bad("ByKey", obj, BW_EDUPKEY, 1, (uint32_t)at + 1);
 }
 END_TEST
 
