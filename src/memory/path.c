@@ -78,11 +78,14 @@ static int char_is_signed(const bw_schema *s, const char *c_type) {
   return t ? t->char_signed : (char)-1 < 0;
 }
 
-static int byte_element(const bw_schema *s, const mem_loc *loc, uint64_t idx, const char *what,
-                        mem_loc *out, bw_error *err) {
-  if (idx >= loc->type->length)
+static int byte_element(const bw_schema *s, const mem_loc *loc, uint64_t idx, mem_loc *out,
+                        bw_error *err) {
+  if (idx >= loc->type->length) {
+    char what[160];
+    describe(s, loc, what, sizeof what);
     return bw_error_set(err, BW_ERANGE, 0, "index %llu is out of range for %s[%llu]",
                         (unsigned long long)idx, what, (unsigned long long)loc->type->length);
+  }
   mem_loc e;
   memset(&e, 0, sizeof e);
   e.declared =
@@ -97,31 +100,32 @@ static int byte_element(const bw_schema *s, const mem_loc *loc, uint64_t idx, co
 
 int bw_mem_loc_index(const bw_schema *s, const mem_loc *loc, uint64_t idx, uint64_t room,
                      mem_loc *out, bw_error *err) {
-  char what[160];
-  describe(s, loc, what, sizeof what);
+  char what[160]; /* filled only when an error is reported */
+#define LOC_ERROR(code, ...)                                                                       \
+  (describe(s, loc, what, sizeof what), bw_error_set(err, code, 0, __VA_ARGS__))
   int is_bytes = loc->type->kind == BW_KIND_DATA_FIXED &&
                  !(loc->native && (loc->native->flags & BW_NATIVE_C_UNION));
-  if (is_bytes && !loc->bit_width) return byte_element(s, loc, idx, what, out, err);
+  if (is_bytes && !loc->bit_width) return byte_element(s, loc, idx, out, err);
   int flexible = loc->type->kind == BW_KIND_LIST && (loc->field_flags & BW_FIELD_FLEXIBLE);
   if (loc->bit_width || (loc->type->kind != BW_KIND_LIST_FIXED && !flexible))
-    return bw_error_set(err, BW_ETYPE, 0, "%s is not an array", what);
+    return LOC_ERROR(BW_ETYPE, "%s is not an array", what);
   uint64_t es;
   int rc = bw_mem_type_size(s, loc->type->elem, &es, err);
   if (rc) return rc;
   if (!flexible && idx >= loc->type->length)
-    return bw_error_set(err, BW_ERANGE, 0, "index %llu is out of range for %s[%llu]",
-                        (unsigned long long)idx, what, (unsigned long long)loc->type->length);
+    return LOC_ERROR(BW_ERANGE, "index %llu is out of range for %s[%llu]", (unsigned long long)idx,
+                     what, (unsigned long long)loc->type->length);
   if (es && idx >= (UINT64_MAX - loc->offset) / es)
     return bw_error_set(err, BW_ERANGE, 0, "index %llu overflows", (unsigned long long)idx);
   uint64_t off = loc->offset + idx * es;
   if (flexible && (off > room || es > room - off))
-    return bw_error_set(err, BW_ERANGE, 0,
-                        "index %llu of flexible array %s is beyond the end of the memory",
-                        (unsigned long long)idx, what);
+    return LOC_ERROR(BW_ERANGE, "index %llu of flexible array %s is beyond the end of the memory",
+                     (unsigned long long)idx, what);
+#undef LOC_ERROR
   mem_loc e;
   memset(&e, 0, sizeof e);
   e.declared = loc->type->elem;
-  e.type = bw_type_resolve(e.declared);
+  e.type = bw_mem_resolve(e.declared);
   e.native = bw_mem_native(e.declared);
   e.offset = off;
   e.size = es;
@@ -150,20 +154,25 @@ static int member_step(const bw_schema *s, const mem_loc *cur, const char *path,
   char what[160], msg[400];
   const bw_field *fields;
   size_t count;
-  describe(s, cur, what, sizeof what);
   if (!record_members(cur, &fields, &count)) {
+    describe(s, cur, what, sizeof what);
     snprintf(msg, sizeof msg, "%s is not a struct or union, it has no member '%.*s'", what,
              (int)len, path + at);
     return path_error(err, BW_ETYPE, path, at, msg);
   }
-  bw_error inner;
-  bw_error_clear(&inner);
-  int rc = find_member(s, cur, path + at, len, out, 0, &inner);
+  /* Messages are formatted only on failure: the lookup runs again to fill them. */
+  int rc = find_member(s, cur, path + at, len, out, 0, NULL);
   if (rc == BW_ENOTFOUND) {
+    describe(s, cur, what, sizeof what);
     snprintf(msg, sizeof msg, "%s has no member '%.*s'", what, (int)len, path + at);
     return path_error(err, BW_ENOTFOUND, path, at, msg);
   }
-  if (rc) return path_error(err, rc, path, at, inner.message);
+  if (rc) {
+    bw_error inner;
+    bw_error_clear(&inner);
+    find_member(s, cur, path + at, len, out, 0, &inner);
+    return path_error(err, rc, path, at, inner.message);
+  }
   return 0;
 }
 
@@ -185,10 +194,15 @@ int bw_mem_resolve_path(const bw_schema *s, const mem_loc *loc, const char *path
       }
       if (i == start) return path_error(err, BW_ESYNTAX, path, i, "expected an index");
       if (path[i] != ']') return path_error(err, BW_ESYNTAX, path, i, "expected ']'");
-      bw_error inner;
-      bw_error_clear(&inner);
-      int rc = bw_mem_loc_index(s, &cur, idx, room, &cur, &inner);
-      if (rc) return path_error(err, rc, path, start, inner.message);
+      mem_loc next;
+      int rc = bw_mem_loc_index(s, &cur, idx, room, &next, NULL);
+      if (rc) {
+        bw_error inner;
+        bw_error_clear(&inner);
+        bw_mem_loc_index(s, &cur, idx, room, &next, &inner);
+        return path_error(err, rc, path, start, inner.message);
+      }
+      cur = next;
       i++;
       continue;
     }
@@ -287,8 +301,7 @@ int bw_accessor_compile(bw_accessor *a, const bw_schema *s, const char *type_nam
   a->swap = a->big_endian != bw_host_big_endian();
   /* The inline fast path is a memcpy into the caller's C type, right only for whole values in
    * host order; a bool must still be checked for 0/1, so it takes the general path. */
-  a->plain = !a->swap && !a->bit_width && sw && bw_kind_is_fixed_primitive(a->kind) &&
-             a->kind != BW_KIND_BOOL;
+  a->plain = !a->swap && !a->bit_width && sw && bw_mem_is_fixed(a->kind) && a->kind != BW_KIND_BOOL;
   a->fast_key = a->plain ? (uintptr_t)a->root + (uintptr_t)a->kind : 0;
   return 0;
 }
