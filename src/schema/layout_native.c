@@ -334,13 +334,9 @@ static lay given_layout(lctx *L, bw_type *t, size_t depth) {
   if (!is_pow2(n->align))
     bw_vctx_report(v, BW_ESCHEMA, t->pos, "native alignment %llu of %s is not a power of two",
                    (unsigned long long)n->align, type);
-  /* Records (structs, C unions) are always a whole number of alignments in C, so arrays of
-   * them work; a typedef may over-align a scalar (`typedef int a16 __attribute__((aligned(16)))`
-   * has size 4, align 16), so scalars are exempt. */
-  else if ((t->kind == BW_KIND_STRUCT || (n->flags & BW_NATIVE_C_UNION)) && n->size % n->align != 0)
-    bw_vctx_report(v, BW_ESCHEMA, t->pos,
-                   "native size %llu of %s is not a multiple of its alignment %llu",
-                   (unsigned long long)n->size, type, (unsigned long long)n->align);
+  /* No "size is a multiple of align" check: a typedef may over-align what it names
+   * (`typedef struct {...} t __attribute__((aligned(32)))` keeps size 16, align 32), and an
+   * anonymous record takes its typedef's name and layout. */
   lay l = {n->size, n->align, 1};
   switch (t->kind) {
     case BW_KIND_U8:
