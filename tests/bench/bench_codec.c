@@ -41,7 +41,8 @@ static uint64_t rnd(void) {
 }
 /* Magnitudes spread over 1..7 varint bytes; below 2^50 so that bare-ts can use numbers. */
 static uint64_t mag(void) {
-  return rnd() >> (14 + rnd() % 50);
+  uint64_t bits = rnd();
+  return bits >> (14 + rnd() % 50);
 }
 
 static void word(char *out, size_t n) {
@@ -51,29 +52,37 @@ static void word(char *out, size_t n) {
 
 /* One JSON value of the kind, from the generator. */
 static void make_json(int kind, char *j, size_t cap) {
-  char w1[32], w2[32], w3[32];
+  char w1[64], w2[64], w3[64];
   size_t k = 0;
   switch (kind) {
-    case 0:
+    case 0: {
+      /* Draw in a fixed order (argument evaluation order is unspecified). */
+      uint64_t r[11];
+      for (int i = 0; i < 11; i++) r[i] = rnd();
       snprintf(j, cap,
                "{\"a\":%u,\"b\":%u,\"c\":%u,\"d\":%llu,\"e\":%d,\"f\":%d,\"g\":%d,\"h\":%lld,"
                "\"x\":%.9g,\"y\":%.17g,\"z\":%.17g}",
-               (unsigned)(rnd() % 256), (unsigned)(rnd() % 65536), (unsigned)rnd(),
-               (unsigned long long)(rnd() >> 12), (int)(rnd() % 256) - 128,
-               (int)(rnd() % 65536) - 32768, (int)(int32_t)rnd(),
-               (long long)(rnd() >> 12) - (1ll << 51),
-               (double)(float)((double)(rnd() % 100000) / 7.0), (double)(rnd() % 1000000) / 3.0,
-               -(double)(rnd() % 1000) * 1e-3);
+               (unsigned)(r[0] % 256), (unsigned)(r[1] % 65536), (unsigned)r[2],
+               (unsigned long long)(r[3] >> 12), (int)(r[4] % 256) - 128,
+               (int)(r[5] % 65536) - 32768, (int)(int32_t)r[6],
+               (long long)(r[7] >> 12) - (1ll << 51),
+               (double)(float)((double)(r[8] % 100000) / 7.0), (double)(r[9] % 1000000) / 3.0,
+               -(double)(r[10] % 1000) * 1e-3);
       return;
-    case 1:
+    }
+    case 1: {
+      uint64_t m[10];
+      for (int i = 0; i < 10; i++) m[i] = mag();
+      uint64_t r0 = rnd(), r1 = rnd(), r2 = rnd();
       snprintf(j, cap,
                "{\"id\":%llu,\"a\":%lld,\"b\":%llu,\"c\":%lld,\"d\":%llu,\"e\":%lld,\"f\":%llu,"
                "\"g\":%lld,\"flag\":%s}",
-               (unsigned long long)mag(), (long long)mag() - (long long)mag(),
-               (unsigned long long)mag(), (long long)mag() - (long long)mag(),
-               (unsigned long long)(rnd() % 100), -(long long)(rnd() % 1000),
-               (unsigned long long)mag(), (long long)mag(), rnd() % 2 ? "true" : "false");
+               (unsigned long long)m[0], (long long)m[1] - (long long)m[2],
+               (unsigned long long)m[3], (long long)m[4] - (long long)m[5],
+               (unsigned long long)(r0 % 100), -(long long)(r1 % 1000), (unsigned long long)m[6],
+               (long long)m[7], r2 % 2 ? "true" : "false");
       return;
+    }
     case 2: {
       word(w1, 4 + rnd() % 12);
       word(w2, 6 + rnd() % 10);
