@@ -18,8 +18,10 @@
  * zero-size elements is bounded by the element cap. Element arrays grow with the elements
  * actually decoded, never with the count a message claims, so the decoder's arena stays within
  * 64 bytes per input byte plus a constant (64 values per open nesting level), also for hostile
- * messages that fail half-way (the fuzz target asserts this). The repeated-map-key check keeps
- * a temporary 24 bytes per key and sorts the encoded keys: O(n log n), never quadratic.
+ * messages that fail half-way (the fuzz target asserts this). The repeated-map-key check works
+ * on the encoded key bytes (a temporary 24 bytes per key): a hash table on the stack for maps
+ * of up to 256 keys (bounded work even if every key collides), a sort beyond: O(n log n),
+ * never quadratic.
  *
  * Invariants on untrusted bytes (fuzz_decode asserts the last four on every input):
  *   - nothing outside data[0..len) is read: every bound is `n <= len - pos`, checked before
