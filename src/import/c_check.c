@@ -168,15 +168,35 @@ static const bw_field *record_members(const bw_type *t, size_t *count) {
 }
 
 /* A run-time check of one bitfield of the instance bw_v: set it to all ones, then find which
- * bits of the record changed. */
-static void emit_bitfield(ccheck *c, const char *tname, const char *path, const bw_field *f,
-                          uint64_t bit_offset) {
+ * bits of the record changed. A const bitfield cannot be assigned: a designated initializer
+ * of a static instance (the rest, padding included, is zero) sets it, with all ones written
+ * for its width and signedness. Returns 0, or -1 when it cannot be set. */
+static int emit_bitfield(ccheck *c, const char *tname, const char *path, const bw_field *f,
+                         uint64_t bit_offset) {
+  bw_kind kind = bw_type_resolve(f->type)->kind;
+  int is_const = f->c_type && strncmp(f->c_type, "const ", 6) == 0;
+  if (is_const &&
+      (f->bit_width == 0 || f->bit_width > 64 ||
+       !(bw_kind_is_fixed_primitive(kind) && kind != BW_KIND_F32 && kind != BW_KIND_F64)))
+    return -1;
   int guard = open_guard(&c->run, path);
-  bw_buf_printf(&c->run, "  {\n    static %s bw_v;\n    memset(&bw_v, 0, sizeof bw_v);\n", tname);
-  if (bw_type_resolve(f->type)->kind == BW_KIND_BOOL)
-    bw_buf_printf(&c->run, "    bw_v.%s = 1;\n", path);
-  else
-    bw_buf_printf(&c->run, "    bw_v.%s = 0;\n    bw_v.%s--;\n", path, path);
+  if (is_const) {
+    int is_signed =
+        kind == BW_KIND_I8 || kind == BW_KIND_I16 || kind == BW_KIND_I32 || kind == BW_KIND_I64;
+    uint64_t ones = f->bit_width == 64 ? UINT64_MAX : (UINT64_C(1) << f->bit_width) - 1;
+    if (kind == BW_KIND_BOOL || is_signed)
+      bw_buf_printf(&c->run, "  {\n    static %s bw_v = {.%s = %s};\n", tname, path,
+                    is_signed ? "-1" : "1");
+    else
+      bw_buf_printf(&c->run, "  {\n    static %s bw_v = {.%s = %" PRIu64 "ULL};\n", tname, path,
+                    ones);
+  } else {
+    bw_buf_printf(&c->run, "  {\n    static %s bw_v;\n    memset(&bw_v, 0, sizeof bw_v);\n", tname);
+    if (kind == BW_KIND_BOOL)
+      bw_buf_printf(&c->run, "    bw_v.%s = 1;\n", path);
+    else
+      bw_buf_printf(&c->run, "    bw_v.%s = 0;\n    bw_v.%s--;\n", path, path);
+  }
   bw_buf_printf(&c->run,
                 "    bad |= bw_check_bits((const unsigned char *)&bw_v, sizeof bw_v, %" PRIu64
                 ", %" PRIu32 ", \"",
@@ -187,6 +207,7 @@ static void emit_bitfield(ccheck *c, const char *tname, const char *path, const 
   bw_buf_puts(&c->run, "\");\n  }\n");
   close_guard(&c->run, guard);
   c->bit_count++;
+  return 0;
 }
 
 /* `_Static_assert(<before><tname><after> == expected, "tname.path what");`. */
@@ -291,9 +312,9 @@ static void check_members(ccheck *c, const char *tname, const bw_field *fields, 
     bw_buf path = {0};
     bw_buf_printf(&path, "%s%s", prefix, f->c_name);
     if (path.oom) continue;
-    if (f->flags & BW_FIELD_BITFIELD)
-      emit_bitfield(c, tname, path.data, f, base * 8 + f->bit_offset);
-    else
+    if (f->flags & BW_FIELD_BITFIELD) {
+      if (emit_bitfield(c, tname, path.data, f, base * 8 + f->bit_offset) != 0) c->skipped++;
+    } else
       check_named_member(c, tname, f, path.data, base, depth);
     bw_buf_free(&path);
   }
@@ -468,7 +489,7 @@ int bw_import_c_check(const bw_schema *s, const bw_import_options *opts, char **
                 "mismatch.\n * %llu static checks, %llu bitfield checks",
                 c.static_count, c.bit_count);
   if (c.skipped)
-    bw_buf_printf(&b, "; %llu names skipped (not C identifiers or type names)", c.skipped);
+    bw_buf_printf(&b, "; %llu skipped (names that are not C, const enum bitfields)", c.skipped);
   bw_buf_puts(&b, ". */\n");
   if (opts) put_clang_defines(&b, opts);
   for (size_t i = 0; i < header_count; i++) {
