@@ -121,7 +121,8 @@ int bw_value_equal(const bw_value *a, const bw_value *b);
 /* ---- decoding ------------------------------------------------------------------------- */
 
 typedef struct bw_decode_options {
-  size_t max_message_size; /* 0: BW_DEFAULT_MAX_MESSAGE_SIZE; longer input is BW_ELIMIT */
+  size_t max_message_size; /* 0: BW_DEFAULT_MAX_MESSAGE_SIZE; a longer message is BW_ELIMIT
+                              (with a stream, each message; the input may be longer) */
   size_t max_depth;        /* 0: BW_DEFAULT_MAX_VALUE_DEPTH; nesting of optional, list, map,
                               union and struct levels */
   size_t max_elements;     /* 0: BW_DEFAULT_MAX_ELEMENTS; elements in one list or map */
@@ -177,11 +178,13 @@ typedef struct bw_reader {
   size_t pos;
   size_t max_depth;
   size_t max_elements;
+  size_t max_message_size;
   bw_error *err;
 } bw_reader;
 
-/* Starts a reader at data[0]. opts may be NULL (defaults); err may be NULL. Returns BW_ELIMIT
- * when len exceeds the maximum message size (the reader then reads nothing). */
+/* Starts a reader at data[0] (the input may be a stream of any length: the message size
+ * limit applies to each message of bw_reader_next). opts may be NULL (defaults); err may be
+ * NULL. Returns 0, or BW_EINVAL for NULL data with a length. */
 int bw_reader_init(bw_reader *r, const void *data, size_t len, const bw_decode_options *opts,
                    bw_error *err);
 /* Current byte offset, and the bytes left after it. */
@@ -221,7 +224,9 @@ int bw_reader_skip(bw_reader *r, const bw_type *t);
  * BW_ENOTFOUND when t has no such field. */
 int bw_reader_field(bw_reader *r, const bw_type *t, const char *name, const bw_field **field);
 /* Streams: with the cursor at the start of a message of type t, skips (checks) it and gives
- * its extent. Returns 1 with *msg and *len set, 0 at the end of the input, or a negative code. */
+ * its extent. Returns 1 with *msg and *len set, 0 at the end of the input, or a negative code
+ * (BW_ELIMIT for a message longer than max_message_size; BW_ETRAILING for bytes after a
+ * zero-size type, which cannot make a stream). */
 int bw_reader_next(bw_reader *r, const bw_type *t, const uint8_t **msg, size_t *len);
 
 /* ---- JSON ------------------------------------------------------------------------------ */

@@ -3,6 +3,7 @@
  * allocation; every count is checked against the bytes left (count times the smallest element
  * size) and the element cap before that allocation; repeated map keys are found by sorting the
  * encoded key bytes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -358,12 +359,26 @@ int bw_decode(const bw_type *t, const void *data, size_t len, const bw_decode_op
   s.lim = bw_limits_of(opts);
   s.arena = arena;
   s.err = err;
-  if (len > s.lim.max_message_size)
-    return bw_error_set(err, BW_ELIMIT, 0, "message of %zu bytes exceeds the limit of %zu", len,
-                        s.lim.max_message_size);
+  size_t max = s.lim.max_message_size;
+  if (len > max) {
+    if (!consumed)
+      return bw_error_set(err, BW_ELIMIT, 0, "message of %zu bytes exceeds the limit of %zu", len,
+                          max);
+    s.len = max; /* a message at the front of a stream: it alone must fit the limit */
+  }
   bw_value *root = bw_value_arena_raw(arena, sizeof *root);
   if (!root) return oom(&s);
   int rc = dec_value(&s, t, root, 0);
+  if (rc == BW_ETRUNCATED && s.len < len) {
+    /* The message runs past the limit, not past the input: say so. */
+    if (err && err->code == BW_ETRUNCATED) {
+      err->code = BW_ELIMIT;
+      err->offset = 0;
+      snprintf(err->message, sizeof err->message,
+               "message at the front of the input exceeds the limit of %zu bytes", max);
+    }
+    return BW_ELIMIT;
+  }
   if (rc) return rc;
   if (consumed) {
     *consumed = s.pos;

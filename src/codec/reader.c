@@ -49,10 +49,8 @@ int bw_reader_init(bw_reader *r, const void *data, size_t len, const bw_decode_o
   r->err = err;
   r->max_depth = l.max_depth;
   r->max_elements = l.max_elements;
+  r->max_message_size = l.max_message_size;
   if (!data && len) return bw_error_set(err, BW_EINVAL, 0, "bw_reader_init: NULL data");
-  if (len > l.max_message_size)
-    return bw_error_set(err, BW_ELIMIT, 0, "input of %zu bytes exceeds the limit of %zu", len,
-                        l.max_message_size);
   r->len = len;
   return 0;
 }
@@ -386,6 +384,11 @@ int bw_reader_next(bw_reader *r, const bw_type *t, const uint8_t **msg, size_t *
   size_t start = r->pos;
   int rc = bw_reader_skip(r, t);
   if (rc) return rc;
+  if (r->pos - start > r->max_message_size) {
+    r->pos = start;
+    return bw_error_set(r->err, BW_ELIMIT, start, "message of %zu bytes exceeds the limit of %zu",
+                        r->pos - start, r->max_message_size);
+  }
   if (r->pos == start)
     return bw_error_set(r->err, BW_ETRAILING, start,
                         "%zu bytes after a zero-size message (a stream of them has no bytes)",
@@ -401,6 +404,9 @@ int bw_message_check(const bw_type *t, const void *data, size_t len, const bw_de
   int rc = bw_reader_init(&r, data, len, opts, err);
   if (rc) return rc;
   if (!t) return bw_error_set(err, BW_EINVAL, 0, "bw_message_check: NULL type");
+  if (len > r.max_message_size)
+    return bw_error_set(err, BW_ELIMIT, 0, "message of %zu bytes exceeds the limit of %zu", len,
+                        r.max_message_size);
   if ((rc = skip_at(&r, t, 0, 1))) return rc;
   if (r.pos != len)
     return bw_error_set(err, BW_ETRAILING, r.pos, "%zu trailing byte(s) after the message",
