@@ -167,10 +167,10 @@ static const bw_field *record_members(const bw_type *t, size_t *count) {
   return NULL;
 }
 
-/* A run-time check of one bitfield of the instance bw_v: set it to all ones, then find which
- * bits of the record changed. A const bitfield cannot be assigned: a designated initializer
- * of a static instance (the rest, padding included, is zero) sets it, with all ones written
- * for its width and signedness. Returns 0, or -1 when it cannot be set. */
+/* A run-time check of one bitfield: in a static instance of the record (all zero bits,
+ * padding included, and used once), set the bitfield to all ones, then find which bits of the
+ * record changed. A const bitfield cannot be assigned: a designated initializer sets it, with
+ * all ones written for its width and signedness. Returns 0, or -1 when it cannot be set. */
 static int emit_bitfield(ccheck *c, const char *tname, const char *path, const bw_field *f,
                          uint64_t bit_offset) {
   bw_kind kind = bw_type_resolve(f->type)->kind;
@@ -191,7 +191,7 @@ static int emit_bitfield(ccheck *c, const char *tname, const char *path, const b
       bw_buf_printf(&c->run, "  {\n    static %s bw_v = {.%s = %" PRIu64 "ULL};\n", tname, path,
                     ones);
   } else {
-    bw_buf_printf(&c->run, "  {\n    static %s bw_v;\n    memset(&bw_v, 0, sizeof bw_v);\n", tname);
+    bw_buf_printf(&c->run, "  {\n    static %s bw_v;\n", tname);
     if (kind == BW_KIND_BOOL)
       bw_buf_printf(&c->run, "    bw_v.%s = 1;\n", path);
     else
@@ -484,8 +484,9 @@ int bw_import_c_check(const bw_schema *s, const bw_import_options *opts, char **
   put_escaped(&b, target->triple ? target->triple : "(unknown)");
   bw_buf_printf(&b,
                 ".\n * Compile it with a C11 compiler for that target (same -I/-D flags as the "
-                "import):\n * every _Static_assert states a size, alignment, offset or value "
-                "barewire\n * recorded; running it checks the bitfields and prints each "
+                "import;\n * -DBW_CHECK_NO_LIBC where there is no C library): every "
+                "_Static_assert states a\n * size, alignment, offset, type or value barewire "
+                "recorded; running it checks the\n * bitfields and prints each "
                 "mismatch.\n * %llu static checks, %llu bitfield checks",
                 c.static_count, c.bit_count);
   if (c.skipped)
@@ -500,7 +501,9 @@ int bw_import_c_check(const bw_schema *s, const bw_import_options *opts, char **
       bw_buf_printf(&b, "#include \"%s\"\n", h);
   }
   bw_buf_printf(&b,
-                "#include <stddef.h>\n#include <stdio.h>\n#include <string.h>\n\n"
+                "#include <stddef.h>\n"
+                "#ifdef BW_CHECK_NO_LIBC /* a compiler without a C library: only declare printf "
+                "*/\nint printf(const char *, ...);\n#else\n#include <stdio.h>\n#endif\n\n"
                 "#define BW_CHECK_BIG_ENDIAN %d\n\n"
                 "/* The compiler must be one for the target. */\n"
                 "_Static_assert(sizeof(void *) == %" PRIu32 ", \"pointer size of the target\");\n"

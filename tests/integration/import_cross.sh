@@ -3,7 +3,8 @@
 # fixture header (and all of them as one translation unit), `bw-import --target=TRIPLE
 # --format=c-check` is compiled with `TRIPLE-gcc -fsyntax-only`: zero failed static
 # assertions. Targets: aarch64 (char unsigned), 32-bit ARM (ILP32, 8-byte long long
-# alignment), s390x (big-endian) and x86_64-w64-mingw32 (LLP64, MS bitfield layout).
+# alignment), s390x (big-endian), x86_64-w64-mingw32 (LLP64, MS bitfield layout) and i686
+# (ILP32, 4-byte long long and double in records; the host gcc -m32, freestanding).
 #
 # Where qemu-user is installed the check is also linked and run under emulation, so that the
 # bitfield positions (big-endian ones included) are checked at run time too; without qemu
@@ -42,6 +43,8 @@ known[s390x-linux-gnu]='^struct sc_int128( size| alignment|\.(i|u|tail) offset)$
 # size 8, alignment 1; clang 14 gives alignment 4. __MINGW_GCC_VERSION encodes the compiler's
 # own __GNUC__ (clang says 4.2.1), so it cannot agree with gcc 12.
 known[x86_64-w64-mingw32]='^struct pk_packed_bits( size| alignment|\.[a-z]+ offset)$|^__MINGW_GCC_VERSION value$'
+# i686: gcc aligns 8-byte vectors (the __m64 size) to 4 in records, clang 14 to 8.
+known[i686-linux-gnu]='^struct sc_vectors\.v2i offset$'
 xfailed=0
 declare -A known_seen
 
@@ -59,10 +62,21 @@ headers_of() {
   fi
 }
 
-for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-mingw32; do
-  cc="$target-gcc"
-  if ! command -v "$cc" >/dev/null; then
-    skip "$target: $cc not found (scripts/setup.sh --extra installs it)"
+for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-mingw32 \
+  i686-linux-gnu; do
+  # i686: the host's gcc -m32, freestanding on both sides (no 32-bit C library is installed;
+  # <stdint.h> and <stddef.h> are then the compilers' own), compile only.
+  cc=("$target-gcc")
+  import_extra=()
+  if [ "$target" = i686-linux-gnu ]; then
+    cc=(gcc -m32 -ffreestanding -DBW_CHECK_NO_LIBC)
+    import_extra=(-ffreestanding)
+    if ! echo 'int x;' | "${cc[@]}" -fsyntax-only -x c - 2>/dev/null; then
+      skip "$target: gcc -m32 not available"
+      continue
+    fi
+  elif ! command -v "${cc[0]}" >/dev/null; then
+    skip "$target: ${cc[0]} not found (scripts/setup.sh --extra installs it)"
     continue
   fi
   qemu="qemu-${target%%-*}"
@@ -75,14 +89,15 @@ for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-m
     d="$work/$target/$name"
     mkdir -p "$d"
     mapfile -t headers < <(headers_of "$name")
-    if ! "$BW_IMPORT" --target="$target" -std=c11 --format=c-check -o "$d/check.c" "${headers[@]}" \
+    if ! "$BW_IMPORT" --target="$target" -std=c11 "${import_extra[@]}" --format=c-check \
+      -o "$d/check.c" "${headers[@]}" \
       2>"$d/import.log"; then
       fail "$target $name: bw-import --target=$target --format=c-check"
       sed -n '1,10p' "$d/import.log" | sed 's/^/    /'
       continue
     fi
-    if "$cc" -std=c11 -Wall -fsyntax-only "$d/check.c" 2>"$d/gcc.log"; then
-      pass "$target $name: $cc -fsyntax-only accepts $(grep -c '^_Static_assert' "$d/check.c") static checks"
+    if "${cc[@]}" -std=c11 -Wall -fsyntax-only "$d/check.c" 2>"$d/gcc.log"; then
+      pass "$target $name: ${cc[0]} -fsyntax-only accepts $(grep -c '^_Static_assert' "$d/check.c") static checks"
     else
       # Split the errors into known differences and the rest.
       grep -E 'error:' "$d/gcc.log" >"$d/errors" || true
@@ -93,10 +108,10 @@ for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-m
       grep -Eq "$pattern" "$d/failed" && known_seen[$target]=1
       if [ ! -s "$d/unknown" ] && [ "$other" -eq 0 ]; then
         xfailed=$((xfailed + 1))
-        pass "$target $name: $cc -fsyntax-only: only known clang/gcc differences fail"
+        pass "$target $name: ${cc[0]} -fsyntax-only: only known clang/gcc differences fail"
         sed "s|^|    XFAIL $target $name: |" "$d/failed"
       else
-        fail "$target $name: $cc finds $(wc -l <"$d/unknown") unexpected failed static assertions, $other other errors"
+        fail "$target $name: ${cc[0]} finds $(wc -l <"$d/unknown") unexpected failed static assertions, $other other errors"
         while IFS= read -r line; do
           msg=$(printf '%s\n' "$line" | sed -n 's/.*static assertion failed: "\(.*\)"$/\1/p')
           [ -n "$msg" ] && printf '%s\n' "$msg" | grep -Eq "$pattern" && continue
@@ -108,8 +123,8 @@ for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-m
     if [ -z "$runner" ]; then
       continue
     fi
-    if ! "$cc" -std=c11 -o "$d/check" "$d/check.c" 2>"$d/link.log"; then
-      fail "$target $name: $cc cannot link the check"
+    if ! "${cc[@]}" -std=c11 -o "$d/check" "$d/check.c" 2>"$d/link.log"; then
+      fail "$target $name: ${cc[0]} cannot link the check"
       sed -n '1,5p' "$d/link.log" | sed 's/^/    /'
     elif "$runner" -L "/usr/$target" "$d/check" >"$d/run.log" 2>&1 && [ ! -s "$d/run.log" ]; then
       pass "$target $name: bitfields checked under $runner ($(grep -c 'bw_check_bits((' "$d/check.c") bitfields)"
@@ -123,6 +138,8 @@ for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-m
   fi
   if [ -z "$runner" ] && [ "$target" = x86_64-w64-mingw32 ]; then
     skip "$target: a Windows program does not run here: bitfields only compiled"
+  elif [ -z "$runner" ] && [ "$target" = i686-linux-gnu ]; then
+    skip "$target: no 32-bit C library: bitfields only compiled"
   elif [ -z "$runner" ]; then
     skip "$target: no $qemu (qemu-user) or /usr/$target: bitfields only compiled"
   fi
