@@ -196,6 +196,84 @@ START_TEST(packed_fields_read_unaligned) {
 }
 END_TEST
 
+/* A packed bitfield spread over nine bytes: bits 3..64. */
+struct __attribute__((packed)) tm_span9 {
+  unsigned char a : 3;
+  unsigned long long b : 62;
+  unsigned char c;
+};
+
+START_TEST(packed_bitfield_over_nine_bytes) {
+  bw_draft *d = bw_draft_new();
+  bw_type *st = tm_record(d, "Span9", "struct tm_span9", sizeof(struct tm_span9),
+                          _Alignof(struct tm_span9), BW_NATIVE_PACKED);
+  TM_BITFIELD(d, st, struct tm_span9, a, bw_draft_type(d, BW_KIND_U8));
+  TM_BITFIELD(d, st, struct tm_span9, b, bw_draft_type(d, BW_KIND_U64));
+  TM_FIELD(d, st, struct tm_span9, c, bw_draft_type(d, BW_KIND_U8));
+  bw_schema *s = tm_validate(d);
+  struct tm_span9 c;
+  memset(&c, 0, sizeof c);
+  c.a = 6;
+  c.b = 0x2aaaaaaaaaaaaaabull; /* 62 bits, alternating, so every byte differs */
+  c.c = 0x77;
+  bw_region r = tm_region(&c, sizeof c, 1);
+  bw_view v, f;
+  ck_assert_int_eq(bw_view_init(&v, s, "Span9", &r, 0, NULL), 0);
+  f = at(&v, "b");
+  ck_assert_uint_eq(f.size, 9);
+  ck_assert_uint_eq(get_u(&v, "a"), 6);
+  ck_assert_uint_eq(get_u(&v, "b"), c.b);
+  ck_assert_uint_eq(get_u(&v, "c"), 0x77);
+  ck_assert_int_eq(bw_view_set_u64(&f, 0x3fffffff00000001ull, NULL), 0);
+  ck_assert_uint_eq(c.b, 0x3fffffff00000001ull);
+  ck_assert_uint_eq(c.a, 6);
+  ck_assert_uint_eq(c.c, 0x77);
+  ck_assert_int_eq(bw_view_set_u64(&f, 1ull << 62, NULL), BW_ERANGE);
+  /* and through the wire: a u8, a u64, a u8 */
+  uint8_t msg[16];
+  size_t len;
+  ck_assert_int_eq(bw_view_encode_to(&v, NULL, msg, sizeof msg, &len, NULL), 0);
+  ck_assert_uint_eq(len, 10);
+  struct tm_span9 back;
+  memset(&back, 0xff, sizeof back);
+  bw_region br = tm_region(&back, sizeof back, 1);
+  bw_view bv;
+  ck_assert_int_eq(bw_view_init(&bv, s, "Span9", &br, 0, NULL), 0);
+  ck_assert_int_eq(bw_view_decode(&bv, msg, len, NULL, NULL, NULL, NULL), 0);
+  ck_assert(memcmp(&back, &c, sizeof c) == 0);
+  bw_schema_free(s);
+
+  /* The same bit positions on a big-endian target: the first bit is the most significant. */
+  d = bw_draft_new();
+  bw_draft_set_target(d, "s390x-ibm-linux", 8, 1, 0);
+  st = tm_record(d, "Span9", "struct tm_span9", 10, 1, BW_NATIVE_PACKED);
+  bw_field *fa = bw_draft_add_field(d, st, "a", bw_draft_type(d, BW_KIND_U8));
+  fa->flags = BW_FIELD_BITFIELD, fa->bit_offset = 0, fa->bit_width = 3;
+  bw_field *fb = bw_draft_add_field(d, st, "b", bw_draft_type(d, BW_KIND_U64));
+  fb->flags = BW_FIELD_BITFIELD, fb->bit_offset = 3, fb->bit_width = 62;
+  tm_field(d, st, "c", bw_draft_type(d, BW_KIND_U8), 9);
+  s = tm_validate(d);
+  uint8_t be[10] = {0};
+  bw_region ber = tm_region(be, sizeof be, 1);
+  ck_assert_int_eq(bw_view_init(&v, s, "Span9", &ber, 0, NULL), 0);
+  f = at(&v, "a");
+  ck_assert_int_eq(bw_view_set_u8(&f, 6, NULL), 0);
+  ck_assert_uint_eq(be[0], 0xc0); /* 110x xxxx */
+  f = at(&v, "b");
+  ck_assert_int_eq(bw_view_set_u64(&f, 1, NULL), 0); /* the last bit: bit 64 */
+  ck_assert_uint_eq(be[8], 0x80);
+  ck_assert_int_eq(bw_view_set_u64(&f, 1ull << 61, NULL), 0); /* the first bit: bit 3 */
+  ck_assert_uint_eq(be[0], 0xd0);                             /* 110 1 0000 */
+  ck_assert_uint_eq(be[8], 0x00);
+  ck_assert_uint_eq(get_u(&v, "b"), 1ull << 61);
+  ck_assert_uint_eq(get_u(&v, "a"), 6);
+  memset(be, 0, sizeof be);
+  be[4] = 0xff; /* record bits 32..39 hold value bits 32..25 of b (bit 64 is its bit 0) */
+  ck_assert_uint_eq(get_u(&v, "b"), 0xffull << 25);
+  bw_schema_free(s);
+}
+END_TEST
+
 /* ---- anonymous members and C unions ---------------------------------------------------- */
 
 START_TEST(anonymous_members_by_their_c_names) {
@@ -600,6 +678,7 @@ static Suite *layouts_suite(void) {
   TCase *tc = tcase_create("c_constructs");
   tcase_add_test(tc, bitfields_read_and_write_as_c_does);
   tcase_add_test(tc, packed_fields_read_unaligned);
+  tcase_add_test(tc, packed_bitfield_over_nine_bytes);
   tcase_add_test(tc, anonymous_members_by_their_c_names);
   tcase_add_test(tc, c_union_members_overlay);
   tcase_add_test(tc, flexible_array_bounded_by_the_region);
