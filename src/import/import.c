@@ -148,7 +148,16 @@ static int build_main(bw_import_ctx *ctx) {
                   "#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__)\n"
                   "static const int __bw_target_big_endian __attribute__((unused)) = "
                   "__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;\n"
-                  "#endif\n");
+                  "#endif\n"
+                  "static const int __bw_target_size_short __attribute__((unused)) = "
+                  "sizeof(short);\n"
+                  "static const int __bw_target_size_int __attribute__((unused)) = sizeof(int);\n"
+                  "static const int __bw_target_size_long __attribute__((unused)) = "
+                  "sizeof(long);\n"
+                  "static const int __bw_target_size_llong __attribute__((unused)) = "
+                  "sizeof(long long);\n"
+                  "static const int __bw_target_size_size_t __attribute__((unused)) = "
+                  "sizeof(sizeof(int));\n");
   if (bw_buf_finish(&b, &ctx->main_text, NULL) != 0)
     return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
   return 0;
@@ -266,6 +275,13 @@ static enum CXChildVisitResult visit_main_vars(CXCursor c, CXCursor parent, CXCl
   long long v = eval_main_var(c);
   if (strcmp(name, "__bw_target_char_signed") == 0 && v >= 0) ctx->char_signed = v != 0;
   if (strcmp(name, "__bw_target_big_endian") == 0 && v >= 0) ctx->big_endian = v != 0;
+  if (v > 0 && v <= 8) {
+    if (strcmp(name, "__bw_target_size_short") == 0) ctx->short_size = (unsigned)v;
+    if (strcmp(name, "__bw_target_size_int") == 0) ctx->int_size = (unsigned)v;
+    if (strcmp(name, "__bw_target_size_long") == 0) ctx->long_size = (unsigned)v;
+    if (strcmp(name, "__bw_target_size_llong") == 0) ctx->llong_size = (unsigned)v;
+    if (strcmp(name, "__bw_target_size_size_t") == 0) ctx->size_t_size = (unsigned)v;
+  }
   free(name);
   return CXChildVisit_Continue;
 }

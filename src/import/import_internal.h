@@ -67,6 +67,7 @@ typedef struct bw_entity {
   size_t merged_into; /* typedef: index+1 of the record it only renames, 0 when none */
   size_t target;      /* alias: index+1 of the entity it refers to */
   size_t anon_count;  /* anonymous members numbered so far (records) */
+  int unnamed;        /* a record C names only through an over-aligning typedef */
 } bw_entity;
 
 /* ---- the import context ------------------------------------------------------------- */
@@ -77,6 +78,15 @@ typedef struct bw_import_macro {
   int is_unsigned;
   int state; /* 0 pending, 1 evaluated, 2 not an integer */
 } bw_import_macro;
+
+typedef struct bw_import_eval bw_import_eval; /* macro_eval.c */
+typedef struct bw_import_expr bw_import_expr; /* macro_expr.c */
+
+/* A preprocessing token of a macro (macro_eval.c, macro_expr.c). */
+typedef struct bw_import_tok {
+  const char *text;
+  CXTokenKind kind;
+} bw_import_tok;
 
 typedef struct bw_import_ctx {
   const bw_import_options *opts;
@@ -97,6 +107,7 @@ typedef struct bw_import_ctx {
   uint32_t pointer_size;
   int big_endian;
   int char_signed;
+  unsigned short_size, int_size, long_size, llong_size, size_t_size; /* bytes, for macros */
 
   /* entities, in declaration order, and a map from canonical cursor to entity */
   bw_entity *ents;
@@ -119,6 +130,8 @@ typedef struct bw_import_ctx {
   size_t macro_cap;
   bw_nameset macro_seen; /* C names of the macros recorded */
   size_t macro_pending;  /* macros left for clang to evaluate */
+  bw_import_eval *eval;  /* every macro definition, for macro_eval.c */
+  bw_import_expr *expr;  /* name indexes for macro_expr.c */
 
   size_t depth; /* emission recursion depth */
 } bw_import_ctx;
@@ -174,12 +187,27 @@ int bw_import_build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out);
 int bw_import_walk(bw_import_ctx *ctx);
 void bw_import_walk_free(bw_import_ctx *ctx);
 
-/* macros.c: remembers a macro definition cursor seen by the walk. */
-void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, const char *file);
-/* Evaluates the macros collected and adds the integer ones as schema constants. Reparses the
- * translation unit when a macro is more than a literal: run it after the walk (cursors are
- * invalid afterwards). */
+/* macros.c: a macro definition cursor seen by the walk; wanted when it is in a selected
+ * header (then an object-like macro is a candidate constant). */
+void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, int wanted);
+/* Evaluates the macros collected and adds the integer ones as schema constants: through
+ * macro_eval.c, and what that leaves through a reparse with one declaration per macro. Run it
+ * after the walk (cursors are invalid after a reparse). */
 int bw_import_macros_finish(bw_import_ctx *ctx);
 void bw_import_macros_free(bw_import_ctx *ctx);
+
+/* macro_eval.c: records a definition (the last of a name wins); evaluates object-like macro
+ * name as clang would at the end of the unit: 1 with *value / *is_unsigned, 0 when it is not
+ * an integer constant (a pointer, float or string), -1 when it cannot tell (ask clang). */
+void bw_import_eval_define(bw_import_ctx *ctx, CXCursor c);
+int bw_import_eval_macro(bw_import_ctx *ctx, const char *name, int64_t *value, int *is_unsigned);
+void bw_import_eval_free(bw_import_ctx *ctx);
+
+/* macro_expr.c: evaluates expanded macro tokens as an integer constant expression of the
+ * target: 1 with *value / *is_unsigned (after integer promotion, as `(NAME) + 0`), 0 surely not
+ * an integer constant, -1 not sure. */
+int bw_import_expr_eval(bw_import_ctx *ctx, const bw_import_tok *t, size_t n, int64_t *value,
+                        int *is_unsigned);
+void bw_import_expr_free(bw_import_ctx *ctx);
 
 #endif

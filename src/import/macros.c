@@ -1,7 +1,8 @@
 /* barewire import: object-like macros that are integer constants become schema constants.
  *
- * The walk hands over every object-like macro defined in the selected headers. clang
- * evaluates them as they stand at the end of the translation unit (a header may #undef or
+ * The walk hands over every macro definition; the object-like ones of the selected headers
+ * are candidates. macro_eval.c evaluates most of them from their tokens; what it cannot
+ * decide, clang evaluates as they stand at the end of the translation unit (a header may #undef or
  * redefine a macro after defining it, as glibc's features.h does): the main file gets one
  * `#ifdef NAME` / `static const __typeof__((NAME) + 0) __bw_m_N = (NAME);` per macro, the
  * translation unit is reparsed, and clang_Cursor_Evaluate gives each value and its signedness
@@ -59,9 +60,9 @@ static int classify(CXTranslationUnit tu, CXToken *tok, unsigned n) {
   return 0;
 }
 
-void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, const char *file) {
-  (void)file;
-  if (clang_Cursor_isMacroFunctionLike(c) || clang_Cursor_isMacroBuiltin(c)) return;
+void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, int wanted) {
+  bw_import_eval_define(ctx, c);
+  if (!wanted || clang_Cursor_isMacroFunctionLike(c) || clang_Cursor_isMacroBuiltin(c)) return;
   char *name = bw_import_string(clang_getCursorSpelling(c));
   if (!name) return;
   if (!*name || strncmp(name, "__bw_", 5) == 0 || bw_nameset_has(&ctx->macro_seen, name)) {
@@ -89,7 +90,6 @@ void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, const char *file) {
   }
   m->c_name = name;
   m->state = 0;
-  ctx->macro_pending++;
 }
 
 static enum CXChildVisitResult visit_evaluated(CXCursor c, CXCursor parent, CXClientData data) {
@@ -150,6 +150,15 @@ static int evaluate_pending(bw_import_ctx *ctx) {
 }
 
 int bw_import_macros_finish(bw_import_ctx *ctx) {
+  ctx->macro_pending = 0;
+  for (size_t i = 0; i < ctx->macro_count; i++) {
+    bw_import_macro *m = &ctx->macros[i];
+    int rc = bw_import_eval_macro(ctx, m->c_name, &m->value, &m->is_unsigned);
+    m->state = rc > 0 ? 1 : rc == 0 ? 2 : 0;
+    if (rc < 0) ctx->macro_pending++;
+  }
+  bw_import_eval_free(ctx); /* its cursors and tokens die with the reparse */
+  bw_import_expr_free(ctx);
   if (ctx->macro_pending) {
     int rc = evaluate_pending(ctx);
     if (rc) return rc;
@@ -172,4 +181,6 @@ void bw_import_macros_free(bw_import_ctx *ctx) {
   ctx->macros = NULL;
   ctx->macro_count = ctx->macro_cap = ctx->macro_pending = 0;
   bw_nameset_free(&ctx->macro_seen);
+  bw_import_eval_free(ctx);
+  bw_import_expr_free(ctx);
 }

@@ -219,8 +219,8 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
   switch (kind) {
     case CXCursor_MacroDefinition: {
       char *file = bw_import_location(c, NULL, NULL);
-      if (!bw_import_is_builtin(ctx, file) && bw_import_from_matches(ctx, file))
-        bw_import_macro_seen(ctx, c, file);
+      bw_import_macro_seen(ctx, c,
+                           !bw_import_is_builtin(ctx, file) && bw_import_from_matches(ctx, file));
       free(file);
       return CXChildVisit_Continue;
     }
@@ -300,13 +300,38 @@ static void resolve_typedef(bw_import_ctx *ctx, size_t idx) {
   size_t slot = map_lookup(ctx, def);
   if (!slot) return;
   bw_entity *e = &ctx->ents[idx];
-  const bw_entity *rec = &ctx->ents[slot - 1];
-  int same = rec->c_name && strcmp(rec->c_name, e->tag) == 0; /* names an unnamed record */
-  if (!same && rec->tag) {
+  bw_entity *rec = &ctx->ents[slot - 1];
+  CXType tt = clang_getCursorType(e->cursor), rt = clang_getCursorType(rec->cursor);
+  int same_layout = clang_Type_getSizeOf(tt) == clang_Type_getSizeOf(rt) &&
+                    clang_Type_getAlignOf(tt) == clang_Type_getAlignOf(rt);
+  if (rec->c_name && strcmp(rec->c_name, e->tag) == 0) {
+    if (same_layout) { /* the typedef names an unnamed record: the record takes its name */
+      e->merged_into = slot;
+      return;
+    }
+    /* `typedef struct {...} t __attribute__((aligned(32)))`: t is over-aligned (size 16,
+     * align 32, which no record can be), the record itself is not. The record becomes an
+     * unnamed type ("TAnon"), t an alias of it with t's own layout. */
+    size_t n = strlen(e->tag) + 8;
+    char *tag = malloc(n);
+    if (!tag) return;
+    snprintf(tag, n, "%s_anon", e->tag);
+    free(rec->tag);
+    free(rec->c_name);
+    rec->tag = tag;
+    rec->c_name = NULL;
+    rec->unnamed = 1;
+    e->is_alias = 1;
+    e->target = slot;
+    return;
+  }
+  int same = 0;
+  if (rec->tag) {
     char *a = bw_import_type_name(rec->tag), *b = bw_import_type_name(e->tag);
     same = a && b && strcmp(a, b) == 0; /* typedef struct foo foo; */
     free(a);
     free(b);
+    if (!same_layout) same = 0; /* ...unless the typedef changes the layout: an alias then */
   }
   if (same) {
     e->merged_into = slot;
@@ -433,7 +458,8 @@ static int map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uin
       long long n = clang_getArraySize(t);
       CXType elem = clang_getArrayElementType(t);
       if (n <= 0) { /* GNU zero-length array: a flexible array when it is the last member */
-        if (!top) return MAP_EMPTY;
+        if (!top || !(*flags & BW_FIELD_FLEXIBLE)) return MAP_EMPTY;
+        *flags &= ~BW_FIELD_FLEXIBLE;
         bw_type *et = NULL;
         int rc = map_type(ctx, elem, hint, 0, flags, where, &et);
         if (rc != MAP_OK) return rc;
@@ -552,6 +578,7 @@ typedef struct field_walk {
   bw_native *un;    /* native layout (unions) */
   bw_nameset names; /* field names claimed so far */
   size_t count;     /* fields added */
+  CXCursor last;    /* the record\'s last member */
   int failed;
 } field_walk;
 
@@ -592,12 +619,15 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   if (!base) goto fail;
 
   bw_type *type = NULL;
-  uint32_t flags = 0;
+  /* Only the last member may be flexible: map_type reads the hint from flags. */
+  uint32_t flags = clang_equalCursors(f, w->last) ? BW_FIELD_FLEXIBLE : 0;
   int rc = bitfield ? bitfield_type(ctx, ft, (unsigned)width, hint, f, &type)
                     : map_type(ctx, ft, hint, 1, &flags, f, &type);
   if (rc == MAP_EMPTY) {
-    bw_import_warn(ctx, f, "field '%s' of %s has no BARE form (empty type); left out", c_name,
-                   parent);
+    bw_import_warn(ctx, f,
+                   "field '%s' of %s takes no space (empty type or zero-length array); "
+                   "left out",
+                   c_name, parent);
     free(base);
     goto skip;
   }
@@ -605,6 +635,7 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
     free(base);
     goto fail;
   }
+  if (type->kind != BW_KIND_LIST) flags &= ~BW_FIELD_FLEXIBLE; /* the hint, unused */
   const char *fname = bw_nameset_claim(&w->names, base, ctx->opts->camel_fields ? "" : "_");
   free(base);
   if (!fname) goto fail;
@@ -639,6 +670,11 @@ fail:
 
 static int record_packed(CXCursor c);
 
+static enum CXVisitorResult find_last_field(CXCursor f, CXClientData data) {
+  *(CXCursor *)data = f;
+  return CXVisit_Continue;
+}
+
 /* Builds a struct (STRUCT node) or union (data[size] with its members) for entity idx. */
 static int build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empty) {
   CXCursor c = ctx->ents[idx].cursor;
@@ -671,6 +707,8 @@ static int build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empt
   w.idx = idx;
   w.st = is_union ? NULL : t;
   w.un = is_union ? n : NULL;
+  w.last = clang_getNullCursor();
+  clang_Type_visitFields(rt, find_last_field, &w.last);
   long long visited = clang_Type_visitFields(rt, visit_field, &w);
   bw_nameset_free(&w.names);
   if (w.failed) return MAP_FAIL;
@@ -691,7 +729,7 @@ static int build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empt
   n->align = (uint64_t)align;
   if (is_union) n->flags |= BW_NATIVE_C_UNION;
   if (record_packed(c)) n->flags |= BW_NATIVE_PACKED;
-  n->c_name = e->tag ? bw_draft_strdup(d, e->c_name) : NULL;
+  n->c_name = e->tag && !e->unnamed ? bw_draft_strdup(d, e->c_name) : NULL;
   n->file = e->file ? bw_draft_strdup(d, e->file) : NULL;
   n->line = e->line;
   *out = t;
