@@ -158,6 +158,7 @@ START_TEST(packed_fields_read_unaligned) {
   c.e = -1234567890123LL;
   c.f = 100;
   c.g = 99999;
+  memset(buf, 0, sizeof buf);
   memcpy(buf + 1, &c, sizeof c);
   bw_region r = tm_region(buf, sizeof buf, 1);
   bw_view v;
@@ -179,19 +180,31 @@ START_TEST(packed_fields_read_unaligned) {
   ck_assert_int_eq(bw_accessor_get_u32(&ab, &v, &b, NULL), 0);
   ck_assert_uint_eq(b, 0x22334455);
 
+  /* every field written through the view, then read by C */
+  f = at(&v, "a");
+  ck_assert_int_eq(bw_view_set_u8(&f, 0xee, NULL), 0);
   f = at(&v, "b");
   ck_assert_int_eq(bw_view_set_u32(&f, 0xcafef00d, NULL), 0);
+  f = at(&v, "c");
+  ck_assert_int_eq(bw_view_set_u16(&f, 0xbeef, NULL), 0);
   f = at(&v, "d");
   ck_assert_int_eq(bw_view_set_f64(&f, 0.5, NULL), 0);
+  f = at(&v, "e");
+  ck_assert_int_eq(bw_view_set_i64(&f, INT64_MIN + 1, NULL), 0);
+  f = at(&v, "f");
+  ck_assert_int_eq(bw_view_set_u8(&f, 127, NULL), 0);
   f = at(&v, "g");
   ck_assert_int_eq(bw_view_set_u32(&f, (1u << 17) - 1, NULL), 0);
   ck_assert_int_eq(bw_view_set_u32(&f, 1u << 17, NULL), BW_ERANGE);
   memcpy(&c, buf + 1, sizeof c);
+  ck_assert_uint_eq(c.a, 0xee);
   ck_assert_uint_eq(c.b, 0xcafef00d);
+  ck_assert_uint_eq(c.c, 0xbeef);
   ck_assert(c.d == 0.5);
+  ck_assert_int_eq(c.e, INT64_MIN + 1);
+  ck_assert_uint_eq(c.f, 127);
   ck_assert_uint_eq(c.g, (1u << 17) - 1);
-  ck_assert_uint_eq(c.f, 100);
-  ck_assert_uint_eq(c.a, 0x11);
+  ck_assert_uint_eq(buf[0], 0); /* the byte before the record is untouched */
   bw_schema_free(s);
 }
 END_TEST
@@ -303,13 +316,30 @@ START_TEST(anonymous_members_by_their_c_names) {
   bw_view f = at(&v, "f");
   ck_assert_int_eq(bw_view_get_f32(&f, &fl, NULL), 0);
   ck_assert(memcmp(&fl, &c.f, sizeof fl) == 0);
-  /* writes */
+  /* writes: every member, C reads each back */
+  f = at(&v, "kind");
+  ck_assert_int_eq(bw_view_set_i32(&f, -9, NULL), 0);
+  ck_assert_int_eq(c.kind, -9);
+  f = at(&v, "i");
+  ck_assert_int_eq(bw_view_set_i32(&f, 0x10002, NULL), 0);
+  ck_assert_int_eq(c.i, 0x10002);
+  ck_assert_uint_eq(c.lo, 2); /* the same bytes, as C sees them through the other members */
+  ck_assert_uint_eq(c.hi, 1);
+  f = at(&v, "lo");
+  ck_assert_int_eq(bw_view_set_u16(&f, 7, NULL), 0);
+  ck_assert_uint_eq(c.lo, 7);
   f = at(&v, "hi");
   ck_assert_int_eq(bw_view_set_u16(&f, 1, NULL), 0);
+  f = at(&v, "p");
+  ck_assert_int_eq(bw_view_set_u8(&f, 100, NULL), 0);
   f = at(&v, "q");
   ck_assert_int_eq(bw_view_set_u8(&f, 200, NULL), 0);
+  f = at(&v, "last");
+  ck_assert_int_eq(bw_view_set_u32(&f, 4000000000u, NULL), 0);
   ck_assert_uint_eq(c.hi, 1);
+  ck_assert_uint_eq(c.p, 100);
   ck_assert_uint_eq(c.q, 200);
+  ck_assert_uint_eq(c.last, 4000000000u);
   f = at(&v, "f");
   ck_assert_int_eq(bw_view_set_f32(&f, 2.5f, NULL), 0);
   ck_assert(c.f == 2.5f);
@@ -650,19 +680,33 @@ START_TEST(struct_stat_from_stat2) {
     ck_assert_int_eq(bw_view_get_u32(&f, &mode, NULL), 0);
     ck_assert(S_ISREG(mode));
   }
-  /* writes through the view, read back by C */
-  bw_view f = at(&v, "st_size");
-  ck_assert_int_eq(bw_view_set_int64(&f, 4242, NULL), 0);
-  f = at(&v, "st_mtim.tv_nsec");
-  ck_assert_int_eq(bw_view_set_int64(&f, 999999999, NULL), 0);
-  f = at(&v, "st_uid");
-  ck_assert_int_eq(bw_view_set_uint64(&f, 1001, NULL), 0);
-  f = at(&v, "st_ctim.tv_sec");
-  ck_assert_int_eq(bw_view_set_int64(&f, 1700000000, NULL), 0);
-  ck_assert_int_eq(st.st_size, 4242);
-  ck_assert_int_eq(st.st_mtim.tv_nsec, 999999999);
-  ck_assert_uint_eq(st.st_uid, 1001);
-  ck_assert_int_eq(st.st_ctim.tv_sec, 1700000000);
+  /* every field written through the view (value 1000 + its position), read back by C */
+  static const char *const fields[] = {
+      "st_dev",         "st_ino",          "st_mode",        "st_nlink",
+      "st_uid",         "st_gid",          "st_rdev",        "st_size",
+      "st_blksize",     "st_blocks",       "st_atim.tv_sec", "st_atim.tv_nsec",
+      "st_mtim.tv_sec", "st_mtim.tv_nsec", "st_ctim.tv_sec", "st_ctim.tv_nsec"};
+  bw_view f;
+  for (int k = 0; k < 16; k++) {
+    f = at(&v, fields[k]);
+    ck_assert_int_eq(bw_view_set_int64(&f, 1000 + k, NULL), 0);
+  }
+  ck_assert_uint_eq(st.st_dev, 1000);
+  ck_assert_uint_eq(st.st_ino, 1001);
+  ck_assert_uint_eq(st.st_mode, 1002);
+  ck_assert_uint_eq(st.st_nlink, 1003);
+  ck_assert_uint_eq(st.st_uid, 1004);
+  ck_assert_uint_eq(st.st_gid, 1005);
+  ck_assert_uint_eq(st.st_rdev, 1006);
+  ck_assert_int_eq(st.st_size, 1007);
+  ck_assert_int_eq(st.st_blksize, 1008);
+  ck_assert_int_eq(st.st_blocks, 1009);
+  ck_assert_int_eq(st.st_atim.tv_sec, 1010);
+  ck_assert_int_eq(st.st_atim.tv_nsec, 1011);
+  ck_assert_int_eq(st.st_mtim.tv_sec, 1012);
+  ck_assert_int_eq(st.st_mtim.tv_nsec, 1013);
+  ck_assert_int_eq(st.st_ctim.tv_sec, 1014);
+  ck_assert_int_eq(st.st_ctim.tv_nsec, 1015);
   bw_error err;
   bw_error_clear(&err);
   ck_assert_int_eq(bw_view_at(&v, "st_mtim.tv_nsex", &f, &err), BW_ENOTFOUND);
