@@ -325,6 +325,36 @@ static void check_member(lctx *L, const bw_type *record, const bw_field *f, lay 
                    (unsigned long long)fl.size, what, (unsigned long long)record_size);
 }
 
+/* A C enum: an integer's size, every value fits it. */
+static void check_enum_native(bw_vctx *v, const bw_type *t) {
+  const bw_native *n = t->native;
+  if (n->size != 1 && n->size != 2 && n->size != 4 && n->size != 8) {
+    bw_vctx_report(v, BW_ESCHEMA, t->pos,
+                   "enum has native size %llu, which is not the size of an integer type",
+                   (unsigned long long)n->size);
+    return;
+  }
+  for (size_t i = 0; i < t->count; i++)
+    if (n->size < 8 && t->members[i].value >> (n->size * 8))
+      bw_vctx_report(v, BW_ESCHEMA, pos_or(t->members[i].pos, t->pos),
+                     "enum value %llu of '%.100s' does not fit the enum's native size of %llu "
+                     "bytes",
+                     (unsigned long long)t->members[i].value, t->members[i].name,
+                     (unsigned long long)n->size);
+}
+
+/* A record: every field inside it, a flexible array member last. */
+static void check_struct_native(lctx *L, bw_type *t, size_t depth) {
+  for (size_t i = 0; i < t->count; i++) {
+    bw_field *f = &t->fields[i];
+    lay fl = node_layout(L, f->type, depth + 1);
+    if ((f->flags & BW_FIELD_FLEXIBLE) && i + 1 != t->count)
+      bw_vctx_report(L->v, BW_ESCHEMA, pos_or(f->pos, t->pos),
+                     "flexible array member '%.100s' must be the last field", f->name);
+    check_member(L, t, f, fl, t->native->size, "record");
+  }
+}
+
 /* A layout the draft brought with it: checked, then taken as is. */
 static lay given_layout(lctx *L, bw_type *t, size_t depth) {
   bw_vctx *v = L->v;
@@ -376,31 +406,11 @@ static lay given_layout(lctx *L, bw_type *t, size_t depth) {
             e.size > UINT64_MAX / t->length ? " (overflow)" : "");
       break;
     }
-    case BW_KIND_ENUM: {
-      if (n->size != 1 && n->size != 2 && n->size != 4 && n->size != 8) {
-        bw_vctx_report(v, BW_ESCHEMA, t->pos,
-                       "enum has native size %llu, which is not the size of an integer type",
-                       (unsigned long long)n->size);
-        break;
-      }
-      for (size_t i = 0; i < t->count; i++)
-        if (n->size < 8 && t->members[i].value >> (n->size * 8))
-          bw_vctx_report(v, BW_ESCHEMA, pos_or(t->members[i].pos, t->pos),
-                         "enum value %llu of '%.100s' does not fit the enum's native size of "
-                         "%llu bytes",
-                         (unsigned long long)t->members[i].value, t->members[i].name,
-                         (unsigned long long)n->size);
+    case BW_KIND_ENUM:
+      check_enum_native(v, t);
       break;
-    }
     case BW_KIND_STRUCT:
-      for (size_t i = 0; i < t->count; i++) {
-        bw_field *f = &t->fields[i];
-        lay fl = node_layout(L, f->type, depth + 1);
-        if ((f->flags & BW_FIELD_FLEXIBLE) && i + 1 != t->count)
-          bw_vctx_report(v, BW_ESCHEMA, pos_or(f->pos, t->pos),
-                         "flexible array member '%.100s' must be the last field", f->name);
-        check_member(L, t, f, fl, n->size, "record");
-      }
+      check_struct_native(L, t, depth);
       break;
     case BW_KIND_REF: {
       /* A REF's own layout (a typedef's spelling) must agree with the type it names. */

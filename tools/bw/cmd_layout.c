@@ -23,52 +23,64 @@ static void layout_usage(FILE *out) {
           "Exit status: 0 ok, 1 invalid schema or unknown type or type without layout, 2 usage.\n");
 }
 
+typedef struct layout_args {
+  int json, old_syntax;
+  const char *file;
+  const char **names; /* TYPE arguments, in argv */
+  size_t count;
+} layout_args;
+
+/* Fills a from argv. Returns -1 to go on, else the exit status (help printed, usage error). */
+static int parse_args(int argc, char **argv, layout_args *a) {
+  int options_done = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (options_done || arg[0] != '-' || arg[1] == 0) {
+      if (!a->file)
+        a->file = arg;
+      else
+        a->names[a->count++] = arg;
+    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      layout_usage(stdout);
+      return BW_EXIT_OK;
+    } else if (strcmp(arg, "--") == 0) {
+      options_done = 1;
+    } else if (strcmp(arg, "--json") == 0) {
+      a->json = 1;
+    } else if (strcmp(arg, "--old-syntax") == 0) {
+      a->old_syntax = 1;
+    } else {
+      fprintf(stderr, "bw layout: unknown option '%s'\n", arg);
+      layout_usage(stderr);
+      return BW_EXIT_USAGE;
+    }
+  }
+  if (!a->file) {
+    fprintf(stderr, "bw layout: no schema file\n");
+    layout_usage(stderr);
+    return BW_EXIT_USAGE;
+  }
+  if (a->json && a->count) {
+    fprintf(stderr, "bw layout: --json describes the whole schema; it takes no TYPE\n");
+    return BW_EXIT_USAGE;
+  }
+  return -1;
+}
+
 int bw_cmd_layout(int argc, char **argv) {
-  int json = 0, old_syntax = 0, options_done = 0;
-  const char *file = NULL;
-  const char **names = calloc((size_t)argc, sizeof *names);
-  size_t count = 0;
-  if (!names) {
+  layout_args args = {0, 0, NULL, calloc((size_t)argc, sizeof(const char *)), 0};
+  if (!args.names) {
     fprintf(stderr, "bw layout: out of memory\n");
     return BW_EXIT_INVALID;
   }
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!options_done && a[0] == '-' && a[1] != 0) {
-      if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-        layout_usage(stdout);
-        free(names);
-        return BW_EXIT_OK;
-      }
-      if (strcmp(a, "--") == 0) {
-        options_done = 1;
-      } else if (strcmp(a, "--json") == 0) {
-        json = 1;
-      } else if (strcmp(a, "--old-syntax") == 0) {
-        old_syntax = 1;
-      } else {
-        fprintf(stderr, "bw layout: unknown option '%s'\n", a);
-        layout_usage(stderr);
-        free(names);
-        return BW_EXIT_USAGE;
-      }
-    } else if (!file) {
-      file = a;
-    } else {
-      names[count++] = a;
-    }
+  int rc = parse_args(argc, argv, &args);
+  if (rc >= 0) {
+    free(args.names);
+    return rc;
   }
-  if (!file) {
-    fprintf(stderr, "bw layout: no schema file\n");
-    layout_usage(stderr);
-    free(names);
-    return BW_EXIT_USAGE;
-  }
-  if (json && count) {
-    fprintf(stderr, "bw layout: --json describes the whole schema; it takes no TYPE\n");
-    free(names);
-    return BW_EXIT_USAGE;
-  }
+  const char *file = args.file, **names = args.names;
+  size_t count = args.count;
+  int json = args.json;
 
   const char *shown_name = strcmp(file, "-") == 0 ? "<stdin>" : file;
   char *text = NULL;
@@ -79,10 +91,10 @@ int bw_cmd_layout(int argc, char **argv) {
   }
   bw_parse_options opts = {0};
   opts.filename = shown_name;
-  opts.old_syntax = old_syntax;
+  opts.old_syntax = args.old_syntax;
   bw_diags diags = {0};
   bw_schema *s = NULL;
-  int rc = bw_schema_parse(text, len, &opts, &s, &diags);
+  rc = bw_schema_parse(text, len, &opts, &s, &diags);
   free(text);
   if (rc != 0) {
     if (diags.count == 0) fprintf(stderr, "%s: error: %s\n", shown_name, bw_status_message(rc));
