@@ -85,7 +85,7 @@ typedef struct bw_view {
   const bw_schema *schema;
   const bw_type *type;     /* resolved (never a REF) */
   const bw_type *declared; /* as the field or user type names it (may be a REF) */
-  const bw_native *native; /* layout of type, NULL for primitives and arrays */
+  const bw_native *native; /* layout of type (or of the alias naming it); may be NULL */
   bw_region region;
   uint64_t offset;       /* of the first byte, from the region's start */
   uint64_t size;         /* native size; for a bitfield the bytes that hold it */
@@ -94,7 +94,8 @@ typedef struct bw_view {
   uint32_t bit_shift;    /* bitfields: bit position inside the first byte (see docs/model.md) */
   uint32_t bit_width;    /* bitfields: width; 0 for every other view */
   uint32_t field_flags;  /* BW_FIELD_* of the field the view was reached through */
-  const bw_field *field; /* that field (C name and type of pointers); NULL for roots and elements */
+  const bw_field *field; /* that field (C name, C type); array elements keep their array's;
+                            NULL for a view made by bw_view_init */
   int swap;              /* native byte order differs from the host's */
   int big_endian;        /* native byte order of the schema */
 } bw_view;
@@ -116,7 +117,8 @@ int bw_view_init_type(bw_view *v, const bw_schema *s, const bw_type *type, const
  * BW_ESYNTAX for a malformed path. Elements of a flexible array are bounded by the region. */
 int bw_view_at(const bw_view *v, const char *path, bw_view *out, bw_error *err);
 
-/* One step of bw_view_at: the field or member called name; element i of an array. */
+/* One step of bw_view_at: the field or member called name; element i of an array (of a byte
+ * array too: one char, i8 or u8 as the C type and the target's char signedness say). */
 int bw_view_field(const bw_view *v, const char *name, bw_view *out, bw_error *err);
 int bw_view_index(const bw_view *v, uint64_t i, bw_view *out, bw_error *err);
 
