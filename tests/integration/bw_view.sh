@@ -68,6 +68,8 @@ expect_error 1 "error: offset 37: 4 is not a member of Color" \
   "$BW" unview "$schema" Rec "$work/badenum.bin"
 head -c 40 "$work/recs.bare.bin" >"$work/short.bin"
 expect_error 1 "error: offset 39: message ends" "$BW" unview "$schema" Rec "$work/short.bin"
+expect_error 1 "Rec has no flexible array member" \
+  "$BW" unview --flex 2 "$schema" Rec "$work/recs.bare.bin"
 expect_error 2 "SCHEMA, TYPE and FILE are required" "$BW" view "$schema" Rec
 expect_error 2 "needs a non-negative integer" "$BW" view --count x "$schema" Rec "$work/recs.bin"
 expect_error 2 "unknown option" "$BW" unview --field x "$schema" Rec

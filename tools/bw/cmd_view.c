@@ -68,6 +68,8 @@ static void unview_usage(FILE *out) {
           "Reads BARE messages of TYPE back to back (FILE, or standard input) and writes each\n"
           "as a record in TYPE's native layout (padding zeroed), records back to back. A value\n"
           "that does not fit its native field (a bitfield, a narrow enum) is an error.\n\n"
+          "  --flex N      records end with N elements of their flexible array member (each\n"
+          "                message must carry exactly N)\n"
           "  -o FILE       write to FILE (atomically) instead of standard output\n"
           "  --old-syntax  accept the pre-draft-03 schema syntax\n"
           "  -h, --help    show this help\n\n"
@@ -119,7 +121,7 @@ static int parse_args(int argc, char **argv, int view, view_args *a) {
       } else if (view && TAKE_VALUE("--count")) {
         if (parse_u64(a, "--count", value, &a->count)) return BW_EXIT_USAGE;
         a->has_count = 1;
-      } else if (view && TAKE_VALUE("--flex")) {
+      } else if (TAKE_VALUE("--flex")) {
         if (parse_u64(a, "--flex", value, &a->flex)) return BW_EXIT_USAGE;
       } else if (view && TAKE_VALUE("--field")) {
         if (!value) {
@@ -389,12 +391,36 @@ int bw_cmd_unview(int argc, char **argv) {
       bw_tool_print_error(a.prog, display_name(a.schema_path), &err);
       status = BW_EXIT_INVALID;
     }
+    /* With --flex the record grows by N elements of its flexible array. */
+    uint64_t with_flex = size;
+    if (!status && a.flex) {
+      uint8_t *bigger = NULL;
+      if (bw_view_native_size(&v, a.flex, &with_flex, &err) == 0 && with_flex == size)
+        bw_error_set(&err, BW_EINVAL, 0, "%s has no flexible array member for --flex", a.type_name);
+      else if (!err.code && (with_flex > SIZE_MAX || !(bigger = calloc(1, (size_t)with_flex))))
+        bw_error_set(&err, BW_ENOMEM, 0, "out of memory");
+      if (err.code) {
+        bw_tool_print_error(a.prog, NULL, &err);
+        status = BW_EXIT_INVALID;
+      } else {
+        free(record);
+        record = bigger;
+        size = with_flex;
+        bw_region_init_writable(&region, record, (size_t)size, NULL);
+        bw_view_init_type(&v, schema, ut->type, &region, 0, NULL);
+      }
+    }
     bw_native_options o = {0};
     o.allow_trailing = 1;
     for (size_t pos = 0; !status && pos < len;) {
       size_t used = 0;
       bw_error_clear(&err);
-      if (bw_view_decode(&v, data + pos, len - pos, &o, &used, NULL, &err) != 0) {
+      uint64_t count = 0;
+      if (bw_view_decode(&v, data + pos, len - pos, &o, &used, &count, &err) != 0 ||
+          count != a.flex) {
+        if (!err.code)
+          bw_error_set(&err, BW_ERANGE, 0, "the flexible array has %llu elements, not %llu",
+                       (unsigned long long)count, (unsigned long long)a.flex);
         err.offset += pos;
         bw_tool_print_error(a.prog, display_name(a.input), &err);
         status = BW_EXIT_INVALID;
