@@ -515,8 +515,24 @@ static uint64_t type_hash(const bw_type *t, size_t depth) {
       return (h * 31 + t->length) * 31 + type_hash(t->elem, depth + 1);
     case BW_KIND_MAP:
       return (h * 31 + type_hash(t->key, depth + 1)) * 31 + type_hash(t->elem, depth + 1);
+    case BW_KIND_STRUCT:
+      /* Bodies hash their contents: a union of many distinct inline bodies must not put them
+       * all in one bucket (the comparison would turn quadratic). */
+      for (size_t i = 0; i < t->count; i++)
+        h = (h * 31 + hash_name(t->fields[i].name ? t->fields[i].name : "")) * 31 +
+            type_hash(t->fields[i].type, depth + 1);
+      return h;
+    case BW_KIND_ENUM:
+      for (size_t i = 0; i < t->count; i++)
+        h = (h * 31 + hash_name(t->members[i].name ? t->members[i].name : "")) * 31 +
+            t->members[i].value;
+      return h;
+    case BW_KIND_UNION:
+      for (size_t i = 0; i < t->count; i++)
+        h = (h * 31 + t->variants[i].tag) * 31 + type_hash(t->variants[i].type, depth + 1);
+      return h;
     default:
-      return h * 31 + t->count;
+      return h;
   }
 }
 
@@ -600,9 +616,15 @@ static void check_union_types(bw_vctx *v, const bw_type *t, size_t depth) {
   }
   for (size_t i = 0; i < n; i++) h[i] = (hashed){type_hash(t->variants[i].type, 0), i};
   qsort(h, n, sizeof *h, hashed_cmp);
+  size_t run = 0; /* first entry with the current hash */
   for (size_t i = 1; i < n; i++) {
-    /* Within a run of equal hashes, compare with the earlier members of the run. */
-    for (size_t j = i; j-- > 0 && h[j].hash == h[i].hash;) {
+    if (h[i].hash != h[run].hash) {
+      run = i;
+      continue;
+    }
+    /* Compare with the earlier members of the run, first one first, so a repeated type is
+     * reported against its first listing. */
+    for (size_t j = run; j < i; j++) {
       if (type_equal(v, t->variants[h[i].index].type, t->variants[h[j].index].type, depth + 1)) {
         report_union_duplicate(v, t, h[j].index, h[i].index);
         break;

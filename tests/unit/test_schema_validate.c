@@ -544,6 +544,20 @@ START_TEST(union_duplicates_in_a_long_union) {
   ck_assert_uint_eq(diags.count, 10);
   expect(&diags, BW_ESCHEMA, "union lists data[6] twice (members 6 and 36)", 9, 9);
   bw_diags_free(&diags);
+
+  /* Inline bodies compare by content: struct { f0: u8 } ... struct { f999: u8 } are distinct,
+   * and a repeat of the first is reported against it. */
+  d = bw_draft_new();
+  un = prim(d, BW_KIND_UNION, 1, 8);
+  char name[16];
+  for (int i = 0; i <= 1000; i++) {
+    bw_type *st = prim(d, BW_KIND_STRUCT, 2, (uint32_t)i + 1);
+    snprintf(name, sizeof name, "f%d", i % 1000);
+    field(d, st, name, prim(d, BW_KIND_U8, 2, 1), 2);
+    variant(d, un, st, 0, 0);
+  }
+  def(d, "Bodies", un, 1);
+  expect_only(d, NULL, BW_ESCHEMA, "union lists struct {...} twice (members 1 and 1001)", 2, 1001);
 }
 END_TEST
 
