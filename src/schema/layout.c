@@ -50,40 +50,50 @@ static void path_push(char *path, size_t size, const char *sep, const char *name
   if (len < size) snprintf(path + len, size - len, "%s%s", len ? sep : "", name);
 }
 
+/* The search for the field that explains a missing layout. */
+typedef struct unsized {
+  char path[512];
+  char why[160];
+  size_t budget; /* steps left: a schema shaped as a DAG (each type using the previous one
+                    twice) must not make the search exponential */
+} unsized;
+
 /* Finds the first field (by path) inside t whose type has no fixed native size, and writes a
- * sentence about it into why. Returns 1 when found. The walk follows references and fixed
- * lists; depth bounds it (validated schemas nest at most max_depth inline, and a reference
- * chain without a layout is followed at most a bounded number of steps). */
-static int find_unsized(const bw_type *t, char *path, size_t size, char *why, size_t why_size,
-                        int depth) {
+ * sentence about it into u->why. Returns 1 when found, 0 when t is sized or the search ran out
+ * of depth or budget. */
+static int find_unsized(unsized *u, const bw_type *t, int depth) {
   uint64_t bytes;
-  if (!t || depth > 256) return 0;
-  while (t->kind == BW_KIND_REF && t->ref && !t->native) t = t->ref->type;
-  if (t->native || bw_layout_size(t, &bytes)) return 0;
+  if (!t || depth > 256 || u->budget == 0) return 0;
+  u->budget--;
+  while (t->kind == BW_KIND_REF && t->ref && !t->native && u->budget) {
+    t = t->ref->type;
+    u->budget--;
+  }
+  if (t->native || bw_layout_size(t, &bytes) || t->kind == BW_KIND_REF) return 0;
   switch (t->kind) {
     case BW_KIND_STRUCT:
       for (size_t i = 0; i < t->count; i++) {
         const bw_field *f = &t->fields[i];
         if (bw_layout_size(f->type, &bytes)) continue;
-        size_t len = strlen(path);
-        path_push(path, size, ".", f->name);
-        if (find_unsized(f->type, path, size, why, why_size, depth + 1)) return 1;
-        path[len] = 0;
+        size_t len = strlen(u->path);
+        path_push(u->path, sizeof u->path, ".", f->name);
+        if (find_unsized(u, f->type, depth + 1)) return 1;
+        u->path[len] = 0;
       }
       return 0;
     case BW_KIND_LIST_FIXED:
-      path_push(path, size, "", "[]");
-      return find_unsized(t->elem, path, size, why, why_size, depth + 1);
+      path_push(u->path, sizeof u->path, "", "[]");
+      return find_unsized(u, t->elem, depth + 1);
     default: {
       const char *kind = bw_kind_name(t->kind);
       if (t->kind == BW_KIND_LIST || t->kind == BW_KIND_OPTIONAL || t->kind == BW_KIND_MAP)
-        snprintf(why, why_size, "is %s<...>, which has no fixed size", kind);
+        snprintf(u->why, sizeof u->why, "is %s<...>, which has no fixed size", kind);
       else if (t->kind == BW_KIND_UNION)
-        snprintf(why, why_size, "is a union, which has no fixed size");
+        snprintf(u->why, sizeof u->why, "is a union, which has no fixed size");
       else if (t->kind == BW_KIND_VOID)
-        snprintf(why, why_size, "is void, which has no native representation");
+        snprintf(u->why, sizeof u->why, "is void, which has no native representation");
       else
-        snprintf(why, why_size, "is %s, which has no fixed size", kind);
+        snprintf(u->why, sizeof u->why, "is %s, which has no fixed size", kind);
       return 1;
     }
   }
@@ -104,18 +114,19 @@ const bw_native *bw_type_native(const bw_schema *s, const bw_type *t, bw_error *
   }
   const bw_native *n = bw_layout_of(t);
   if (n) return n;
-  char path[512] = "", why[160] = "", label[160];
+  unsized u = {"", "", 100000};
+  char label[160];
   const char *name = user_name(s, t);
   if (name)
     snprintf(label, sizeof label, "type %.100s", name);
   else
     snprintf(label, sizeof label, "this %s type", bw_kind_name(t->kind));
-  if (find_unsized(t, path, sizeof path, why, sizeof why, 0)) {
-    if (path[0])
-      bw_error_set(err, BW_ENOLAYOUT, 0, "%s has no native layout: field '%s' %s", label, path,
-                   why);
+  if (find_unsized(&u, t, 0)) {
+    if (u.path[0])
+      bw_error_set(err, BW_ENOLAYOUT, 0, "%s has no native layout: field '%s' %s", label, u.path,
+                   u.why);
     else
-      bw_error_set(err, BW_ENOLAYOUT, 0, "%s has no native layout: it %s", label, why);
+      bw_error_set(err, BW_ENOLAYOUT, 0, "%s has no native layout: it %s", label, u.why);
   } else if (s && s->has_target) {
     bw_error_set(err, BW_ENOLAYOUT, 0, "%s has no native layout in this imported schema", label);
   } else {

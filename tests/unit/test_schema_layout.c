@@ -400,6 +400,27 @@ START_TEST(no_layout_in_an_imported_schema) {
 }
 END_TEST
 
+START_TEST(oversized_types_explained_without_exponential_search) {
+  /* T0 is two halves of 2^64 bytes: no layout, and no field to blame. Each T(k) uses T(k-1)
+   * twice, so a naive search for the unsized field would visit 2^80 paths. */
+  char text[8192];
+  size_t len = (size_t)snprintf(text, sizeof text,
+                                "type T0 struct { a: data[9223372036854775807] "
+                                "b: data[9223372036854775807] }\n");
+  for (int k = 1; k <= 80; k++)
+    len += (size_t)snprintf(text + len, sizeof text - len, "type T%d struct { a: T%d b: T%d }\n", k,
+                            k - 1, k - 1);
+  bw_schema *s = NULL;
+  ck_assert_int_eq(bw_schema_parse(text, len, NULL, &s, NULL), 0);
+  bw_error err;
+  bw_error_clear(&err);
+  ck_assert_ptr_null(bw_type_native(s, bw_schema_find(s, "T80")->type, &err));
+  ck_assert_int_eq(err.code, BW_ENOLAYOUT);
+  ck_assert_str_eq(err.message, "type T80 has no native layout: its size does not fit in 64 bits");
+  bw_schema_free(s);
+}
+END_TEST
+
 /* ---- the JSON document -------------------------------------------------------------------- */
 
 /* A strict JSON syntax check (RFC 8259 grammar; no semantic checks): returns the position after
@@ -743,6 +764,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, no_layout_names_the_field);
   tcase_add_test(tc, no_layout_in_an_imported_schema);
   tcase_add_test(tc, forward_references_laid_out_in_dependency_order);
+  tcase_add_test(tc, oversized_types_explained_without_exponential_search);
   suite_add_tcase(s, tc);
   tc = tcase_create("documents");
   tcase_add_test(tc, json_document_matches_the_compiler);
