@@ -16,11 +16,16 @@
 #define TYPE_COLUMN 26 /* pahole-like column widths */
 #define NAME_COLUMN 22
 #define MAX_INLINE_LEVEL 16
+#define MAX_INLINE_RECORDS 1000
 
 typedef struct table {
   bw_buf *b;
   uint64_t next_line; /* next cacheline boundary not yet marked (absolute offset) */
   uint64_t holes, sum_holes, bit_holes, sum_bit_holes;
+  /* Records shown inline, left for this type: anonymous members name other types, and types
+   * that each hold several anonymous members of the next could otherwise multiply the output
+   * exponentially. Past the budget, members print as one line. */
+  size_t inline_left;
 } table;
 
 static void indent(bw_buf *b, int level) {
@@ -133,8 +138,10 @@ static uint64_t field_size(const bw_field *f) {
 }
 
 /* A member whose type is a record shown inline: an anonymous member, or an inline body. */
-static int shown_inline(const bw_field *f, int level) {
-  if (level >= MAX_INLINE_LEVEL || (f->flags & (BW_FIELD_BITFIELD | BW_FIELD_FLEXIBLE))) return 0;
+static int shown_inline(const table *T, const bw_field *f, int level) {
+  if (level >= MAX_INLINE_LEVEL || T->inline_left == 0 ||
+      (f->flags & (BW_FIELD_BITFIELD | BW_FIELD_FLEXIBLE)))
+    return 0;
   const bw_type *r = bw_type_resolve(f->type);
   const bw_native *n = bw_layout_of(f->type);
   if (!r || !n) return 0;
@@ -146,6 +153,7 @@ static void inline_member(table *T, int level, const bw_field *f, uint64_t base)
   const bw_type *r = bw_type_resolve(f->type);
   const bw_native *n = bw_layout_of(f->type);
   int is_union = (n->flags & BW_NATIVE_C_UNION) != 0;
+  T->inline_left--;
   indent(T->b, level);
   bw_buf_puts(T->b, is_union ? "union {\n" : "struct {\n");
   record(T, r, n, base + f->offset, level + 1);
@@ -176,7 +184,7 @@ static void record(table *T, const bw_type *t, const bw_native *n, uint64_t base
         (f->flags & BW_FIELD_BITFIELD) ? f->bit_offset + f->bit_width : (f->offset + size) * 8;
     if (!is_union && start > cursor) holes(T, level, cursor, start);
     cacheline_marker(T, level, base + f->offset);
-    if (shown_inline(f, level))
+    if (shown_inline(T, f, level))
       inline_member(T, level, f, base);
     else
       member_line(T, level, f, base, size);
@@ -273,7 +281,7 @@ static void enum_body(table *T, const bw_type *t, const bw_native *n) {
 }
 
 static void one_type(bw_buf *b, const bw_user_type *u, const bw_native *n) {
-  table T = {b, CACHELINE, 0, 0, 0, 0};
+  table T = {b, CACHELINE, 0, 0, 0, 0, MAX_INLINE_RECORDS};
   char close[256];
   const bw_type *t = u->type;
   const bw_type *r = bw_type_resolve(t);

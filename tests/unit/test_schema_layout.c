@@ -725,6 +725,43 @@ START_TEST(table_bitfields_bit_holes_anonymous_unions) {
 }
 END_TEST
 
+START_TEST(table_inline_members_bounded) {
+  /* L0 { x: u64 }; L(k) has four anonymous members of type L(k-1), all at offset 0 (as C
+   * unions of unions do). Shown inline 16 levels deep that would be 4^16 records: the table
+   * stops inlining after a budget and prints the rest as plain members. */
+  draft = bw_draft_new();
+  bw_draft_set_target(draft, "x86_64-linux-gnu", 8, 0, 1);
+  char name[16], prev[16];
+  for (int k = 0; k <= 20; k++) {
+    bw_type *t = prim(BW_KIND_STRUCT);
+    bw_native *n = bw_draft_native(draft, t);
+    n->size = 8;
+    n->align = 8;
+    snprintf(prev, sizeof prev, "L%d", k - 1);
+    for (int i = 0; i < (k ? 4 : 1); i++) {
+      snprintf(name, sizeof name, "m%d", i);
+      bw_field *f =
+          bw_draft_add_field(draft, t, name, k ? bw_draft_ref(draft, prev) : prim(BW_KIND_U64));
+      ck_assert_ptr_nonnull(f);
+      f->flags = k ? BW_FIELD_ANONYMOUS : 0;
+    }
+    snprintf(name, sizeof name, "L%d", k);
+    bw_draft_add_type(draft, name, t);
+  }
+  bw_schema *s = NULL;
+  ck_assert_int_eq(bw_draft_validate(draft, NULL, &s, NULL), 0);
+  char *t = NULL;
+  size_t len = 0;
+  const char *which = "L20";
+  ck_assert_int_eq(bw_schema_layout_table(s, &which, 1, &t, &len, NULL), 0);
+  ck_assert_uint_lt(len, 1u << 20);
+  assert_contains(t, "\tstruct {\n\t\tstruct {\n"); /* inlined while the budget lasts */
+  assert_contains(t, "/* size: 8, cachelines: 1, members: 4 */");
+  free(t);
+  bw_schema_free(s);
+}
+END_TEST
+
 START_TEST(table_errors_name_the_type) {
   bw_schema *s = natural_schema();
   char *out = (char *)1;
@@ -771,6 +808,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, json_imported_bitfields_unions_escapes_constants);
   tcase_add_test(tc, table_holes_and_padding_where_the_compiler_puts_them);
   tcase_add_test(tc, table_bitfields_bit_holes_anonymous_unions);
+  tcase_add_test(tc, table_inline_members_bounded);
   tcase_add_test(tc, table_errors_name_the_type);
   suite_add_tcase(s, tc);
   return s;
