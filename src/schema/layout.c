@@ -3,6 +3,7 @@
  * documents share: the type expression printer and the host's target triple. The documents
  * themselves (JSON and the pahole-style table) are in layout_json.c and layout_table.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "validate_internal.h"
@@ -203,6 +204,14 @@ static void expr(bw_buf *b, const bw_type *t, int depth) {
 }
 
 void bw_layout_expr(bw_buf *b, const bw_type *t) {
+  /* The schema printer's spelling, so documents and schema text agree; the local printer only
+   * when it refuses (a type nested past its limit) or runs out of memory. */
+  char *text = NULL;
+  if (bw_type_print(t, &text, NULL, NULL) == 0) {
+    bw_buf_puts(b, text);
+    free(text);
+    return;
+  }
   expr(b, t, 0);
 }
 

@@ -49,8 +49,8 @@ void bw_type_describe(const bw_type *t, char *buf, size_t size);
 
 /* ---- shared by the layout documents (layout.c, layout_json.c, layout_table.c) ---------- */
 
-/* Appends the BARE type expression of t without spaces ("u64", "list<i32>[4]", a user type's
- * name; an inline body as "struct{a:u8 b:u16}"). */
+/* Appends the BARE type expression of t as bw_type_print writes it ("u64", "list<i32>[4]", a
+ * user type's name; an inline body on one line, "struct { a: u8 b: u16 }"). */
 void bw_layout_expr(bw_buf *b, const bw_type *t);
 
 /* The host's target triple from the compiler's predefined macros, e.g. "x86_64-linux-gnu". */

@@ -523,6 +523,9 @@ START_TEST(json_document_matches_the_compiler) {
   assert_contains(doc, FIELD_JSON(struct c_shape, corners, "list<Point>[3]", "Point[3]"));
   assert_contains(doc, FIELD_JSON(struct c_shape, name, "data[13]", "uint8_t[13]"));
   assert_contains(doc, FIELD_JSON(struct c_grid, cells, "list<list<u16>[3]>[2]", "uint16_t[2][3]"));
+  /* An inline body as the schema printer writes it on one line. */
+  assert_contains(doc,
+                  FIELD_JSON(struct c_nested, inner, "struct { a: u8 b: u32 }", "struct {...}"));
   assert_contains(
       doc,
       "{\"name\":\"Color\",\"c_name\":null,\"kind\":\"enum\",\"size\":%zu,\"align\":%zu,"
