@@ -207,7 +207,8 @@ static void advance(parser *p) {
     if (t.kind != BW_TOK_COMMENT) break;
     if (p->sub) {
       t.kind = BW_TOK_ERROR;
-      t.message = "'#' inside an annotation's type expression";
+      t.len = 0;
+      t.message = "a comment ('#') cannot appear inside an annotation's type expression";
       break;
     }
     handle_comment(p, &t);

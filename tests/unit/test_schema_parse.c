@@ -440,6 +440,17 @@ START_TEST(annotations_fill_the_native_model) {
 }
 END_TEST
 
+START_TEST(annotation_escapes_and_big_endian) {
+  bw_draft *d = parse("#@ target triple=\"a\\x7F\\r\\t\" pointer_size=4 endian=big char_signed=0\n"
+                      "type A u8\n");
+  ck_assert_str_eq(d->s.target.triple, "a\x7f\r\t");
+  ck_assert_uint_eq(d->s.target.pointer_size, 4);
+  ck_assert_int_eq(d->s.target.big_endian, 1);
+  ck_assert_int_eq(d->s.target.char_signed, 0);
+  bw_draft_free(d);
+}
+END_TEST
+
 /* ---- syntax errors ------------------------------------------------------------------------ */
 
 typedef struct error_case {
@@ -591,6 +602,34 @@ static const error_case error_cases[] = {
      "#@ native size=4 align=4\n#@ c_member name=x type=\"data[4]\"\n"
      "#@ c_member_native size=4 align=1\n#@ c_member_native size=4 align=1\ntype A data[4]",
      0, BW_ESYNTAX, 4, 1, "second '#@ c_member_native' annotation for one member"},
+    {"long bad field name",
+     "type A struct { X234567890123456789012345678901234567890123456789: u8 }", 0, BW_ESYNTAX, 1,
+     17,
+     "field name 'X234567890123456789012345678901234567890...' must start with a lower-case letter "
+     "and contain only letters, digits "
+     "and '_'"},
+    {"comment in an annotation type",
+     "#@ native size=4 align=4\n#@ c_member name=x type=\"u8 # c\"\n"
+     "type A data[4]",
+     0, BW_ESYNTAX, 2, 29, "a comment ('#') cannot appear inside an annotation's type expression"},
+    {"bad type name in a type", "type A B_c", 0, BW_ESYNTAX, 1, 8,
+     "type name 'B_c' must start with an upper-case letter and contain only letters and digits"},
+    {"empty bare value", "#@ native c_name=\ntype A u8", 0, BW_ESYNTAX, 1, 18,
+     "expected a value after '='"},
+    {"bad constant value", "#@ constant name=X value=1x\ntype A u8", 0, BW_ESYNTAX, 1, 26,
+     "value= takes a decimal integer, found '1x'"},
+    {"constant value beyond 64 bits", "#@ constant name=X value=-18446744073709551616\ntype A u8",
+     0, BW_ESYNTAX, 1, 26, "value=-18446744073709551616 is too large for 64 bits"},
+    {"stray character in an annotation", "#@ native -x\ntype A u8", 0, BW_ESYNTAX, 1, 11,
+     "unexpected '-' in '#@ native' annotation"},
+    {"c_constant without native", "#@ c_constant name=A value=1\ntype A u8", 0, BW_ESYNTAX, 1, 1,
+     "'#@ c_constant' annotation must follow a '#@ native' annotation"},
+    {"field annotation twice",
+     "type A struct {\n  #@ field offset=0\n  #@ field offset=0\n  a: u8\n}", 0, BW_ESYNTAX, 3, 3,
+     "second '#@ field' annotation for one field"},
+    {"enumerator annotation twice",
+     "type A enum {\n  #@ enumerator c_name=X\n  #@ enumerator c_name=Y\n  A\n}", 0, BW_ESYNTAX, 3,
+     3, "second '#@ enumerator' annotation for one member"},
     {"field before a definition", "#@ field offset=0\ntype A u8", 0, BW_ESYNTAX, 1, 1,
      "'#@ field' annotation cannot come before a type definition"},
     {"enumerator before a field", "type A struct {\n  #@ enumerator c_name=X\n  a: u8\n}", 0,
@@ -912,6 +951,7 @@ static Suite *parse_suite(void) {
   tcase_add_test(tc, docs_attach_to_what_follows);
   tcase_add_test(tc, docs_first_block_without_blank_is_type_doc);
   tcase_add_test(tc, annotations_fill_the_native_model);
+  tcase_add_test(tc, annotation_escapes_and_big_endian);
   suite_add_tcase(s, tc);
   tc = tcase_create("errors");
   tcase_add_loop_test(tc, syntax_error_cases, 0, (int)(sizeof error_cases / sizeof error_cases[0]));

@@ -158,6 +158,21 @@ START_TEST(type_print_one_line) {
   }
   char *out = NULL;
   ck_assert_int_eq(bw_type_print(NULL, &out, NULL, NULL), BW_EINVAL);
+  /* Malformed nodes (a kind out of range, a list without its element) are refused. */
+  bw_type bad = {0};
+  bad.kind = (bw_kind)99;
+  ck_assert_int_eq(bw_type_print(&bad, &out, NULL, NULL), BW_EINVAL);
+  ck_assert_ptr_null(out);
+  bad.kind = BW_KIND_LIST;
+  ck_assert_int_eq(bw_type_print(&bad, &out, NULL, NULL), BW_EINVAL);
+  /* A draft nested deeper than any validated schema: an error, not a stack overflow. */
+  bw_draft *d = bw_draft_new();
+  bw_type *deep = bw_draft_type(d, BW_KIND_U8);
+  for (int i = 0; i < 20000; i++) deep = bw_draft_optional(d, deep);
+  bw_error perr = {0};
+  ck_assert_int_eq(bw_type_print(deep, &out, NULL, &perr), BW_ELIMIT);
+  ck_assert_str_eq(perr.message, "type nesting too deep to print");
+  bw_draft_free(d);
   ck_assert_int_eq(bw_type_print(t, NULL, NULL, NULL), BW_EINVAL);
   bw_error err = {0};
   ck_assert_int_eq(bw_schema_print(NULL, 0, &out, NULL, &err), BW_EINVAL);
@@ -331,7 +346,7 @@ static bw_draft *build_native_draft(void) {
   m->offset = offsetof(union rt_value, i);
   m->c_name = "i";
   m->c_type = "int32_t";
-  m->doc = "The integer view.\nSecond line.";
+  m->doc = "The integer view.\nSecond line.\r";
   m = bw_draft_add_native_member(d, n, "f", bw_draft_type(d, BW_KIND_F32));
   m->offset = offsetof(union rt_value, f);
   m->c_name = "f";
