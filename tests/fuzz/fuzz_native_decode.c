@@ -11,7 +11,9 @@
  *   - success consumes the whole message, zeroes the padding, and encoding the memory again
  *     gives back exactly the message (decode/encode round trip);
  *   - nothing is read or written outside the region (ASan: the region is a heap block of
- *     exactly its size). */
+ *     exactly its size);
+ *   - the message bytes taken as native memory either encode (and then decode and encode back
+ *     to the same message) or are refused with an error at an offset inside them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,5 +136,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   free(mem);
   free(before);
+
+  /* The other direction: the same bytes taken as native memory (any contents: invalid bools
+   * and enums must be refused, not crash), encoded with as many flexible-array elements as fit;
+   * a message that encodes must decode back to memory that encodes to the same message. */
+  if (msg_len >= REC_SIZE) {
+    uint8_t *native = malloc(msg_len);
+    if (!native) abort();
+    memcpy(native, msg, msg_len);
+    if (bw_region_init_readonly(&r, native, msg_len, NULL) ||
+        bw_view_init(&v, s, "Rec", &r, 0, NULL))
+      abort();
+    bw_native_options o = {0};
+    o.flex_count = (msg_len - REC_SIZE) / ELEM_SIZE;
+    uint8_t *enc = NULL, *again = NULL;
+    size_t enc_len = 0, again_len = 0;
+    bw_error_clear(&err);
+    rc = bw_view_encode(&v, &o, &enc, &enc_len, &err);
+    if (rc != 0) {
+      if (err.code != rc || err.offset >= msg_len) abort();
+    } else {
+      uint8_t *copy = malloc(msg_len);
+      bw_region cr;
+      bw_view cv;
+      if (!copy || bw_region_init_writable(&cr, copy, msg_len, NULL) ||
+          bw_view_init(&cv, s, "Rec", &cr, 0, NULL) ||
+          bw_view_decode(&cv, enc, enc_len, NULL, NULL, &count, NULL) != 0 ||
+          count != o.flex_count || bw_view_encode(&cv, &o, &again, &again_len, NULL) != 0 ||
+          again_len != enc_len || memcmp(again, enc, enc_len) != 0)
+        abort();
+      free(copy);
+    }
+    free(enc);
+    free(again);
+    free(native);
+  }
   return 0;
 }
