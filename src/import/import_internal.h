@@ -131,7 +131,10 @@ typedef struct bw_import_ctx {
   bw_nameset macro_seen; /* C names of the macros recorded */
   size_t macro_pending;  /* macros left for clang to evaluate */
   bw_import_eval *eval;  /* every macro definition, for macro_eval.c */
-  bw_import_expr *expr;  /* name indexes for macro_expr.c */
+  CXFile macro_file;     /* the file of the last macro seen, and whether it is selected */
+  int macro_file_known;
+  int macro_file_wanted;
+  bw_import_expr *expr; /* name indexes for macro_expr.c */
 
   size_t depth; /* emission recursion depth */
 } bw_import_ctx;
@@ -199,7 +202,10 @@ void bw_import_macros_free(bw_import_ctx *ctx);
 /* macro_eval.c: records a definition (the last of a name wins); evaluates object-like macro
  * name as clang would at the end of the unit: 1 with *value / *is_unsigned, 0 when it is not
  * an integer constant (a pointer, float or string), -1 when it cannot tell (ask clang). */
-void bw_import_eval_define(bw_import_ctx *ctx, CXCursor c);
+void bw_import_eval_define(bw_import_ctx *ctx, CXCursor c, const char *name);
+/* 1 when macro name's body is safe to hand to clang in a declaration (balanced, no braces,
+ * semicolons, strings or statements). */
+int bw_import_eval_safe(bw_import_ctx *ctx, const char *name);
 int bw_import_eval_macro(bw_import_ctx *ctx, const char *name, int64_t *value, int *is_unsigned);
 void bw_import_eval_free(bw_import_ctx *ctx);
 

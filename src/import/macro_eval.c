@@ -29,6 +29,9 @@ typedef bw_import_tok tok;
 
 typedef struct mdef {
   char *name;
+  CXCursor cursor; /* the last definition */
+  int loaded;      /* site and tokens read */
+  int broken;      /* no tokens */
   char *file;      /* where the last definition is */
   unsigned offset; /* byte offset there */
   int function_like;
@@ -48,6 +51,7 @@ typedef struct undef_line {
 } undef_line;
 
 struct bw_import_eval {
+  CXTranslationUnit tu;
   undef_line *undefs;
   size_t undef_count;
   size_t undef_cap;
@@ -132,29 +136,35 @@ static mdef *new_def(bw_import_eval *e, const char *name) {
   return d;
 }
 
-void bw_import_eval_define(bw_import_ctx *ctx, CXCursor c) {
+void bw_import_eval_define(bw_import_ctx *ctx, CXCursor c, const char *name) {
   bw_import_eval *e = eval_of(ctx);
   if (!e) return;
+  e->tu = ctx->tu;
+  mdef *d = new_def(e, name);
+  if (!d) return;
+  d->cursor = c; /* tokens are read when an evaluation needs them */
+  d->function_like = clang_Cursor_isMacroFunctionLike(c) != 0;
+}
+
+/* Reads a definition's site, parameters and body tokens (once). */
+static void load_def(bw_import_eval *e, mdef *d) {
+  if (d->loaded) return;
+  d->loaded = 1;
   CXToken *t = NULL;
   unsigned n = 0;
-  clang_tokenize(ctx->tu, clang_getCursorExtent(c), &t, &n);
-  if (!t || n == 0) return;
-  CXString sp = clang_getTokenSpelling(ctx->tu, t[0]);
-  mdef *d = new_def(e, clang_getCString(sp));
-  clang_disposeString(sp);
-  if (!d) {
-    clang_disposeTokens(ctx->tu, t, n);
+  clang_tokenize(e->tu, clang_getCursorExtent(d->cursor), &t, &n);
+  CXFile file = NULL;
+  clang_getSpellingLocation(clang_getCursorLocation(d->cursor), &file, NULL, NULL, &d->offset);
+  d->file = file ? bw_import_string(clang_getFileName(file)) : NULL;
+  if (!t || n == 0) {
+    d->broken = 1;
     return;
   }
-  CXFile file = NULL;
-  clang_getSpellingLocation(clang_getCursorLocation(c), &file, NULL, NULL, &d->offset);
-  d->file = file ? bw_import_string(clang_getFileName(file)) : NULL;
-  unsigned i = 1;
-  if (clang_Cursor_isMacroFunctionLike(c)) {
-    d->function_like = 1;
+  unsigned i = 1; /* t[0] is the name */
+  if (d->function_like) {
     d->params = calloc(MAX_PARAMS, sizeof *d->params);
     for (i = 2; i < n && d->params; i++) { /* t[1] is '(' */
-      CXString s = clang_getTokenSpelling(ctx->tu, t[i]);
+      CXString s = clang_getTokenSpelling(e->tu, t[i]);
       const char *p = clang_getCString(s);
       int done = strcmp(p, ")") == 0;
       if (strcmp(p, "...") == 0) d->variadic = 1;
@@ -171,7 +181,7 @@ void bw_import_eval_define(bw_import_ctx *ctx, CXCursor c) {
   for (; d->body && i < n; i++) {
     CXTokenKind k = clang_getTokenKind(t[i]);
     if (k == CXToken_Comment) continue;
-    CXString s = clang_getTokenSpelling(ctx->tu, t[i]);
+    CXString s = clang_getTokenSpelling(e->tu, t[i]);
     const char *p = clang_getCString(s);
     if (k == CXToken_Punctuation && !strcmp(p, "#")) d->stringify = 1;
     if (k == CXToken_Punctuation && !strcmp(p, "##")) d->pastes = 1;
@@ -180,7 +190,33 @@ void bw_import_eval_define(bw_import_ctx *ctx, CXCursor c) {
     if (d->body[d->count].text) d->count++;
     clang_disposeString(s);
   }
-  clang_disposeTokens(ctx->tu, t, n);
+  clang_disposeTokens(e->tu, t, n);
+}
+
+int bw_import_eval_safe(bw_import_ctx *ctx, const char *name) {
+  bw_import_eval *e = ctx->eval;
+  mdef *d = e ? find_def(e, name) : NULL;
+  if (!d) return 0;
+  load_def(e, d);
+  if (d->broken || d->count == 0) return 0;
+  int depth = 0;
+  for (size_t i = 0; i < d->count; i++) {
+    const tok *t = &d->body[i];
+    const char *s = t->text;
+    if (t->kind == CXToken_Literal && (s[0] == '"' || (s[0] && s[1] == '"'))) return 0;
+    if (t->kind == CXToken_Punctuation) {
+      if (!strcmp(s, "(") || !strcmp(s, "[")) depth++;
+      if (!strcmp(s, ")") || !strcmp(s, "]")) depth--;
+      if (!strcmp(s, "{") || !strcmp(s, "}") || !strcmp(s, ";") || !strcmp(s, "#") ||
+          !strcmp(s, "##"))
+        return 0;
+    }
+    if (t->kind == CXToken_Keyword &&
+        (!strcmp(s, "do") || !strcmp(s, "while") || !strcmp(s, "if") || !strcmp(s, "return")))
+      return 0;
+    if (depth < 0) return 0;
+  }
+  return depth == 0;
 }
 
 /* ---- #undef lines ----------------------------------------------------------------------- */
@@ -448,7 +484,8 @@ static int expand(expander *x, const tok *in, size_t n, toklist *out) {
 static int expand_tokens(expander *x, const tok *in, size_t n, toklist *out) {
   for (size_t i = 0; i < n;) {
     const tok *t = &in[i];
-    const mdef *d = t->kind == CXToken_Identifier ? find_def(x->e, t->text) : NULL;
+    mdef *d = t->kind == CXToken_Identifier ? find_def(x->e, t->text) : NULL;
+    if (d) load_def(x->e, d);
     int state = t->kind == CXToken_Identifier ? undef_state(x->e, t->text, d) : 0;
     if (state == 1) return -1; /* its state at the end of the unit is clang's to say */
     if (state == 2) d = NULL;  /* no longer a macro: a plain identifier */
@@ -457,7 +494,7 @@ static int expand_tokens(expander *x, const tok *in, size_t n, toklist *out) {
       i++;
       continue;
     }
-    if (x->depth >= MAX_DEPTH || d->variadic || d->stringify) return -1;
+    if (x->depth >= MAX_DEPTH || d->variadic || d->stringify || d->broken) return -1;
     if (d->pastes && !d->function_like) return -1;
     if (d->function_like) {
       if (i + 1 >= n || strcmp(in[i + 1].text, "(") != 0) {
@@ -486,7 +523,8 @@ int bw_import_eval_macro(bw_import_ctx *ctx, const char *name, int64_t *value, i
     clang_getInclusions(ctx->tu, visit_inclusion, &sc);
     e->scanned = 1;
   }
-  const mdef *d = find_def(e, name);
+  mdef *d = find_def(e, name);
+  if (d) load_def(e, d);
   int state = undef_state(e, name, d);
   if (state == 2) return 0; /* undefined by the end of the unit: no constant */
   if (!d || d->function_like || state == 1) return -1;

@@ -31,65 +31,22 @@ static bw_import_macro *push_macro(bw_import_ctx *ctx) {
   return m;
 }
 
-/* Classifies a macro body: 0 for clang to evaluate, -1 not a candidate. */
-static int classify(CXTranslationUnit tu, CXToken *tok, unsigned n) {
-  if (n == 0) return -1;
-  int depth = 0;
-  for (unsigned i = 0; i < n; i++) {
-    CXTokenKind k = clang_getTokenKind(tok[i]);
-    if (k == CXToken_Comment) continue;
-    CXString sp = clang_getTokenSpelling(tu, tok[i]);
-    const char *s = clang_getCString(sp);
-    int bad = 0;
-    if (k == CXToken_Literal && s && (s[0] == '"' || (s[0] && s[1] == '"'))) bad = 1;
-    if (k == CXToken_Punctuation && s) {
-      if (!strcmp(s, "(") || !strcmp(s, "[")) depth++;
-      if (!strcmp(s, ")") || !strcmp(s, "]")) depth--;
-      if (!strcmp(s, "{") || !strcmp(s, "}") || !strcmp(s, ";") || !strcmp(s, "#") ||
-          !strcmp(s, "##"))
-        bad = 1;
-    }
-    if (k == CXToken_Keyword && s &&
-        (!strcmp(s, "do") || !strcmp(s, "while") || !strcmp(s, "if") || !strcmp(s, "return")))
-      bad = 1;
-    clang_disposeString(sp);
-    if (bad || depth < 0) return -1;
-  }
-  if (depth != 0) return -1;
-
-  return 0;
-}
-
 void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, int wanted) {
-  bw_import_eval_define(ctx, c);
-  if (!wanted || clang_Cursor_isMacroFunctionLike(c) || clang_Cursor_isMacroBuiltin(c)) return;
-  char *name = bw_import_string(clang_getCursorSpelling(c));
-  if (!name) return;
-  if (!*name || strncmp(name, "__bw_", 5) == 0 || bw_nameset_has(&ctx->macro_seen, name)) {
-    free(name);
-    return;
+  if (clang_Cursor_isMacroBuiltin(c)) return;
+  CXString sp = clang_getCursorSpelling(c);
+  const char *name = clang_getCString(sp);
+  if (name && *name) {
+    bw_import_eval_define(ctx, c, name);
+    if (wanted && !clang_Cursor_isMacroFunctionLike(c) && strncmp(name, "__bw_", 5) != 0 &&
+        !bw_nameset_has(&ctx->macro_seen, name) && bw_nameset_claim(&ctx->macro_seen, name, "")) {
+      bw_import_macro *m = push_macro(ctx);
+      if (m) {
+        m->c_name = strdup(name);
+        if (!m->c_name) ctx->macro_count--;
+      }
+    }
   }
-  if (!bw_nameset_claim(&ctx->macro_seen, name, "")) {
-    free(name);
-    return;
-  }
-  CXToken *tok = NULL;
-  unsigned n = 0;
-  clang_tokenize(ctx->tu, clang_getCursorExtent(c), &tok, &n);
-  /* tok[0] is the macro's name; the body follows. */
-  int kind = n > 1 ? classify(ctx->tu, tok + 1, n - 1) : -1;
-  if (tok) clang_disposeTokens(ctx->tu, tok, n);
-  if (kind < 0) {
-    free(name);
-    return;
-  }
-  bw_import_macro *m = push_macro(ctx);
-  if (!m) {
-    free(name);
-    return;
-  }
-  m->c_name = name;
-  m->state = 0;
+  clang_disposeString(sp);
 }
 
 static enum CXChildVisitResult visit_evaluated(CXCursor c, CXCursor parent, CXClientData data) {
@@ -154,6 +111,9 @@ int bw_import_macros_finish(bw_import_ctx *ctx) {
   for (size_t i = 0; i < ctx->macro_count; i++) {
     bw_import_macro *m = &ctx->macros[i];
     int rc = bw_import_eval_macro(ctx, m->c_name, &m->value, &m->is_unsigned);
+    /* What the evaluator leaves goes to clang, unless its body could derail the parse of
+     * the others (braces, semicolons, unbalanced brackets) or cannot be a number anyway. */
+    if (rc < 0 && !bw_import_eval_safe(ctx, m->c_name)) rc = 0;
     m->state = rc > 0 ? 1 : rc == 0 ? 2 : 0;
     if (rc < 0) ctx->macro_pending++;
   }

@@ -218,10 +218,18 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
   enum CXCursorKind kind = clang_getCursorKind(c);
   switch (kind) {
     case CXCursor_MacroDefinition: {
-      char *file = bw_import_location(c, NULL, NULL);
-      bw_import_macro_seen(ctx, c,
-                           !bw_import_is_builtin(ctx, file) && bw_import_from_matches(ctx, file));
-      free(file);
+      /* Macros come in long runs from one file: decide once per file. */
+      CXFile file = NULL;
+      clang_getExpansionLocation(clang_getCursorLocation(c), &file, NULL, NULL, NULL);
+      if (!ctx->macro_file_known || file != ctx->macro_file) {
+        char *name = bw_import_location(c, NULL, NULL);
+        ctx->macro_file = file;
+        ctx->macro_file_known = 1;
+        ctx->macro_file_wanted =
+            !bw_import_is_builtin(ctx, name) && bw_import_from_matches(ctx, name);
+        free(name);
+      }
+      bw_import_macro_seen(ctx, c, ctx->macro_file_wanted);
       return CXChildVisit_Continue;
     }
     case CXCursor_StructDecl:
