@@ -19,12 +19,13 @@ const bw_native *bw_mem_native(const bw_type *t) {
 
 const char *bw_mem_type_name(const bw_schema *s, const bw_type *declared) {
   if (!declared) return "?";
-  if (declared->kind == BW_KIND_REF && declared->ref_name) return declared->ref_name;
+  /* A user type's own node first (an alias is named by itself, not by what it names). */
   size_t n = bw_schema_type_count(s);
   for (size_t i = 0; i < n; i++) {
     const bw_user_type *ut = bw_schema_type_at(s, i);
     if (ut && ut->type == declared) return ut->name;
   }
+  if (declared->kind == BW_KIND_REF && declared->ref_name) return declared->ref_name;
   const bw_native *nat = bw_mem_native(declared);
   if (nat && nat->c_name) return nat->c_name;
   return bw_kind_name(bw_mem_resolve(declared)->kind);
