@@ -4,8 +4,10 @@
  *
  * The parser pulls tokens from the lexer one at a time. Comments never reach the grammar: as
  * they go by, full-line comments are gathered into a doc block and `#@` lines are parsed into
- * annotation records; both are hung on the next real token, and the grammar rule that starts
- * an item (type definition, field, enum or union member) takes them from there. Syntax errors
+ * annotation records (annotation.c); both are hung on the next real token, and the grammar rule
+ * that starts an item (type definition, field, enum or union member) takes them from there.
+ * The type expression of a C union member annotation is parsed by a sub-parser over the
+ * annotation's value, with the same limits. Syntax errors
  * are reported through bw_diags with line and column; the parser then skips to the next `type`
  * keyword that starts a line, so one run reports several errors (at most
  * BW_PARSE_MAX_ERRORS). Nesting is bounded by an explicit depth counter (max_depth, and never
