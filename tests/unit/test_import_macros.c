@@ -1,0 +1,197 @@
+/* Check suite for the macro constants of bw_import (src/import/macros.c, macro_eval.c,
+ * macro_expr.c): object-like macros that are integer constants, with their values and
+ * signedness as C gives them on the target.
+ *
+ * The test imports its own source file (--from this file only), so the macros below are read
+ * by bw_import and compiled into the test from the same text: every expected value is the C
+ * compiler's own, (NAME) + 0 as the importer's contract says. The cases cover what the importer
+ * evaluates itself (literal types, conversions, casts through typedefs, token pasting, sizeof,
+ * enumerators, #undef) and what it must leave out (strings, floats, pointers, types,
+ * attributes, calls of undeclared functions). */
+#include <check.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "barewire/barewire.h"
+#include "barewire/import.h"
+
+/* ---- the macros under test (this file is also the imported header) ---------------------- */
+
+/* Some cases mix signedness on purpose: C's conversions are what is being tested. */
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Woverflow"
+
+typedef uint32_t tm_u32;
+struct tm_record {
+  long l;
+  char c;
+};
+enum tm_color { TM_RED, TM_GREEN = 7 };
+enum tm_big { TM_HUGE = 1u << 31 }; /* does not fit an int: the enum's own type (GNU C) */
+
+#define TM_DECIMAL 42
+#define TM_HEX_UINT 0xFFFFFFFF /* hex literal too big for int: unsigned int */
+#define TM_NEG_ONE_U (-1U)     /* wraps at unsigned int's width */
+#define TM_NOT_ZERO (~0UL)     /* unsigned long: 32 or 64 bits by target */
+#define TM_LL_MIN (-9223372036854775807LL - 1)
+#define TM_CHAR '\xff'     /* an int with the value of a char */
+#define TM_MIXED (-1 < 0u) /* -1 converts to unsigned: 0 */
+#define TM_SHIFT (1u << 31)
+#define TM_TERNARY (TM_DECIMAL > 10 ? 1u : -1) /* the common type is unsigned */
+#define TM_CAST ((tm_u32)-1)
+#define TM_CAST_CHAR ((unsigned char)0x1ff)
+#define TM_PASTE_(c) c##ULL
+#define TM_PASTE TM_PASTE_(123)
+#define TM_MAKE(a, b) ((((tm_u32)(a)) << 16) | (tm_u32)(b))
+#define TM_VERSION TM_MAKE(2, TM_DECIMAL)
+#define TM_SIZEOF sizeof(struct tm_record)
+#define TM_SIZEOF_PTR sizeof(void *)
+#define TM_BITS (sizeof(long) * 8)
+#define TM_ENUM TM_GREEN
+#define TM_ENUM_BIG TM_HUGE
+#define TM_BOOL_AND (TM_DECIMAL && 0)
+#define TM_REDEFINED 1
+#undef TM_REDEFINED
+#define TM_REDEFINED (TM_DECIMAL + 1)
+#define TM_GONE 5
+#undef TM_GONE
+
+#define TM_STRING "text"
+#define TM_FLOAT 1.5f
+#define TM_NULL ((void *)0)
+#define TM_TYPE unsigned long
+#define TM_ATTRIBUTE __attribute__((unused))
+#define TM_CALL tm_undeclared_function(3)
+#define TM_EMPTY
+
+/* ---- the test -------------------------------------------------------------------------- */
+
+static bw_schema *schema;
+
+static void import_self(void) {
+  const char *headers[1] = {__FILE__};
+  const char *from[1] = {"test_import_macros.c"};
+  const char *args[2] = {"-I", BW_SOURCE_DIR "/include"};
+  bw_import_options o;
+  memset(&o, 0, sizeof o);
+  o.headers = headers;
+  o.header_count = 1;
+  o.from_globs = from;
+  o.from_count = 1;
+  o.clang_args = args;
+  o.clang_arg_count = 2;
+  bw_error err;
+  bw_error_clear(&err);
+  bw_import_report report;
+  int rc = bw_import(&o, &schema, &report, &err);
+  if (rc != 0)
+    for (size_t i = 0; i < report.count; i++) fprintf(stderr, "%s\n", report.lines[i]);
+  bw_import_report_free(&report);
+  ck_assert_msg(rc == 0, "import of %s failed: %s", __FILE__, err.message);
+}
+
+static const bw_constant *constant(const char *c_name) {
+  if (!schema) import_self();
+  for (size_t i = 0; i < bw_schema_constant_count(schema); i++) {
+    const bw_constant *c = bw_schema_constant_at(schema, i);
+    if (c->c_name && strcmp(c->c_name, c_name) == 0) return c;
+  }
+  return NULL;
+}
+
+/* The macro's value and signedness after integer promotion, as the compiler has them. */
+#define IS_UNSIGNED(x) ((__typeof__((x) + 0))-1 > 0)
+#define ASSERT_CONSTANT(name)                                                                      \
+  do {                                                                                             \
+    const bw_constant *c_ = constant(#name);                                                       \
+    ck_assert_msg(c_ != NULL, "%s is not a constant", #name);                                      \
+    ck_assert_int_eq(c_->is_unsigned, IS_UNSIGNED(name));                                          \
+    if (IS_UNSIGNED(name))                                                                         \
+      ck_assert_uint_eq((uint64_t)c_->value, (uint64_t)((name) + 0));                              \
+    else                                                                                           \
+      ck_assert_int_eq(c_->value, (int64_t)((name) + 0));                                          \
+  } while (0)
+
+#define ASSERT_NOT_CONSTANT(name)                                                                  \
+  ck_assert_msg(constant(#name) == NULL, "%s should not be a constant", #name)
+
+START_TEST(literals_have_their_c_types) {
+  ASSERT_CONSTANT(TM_DECIMAL);
+  ASSERT_CONSTANT(TM_HEX_UINT);
+  ASSERT_CONSTANT(TM_NEG_ONE_U);
+  ASSERT_CONSTANT(TM_NOT_ZERO);
+  ASSERT_CONSTANT(TM_LL_MIN);
+  ASSERT_CONSTANT(TM_CHAR);
+}
+END_TEST
+
+START_TEST(conversions_and_operators) {
+  ASSERT_CONSTANT(TM_MIXED);
+  ASSERT_CONSTANT(TM_SHIFT);
+  ASSERT_CONSTANT(TM_TERNARY);
+  ASSERT_CONSTANT(TM_BOOL_AND);
+}
+END_TEST
+
+START_TEST(casts_pasting_and_function_like_macros) {
+  ASSERT_CONSTANT(TM_CAST);
+  ASSERT_CONSTANT(TM_CAST_CHAR);
+  ASSERT_CONSTANT(TM_PASTE);
+  ASSERT_CONSTANT(TM_VERSION);
+}
+END_TEST
+
+START_TEST(sizeof_and_enumerators) {
+  ASSERT_CONSTANT(TM_SIZEOF);
+  ASSERT_CONSTANT(TM_SIZEOF_PTR);
+  ASSERT_CONSTANT(TM_BITS);
+  ASSERT_CONSTANT(TM_ENUM);
+  ASSERT_CONSTANT(TM_ENUM_BIG);
+}
+END_TEST
+
+START_TEST(the_definition_at_the_end_counts) {
+  ASSERT_CONSTANT(TM_REDEFINED);
+  ASSERT_NOT_CONSTANT(TM_GONE);
+}
+END_TEST
+
+START_TEST(non_integers_are_left_out) {
+  ASSERT_NOT_CONSTANT(TM_STRING);
+  ASSERT_NOT_CONSTANT(TM_FLOAT);
+  ASSERT_NOT_CONSTANT(TM_NULL);
+  ASSERT_NOT_CONSTANT(TM_TYPE);
+  ASSERT_NOT_CONSTANT(TM_ATTRIBUTE);
+  ASSERT_NOT_CONSTANT(TM_CALL);
+  ASSERT_NOT_CONSTANT(TM_EMPTY);
+  ASSERT_NOT_CONSTANT(TM_PASTE_); /* function-like */
+  /* Constants keep the C name and get a BARE-style one. */
+  ck_assert_str_eq(constant("TM_DECIMAL")->name, "TM_DECIMAL");
+}
+END_TEST
+
+static Suite *macros_suite(void) {
+  Suite *s = suite_create("import_macros");
+  TCase *tc = tcase_create("macros");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, literals_have_their_c_types);
+  tcase_add_test(tc, conversions_and_operators);
+  tcase_add_test(tc, casts_pasting_and_function_like_macros);
+  tcase_add_test(tc, sizeof_and_enumerators);
+  tcase_add_test(tc, the_definition_at_the_end_counts);
+  tcase_add_test(tc, non_integers_are_left_out);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(macros_suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  bw_schema_free(schema);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
