@@ -84,6 +84,17 @@ struct c_packets {
   struct c_small items[2];
 };
 
+/* type Arrays struct { flags: list<bool>[3] colors: list<Color>[2] blobs: list<data[3]>[2]
+ *                      reals: list<f32>[2] wides: list<Wide>[1] tail: i64 } */
+struct c_arrays {
+  bool flags[3];
+  enum c_color colors[2];
+  uint8_t blobs[2][3];
+  float reals[2];
+  enum c_wide wides[1];
+  int64_t tail;
+};
+
 /* ---- building the schema ------------------------------------------------------------------ */
 
 static bw_draft *draft;
@@ -158,6 +169,15 @@ static bw_schema *natural_schema(void) {
   add(t, "n", prim(BW_KIND_U8));
   add(t, "items", bw_draft_list_fixed(d, bw_draft_ref(d, "Small"), 2));
   bw_draft_add_type(d, "Packets", t);
+
+  t = prim(BW_KIND_STRUCT);
+  add(t, "flags", bw_draft_list_fixed(d, prim(BW_KIND_BOOL), 3));
+  add(t, "colors", bw_draft_list_fixed(d, bw_draft_ref(d, "Color"), 2));
+  add(t, "blobs", bw_draft_list_fixed(d, bw_draft_data_fixed(d, 3), 2));
+  add(t, "reals", bw_draft_list_fixed(d, prim(BW_KIND_F32), 2));
+  add(t, "wides", bw_draft_list_fixed(d, bw_draft_ref(d, "Wide"), 1));
+  add(t, "tail", prim(BW_KIND_I64));
+  bw_draft_add_type(d, "Arrays", t);
 
   bw_draft_add_type(d, "Location", bw_draft_ref(d, "Point")); /* an alias */
   bw_draft_add_type(d, "Time", prim(BW_KIND_U64));
@@ -305,6 +325,21 @@ START_TEST(inline_struct_and_array_of_structs_with_tail_padding) {
                     offsetof(struct c_nested, inner.b) - offsetof(struct c_nested, inner));
   ASSERT_TYPE(s, "Packets", struct c_packets);
   ASSERT_FIELD(s, "Packets", struct c_packets, items);
+  bw_schema_free(s);
+}
+END_TEST
+
+START_TEST(arrays_of_bools_enums_data_floats) {
+  bw_schema *s = natural_schema();
+  ASSERT_TYPE(s, "Arrays", struct c_arrays);
+  ASSERT_FIELD(s, "Arrays", struct c_arrays, flags);
+  ASSERT_FIELD(s, "Arrays", struct c_arrays, colors);
+  ASSERT_FIELD(s, "Arrays", struct c_arrays, blobs);
+  ASSERT_FIELD(s, "Arrays", struct c_arrays, reals);
+  ASSERT_FIELD(s, "Arrays", struct c_arrays, wides);
+  ASSERT_FIELD(s, "Arrays", struct c_arrays, tail);
+  ck_assert_str_eq(field_of(s, "Arrays", "blobs")->c_type, "uint8_t[2][3]");
+  ck_assert_str_eq(field_of(s, "Arrays", "colors")->c_type, "Color[2]");
   bw_schema_free(s);
 }
 END_TEST
@@ -800,6 +835,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, char_arrays_nested_structs_arrays_of_structs);
   tcase_add_test(tc, multidimensional_arrays);
   tcase_add_test(tc, inline_struct_and_array_of_structs_with_tail_padding);
+  tcase_add_test(tc, arrays_of_bools_enums_data_floats);
   tcase_add_test(tc, aliases_and_primitive_types);
   tcase_add_test(tc, no_layout_names_the_field);
   tcase_add_test(tc, no_layout_in_an_imported_schema);
