@@ -112,9 +112,11 @@ int bw_view_init_type(bw_view *v, const bw_schema *s, const bw_type *type, const
 
 /* The view at a C-syntax path below v: ".name" or "name" selects a struct field, a C-union
  * member or a member of an anonymous struct/union (by C name or BARE name), "[i]" an array
- * element. An empty path gives v itself. Unknown names and out-of-range indexes are BW_ENOTFOUND
- * and BW_ERANGE whose message names the path and the type and whose column points into path;
- * BW_ESYNTAX for a malformed path. Elements of a flexible array are bounded by the region. */
+ * element, "p->name" follows the pointer p to its pointee (the type its C type names) inside
+ * v's region only (bw_view_deref). An empty path gives v itself. Unknown names and out-of-range
+ * indexes are BW_ENOTFOUND and BW_ERANGE whose message names the path and the type and whose
+ * column points into path; BW_ESYNTAX for a malformed path. Elements of a flexible array are
+ * bounded by the region. */
 int bw_view_at(const bw_view *v, const char *path, bw_view *out, bw_error *err);
 
 /* One step of bw_view_at: the field or member called name; element i of an array (of a byte
@@ -239,9 +241,9 @@ typedef struct bw_accessor {
   int big_endian;
 } bw_accessor;
 
-/* Compiles path (bw_view_at syntax) for views of the user type type_name. Indexes into a
- * flexible array are allowed; reads through them are checked against the region. Same errors
- * as bw_view_at. */
+/* Compiles path (bw_view_at syntax without '->': BW_ETYPE) for views of the user type
+ * type_name. Indexes into a flexible array are allowed; reads through them are checked against
+ * the region. Same errors as bw_view_at. */
 int bw_accessor_compile(bw_accessor *a, const bw_schema *s, const char *type_name, const char *path,
                         bw_error *err);
 

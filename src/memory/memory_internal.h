@@ -88,10 +88,11 @@ int bw_mem_loc_root(const bw_schema *s, const bw_type *t, mem_loc *loc, bw_error
 int bw_mem_loc_field(const bw_schema *s, const mem_loc *parent, const bw_field *f, mem_loc *out,
                      bw_error *err);
 
-/* Follows path from loc (bw_view_at syntax). room is how many bytes exist from the start of
- * the walk's record (bounds flexible-array indexes); UINT64_MAX when unknown. */
-int bw_mem_resolve_path(const bw_schema *s, const mem_loc *loc, const char *path, uint64_t room,
-                        mem_loc *out, bw_error *err);
+/* Follows path[begin..end) from loc (bw_view_at syntax, without '->'); errors quote the whole
+ * path and point at columns in it. room is how many bytes exist from the start of the walk's
+ * record (bounds flexible-array indexes); UINT64_MAX when unknown. */
+int bw_mem_resolve_path(const bw_schema *s, const mem_loc *loc, const char *path, size_t begin,
+                        size_t end, uint64_t room, mem_loc *out, bw_error *err);
 
 /* Binds loc, taken relative to byte base_off of r, to r: BW_ERANGE when it does not fit. */
 int bw_mem_view_from_loc(const bw_schema *s, const bw_region *r, uint64_t base_off,

@@ -176,16 +176,16 @@ static int member_step(const bw_schema *s, const mem_loc *cur, const char *path,
   return 0;
 }
 
-int bw_mem_resolve_path(const bw_schema *s, const mem_loc *loc, const char *path, uint64_t room,
-                        mem_loc *out, bw_error *err) {
+int bw_mem_resolve_path(const bw_schema *s, const mem_loc *loc, const char *path, size_t begin,
+                        size_t end, uint64_t room, mem_loc *out, bw_error *err) {
   if (!path) return bw_error_set(err, BW_EINVAL, 0, "NULL path");
   mem_loc cur = *loc;
-  size_t i = 0;
-  while (path[i]) {
+  size_t i = begin;
+  while (i < end) {
     if (path[i] == '[') {
       size_t start = ++i;
       uint64_t idx = 0;
-      while (path[i] >= '0' && path[i] <= '9') {
+      while (i < end && path[i] >= '0' && path[i] <= '9') {
         unsigned d = (unsigned)(path[i] - '0');
         if (idx > (UINT64_MAX - d) / 10)
           return path_error(err, BW_ESYNTAX, path, start, "index too large");
@@ -193,7 +193,7 @@ int bw_mem_resolve_path(const bw_schema *s, const mem_loc *loc, const char *path
         i++;
       }
       if (i == start) return path_error(err, BW_ESYNTAX, path, i, "expected an index");
-      if (path[i] != ']') return path_error(err, BW_ESYNTAX, path, i, "expected ']'");
+      if (i >= end || path[i] != ']') return path_error(err, BW_ESYNTAX, path, i, "expected ']'");
       mem_loc next;
       int rc = bw_mem_loc_index(s, &cur, idx, room, &next, NULL);
       if (rc) {
@@ -207,14 +207,15 @@ int bw_mem_resolve_path(const bw_schema *s, const mem_loc *loc, const char *path
       continue;
     }
     if (path[i] == '.') {
-      if (i == 0) return path_error(err, BW_ESYNTAX, path, i, "expected a name");
+      if (i == begin) return path_error(err, BW_ESYNTAX, path, i, "expected a name");
       i++;
-    } else if (i != 0) {
+    } else if (i != begin) {
       return path_error(err, BW_ESYNTAX, path, i, "expected '.' or '['");
     }
     size_t start = i;
-    if (!is_name_start(path[i])) return path_error(err, BW_ESYNTAX, path, i, "expected a name");
-    while (is_name_char(path[i])) i++;
+    if (i >= end || !is_name_start(path[i]))
+      return path_error(err, BW_ESYNTAX, path, i, "expected a name");
+    while (i < end && is_name_char(path[i])) i++;
     int rc = member_step(s, &cur, path, start, i - start, &cur, err);
     if (rc) return rc;
   }
@@ -237,11 +238,31 @@ static mem_loc loc_of_view(const bw_view *v) {
 }
 
 int bw_view_at(const bw_view *v, const char *path, bw_view *out, bw_error *err) {
-  if (!v || !out) return bw_error_set(err, BW_EINVAL, 0, "view: NULL argument");
-  mem_loc root = loc_of_view(v), loc;
-  int rc = bw_mem_resolve_path(v->schema, &root, path, v->avail, &loc, err);
-  if (rc) return rc;
-  return bw_mem_view_from_loc(v->schema, &v->region, v->offset, &loc, out, err);
+  if (!v || !out || !path) return bw_error_set(err, BW_EINVAL, 0, "view: NULL argument");
+  size_t begin = 0, len = strlen(path);
+  bw_view cur = *v;
+  for (;;) {
+    /* "p->x": the part before the arrow names a pointer, followed inside v's region. */
+    const char *arrow = strstr(path + begin, "->");
+    size_t end = arrow ? (size_t)(arrow - path) : len;
+    mem_loc root = loc_of_view(&cur), loc;
+    bw_view next;
+    int rc = bw_mem_resolve_path(v->schema, &root, path, begin, end, cur.avail, &loc, err);
+    if (rc) return rc;
+    rc = bw_mem_view_from_loc(v->schema, &cur.region, cur.offset, &loc, &next, err);
+    if (rc) return rc;
+    if (!arrow) {
+      *out = next;
+      return 0;
+    }
+    if (end == begin) return path_error(err, BW_ESYNTAX, path, end, "expected a name before '->'");
+    bw_error inner;
+    bw_error_clear(&inner);
+    rc = bw_view_deref(&next, &v->region, NULL, &cur, &inner);
+    if (rc) return path_error(err, rc, path, end, inner.message);
+    begin = end + 2;
+    if (begin == len) return path_error(err, BW_ESYNTAX, path, begin, "expected a name");
+  }
 }
 
 int bw_view_field(const bw_view *v, const char *name, bw_view *out, bw_error *err) {
@@ -279,7 +300,10 @@ int bw_accessor_compile(bw_accessor *a, const bw_schema *s, const char *type_nam
   mem_loc root, loc;
   int rc = bw_mem_loc_root(s, ut->type, &root, err);
   if (rc) return rc;
-  rc = bw_mem_resolve_path(s, &root, path, UINT64_MAX, &loc, err);
+  if (strstr(path, "->"))
+    return bw_error_set_at(err, BW_ETYPE, 1, (uint32_t)(strstr(path, "->") - path) + 1,
+                           "path '%s': accessors do not follow pointers; use bw_view_at", path);
+  rc = bw_mem_resolve_path(s, &root, path, 0, strlen(path), UINT64_MAX, &loc, err);
   if (rc) return rc;
   if (loc.offset > UINT64_MAX - loc.size)
     return bw_error_set(err, BW_ERANGE, 0, "offset overflows");

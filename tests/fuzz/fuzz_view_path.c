@@ -103,9 +103,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint64_t a = 0, b = 0;
     int got = bw_view_get_uint64(&out, &a, NULL);
     bw_accessor acc;
-    if (bw_accessor_compile(&acc, s, "Rec", path, NULL) != 0) abort();
-    int got2 = bw_accessor_get_uint64(&acc, &v, &b, NULL);
-    if (got != got2 || (got == 0 && a != b)) abort();
+    if (!strstr(path, "->")) { /* accessors do not follow pointers */
+      if (bw_accessor_compile(&acc, s, "Rec", path, NULL) != 0) abort();
+      int got2 = bw_accessor_get_uint64(&acc, &v, &b, NULL);
+      if (got != got2 || (got == 0 && a != b)) abort();
+    }
     const uint8_t *bytes;
     size_t n;
     if (bw_view_get_bytes(&out, &bytes, &n, NULL) == 0 &&

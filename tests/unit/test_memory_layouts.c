@@ -469,6 +469,26 @@ START_TEST(pointers_deref_only_inside_supplied_memory) {
   }
   ck_assert_int_eq(count, 3);
   ck_assert_int_eq(seen[2], 30);
+  /* '->' in a path follows a pointer inside the view's region */
+  ck_assert_int_eq(get_i(&v, "next->value"), 20);
+  ck_assert_int_eq(get_i(&v, "next->next->value"), 30);
+  bw_view far;
+  bw_error perr;
+  bw_error_clear(&perr);
+  ck_assert_int_eq(bw_view_at(&v, "next->next->next->value", &far, &perr), BW_ERANGE);
+  ck_assert_uint_eq(perr.column, 17); /* at the third '->': nodes[2].next is NULL */
+  ck_assert(strstr(perr.message, "NULL pointer") != NULL);
+  bw_error_clear(&perr);
+  ck_assert_int_eq(bw_view_at(&v, "value->x", &far, &perr), BW_ETYPE);
+  ck_assert_uint_eq(perr.column, 6);
+  bw_error_clear(&perr);
+  ck_assert_int_eq(bw_view_at(&v, "next->", &far, &perr), BW_ESYNTAX);
+  ck_assert_uint_eq(perr.column, 7);
+  bw_error_clear(&perr);
+  ck_assert_int_eq(bw_view_at(&v, "next->nope", &far, &perr), BW_ENOTFOUND);
+  ck_assert_uint_eq(perr.column, 7);
+  bw_accessor acc;
+  ck_assert_int_eq(bw_accessor_compile(&acc, s, "Node", "next->value", NULL), BW_ETYPE);
 
   /* a dump read elsewhere: same bytes, the region says where they lived */
   unsigned char copy[sizeof nodes];
