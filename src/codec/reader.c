@@ -254,15 +254,49 @@ static int skip_map(bw_reader *r, const bw_type *t, uint64_t n, size_t depth, in
   return rc;
 }
 
-static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys) {
-  t = bw_type_resolve(t);
+#define NOT_LEAF 1
+
+static inline unsigned width_of(bw_kind kind) {
+  switch (kind) {
+    case BW_KIND_U8:
+    case BW_KIND_I8:
+      return 1;
+    case BW_KIND_U16:
+    case BW_KIND_I16:
+      return 2;
+    case BW_KIND_U32:
+    case BW_KIND_I32:
+    case BW_KIND_F32:
+      return 4;
+    case BW_KIND_U64:
+    case BW_KIND_I64:
+    case BW_KIND_F64:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+/* Scalars, strings and data, checked as strictly as the decoder does; inlined into the struct
+ * and list loops. t is resolved. */
+static BW_ALWAYS_INLINE int skip_leaf(bw_reader *r, const bw_type *t) {
+  size_t pos = r->pos, left = r->len - pos;
+  uint64_t u = 0;
   int rc;
-  uint64_t n = 0, u = 0;
   switch (t->kind) {
     case BW_KIND_UINT:
     case BW_KIND_INT:
-      return bw_reader_uint(r, &u);
+      if (left && r->data[pos] < 0x80) {
+        r->pos = pos + 1;
+        return 0;
+      }
+      return bw_rd_uint(r->data, r->len, &r->pos, &u, r->err);
     case BW_KIND_BOOL:
+      if (!left) return need(r, 1, "bool");
+      if (r->data[pos] > 1)
+        return bw_error_set(r->err, BW_EBOOL, pos, "bool byte is %u, not 0 or 1", r->data[pos]);
+      r->pos = pos + 1;
+      return 0;
     case BW_KIND_ENUM:
       return bw_reader_scalar(r, t, &u);
     case BW_KIND_U8:
@@ -275,30 +309,43 @@ static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys)
     case BW_KIND_I64:
     case BW_KIND_F32:
     case BW_KIND_F64: {
-      unsigned w = bw_kind_width(t->kind);
-      if ((rc = need(r, w, bw_kind_name(t->kind)))) return rc;
-      r->pos += w;
+      unsigned w = width_of(t->kind);
+      if (left < w) return need(r, w, bw_kind_name(t->kind));
+      r->pos = pos + w;
       return 0;
     }
-    case BW_KIND_STR: {
-      const char *s;
-      size_t len;
-      return bw_reader_str(r, &s, &len);
-    }
+    case BW_KIND_STR:
     case BW_KIND_DATA: {
-      const uint8_t *p;
-      size_t len;
-      return bw_reader_data(r, &p, &len);
+      uint64_t n = 0;
+      if (left && r->data[pos] < 0x80 && r->data[pos] < left) {
+        n = r->data[pos];
+        r->pos = pos + 1;
+      } else if ((rc = bw_rd_count(r->data, r->len, &r->pos, 1, UINT64_MAX, &n, r->err))) {
+        return rc;
+      }
+      if (t->kind == BW_KIND_STR && (rc = bw_codec_utf8(r->data, r->pos, (size_t)n, r->err))) {
+        r->pos = pos;
+        return rc;
+      }
+      r->pos += (size_t)n;
+      return 0;
     }
     case BW_KIND_DATA_FIXED:
-      if ((rc = need(r, (size_t)t->length, "data[N]"))) return rc;
-      r->pos += (size_t)t->length;
+      if (t->length > left) return need(r, (size_t)t->length, "data[N]");
+      r->pos = pos + (size_t)t->length;
       return 0;
     case BW_KIND_VOID:
       return 0;
     default:
-      break;
+      return NOT_LEAF;
   }
+}
+
+static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys) {
+  t = bw_codec_resolve(t);
+  int rc = skip_leaf(r, t);
+  if (rc != NOT_LEAF) return rc;
+  uint64_t n = 0, u = 0;
   if (depth >= r->max_depth)
     return bw_error_set(r->err, BW_ELIMIT, r->pos, "values nested deeper than %zu", r->max_depth);
   depth++;
@@ -318,28 +365,35 @@ static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys)
           return bw_error_set(r->err, BW_ELIMIT, r->pos, "list of %llu exceeds the element limit",
                               (unsigned long long)n);
       }
-      const bw_type *e = bw_type_resolve(t->elem);
-      uint64_t unit = bw_codec_min_size(e);
+      const bw_type *e = bw_codec_resolve(t->elem);
+      unsigned w = width_of(e->kind);
+      uint64_t unit = w ? w : bw_codec_min_size(e);
       if (unit && n > (r->len - r->pos) / unit)
         return bw_error_set(r->err, BW_ETRUNCATED, r->pos,
                             "%llu elements of at least %llu bytes exceed the %zu bytes left",
                             (unsigned long long)n, (unsigned long long)unit, r->len - r->pos);
-      unsigned w = bw_kind_width(e->kind);
-      if (w && e->kind != BW_KIND_BOOL) {
+      if (w) {
         /* Fixed-width numbers need no per-element check (the size was checked above). */
         r->pos += (size_t)n * w;
         return 0;
       }
-      for (uint64_t i = 0; i < n; i++)
-        if ((rc = skip_at(r, e, depth, check_keys))) return rc;
+      for (uint64_t i = 0; i < n; i++) {
+        rc = skip_leaf(r, e);
+        if (rc == NOT_LEAF) rc = skip_at(r, e, depth, check_keys);
+        if (rc) return rc;
+      }
       return 0;
     }
     case BW_KIND_MAP:
       if ((rc = bw_reader_count(r, t, &n))) return rc;
       return skip_map(r, t, n, depth, check_keys);
     case BW_KIND_STRUCT:
-      for (size_t i = 0; i < t->count; i++)
-        if ((rc = skip_at(r, t->fields[i].type, depth, check_keys))) return rc;
+      for (size_t i = 0; i < t->count; i++) {
+        const bw_type *ft = bw_codec_resolve(t->fields[i].type);
+        rc = skip_leaf(r, ft);
+        if (rc == NOT_LEAF) rc = skip_at(r, ft, depth, check_keys);
+        if (rc) return rc;
+      }
       return 0;
     case BW_KIND_UNION: {
       const bw_type *m;

@@ -5,6 +5,7 @@
  *   varint  a record of uint/int fields of mixed magnitudes and a bool,
  *   text    strings and lists (two str, list<str>, list<u32>, optional<str>),
  *   map     map<str><u32> of 8..24 entries.
+ * Also the zero-copy path (bw_message_check: strict validation with the reader, no values).
  * Beside it, in the same run: memcpy of the same bytes (the floor) and @bare-ts/lib in node
  * (tests/bench/bare-ts/bench.mjs; `npm install` there first), which reads the same messages
  * from a temporary directory. Prints MB/s and messages/s and the ratios barewire / bare-ts.
@@ -152,6 +153,16 @@ static int decode_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap)
   return 0;
 }
 
+/* The zero-copy path: strict validation with the reader, no values built. */
+static int check_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap) {
+  (void)a, (void)buf, (void)cap;
+  for (size_t i = 0; i < MESSAGES; i++)
+    if (bw_message_check(k->type, k->bytes + k->offs[i], k->offs[i + 1] - k->offs[i], NULL, NULL))
+      return -1;
+  sink++;
+  return 0;
+}
+
 static int encode_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap) {
   (void)a;
   for (size_t i = 0; i < MESSAGES; i++) {
@@ -266,22 +277,23 @@ int main(int argc, char **argv) {
   uint8_t *buf = malloc(1 << 16);
   printf("barewire codec benchmark: %d messages per kind; MB/s of encoded bytes (1 MB = 1e6 B)\n",
          MESSAGES);
-  printf("%-7s %7s | %9s %10s | %9s %10s | %9s | %11s %11s | %9s %9s\n", "kind", "avg B",
-         "dec MB/s", "dec msg/s", "enc MB/s", "enc msg/s", "memcpy", "bare-ts dec", "bare-ts enc",
-         "dec ratio", "enc ratio");
+  printf("%-7s %7s | %9s %10s | %9s %10s | %9s %9s | %11s %11s | %9s %9s\n", "kind", "avg B",
+         "dec MB/s", "dec msg/s", "enc MB/s", "enc msg/s", "check", "memcpy", "bare-ts dec",
+         "bare-ts enc", "dec ratio", "enc ratio");
   for (int k = 0; k < 4; k++) {
     kind_set *s = &sets[k];
     double bytes = (double)s->offs[MESSAGES];
     double td = measure(decode_pass, s, scratch, buf, 1 << 16);
     double te = measure(encode_pass, s, scratch, buf, 1 << 16);
     double tm = measure(memcpy_pass, s, scratch, buf, 1 << 16);
-    if (td < 0 || te < 0) {
+    double tc = measure(check_pass, s, scratch, buf, 1 << 16);
+    if (td < 0 || te < 0 || tc < 0) {
       fprintf(stderr, "bench_codec: %s failed\n", s->name);
       return 1;
     }
     double dec = bytes / td / 1e6, enc = bytes / te / 1e6, mc = bytes / tm / 1e6;
-    printf("%-7s %7.1f | %9.1f %10.0f | %9.1f %10.0f | %9.0f |", s->name, bytes / MESSAGES, dec,
-           MESSAGES / td, enc, MESSAGES / te, mc);
+    printf("%-7s %7.1f | %9.1f %10.0f | %9.1f %10.0f | %9.1f %9.0f |", s->name, bytes / MESSAGES,
+           dec, MESSAGES / td, enc, MESSAGES / te, bytes / tc / 1e6, mc);
     if (js_dec[k] > 0)
       printf(" %11.1f %11.1f | %8.1fx %8.1fx\n", js_dec[k], js_enc[k], dec / js_dec[k],
              enc / js_enc[k]);
