@@ -73,5 +73,6 @@ expect_error 1 "Rec has no flexible array member" \
 expect_error 2 "SCHEMA, TYPE and FILE are required" "$BW" view "$schema" Rec
 expect_error 2 "needs a non-negative integer" "$BW" view --count x "$schema" Rec "$work/recs.bin"
 expect_error 2 "unknown option" "$BW" unview --field x "$schema" Rec
+expect_error 2 "needs an address" "$BW" view --base-address 0xz "$schema" Rec "$work/recs.bin"
 "$BW" view --help | grep -q -- "--to-bare" || fail "view --help"
 echo "bw_view: ok"

@@ -50,6 +50,18 @@ done <"$work/records.txt"
 "$work/dump" --read "$work/back" "$SRC_DIR/CMakeLists.txt" "$SRC_DIR" / >"$work/back.txt"
 diff "$work/back.txt" "$work/expect.txt" >&2 || fail "C reads other values in the records bw unview wrote"
 
+# Pointers in a dump: a ring of three struct rec_linked written by C; with the address the array
+# had in the C program, 'next->value' and 'next->next->value' are followed inside the file.
+read -r base v0 v1 v2 <"$work/linked.txt"
+[ "$("$BW" view --base-address "$base" --field 'next->value' "$work/all.bare" 'struct rec_linked' \
+  "$work/linked.bin" | tr '\n' ' ')" = "$v1 $v2 $v0 " ] || fail "next->value through the ring"
+[ "$("$BW" view --base-address "$base" --field 'next->next->value' "$work/all.bare" \
+  'struct rec_linked' "$work/linked.bin" | tr '\n' ' ')" = "$v2 $v0 $v1 " ] ||
+  fail "next->next->value through the ring"
+if "$BW" view --field 'next->value' "$work/all.bare" 'struct rec_linked' "$work/linked.bin" \
+  2>"$work/err" >/dev/null; then fail "a pointer outside the file was followed"; fi
+grep -q "outside the memory supplied" "$work/err" || fail "pointer error: $(cat "$work/err")"
+
 # Whole records: a struct stat dump prints as one JSON object per record, and --to-bare |
 # unview gives back the same bytes apart from padding (struct stat on x86-64 has none besides
 # its reserved fields, which are carried).

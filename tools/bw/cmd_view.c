@@ -34,6 +34,8 @@ typedef struct view_args {
   uint64_t count;
   int has_count;
   uint64_t flex;
+  uint64_t base_address;
+  int has_base_address;
   int to_bare;
   int pretty;
   int old_syntax;
@@ -53,6 +55,9 @@ static void view_usage(FILE *out) {
                "  --field PATH  print only this field of each record (C syntax: st_mtim.tv_sec,\n"
                "                items[3].x; members of anonymous structs and unions by name)\n"
                "  --flex N      records end with N elements of their flexible array member\n"
+               "  --base-address ADDR\n"
+               "                the address FILE's first byte had in the process that wrote it:\n"
+               "                --field paths follow pointers ('next->value') inside FILE\n"
                "  --to-bare     write the records as BARE messages, back to back, instead of JSON\n"
                "  --pretty      indent the JSON\n"
                "  -o FILE       write to FILE (atomically) instead of standard output\n"
@@ -121,6 +126,17 @@ static int parse_args(int argc, char **argv, int view, view_args *a) {
       } else if (view && TAKE_VALUE("--count")) {
         if (parse_u64(a, "--count", value, &a->count)) return BW_EXIT_USAGE;
         a->has_count = 1;
+      } else if (view && TAKE_VALUE("--base-address")) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long addr = value ? strtoull(value, &end, 0) : 0;
+        if (!value || !*value || *value == '-' || errno || *end) {
+          fprintf(stderr, "%s: --base-address needs an address, not '%s'\n", a->prog,
+                  value ? value : "");
+          return BW_EXIT_USAGE;
+        }
+        a->base_address = addr;
+        a->has_base_address = 1;
       } else if (TAKE_VALUE("--flex")) {
         if (parse_u64(a, "--flex", value, &a->flex)) return BW_EXIT_USAGE;
       } else if (view && TAKE_VALUE("--field")) {
@@ -328,8 +344,12 @@ int bw_cmd_view(int argc, char **argv) {
   bw_error err;
   bw_error_clear(&err);
   uint64_t stride = 0;
-  if (!status && (bw_region_init_readonly(&region, data, len, &err) ||
-                  bw_view_init_type(&v, schema, find_type(schema, a.type_name)->type, &region,
+  if (!status && bw_region_init_readonly(&region, data, len, &err) != 0) {
+    bw_tool_print_error(a.prog, display_name(a.input), &err);
+    status = BW_EXIT_INVALID;
+  }
+  if (!status && a.has_base_address) bw_region_set_base_address(&region, a.base_address);
+  if (!status && (bw_view_init_type(&v, schema, find_type(schema, a.type_name)->type, &region,
                                     a.offset, &err) ||
                   bw_view_native_size(&v, a.flex, &stride, &err))) {
     bw_tool_print_error(a.prog, display_name(a.input), &err);
