@@ -193,46 +193,45 @@ static void check_values(bw_vctx *v, bw_type *t) {
   const char *what = is_enum ? "value" : "tag";
   uint64_t prev = 0;
   size_t prev_index = SIZE_MAX; /* member that holds prev; SIZE_MAX: none yet */
-  char label[160], prev_label[160];
   for (size_t i = 0; i < t->count; i++) {
     uint64_t *value = is_enum ? &t->members[i].value : &t->variants[i].tag;
     int explicit_value = is_enum ? t->members[i].has_value : t->variants[i].has_tag;
-    bw_pos pos = is_enum ? member_pos(t, i) : pos_or(t->variants[i].pos, t->variants[i].type->pos);
-    if (is_enum)
-      snprintf(label, sizeof label, "'" NAME_IN_MESSAGE "'", t->members[i].name);
-    else
-      snprintf(label, sizeof label, "member %zu", i + 1);
-    if (!explicit_value) {
-      if (prev_index == SIZE_MAX && i == 0) {
-        *value = 0;
-      } else if (prev == UINT64_MAX) {
-        bw_vctx_report(v, BW_ESCHEMA, pos,
-                       "implicit %s of %s would be 2^64: the previous %s is already the largest "
-                       "(18446744073709551615)",
-                       what, label, what);
-        continue;
-      } else {
-        *value = prev + 1;
-      }
-    } else if (prev_index != SIZE_MAX && *value <= prev) {
-      if (is_enum)
-        snprintf(prev_label, sizeof prev_label, "'" NAME_IN_MESSAGE "'",
-                 t->members[prev_index].name);
-      else
-        snprintf(prev_label, sizeof prev_label, "member %zu", prev_index + 1);
-      if (*value == prev)
-        bw_vctx_report(v, BW_ESCHEMA, pos, "%s %llu of %s is already used by %s", what,
-                       (unsigned long long)*value, label, prev_label);
-      else
-        bw_vctx_report(v, BW_ESCHEMA, pos,
-                       "%s %llu of %s is less than %llu of %s before it: %ss must be strictly "
-                       "ascending",
-                       what, (unsigned long long)*value, label, (unsigned long long)prev,
-                       prev_label, what);
+    if (!explicit_value && (prev_index == SIZE_MAX || prev != UINT64_MAX)) {
+      *value = prev_index == SIZE_MAX ? 0 : prev + 1;
+      prev = *value;
+      prev_index = i;
       continue;
     }
-    prev = *value;
-    prev_index = i;
+    if (explicit_value && (prev_index == SIZE_MAX || *value > prev)) {
+      prev = *value;
+      prev_index = i;
+      continue;
+    }
+    /* A problem (messages are only formatted here, off the common path). The member keeps
+     * out of prev, so the members after it are compared with the last good one. */
+    char label[160], prev_label[160];
+    bw_pos pos = is_enum ? member_pos(t, i) : pos_or(t->variants[i].pos, t->variants[i].type->pos);
+    if (is_enum) {
+      snprintf(label, sizeof label, "'" NAME_IN_MESSAGE "'", t->members[i].name);
+      snprintf(prev_label, sizeof prev_label, "'" NAME_IN_MESSAGE "'", t->members[prev_index].name);
+    } else {
+      snprintf(label, sizeof label, "member %zu", i + 1);
+      snprintf(prev_label, sizeof prev_label, "member %zu", prev_index + 1);
+    }
+    if (!explicit_value)
+      bw_vctx_report(v, BW_ESCHEMA, pos,
+                     "implicit %s of %s would be 2^64: the previous %s is already the largest "
+                     "(18446744073709551615)",
+                     what, label, what);
+    else if (*value == prev)
+      bw_vctx_report(v, BW_ESCHEMA, pos, "%s %llu of %s is already used by %s", what,
+                     (unsigned long long)*value, label, prev_label);
+    else
+      bw_vctx_report(v, BW_ESCHEMA, pos,
+                     "%s %llu of %s is less than %llu of %s before it: %ss must be strictly "
+                     "ascending",
+                     what, (unsigned long long)*value, label, (unsigned long long)prev, prev_label,
+                     what);
   }
 }
 
