@@ -216,4 +216,18 @@ int bw_import_expr_eval(bw_import_ctx *ctx, const bw_import_tok *t, size_t n, in
                         int *is_unsigned);
 void bw_import_expr_free(bw_import_ctx *ctx);
 
+/* macro_names.c: what a name left after expansion denotes. */
+enum { BW_IDENT_ENUMERATOR = 1, BW_IDENT_FUNCTION, BW_IDENT_VARIABLE, BW_IDENT_OTHER_VALUE };
+typedef struct bw_import_ident {
+  char *name;
+  int kind;      /* BW_IDENT_*: a variable of integer type, or of another (pointer, struct...) */
+  int64_t value; /* enumerators */
+  int fits_int;  /* enumerators: the value is an int (its type in C) */
+} bw_import_ident;
+/* The typedef entity named name, the record or enum entity spelt "struct x", or 0 (index + 1);
+ * the declaration a name denotes (the last one), or NULL. */
+size_t bw_import_find_typedef(bw_import_ctx *ctx, const char *name);
+size_t bw_import_find_tag(bw_import_ctx *ctx, const char *spelling);
+const bw_import_ident *bw_import_find_ident(bw_import_ctx *ctx, const char *name);
+
 #endif

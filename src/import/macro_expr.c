@@ -8,7 +8,8 @@
  * sizes), enumerators (by clang's values), and every C operator but assignment and comma. It
  * answers 1 (a value), 0 (surely not an integer constant: a pointer, float, string, type,
  * attribute, member access) or -1 (not sure: overflow, division by zero, shifts out of range,
- * variables, anything unusual), and -1 sends the macro to clang. */
+ * variables, anything unusual), and -1 sends the macro to clang. What names denote comes from
+ * macro_names.c. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,35 +18,6 @@
 #include "import_internal.h"
 
 typedef bw_import_tok tok;
-
-/* What an identifier names in the translation unit, for identifiers left after expansion. */
-enum { ID_ENUMERATOR = 1, ID_FUNCTION, ID_VARIABLE, ID_OTHER_VALUE };
-
-typedef struct ident {
-  char *name;
-  int kind;
-  int64_t value; /* enumerators */
-  int fits_int;  /* enumerators: the value is an int (its type in C) */
-} ident;
-
-struct bw_import_expr {
-  size_t *typedefs; /* name -> typedef entity index + 1 */
-  size_t typedef_size;
-  size_t *tags; /* "struct x" -> record or enum entity index + 1 */
-  size_t tag_size;
-  ident *idents;
-  size_t ident_count;
-  size_t ident_cap;
-  size_t *ident_index; /* name -> ident index + 1 */
-  size_t ident_size;
-  int idents_built;
-};
-
-static uint64_t hash_name(const char *s) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
-  return h;
-}
 
 /* ---- values -------------------------------------------------------------------------------- */
 
@@ -61,7 +33,6 @@ typedef struct ival {
 
 typedef struct evaluator {
   bw_import_ctx *ctx;
-  bw_import_expr *x;
   const tok *t;
   size_t n;
   size_t pos;
@@ -300,138 +271,6 @@ static int accept(evaluator *v, const char *s) {
   return 0;
 }
 
-/* An index of entities by a name: typedefs by their name, records and enums by their C
- * spelling ("struct x"). */
-static size_t *build_index(const bw_import_ctx *ctx, int typedefs, size_t *size_out) {
-  size_t size = 64;
-  while (size < ctx->ent_count * 2 + 2) size *= 2;
-  size_t *index = calloc(size, sizeof *index);
-  if (!index) return NULL;
-  for (size_t i = 0; i < ctx->ent_count; i++) {
-    const bw_entity *e = &ctx->ents[i];
-    int is_typedef = e->kind == BW_ENT_TYPEDEF;
-    if (is_typedef != typedefs || !e->c_name || (!is_typedef && !e->tag)) continue;
-    size_t k = (size_t)hash_name(e->c_name) & (size - 1);
-    while (index[k]) k = (k + 1) & (size - 1);
-    index[k] = i + 1;
-  }
-  *size_out = size;
-  return index;
-}
-
-static size_t index_find(const bw_import_ctx *ctx, const size_t *index, size_t size,
-                         const char *name) {
-  if (!index) return 0;
-  size_t mask = size - 1;
-  for (size_t k = (size_t)hash_name(name) & mask;; k = (k + 1) & mask) {
-    size_t slot = index[k];
-    if (!slot) return 0;
-    if (slot <= ctx->ent_count && strcmp(ctx->ents[slot - 1].c_name, name) == 0) return slot;
-  }
-}
-
-/* Name -> typedef entity, for casts such as (uint32_t). */
-static size_t find_typedef(evaluator *v, const char *name) {
-  bw_import_expr *x = v->x;
-  if (!x->typedefs) x->typedefs = build_index(v->ctx, 1, &x->typedef_size);
-  return index_find(v->ctx, x->typedefs, x->typedef_size, name);
-}
-
-/* "struct x" -> the record or enum entity, for sizeof(struct x). */
-static size_t find_tag(evaluator *v, const char *spelling) {
-  bw_import_expr *x = v->x;
-  if (!x->tags) x->tags = build_index(v->ctx, 0, &x->tag_size);
-  return index_find(v->ctx, x->tags, x->tag_size, spelling);
-}
-
-/* ---- identifiers: enumerators, functions, variables ---------------------------------------- */
-
-static void add_ident(bw_import_expr *x, const char *name, int kind, int64_t value, int fits) {
-  if (x->ident_count == x->ident_cap) {
-    size_t cap = x->ident_cap ? x->ident_cap * 2 : 256;
-    ident *ids = realloc(x->idents, cap * sizeof *ids);
-    if (!ids) return;
-    x->idents = ids;
-    x->ident_cap = cap;
-  }
-  char *copy = strdup(name);
-  if (!copy) return;
-  x->idents[x->ident_count++] = (ident){copy, kind, value, fits};
-}
-
-typedef struct ident_walk {
-  bw_import_expr *x;
-  bw_import_ctx *ctx;
-} ident_walk;
-
-static enum CXChildVisitResult visit_ident(CXCursor c, CXCursor parent, CXClientData data) {
-  ident_walk *w = data;
-  enum CXCursorKind k = clang_getCursorKind(c);
-  if (k == CXCursor_StructDecl || k == CXCursor_UnionDecl || k == CXCursor_EnumDecl)
-    return CXChildVisit_Recurse;
-  if (k != CXCursor_EnumConstantDecl && k != CXCursor_FunctionDecl && k != CXCursor_VarDecl)
-    return CXChildVisit_Continue;
-  CXString sp = clang_getCursorSpelling(c);
-  const char *name = clang_getCString(sp);
-  if (name && *name) {
-    if (k == CXCursor_EnumConstantDecl) {
-      /* Read the value in the signedness of the enum's integer type. */
-      CXType it = clang_getCanonicalType(clang_getEnumDeclIntegerType(parent));
-      long long value = bw_import_is_signed_kind(it.kind)
-                            ? clang_getEnumConstantDeclValue(c)
-                            : (long long)(clang_getEnumConstantDeclUnsignedValue(c) &
-                                          (unsigned long long)INT64_MAX);
-      if (!bw_import_is_signed_kind(it.kind) &&
-          clang_getEnumConstantDeclUnsignedValue(c) > (unsigned long long)INT64_MAX)
-        value = INT64_MAX; /* does not fit an int either way */
-      int64_t lo = -(int64_t)(mask_of(w->ctx->int_size) >> 1) - 1;
-      int64_t hi = (int64_t)(mask_of(w->ctx->int_size) >> 1);
-      /* In C an enumerator is an int; one that does not fit is clang's to type. */
-      add_ident(w->x, name, ID_ENUMERATOR, value, value >= lo && value <= hi);
-    } else if (k == CXCursor_FunctionDecl) {
-      add_ident(w->x, name, ID_FUNCTION, 0, 0);
-    } else {
-      /* A variable is never a constant here, but an integer const one might be folded:
-       * only the others are surely not integers. */
-      CXType t = clang_getCanonicalType(clang_getCursorType(c));
-      int integer = t.kind == CXType_Bool || t.kind == CXType_Enum ||
-                    bw_import_is_signed_kind(t.kind) || bw_import_builtin_kind(t) != BW_KIND_VOID;
-      add_ident(w->x, name, integer ? ID_VARIABLE : ID_OTHER_VALUE, 0, 0);
-    }
-  }
-  clang_disposeString(sp);
-  return CXChildVisit_Continue;
-}
-
-/* What name denotes (the last declaration of it wins), or NULL. Built on first use: one walk
- * over the declarations, only for headers whose macros mention enumerators or variables. */
-static const ident *find_ident(evaluator *v, const char *name) {
-  bw_import_expr *x = v->x;
-  if (!x->idents_built) {
-    x->idents_built = 1;
-    ident_walk w = {x, v->ctx};
-    clang_visitChildren(clang_getTranslationUnitCursor(v->ctx->tu), visit_ident, &w);
-    size_t size = 64;
-    while (size < x->ident_count * 2 + 2) size *= 2;
-    x->ident_index = calloc(size, sizeof *x->ident_index);
-    if (!x->ident_index) return NULL;
-    x->ident_size = size;
-    for (size_t i = 0; i < x->ident_count; i++) {
-      size_t k = (size_t)hash_name(x->idents[i].name) & (size - 1);
-      while (x->ident_index[k] && strcmp(x->idents[x->ident_index[k] - 1].name, x->idents[i].name))
-        k = (k + 1) & (size - 1);
-      x->ident_index[k] = i + 1; /* a later declaration of a name replaces an earlier one */
-    }
-  }
-  if (!x->ident_index) return NULL;
-  size_t mask = x->ident_size - 1;
-  for (size_t k = (size_t)hash_name(name) & mask;; k = (k + 1) & mask) {
-    size_t slot = x->ident_index[k];
-    if (!slot) return NULL;
-    if (strcmp(x->idents[slot - 1].name, name) == 0) return &x->idents[slot - 1];
-  }
-}
-
 static int is_type_keyword(const char *s) {
   static const char *const words[] = {"unsigned", "signed", "int",   "long",     "short",
                                       "char",     "_Bool",  "const", "volatile", "void"};
@@ -461,8 +300,9 @@ static int cast_type(evaluator *v, int *rank, int *uns, int *pointer) {
       n_void += !strcmp(t->text, "void");
       continue;
     }
-    if (t->kind == CXToken_Identifier && !named && !any && find_typedef(v, t->text)) {
-      size_t slot = find_typedef(v, t->text);
+    if (t->kind == CXToken_Identifier && !named && !any &&
+        bw_import_find_typedef(v->ctx, t->text)) {
+      size_t slot = bw_import_find_typedef(v->ctx, t->text);
       CXType ct =
           clang_getCanonicalType(clang_getTypedefDeclUnderlyingType(v->ctx->ents[slot - 1].cursor));
       if (ct.kind == CXType_Pointer) {
@@ -547,14 +387,14 @@ static ival sizeof_type(evaluator *v) {
       v->pos + 1 < v->n && v->t[v->pos + 1].kind == CXToken_Identifier) {
     char spelling[300];
     snprintf(spelling, sizeof spelling, "%s %s", t->text, v->t[v->pos + 1].text);
-    size_t slot = find_tag(v, spelling);
+    size_t slot = bw_import_find_tag(v->ctx, spelling);
     if (slot)
       size = clang_Type_getSizeOf(clang_getCursorType(v->ctx->ents[slot - 1].cursor));
     else
       v->surely_not = 1; /* an incomplete type: sizeof is an error */
     v->pos += 2;
   } else if (t && t->kind == CXToken_Identifier) {
-    size_t slot = find_typedef(v, t->text);
+    size_t slot = bw_import_find_typedef(v->ctx, t->text);
     if (slot) size = clang_Type_getSizeOf(clang_getCursorType(v->ctx->ents[slot - 1].cursor));
     v->pos++;
   } else {
@@ -629,9 +469,9 @@ static ival primary_expr(evaluator *v) {
   }
   if (t->kind == CXToken_Identifier) {
     v->pos++;
-    const ident *id = find_ident(v, t->text);
-    if (id && id->kind == ID_ENUMERATOR && id->fits_int) return make_int(v, id->value);
-    if (id && (id->kind == ID_FUNCTION || id->kind == ID_OTHER_VALUE)) {
+    const bw_import_ident *id = bw_import_find_ident(v->ctx, t->text);
+    if (id && id->kind == BW_IDENT_ENUMERATOR && id->fits_int) return make_int(v, id->value);
+    if (id && (id->kind == BW_IDENT_FUNCTION || id->kind == BW_IDENT_OTHER_VALUE)) {
       r.kind = V_POINTER; /* a function, a pointer, a struct...: no integer */
       return r;
     }
@@ -853,7 +693,7 @@ static int surely_not_integer(evaluator *v) {
     return strcmp(first->text, "(") && strcmp(first->text, "-") && strcmp(first->text, "+") &&
            strcmp(first->text, "~") && strcmp(first->text, "!") && strcmp(first->text, "&") &&
            strcmp(first->text, "*");
-  if (first->kind == CXToken_Identifier && find_typedef(v, first->text)) return 1;
+  if (first->kind == CXToken_Identifier && bw_import_find_typedef(v->ctx, first->text)) return 1;
   for (size_t k = i; k < v->n; k++) /* member access: no constant */
     if (v->t[k].kind == CXToken_Punctuation &&
         (!strcmp(v->t[k].text, ".") || !strcmp(v->t[k].text, "->")))
@@ -866,12 +706,9 @@ int bw_import_expr_eval(bw_import_ctx *ctx, const bw_import_tok *t, size_t n, in
   if (!ctx->int_size || !ctx->long_size || !ctx->llong_size || !ctx->short_size ||
       !ctx->size_t_size)
     return -1;
-  if (!ctx->expr) ctx->expr = calloc(1, sizeof *ctx->expr);
-  if (!ctx->expr) return -1;
   evaluator v;
   memset(&v, 0, sizeof v);
   v.ctx = ctx;
-  v.x = ctx->expr;
   v.t = t;
   v.n = n;
   if (surely_not_integer(&v)) return 0;
@@ -886,16 +723,4 @@ int bw_import_expr_eval(bw_import_ctx *ctx, const bw_import_tok *t, size_t n, in
   *is_unsigned = r.uns;
   *value = r.uns ? (int64_t)r.bits : sval(&v, r);
   return 1;
-}
-
-void bw_import_expr_free(bw_import_ctx *ctx) {
-  bw_import_expr *x = ctx->expr;
-  if (!x) return;
-  free(x->typedefs);
-  free(x->tags);
-  for (size_t i = 0; i < x->ident_count; i++) free(x->idents[i].name);
-  free(x->idents);
-  free(x->ident_index);
-  free(x);
-  ctx->expr = NULL;
 }
