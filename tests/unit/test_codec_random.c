@@ -342,6 +342,28 @@ static void check_value(const bw_type *t, const bw_value *v, bw_value_arena *a) 
   bw_reader_init(&r, b, n, NULL, NULL);
   ck_assert_int_eq(bw_reader_skip(&r, t), 0);
   ck_assert_uint_eq(bw_reader_remaining(&r), 0);
+  /* A struct's fields are reached by name at the offset where their encoding starts. */
+  const bw_type *rt = bw_type_resolve(t);
+  if (rt->kind == BW_KIND_STRUCT) {
+    size_t at = 0;
+    for (size_t i = 0; i < rt->count; i++) {
+      bw_reader_init(&r, b, n, NULL, NULL);
+      const bw_field *f;
+      ck_assert_int_eq(bw_reader_field(&r, rt, rt->fields[i].name, &f), 0);
+      ck_assert_ptr_eq(f, &rt->fields[i]);
+      ck_assert_uint_eq(bw_reader_offset(&r), at);
+      size_t fs;
+      ck_assert_int_eq(bw_encoded_size(f->type, &v->as.list.items[i], &fs, NULL), 0);
+      at += fs;
+    }
+    ck_assert_uint_eq(at, n);
+  }
+  /* Borrowed decoding gives an equal value whose bytes point into the message. */
+  bw_decode_options borrow = {0};
+  borrow.borrow = 1;
+  bw_value *bv;
+  ck_assert_int_eq(bw_decode(t, b, n, &borrow, a, &bv, NULL, NULL), 0);
+  ck_assert(bw_value_equal(v, bv));
   /* JSON: text -> value -> text is stable, and the value encodes. */
   char *j1, *j2;
   ck_assert_int_eq(bw_value_to_json(v, 0, &j1, NULL, NULL), 0);
