@@ -81,16 +81,24 @@ static void put_hex(writer *w, const uint8_t *s, size_t n) {
   b->data[b->len] = 0;
 }
 
+/* Integers are printed by hand (printf is the slowest part of writing numbers). */
 static void put_u64(writer *w, uint64_t v) {
   char tmp[24];
-  int n = snprintf(tmp, sizeof tmp, "%" PRIu64, v);
-  bw_buf_append(&w->out, tmp, (size_t)n);
+  size_t i = sizeof tmp;
+  do {
+    tmp[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  bw_buf_append(&w->out, tmp + i, sizeof tmp - i);
 }
 
 static void put_i64(writer *w, int64_t v) {
-  char tmp[24];
-  int n = snprintf(tmp, sizeof tmp, "%" PRId64, v);
-  bw_buf_append(&w->out, tmp, (size_t)n);
+  if (v < 0) {
+    bw_buf_putc(&w->out, '-');
+    put_u64(w, 0 - (uint64_t)v); /* exact for INT64_MIN too */
+    return;
+  }
+  put_u64(w, (uint64_t)v);
 }
 
 /* Formats a finite double with the fewest significant digits (from lo to hi) that read back
