@@ -3,7 +3,6 @@
  * %.{6..9}g (f32) or %.{15..17}g (f64) that reads back to the same bits; strings are escaped as
  * RFC 8259 requires and otherwise kept as UTF-8. */
 #include <float.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
