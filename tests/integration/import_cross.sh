@@ -15,10 +15,16 @@
 # `known` below with the reason, print XFAIL instead of failing the test; any other failed
 # assertion or error fails it, and a known difference that no longer shows prints XPASS.
 #
-# Env (set by CTest): BW_IMPORT, SRC_DIR, BUILD_DIR. BW_IMPORT_KEEP=1 keeps the work directory.
+# Each import also goes through the schema text: `bw check` accepts the .bare and `bw layout
+# --json` of it prints exactly `bw-import --format=json` (big-endian, unsigned char, LLP64 and
+# ILP32 layouts survive the #@ annotations).
+#
+# Env (set by CTest): BW_IMPORT, BW, SRC_DIR, BUILD_DIR. BW_IMPORT_KEEP=1 keeps the work
+# directory.
 set -uo pipefail
 : "${SRC_DIR:?}" "${BUILD_DIR:?}"
 BW_IMPORT=${BW_IMPORT:-$BUILD_DIR/bw-import}
+BW=${BW:-$BUILD_DIR/bw}
 work=$(mktemp -d)
 [ -n "${BW_IMPORT_KEEP:-}" ] && echo "work directory: $work" || trap 'rm -rf "$work"' EXIT
 
@@ -28,6 +34,7 @@ pass() { passed=$((passed + 1)); echo "PASS $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL $*"; }
 skip() { echo "SKIP $*"; }
 
+[ -x "$BW" ] || skip "bw not built ($BW): schema text round trips not checked"
 if [ ! -x "$BW_IMPORT" ]; then
   skip "bw-import not built ($BW_IMPORT)"
   echo "0 passed, 0 failed"
@@ -89,6 +96,24 @@ for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-m
     d="$work/$target/$name"
     mkdir -p "$d"
     mapfile -t headers < <(headers_of "$name")
+    # The target's layout survives the schema text: bw check accepts it, and bw layout --json
+    # of the .bare prints the bytes of --format=json.
+    if [ -x "$BW" ]; then
+      if "$BW_IMPORT" --target="$target" -std=c11 "${import_extra[@]}" -o "$d/schema.bare" \
+        "${headers[@]}" 2>"$d/import.log" &&
+        "$BW_IMPORT" --target="$target" -std=c11 "${import_extra[@]}" --format=json \
+          -o "$d/layout.json" "${headers[@]}" 2>>"$d/import.log" &&
+        "$BW" check "$d/schema.bare" >"$d/check.log" 2>&1 &&
+        "$BW" layout --json "$d/schema.bare" >"$d/reparsed.json" 2>>"$d/check.log" &&
+        cmp -s "$d/layout.json" "$d/reparsed.json"; then
+        pass "$target $name: bw check accepts the schema; parsed back, the same JSON layout"
+      else
+        fail "$target $name: schema text round trip (bw check, bw layout --json vs --format=json)"
+        cat "$d/import.log" "$d/check.log" 2>/dev/null | sed -n '1,6p' | sed 's/^/    /'
+        [ -s "$d/reparsed.json" ] && diff "$d/layout.json" "$d/reparsed.json" | sed -n '1,6p' |
+          sed 's/^/    /'
+      fi
+    fi
     if ! "$BW_IMPORT" --target="$target" -std=c11 "${import_extra[@]}" --format=c-check \
       -o "$d/check.c" "${headers[@]}" \
       2>"$d/import.log"; then
