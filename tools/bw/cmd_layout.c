@@ -85,7 +85,7 @@ int bw_cmd_layout(int argc, char **argv) {
   const char *shown_name = strcmp(file, "-") == 0 ? "<stdin>" : file;
   char *text = NULL;
   size_t len = 0;
-  if (bw_tool_read("bw layout", file, &text, &len) != 0) {
+  if (bw_tool_read_schema("bw layout", file, &text, &len) != 0) {
     free(names);
     return BW_EXIT_INVALID;
   }

@@ -19,7 +19,7 @@ static int load_schema(const char *prog, const char *path, int old_syntax, bw_sc
   char *text = NULL;
   size_t len = 0;
   *out = NULL;
-  if (bw_tool_read(prog, path, &text, &len) != 0) return 1;
+  if (bw_tool_read_schema(prog, path, &text, &len) != 0) return 1;
   bw_parse_options opts = {0};
   opts.filename = display_name(path);
   opts.old_syntax = old_syntax;

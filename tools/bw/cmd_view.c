@@ -193,7 +193,7 @@ static const bw_user_type *find_type(const bw_schema *s, const char *name) {
 static int load_schema(const view_args *a, bw_schema **schema) {
   char *text = NULL;
   size_t len = 0;
-  if (bw_tool_read(a->prog, a->schema_path, &text, &len) != 0) return BW_EXIT_INVALID;
+  if (bw_tool_read_schema(a->prog, a->schema_path, &text, &len) != 0) return BW_EXIT_INVALID;
   bw_parse_options opts = {0};
   opts.filename = display_name(a->schema_path);
   opts.old_syntax = a->old_syntax;

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "util.h"
 
+#include "barewire/limits.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,14 +11,15 @@
 #include <string.h>
 #include <unistd.h>
 
-int bw_tool_read(const char *prog, const char *path, char **data, size_t *len) {
+int bw_tool_read_max(const char *prog, const char *path, size_t max, char **data, size_t *len) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   if (!f) {
     fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
     return -1;
   }
-  size_t cap = 65536, n = 0;
+  size_t cap = 65536 < max ? 65536 : max, n = 0;
   char *buf = malloc(cap + 1);
+  if (!buf) fprintf(stderr, "%s: %s: out of memory\n", prog, path);
   while (buf) {
     size_t got = fread(buf + n, 1, cap - n, f);
     n += got;
@@ -25,12 +28,12 @@ int bw_tool_read(const char *prog, const char *path, char **data, size_t *len) {
         fprintf(stderr, "%s: %s: read error: %s\n", prog, path, strerror(errno));
         free(buf);
         buf = NULL;
-        n = 0;
-        break;
       }
       break;
     }
-    char *bigger = cap < (SIZE_MAX - 1) / 2 ? realloc(buf, cap * 2 + 1) : NULL;
+    if (cap == max) break; /* the caller's limit: it reports what is too long */
+    size_t ncap = cap <= max / 2 ? cap * 2 : max;
+    char *bigger = realloc(buf, ncap + 1);
     if (!bigger) {
       free(buf);
       buf = NULL;
@@ -38,7 +41,7 @@ int bw_tool_read(const char *prog, const char *path, char **data, size_t *len) {
       break;
     }
     buf = bigger;
-    cap *= 2;
+    cap = ncap;
   }
   if (f != stdin) fclose(f);
   if (!buf) return -1;
@@ -46,6 +49,21 @@ int bw_tool_read(const char *prog, const char *path, char **data, size_t *len) {
   *data = buf;
   *len = n;
   return 0;
+}
+
+int bw_tool_read(const char *prog, const char *path, char **data, size_t *len) {
+  if (bw_tool_read_max(prog, path, BW_TOOL_READ_MAX + 1, data, len) != 0) return -1;
+  if (*len > BW_TOOL_READ_MAX) {
+    fprintf(stderr, "%s: %s: input larger than %zu bytes\n", prog, path, BW_TOOL_READ_MAX);
+    free(*data);
+    *data = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+int bw_tool_read_schema(const char *prog, const char *path, char **data, size_t *len) {
+  return bw_tool_read_max(prog, path, (size_t)BW_DEFAULT_MAX_SCHEMA_SIZE + 1, data, len);
 }
 
 int bw_tool_write(const char *prog, const char *path, const void *data, size_t len) {

@@ -14,9 +14,22 @@
 #define BW_EXIT_INVALID 1 /* invalid input */
 #define BW_EXIT_USAGE 2   /* usage error */
 
+/* Largest input bw_tool_read accepts (1 GiB): bounds memory on endless inputs such as
+ * /dev/zero. */
+#define BW_TOOL_READ_MAX ((size_t)1 << 30)
+
 /* Reads a whole file ("-" is stdin) into a malloc'd buffer with a NUL after the last byte.
  * Returns 0, or prints `prog: path: reason` and returns -1. */
 int bw_tool_read(const char *prog, const char *path, char **data, size_t *len);
+
+/* The same, reading at most max bytes: an input that is longer is NOT an error here; the
+ * caller gets the first max bytes and *len == max, so that a limit check downstream (set just
+ * below max) reports it with its own message. */
+int bw_tool_read_max(const char *prog, const char *path, size_t max, char **data, size_t *len);
+
+/* Reads a schema file: at most one byte more than the parser's default size limit, so an
+ * oversized or endless schema gets the parser's limit error instead of exhausting memory. */
+int bw_tool_read_schema(const char *prog, const char *path, char **data, size_t *len);
 
 /* Writes len bytes to path atomically: a temporary file in the same directory, fsync, then
  * rename over path. "-" (or NULL) writes to stdout. Returns 0, or prints and returns -1 (the
