@@ -179,7 +179,21 @@ int bw_import_from_matches(const bw_import_ctx *ctx, const char *file);
  * arithmetic type by signedness and size (BW_KIND_VOID when BARE has none). */
 const char *bw_import_c_type_text(bw_import_ctx *ctx, CXType t);
 int bw_import_is_signed_kind(enum CXTypeKind k);
+bw_kind bw_import_int_kind(long long size, int is_signed); /* BW_KIND_VOID: no such width */
 bw_kind bw_import_builtin_kind(CXType t);
+
+/* Result of mapping a C type (walk.c, records.c, enums.c). */
+enum { MAP_OK = 0, MAP_EMPTY = 1, MAP_FAIL = -1 };
+
+/* walk.c: the wire type of C type t (emitting the user types it holds by value first); hint
+ * names unnamed records met on the way; top is 1 for a member's own type. Sets
+ * BW_FIELD_POINTER / BW_FIELD_FLEXIBLE in *flags (FLEXIBLE on entry: the member is the last,
+ * so a zero-length array may be flexible). MAP_EMPTY: takes no space. */
+int bw_import_map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uint32_t *flags,
+                       CXCursor where, bw_type **out);
+
+/* records.c: the type of record entity idx (MAP_OK, MAP_EMPTY with *empty set, MAP_FAIL). */
+int bw_import_build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empty);
 
 /* enums.c: the constants of an unnamed file-scope enum; the type of enum entity idx (0, or -1
  * when it could not be imported, reported). */

@@ -7,7 +7,8 @@
  * an anonymous struct), or a primitive that resolves away. Then names are claimed in
  * declaration order and the selected entities are emitted: emitting a type first emits every
  * type it holds by value, so the draft comes out define-before-use, then in declaration order,
- * the same on every run.
+ * the same on every run. Records are built in records.c, enums in enums.c; the C type of every
+ * member maps to its wire type here (bw_import_map_type).
  *
  * Every layout fact comes from clang (sizes, alignments, field offsets in bits, bitfield
  * widths, enum integer types); integer kinds come from the canonical type's signedness and its
@@ -174,7 +175,7 @@ static int is_char_type(CXType t) {
          clang_Type_getSizeOf(t) == 1;
 }
 
-static bw_kind int_kind(long long size, int is_signed) {
+bw_kind bw_import_int_kind(long long size, int is_signed) {
   switch (size) {
     case 1:
       return is_signed ? BW_KIND_I8 : BW_KIND_U8;
@@ -196,8 +197,8 @@ bw_kind bw_import_builtin_kind(CXType t) {
   long long size = clang_Type_getSizeOf(t);
   if (t.kind == CXType_Bool) return size == 1 ? BW_KIND_BOOL : BW_KIND_VOID;
   if (t.kind == CXType_Int128 || t.kind == CXType_UInt128) return BW_KIND_VOID;
-  if (bw_import_is_signed_kind(t.kind)) return int_kind(size, 1);
-  if (is_unsigned_kind(t.kind)) return int_kind(size, 0);
+  if (bw_import_is_signed_kind(t.kind)) return bw_import_int_kind(size, 1);
+  if (is_unsigned_kind(t.kind)) return bw_import_int_kind(size, 0);
   if (t.kind == CXType_Float || t.kind == CXType_Double)
     return size == 4 ? BW_KIND_F32 : size == 8 ? BW_KIND_F64 : BW_KIND_VOID;
   return BW_KIND_VOID;
@@ -398,14 +399,11 @@ static size_t anonymous_entity(bw_import_ctx *ctx, CXCursor def, const char *hin
   return slot;
 }
 
-/* Result of mapping a C type. */
-enum { MAP_OK = 0, MAP_EMPTY = 1, MAP_FAIL = -1 };
-
 /* Maps C type t to a wire type. hint names unnamed records met on the way. top is 1 for the
  * field's own type (pointer flag), 0 inside arrays. Sets BW_FIELD_POINTER / FLEXIBLE in
  * *flags. */
-static int map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uint32_t *flags,
-                    CXCursor where, bw_type **out) {
+int bw_import_map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uint32_t *flags,
+                       CXCursor where, bw_type **out) {
   bw_draft *d = ctx->draft;
   for (;;) {
     t = strip_sugar(t);
@@ -469,7 +467,7 @@ static int map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uin
         if (!top || !(*flags & BW_FIELD_FLEXIBLE)) return MAP_EMPTY;
         *flags &= ~BW_FIELD_FLEXIBLE;
         bw_type *et = NULL;
-        int rc = map_type(ctx, elem, hint, 0, flags, where, &et);
+        int rc = bw_import_map_type(ctx, elem, hint, 0, flags, where, &et);
         if (rc != MAP_OK) return rc;
         *flags |= BW_FIELD_FLEXIBLE;
         *out = bw_draft_list(d, et);
@@ -480,7 +478,7 @@ static int map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uin
         return *out ? MAP_OK : MAP_FAIL;
       }
       bw_type *et = NULL;
-      int rc = map_type(ctx, elem, hint, 0, flags, where, &et);
+      int rc = bw_import_map_type(ctx, elem, hint, 0, flags, where, &et);
       if (rc != MAP_OK) return rc;
       *out = bw_draft_list_fixed(d, et, (uint64_t)n);
       return *out ? MAP_OK : MAP_FAIL;
@@ -488,7 +486,7 @@ static int map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uin
     case CXType_IncompleteArray: {
       if (!top) return MAP_FAIL;
       bw_type *et = NULL;
-      int rc = map_type(ctx, clang_getArrayElementType(t), hint, 0, flags, where, &et);
+      int rc = bw_import_map_type(ctx, clang_getArrayElementType(t), hint, 0, flags, where, &et);
       if (rc != MAP_OK) return rc;
       *flags |= BW_FIELD_FLEXIBLE;
       *out = bw_draft_list(d, et);
@@ -499,7 +497,7 @@ static int map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uin
     case CXType_ExtVector: {
       long long n = t.kind == CXType_Complex ? 2 : clang_getNumElements(t);
       bw_type *et = NULL;
-      int rc = map_type(ctx, clang_getElementType(t), hint, 0, flags, where, &et);
+      int rc = bw_import_map_type(ctx, clang_getElementType(t), hint, 0, flags, where, &et);
       if (rc != MAP_OK) return rc;
       if (n <= 0) return MAP_FAIL;
       *out = bw_draft_list_fixed(d, et, (uint64_t)n);
@@ -521,242 +519,6 @@ static int map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uin
   bw_import_skip(ctx, where, "type '%s' has no size", sp ? sp : "?");
   free(sp);
   return MAP_FAIL;
-}
-
-/* The wire type of a bitfield: its enum when it has one, bool for _Bool, else the smallest
- * integer of its signedness that holds width bits. */
-static int bitfield_type(bw_import_ctx *ctx, CXType t, unsigned width, const char *hint,
-                         CXCursor where, bw_type **out) {
-  CXType canon = clang_getCanonicalType(t);
-  if (canon.kind == CXType_Enum) {
-    uint32_t flags = 0;
-    return map_type(ctx, t, hint, 0, &flags, where, out);
-  }
-  if (canon.kind == CXType_Bool) {
-    *out = bw_draft_type(ctx->draft, BW_KIND_BOOL);
-    return *out ? MAP_OK : MAP_FAIL;
-  }
-  int is_signed = bw_import_is_signed_kind(canon.kind);
-  long long bytes = width <= 8 ? 1 : width <= 16 ? 2 : width <= 32 ? 4 : 8;
-  *out = bw_draft_type(ctx->draft, int_kind(bytes, is_signed));
-  return *out ? MAP_OK : MAP_FAIL;
-}
-
-/* Size and alignment a wire type implies: its width for primitives, 1 for bytes, the
- * element's for fixed lists; 0 when it implies none. */
-static void wire_layout(const bw_type *t, uint64_t *size, uint64_t *align) {
-  *size = *align = 0;
-  if (bw_kind_is_fixed_primitive(t->kind)) {
-    *size = *align = bw_kind_width(t->kind);
-  } else if (t->kind == BW_KIND_DATA_FIXED) {
-    *size = t->length;
-    *align = 1;
-  } else if (t->kind == BW_KIND_LIST_FIXED && t->elem) {
-    uint64_t es, ea;
-    wire_layout(t->elem, &es, &ea);
-    if (es && t->length <= UINT64_MAX / es) {
-      *size = es * t->length;
-      *align = ea;
-    }
-  }
-}
-
-/* The target's size and alignment of a member's own type, kept on the type node where the
- * wire type does not imply them (a long long is 4-aligned on i386, a long double is data[16]
- * aligned to 16 on x86-64, vectors keep their alignment). A type whose size is not a multiple
- * of its alignment (a scalar typedef with a larger `aligned`) has no array stride: its
- * member's offset already says where it is. Returns 0, or -1 when out of memory. */
-static int add_member_native(bw_import_ctx *ctx, bw_type *type, CXType ft) {
-  long long size = clang_Type_getSizeOf(ft), align = clang_Type_getAlignOf(ft);
-  if (size <= 0 || align <= 0 || size % align != 0) return 0;
-  uint64_t ws, wa;
-  wire_layout(type, &ws, &wa);
-  if (ws == (uint64_t)size && wa == (uint64_t)align) return 0;
-  bw_native *tn = bw_draft_native(ctx->draft, type);
-  if (!tn) return -1;
-  tn->size = (uint64_t)size;
-  tn->align = (uint64_t)align;
-  return 0;
-}
-
-typedef struct field_walk {
-  bw_import_ctx *ctx;
-  size_t idx;       /* the record's entity */
-  bw_type *st;      /* STRUCT node (structs) */
-  bw_native *un;    /* native layout (unions) */
-  bw_nameset names; /* field names claimed so far */
-  size_t count;     /* fields added */
-  CXCursor last;    /* the record\'s last member */
-  int failed;
-} field_walk;
-
-static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
-  field_walk *w = data;
-  bw_import_ctx *ctx = w->ctx;
-  char *c_name = bw_import_string(clang_getCursorSpelling(f));
-  if (!c_name) goto fail;
-  int bitfield = clang_Cursor_isBitField(f) != 0;
-  int width = bitfield ? clang_getFieldDeclBitWidth(f) : 0;
-  CXType ft = clang_getCursorType(f);
-  int anonymous = !*c_name;
-  if (anonymous && bitfield) goto skip; /* unnamed bitfields are padding */
-  if (bitfield && width <= 0) goto skip;
-  long long bits = clang_Cursor_getOffsetOfField(f);
-  if (bits < 0) {
-    bw_import_skip(ctx, f, "clang gives no offset for field '%s' (error %lld)", c_name, bits);
-    goto fail;
-  }
-
-  /* The names: a C member's own, or anonN for an anonymous struct/union member (whose type is
-   * named ParentAnonN); unnamed record types of named fields are named ParentField. */
-  const char *parent = ctx->ents[w->idx].name;
-  char *base = NULL;
-  char hint[1024];
-  if (anonymous) {
-    size_t k = ctx->ents[w->idx].anon_count++;
-    snprintf(hint, sizeof hint, "%sAnon%zu", parent, k);
-    char anon[32];
-    snprintf(anon, sizeof anon, "anon%zu", k);
-    base = strdup(anon);
-  } else {
-    char *pascal = bw_import_type_name(c_name);
-    snprintf(hint, sizeof hint, "%s%s", parent, pascal ? pascal : "Field");
-    free(pascal);
-    base = bw_import_field_name(c_name, ctx->opts->camel_fields);
-  }
-  if (!base) goto fail;
-
-  bw_type *type = NULL;
-  /* Only the last member may be flexible: map_type reads the hint from flags. */
-  uint32_t flags = clang_equalCursors(f, w->last) ? BW_FIELD_FLEXIBLE : 0;
-  int rc = bitfield ? bitfield_type(ctx, ft, (unsigned)width, hint, f, &type)
-                    : map_type(ctx, ft, hint, 1, &flags, f, &type);
-  if (rc == MAP_EMPTY) {
-    bw_import_warn(ctx, f,
-                   "field '%s' of %s takes no space (empty type or zero-length array); "
-                   "left out",
-                   c_name, parent);
-    free(base);
-    goto skip;
-  }
-  if (rc != MAP_OK || !type) {
-    free(base);
-    goto fail;
-  }
-  if (type->kind != BW_KIND_LIST) flags &= ~BW_FIELD_FLEXIBLE; /* the hint, unused */
-  const char *fname = bw_nameset_claim(&w->names, base, ctx->opts->camel_fields ? "" : "_");
-  free(base);
-  if (!fname) goto fail;
-  bw_field *field = w->st ? bw_draft_add_field(ctx->draft, w->st, fname, type)
-                          : bw_draft_add_native_member(ctx->draft, w->un, fname, type);
-  if (!field) goto fail;
-  field->offset = (uint64_t)bits / 8;
-  if (bitfield) {
-    field->flags |= BW_FIELD_BITFIELD;
-    field->bit_offset = (uint64_t)bits;
-    field->bit_width = (uint32_t)width;
-  }
-  field->flags |= flags;
-  if (anonymous) {
-    field->flags |= BW_FIELD_ANONYMOUS;
-  } else {
-    field->c_name = bw_draft_strdup(ctx->draft, c_name);
-  }
-  field->c_type = bw_import_c_type_text(ctx, ft);
-  if (type->kind != BW_KIND_REF && !(flags & BW_FIELD_FLEXIBLE) && !bitfield &&
-      add_member_native(ctx, type, ft) != 0)
-    goto fail;
-  w->count++;
-skip:
-  free(c_name);
-  return CXVisit_Continue;
-fail:
-  free(c_name);
-  w->failed = 1;
-  return CXVisit_Break;
-}
-
-static int record_packed(CXCursor c);
-
-static enum CXVisitorResult find_last_field(CXCursor f, CXClientData data) {
-  *(CXCursor *)data = f;
-  return CXVisit_Continue;
-}
-
-/* Builds a struct (STRUCT node) or union (data[size] with its members) for entity idx. */
-static int build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empty) {
-  CXCursor c = ctx->ents[idx].cursor;
-  int is_union = ctx->ents[idx].kind == BW_ENT_UNION;
-  CXType rt = clang_getCursorType(c);
-  if (clang_isInvalidDeclaration(c)) {
-    bw_import_skip(ctx, c, "%s has errors (see clang's diagnostics)",
-                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name);
-    return MAP_FAIL;
-  }
-  long long size = clang_Type_getSizeOf(rt), align = clang_Type_getAlignOf(rt);
-  if (size < 0 || align <= 0) {
-    bw_import_skip(ctx, c, "clang gives no layout for %s (error %lld)",
-                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name, size);
-    return MAP_FAIL;
-  }
-  if (size == 0) {
-    bw_import_warn(ctx, c, "%s is empty; BARE has no empty records, left out",
-                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name);
-    *empty = 1;
-    return MAP_EMPTY;
-  }
-  bw_draft *d = ctx->draft;
-  bw_type *t = is_union ? bw_draft_data_fixed(d, (uint64_t)size) : bw_draft_type(d, BW_KIND_STRUCT);
-  bw_native *n = bw_draft_native(d, t);
-  if (!t || !n) return MAP_FAIL;
-  field_walk w;
-  memset(&w, 0, sizeof w);
-  w.ctx = ctx;
-  w.idx = idx;
-  w.st = is_union ? NULL : t;
-  w.un = is_union ? n : NULL;
-  w.last = clang_getNullCursor();
-  clang_Type_visitFields(rt, find_last_field, &w.last);
-  long long visited = clang_Type_visitFields(rt, visit_field, &w);
-  bw_nameset_free(&w.names);
-  if (w.failed) return MAP_FAIL;
-  if (visited < 0) {
-    bw_import_skip(ctx, c, "clang cannot list the members of %s (error %lld)",
-                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name, visited);
-    return MAP_FAIL;
-  }
-  if (w.count == 0) {
-    /* Only unnamed bitfields or members of empty types: nothing BARE can carry. */
-    bw_import_warn(ctx, c, "%s has no members BARE can carry; left out",
-                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name);
-    *empty = 1;
-    return MAP_EMPTY;
-  }
-  const bw_entity *e = &ctx->ents[idx];
-  n->size = (uint64_t)size;
-  n->align = (uint64_t)align;
-  if (is_union) n->flags |= BW_NATIVE_C_UNION;
-  if (record_packed(c)) n->flags |= BW_NATIVE_PACKED;
-  n->c_name = e->tag && !e->unnamed ? bw_draft_strdup(d, e->c_name) : NULL;
-  n->file = e->file ? bw_draft_strdup(d, e->file) : NULL;
-  n->line = e->line;
-  *out = t;
-  return MAP_OK;
-}
-
-static enum CXChildVisitResult find_packed(CXCursor c, CXCursor parent, CXClientData data) {
-  (void)parent;
-  if (clang_getCursorKind(c) == CXCursor_PackedAttr) {
-    *(int *)data = 1;
-    return CXChildVisit_Break;
-  }
-  return CXChildVisit_Continue;
-}
-
-static int record_packed(CXCursor c) {
-  int packed = 0;
-  clang_visitChildren(c, find_packed, &packed);
-  return packed;
 }
 
 /* ---- emission ----------------------------------------------------------------------------- */
@@ -797,7 +559,7 @@ static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty) {
   switch (e->kind) {
     case BW_ENT_STRUCT:
     case BW_ENT_UNION:
-      rc = build_record(ctx, idx, &t, &is_empty);
+      rc = bw_import_build_record(ctx, idx, &t, &is_empty);
       break;
     case BW_ENT_ENUM:
       rc = bw_import_build_enum(ctx, idx, &t);

@@ -1,0 +1,251 @@
+/* barewire import: records (structs and C unions) and their members.
+ *
+ * A struct becomes a STRUCT with one field per member that BARE can carry; a C union becomes
+ * data[size] with every member kept in its native layout. Offsets, bit offsets and widths,
+ * sizes and alignments are clang's (clang_Type_visitFields, clang_Cursor_getOffsetOfField,
+ * clang_getFieldDeclBitWidth). Unnamed and zero-width bitfields are padding. An anonymous
+ * struct/union member is a field anonN of type ParentAnonN; an unnamed record type of a named
+ * member is named ParentMember. Bitfields take the smallest integer of their signedness that
+ * holds them (bool for _Bool, their enum for enum bitfields). */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_internal.h"
+
+/* The wire type of a bitfield: its enum when it has one, bool for _Bool, else the smallest
+ * integer of its signedness that holds width bits. */
+static int bitfield_type(bw_import_ctx *ctx, CXType t, unsigned width, const char *hint,
+                         CXCursor where, bw_type **out) {
+  CXType canon = clang_getCanonicalType(t);
+  if (canon.kind == CXType_Enum) {
+    uint32_t flags = 0;
+    return bw_import_map_type(ctx, t, hint, 0, &flags, where, out);
+  }
+  if (canon.kind == CXType_Bool) {
+    *out = bw_draft_type(ctx->draft, BW_KIND_BOOL);
+    return *out ? MAP_OK : MAP_FAIL;
+  }
+  int is_signed = bw_import_is_signed_kind(canon.kind);
+  long long bytes = width <= 8 ? 1 : width <= 16 ? 2 : width <= 32 ? 4 : 8;
+  *out = bw_draft_type(ctx->draft, bw_import_int_kind(bytes, is_signed));
+  return *out ? MAP_OK : MAP_FAIL;
+}
+
+/* Size and alignment a wire type implies: its width for primitives, 1 for bytes, the
+ * element's for fixed lists; 0 when it implies none. */
+static void wire_layout(const bw_type *t, uint64_t *size, uint64_t *align) {
+  *size = *align = 0;
+  if (bw_kind_is_fixed_primitive(t->kind)) {
+    *size = *align = bw_kind_width(t->kind);
+  } else if (t->kind == BW_KIND_DATA_FIXED) {
+    *size = t->length;
+    *align = 1;
+  } else if (t->kind == BW_KIND_LIST_FIXED && t->elem) {
+    uint64_t es, ea;
+    wire_layout(t->elem, &es, &ea);
+    if (es && t->length <= UINT64_MAX / es) {
+      *size = es * t->length;
+      *align = ea;
+    }
+  }
+}
+
+/* The target's size and alignment of a member's own type, kept on the type node where the
+ * wire type does not imply them (a long long is 4-aligned on i386, a long double is data[16]
+ * aligned to 16 on x86-64, vectors keep their alignment). A type whose size is not a multiple
+ * of its alignment (a scalar typedef with a larger `aligned`) has no array stride: its
+ * member's offset already says where it is. Returns 0, or -1 when out of memory. */
+static int add_member_native(bw_import_ctx *ctx, bw_type *type, CXType ft) {
+  long long size = clang_Type_getSizeOf(ft), align = clang_Type_getAlignOf(ft);
+  if (size <= 0 || align <= 0 || size % align != 0) return 0;
+  uint64_t ws, wa;
+  wire_layout(type, &ws, &wa);
+  if (ws == (uint64_t)size && wa == (uint64_t)align) return 0;
+  bw_native *tn = bw_draft_native(ctx->draft, type);
+  if (!tn) return -1;
+  tn->size = (uint64_t)size;
+  tn->align = (uint64_t)align;
+  return 0;
+}
+
+typedef struct field_walk {
+  bw_import_ctx *ctx;
+  size_t idx;       /* the record's entity */
+  bw_type *st;      /* STRUCT node (structs) */
+  bw_native *un;    /* native layout (unions) */
+  bw_nameset names; /* field names claimed so far */
+  size_t count;     /* fields added */
+  CXCursor last;    /* the record\'s last member */
+  int failed;
+} field_walk;
+
+static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
+  field_walk *w = data;
+  bw_import_ctx *ctx = w->ctx;
+  char *c_name = bw_import_string(clang_getCursorSpelling(f));
+  if (!c_name) goto fail;
+  int bitfield = clang_Cursor_isBitField(f) != 0;
+  int width = bitfield ? clang_getFieldDeclBitWidth(f) : 0;
+  CXType ft = clang_getCursorType(f);
+  int anonymous = !*c_name;
+  if (anonymous && bitfield) goto skip; /* unnamed bitfields are padding */
+  if (bitfield && width <= 0) goto skip;
+  long long bits = clang_Cursor_getOffsetOfField(f);
+  if (bits < 0) {
+    bw_import_skip(ctx, f, "clang gives no offset for field '%s' (error %lld)", c_name, bits);
+    goto fail;
+  }
+
+  /* The names: a C member's own, or anonN for an anonymous struct/union member (whose type is
+   * named ParentAnonN); unnamed record types of named fields are named ParentField. */
+  const char *parent = ctx->ents[w->idx].name;
+  char *base = NULL;
+  char hint[1024];
+  if (anonymous) {
+    size_t k = ctx->ents[w->idx].anon_count++;
+    snprintf(hint, sizeof hint, "%sAnon%zu", parent, k);
+    char anon[32];
+    snprintf(anon, sizeof anon, "anon%zu", k);
+    base = strdup(anon);
+  } else {
+    char *pascal = bw_import_type_name(c_name);
+    snprintf(hint, sizeof hint, "%s%s", parent, pascal ? pascal : "Field");
+    free(pascal);
+    base = bw_import_field_name(c_name, ctx->opts->camel_fields);
+  }
+  if (!base) goto fail;
+
+  bw_type *type = NULL;
+  /* Only the last member may be flexible: map_type reads the hint from flags. */
+  uint32_t flags = clang_equalCursors(f, w->last) ? BW_FIELD_FLEXIBLE : 0;
+  int rc = bitfield ? bitfield_type(ctx, ft, (unsigned)width, hint, f, &type)
+                    : bw_import_map_type(ctx, ft, hint, 1, &flags, f, &type);
+  if (rc == MAP_EMPTY) {
+    bw_import_warn(ctx, f,
+                   "field '%s' of %s takes no space (empty type or zero-length array); "
+                   "left out",
+                   c_name, parent);
+    free(base);
+    goto skip;
+  }
+  if (rc != MAP_OK || !type) {
+    free(base);
+    goto fail;
+  }
+  if (type->kind != BW_KIND_LIST) flags &= ~BW_FIELD_FLEXIBLE; /* the hint, unused */
+  const char *fname = bw_nameset_claim(&w->names, base, ctx->opts->camel_fields ? "" : "_");
+  free(base);
+  if (!fname) goto fail;
+  bw_field *field = w->st ? bw_draft_add_field(ctx->draft, w->st, fname, type)
+                          : bw_draft_add_native_member(ctx->draft, w->un, fname, type);
+  if (!field) goto fail;
+  field->offset = (uint64_t)bits / 8;
+  if (bitfield) {
+    field->flags |= BW_FIELD_BITFIELD;
+    field->bit_offset = (uint64_t)bits;
+    field->bit_width = (uint32_t)width;
+  }
+  field->flags |= flags;
+  if (anonymous) {
+    field->flags |= BW_FIELD_ANONYMOUS;
+  } else {
+    field->c_name = bw_draft_strdup(ctx->draft, c_name);
+  }
+  field->c_type = bw_import_c_type_text(ctx, ft);
+  if (type->kind != BW_KIND_REF && !(flags & BW_FIELD_FLEXIBLE) && !bitfield &&
+      add_member_native(ctx, type, ft) != 0)
+    goto fail;
+  w->count++;
+skip:
+  free(c_name);
+  return CXVisit_Continue;
+fail:
+  free(c_name);
+  w->failed = 1;
+  return CXVisit_Break;
+}
+
+static int record_packed(CXCursor c);
+
+static enum CXVisitorResult find_last_field(CXCursor f, CXClientData data) {
+  *(CXCursor *)data = f;
+  return CXVisit_Continue;
+}
+
+/* Builds a struct (STRUCT node) or union (data[size] with its members) for entity idx. */
+int bw_import_build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empty) {
+  CXCursor c = ctx->ents[idx].cursor;
+  int is_union = ctx->ents[idx].kind == BW_ENT_UNION;
+  CXType rt = clang_getCursorType(c);
+  if (clang_isInvalidDeclaration(c)) {
+    bw_import_skip(ctx, c, "%s has errors (see clang's diagnostics)",
+                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name);
+    return MAP_FAIL;
+  }
+  long long size = clang_Type_getSizeOf(rt), align = clang_Type_getAlignOf(rt);
+  if (size < 0 || align <= 0) {
+    bw_import_skip(ctx, c, "clang gives no layout for %s (error %lld)",
+                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name, size);
+    return MAP_FAIL;
+  }
+  if (size == 0) {
+    bw_import_warn(ctx, c, "%s is empty; BARE has no empty records, left out",
+                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name);
+    *empty = 1;
+    return MAP_EMPTY;
+  }
+  bw_draft *d = ctx->draft;
+  bw_type *t = is_union ? bw_draft_data_fixed(d, (uint64_t)size) : bw_draft_type(d, BW_KIND_STRUCT);
+  bw_native *n = bw_draft_native(d, t);
+  if (!t || !n) return MAP_FAIL;
+  field_walk w;
+  memset(&w, 0, sizeof w);
+  w.ctx = ctx;
+  w.idx = idx;
+  w.st = is_union ? NULL : t;
+  w.un = is_union ? n : NULL;
+  w.last = clang_getNullCursor();
+  clang_Type_visitFields(rt, find_last_field, &w.last);
+  long long visited = clang_Type_visitFields(rt, visit_field, &w);
+  bw_nameset_free(&w.names);
+  if (w.failed) return MAP_FAIL;
+  if (visited < 0) {
+    bw_import_skip(ctx, c, "clang cannot list the members of %s (error %lld)",
+                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name, visited);
+    return MAP_FAIL;
+  }
+  if (w.count == 0) {
+    /* Only unnamed bitfields or members of empty types: nothing BARE can carry. */
+    bw_import_warn(ctx, c, "%s has no members BARE can carry; left out",
+                   ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name);
+    *empty = 1;
+    return MAP_EMPTY;
+  }
+  const bw_entity *e = &ctx->ents[idx];
+  n->size = (uint64_t)size;
+  n->align = (uint64_t)align;
+  if (is_union) n->flags |= BW_NATIVE_C_UNION;
+  if (record_packed(c)) n->flags |= BW_NATIVE_PACKED;
+  n->c_name = e->tag && !e->unnamed ? bw_draft_strdup(d, e->c_name) : NULL;
+  n->file = e->file ? bw_draft_strdup(d, e->file) : NULL;
+  n->line = e->line;
+  *out = t;
+  return MAP_OK;
+}
+
+static enum CXChildVisitResult find_packed(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  if (clang_getCursorKind(c) == CXCursor_PackedAttr) {
+    *(int *)data = 1;
+    return CXChildVisit_Break;
+  }
+  return CXChildVisit_Continue;
+}
+
+static int record_packed(CXCursor c) {
+  int packed = 0;
+  clang_visitChildren(c, find_packed, &packed);
+  return packed;
+}
