@@ -714,6 +714,40 @@ START_TEST(syntax_error_fails_at_its_position_unless_keep_going) {
 }
 END_TEST
 
+START_TEST(what_bare_cannot_carry_is_left_out_and_reported) {
+  /* write_header adds two #include lines: the declarations start on line 3. */
+  char *path = write_header("empty.h", "struct em_empty {};\n"
+                                       "struct em_user { struct em_empty e; int q; };\n"
+                                       "struct em_zero { int a; char mark[0]; int b; };\n"
+                                       "struct em_bad { unknown_t x; };\n"
+                                       "struct em_ok { int y; };");
+  bw_import_options o;
+  memset(&o, 0, sizeof o);
+  o.keep_going = 1;
+  const char *headers[1] = {path};
+  o.headers = headers;
+  o.header_count = 1;
+  bw_schema *s = NULL;
+  bw_import_report r;
+  ck_assert_int_eq(bw_import(&o, &s, &r, NULL), 0);
+  ck_assert_ptr_null(bw_schema_find(s, "EmEmpty"));
+  ck_assert_ptr_null(bw_schema_find(s, "EmBad"));
+  ck_assert_ptr_nonnull(bw_schema_find(s, "EmOk"));
+  /* the member of the empty type and the zero-length array in the middle take no space */
+  ck_assert_uint_eq(bw_schema_find(s, "EmUser")->type->count, 1);
+  ck_assert_uint_eq(bw_schema_find(s, "EmZero")->type->count, 2);
+  char where[512];
+  snprintf(where, sizeof where, "%s:3:8: warning: struct em_empty is empty", path);
+  ck_assert(report_has(&r, where));
+  snprintf(where, sizeof where, "%s:6:8: warning: skipped: struct em_bad has errors", path);
+  ck_assert(report_has(&r, where));
+  ck_assert_uint_eq(r.error_count, 1); /* clang's unknown type name */
+  bw_import_report_free(&r);
+  bw_schema_free(s);
+  free(path);
+}
+END_TEST
+
 START_TEST(invalid_arguments) {
   bw_schema *s = NULL;
   bw_error err;
@@ -754,6 +788,7 @@ static Suite *import_suite(void) {
   tcase_add_test(tc, target_facts_come_from_clang);
   tcase_add_test(tc, missing_header_fails_with_clang_diagnostic);
   tcase_add_test(tc, syntax_error_fails_at_its_position_unless_keep_going);
+  tcase_add_test(tc, what_bare_cannot_carry_is_left_out_and_reported);
   tcase_add_test(tc, invalid_arguments);
   suite_add_tcase(s, tc);
   return s;
