@@ -49,11 +49,18 @@ static void put_doc(bw_buf *b, const char *doc, unsigned indent) {
 }
 
 /* A quoted annotation string: printable ASCII as is, '"' and '\' escaped, everything else
- * (control characters, bytes above 0x7e) as an escape, so the line stays one plain line. */
+ * (control characters, bytes above 0x7e) as an escape, so the line stays one plain line. Runs of
+ * plain characters are appended in one call: this is on the importer's output path, where names and
+ * C types are most of the text. */
 static void put_string(bw_buf *b, const char *s) {
   bw_buf_putc(b, '"');
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+  const unsigned char *run = (const unsigned char *)s, *p = run;
+  for (;; p++) {
     unsigned char c = *p;
+    if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') continue;
+    bw_buf_append(b, run, (size_t)(p - run));
+    run = p + 1;
+    if (c == 0) break;
     if (c == '"' || c == '\\') {
       bw_buf_putc(b, '\\');
       bw_buf_putc(b, (char)c);
@@ -63,10 +70,8 @@ static void put_string(bw_buf *b, const char *s) {
       bw_buf_puts(b, "\\t");
     } else if (c == '\r') {
       bw_buf_puts(b, "\\r");
-    } else if (c < 0x20 || c > 0x7e) {
-      bw_buf_printf(b, "\\x%02x", c);
     } else {
-      bw_buf_putc(b, (char)c);
+      bw_buf_printf(b, "\\x%02x", c);
     }
   }
   bw_buf_putc(b, '"');
@@ -74,7 +79,9 @@ static void put_string(bw_buf *b, const char *s) {
 
 static void put_key_string(bw_buf *b, const char *key, const char *value) {
   if (!value) return;
-  bw_buf_printf(b, " %s=", key);
+  bw_buf_putc(b, ' ');
+  bw_buf_puts(b, key);
+  bw_buf_putc(b, '=');
   put_string(b, value);
 }
 
