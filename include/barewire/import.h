@@ -44,7 +44,10 @@ typedef struct bw_import_report {
 /* Imports the headers. On success *out is a validated schema with a target and native layouts
  * (free with bw_schema_free). On failure (a missing header, a syntax or other clang error,
  * unless keep_going) returns BW_EIMPORT with *out NULL and the reasons in report (may be NULL)
- * and err. */
+ * and err; BW_EINVAL for unusable options (no header, a header name with a quote or newline,
+ * an invalid regular expression). report is filled on success too (warnings, what was left
+ * out); free it with bw_import_report_free. Object-like macros whose value at the end of the
+ * translation unit is an integer constant become schema constants (docs/model.md). */
 int bw_import(const bw_import_options *opts, bw_schema **out, bw_import_report *report,
               bw_error *err);
 
