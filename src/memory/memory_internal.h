@@ -128,4 +128,28 @@ const bw_enum_member *bw_mem_enum_member(const bw_type *t, uint64_t value);
  * BW_ENOTFOUND. */
 int bw_mem_find_flex(const bw_type *t, const bw_type **elem, uint64_t *offset);
 
+/* ---- native <-> wire: the compiled plans (plan.c) and the reference walker (native_wire.c) */
+
+/* What the plan functions return when they do not handle a call (no plan for the type, or an
+ * input the plan does not accept: a bad value, a short buffer, a malformed message): the
+ * caller then runs the walker, which does the work or reports the exact error. */
+#define BW_MEM_PLAN_FALLBACK 1
+
+/* bw_view_encode_to through the type's cached plan: 0 and *len, or BW_MEM_PLAN_FALLBACK
+ * (nothing reported; out may hold garbage). */
+int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
+                          size_t *len);
+
+/* bw_view_decode through the type's cached plan: 0 (memory written, *consumed and *flex_count
+ * set when not NULL), or BW_MEM_PLAN_FALLBACK with the memory untouched. */
+int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
+                       const bw_native_options *opts, size_t *consumed, uint64_t *flex_count);
+
+/* The reference walkers behind bw_view_encode_to and bw_view_decode (same contracts), kept
+ * for the fallback and for the differential test against the plans. */
+int bw_mem_walk_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
+                          size_t *len, bw_error *err);
+int bw_mem_walk_decode(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
+                       size_t *consumed, uint64_t *flex_count, bw_error *err);
+
 #endif

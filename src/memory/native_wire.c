@@ -1,12 +1,14 @@
 /* barewire memory: native memory <-> BARE messages.
  *
- * One walker follows a type with a native layout over memory: struct fields in declaration order
- * at their native offsets, bitfields by bit position, array elements by their native stride, a
- * flexible array after the record. Encoding reads memory and writes the wire form; decoding
- * makes two passes over the message: the first checks everything (strict BARE rules, and that
- * every value fits its native field and every element fits the memory) without writing, the
- * second zeroes the destination (padding included) and stores the values. An invalid message
- * therefore never leaves a half-written record behind, and no scratch copy is needed.
+ * The public functions first try the type's compiled plan (plan.c), which handles every good
+ * input of a plannable type; anything else comes here. One walker follows a type with a native
+ * layout over memory: struct fields in declaration order at their native offsets, bitfields by bit
+ * position, array elements by their native stride, a flexible array after the record. Encoding
+ * reads memory and writes the wire form; decoding makes two passes over the message: the first
+ * checks everything (strict BARE rules, and that every value fits its native field and every
+ * element fits the memory) without writing, the second zeroes the destination (padding included)
+ * and stores the values. An invalid message therefore never leaves a half-written record behind,
+ * and no scratch copy is needed.
  *
  * Wire forms (BARE.md): fixed-width numbers little-endian, bool one byte 0/1, enums as their
  * value in a uint varint, byte arrays and C unions (data[N]) as their bytes, fixed arrays as
@@ -198,6 +200,16 @@ static int encode_value(walker *w, const bw_type *t, uint64_t off, int tail, uns
 
 int bw_view_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                       size_t *len, bw_error *err) {
+  size_t n;
+  if (bw_mem_plan_encode_to(v, opts, out, cap, &n) == 0) {
+    if (len) *len = n;
+    return 0;
+  }
+  return bw_mem_walk_encode_to(v, opts, out, cap, len, err);
+}
+
+int bw_mem_walk_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
+                          size_t *len, bw_error *err) {
   if (!v || (!out && cap)) return bw_error_set(err, BW_EINVAL, 0, "encode: NULL argument");
   walker w;
   memset(&w, 0, sizeof w);
@@ -229,7 +241,17 @@ int bw_view_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *
 int bw_view_encode(const bw_view *v, const bw_native_options *opts, uint8_t **out, size_t *len,
                    bw_error *err) {
   if (!out) return bw_error_set(err, BW_EINVAL, 0, "encode: NULL output");
+  /* Small records through the plan into a stack buffer: no sizing pass. */
+  uint8_t small[512];
   size_t need = 0;
+  if (bw_mem_plan_encode_to(v, opts, small, sizeof small, &need) == 0) {
+    uint8_t *copy = malloc(need ? need : 1);
+    if (!copy) return bw_error_set(err, BW_ENOMEM, 0, "out of memory");
+    memcpy(copy, small, need);
+    *out = copy;
+    if (len) *len = need;
+    return 0;
+  }
   int rc = bw_view_encode_to(v, opts, NULL, 0, &need, NULL);
   if (rc && rc != BW_ENOSPACE) return bw_view_encode_to(v, opts, NULL, 0, &need, err);
   uint8_t *buf = malloc(need ? need : 1);
@@ -383,6 +405,12 @@ static int decode_pass(walker *w, const bw_view *v) {
 
 int bw_view_decode(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
                    size_t *consumed, uint64_t *flex_count, bw_error *err) {
+  if (bw_mem_plan_decode(v, msg, len, opts, consumed, flex_count) == 0) return 0;
+  return bw_mem_walk_decode(v, msg, len, opts, consumed, flex_count, err);
+}
+
+int bw_mem_walk_decode(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
+                       size_t *consumed, uint64_t *flex_count, bw_error *err) {
   if (!v || (!msg && len)) return bw_error_set(err, BW_EINVAL, 0, "decode: NULL argument");
   if (!v->region.writable)
     return bw_error_set(err, BW_EREADONLY, v->offset, "decode: the destination is read-only");

@@ -69,6 +69,7 @@ bw_draft *bw_draft_new(void) {
 
 void bw_schema_free(bw_schema *s) {
   if (!s) return;
+  if (s->native_plans_free) s->native_plans_free(s->native_plans);
   bw_arena_free(&s->arena);
   free(s->types);
   free(s->table);

@@ -23,6 +23,10 @@ struct bw_schema {
   char *filename;
   int oom;
   int validated;
+  /* Cache owned by the memory module (compiled native <-> wire plans, src/memory/plan.c):
+   * bw_schema_free calls native_plans_free(native_plans) when it is set. */
+  void *native_plans;
+  void (*native_plans_free)(void *);
 };
 
 struct bw_draft {

@@ -4,7 +4,12 @@
  *   fixed   a struct of fixed-width numbers (u8..u64, i8..i64, f32, f64),
  *   varint  a record of uint/int fields of mixed magnitudes and a bool,
  *   text    strings and lists (two str, list<str>, list<u32>, optional<str>),
- *   map     map<str><u32> of 8..24 entries.
+ *   map     map<str><u32> of 8..24 entries,
+ *   record  a record of fixed-size numbers, a bool, an enum and fixed arrays.
+ * The kinds with a native layout (fixed, record) also go through the memory module's native
+ * path: "native decode" (BARE -> the C struct, bw_view_decode) and "native encode" (the C
+ * struct -> BARE, bw_view_encode_to), into and from an array of the real C structs (their
+ * layout checked against offsetof).
  * Also the zero-copy path (bw_message_check: strict validation with the reader, no values).
  * Beside it, in the same run: memcpy of the same bytes (the floor) and @bare-ts/lib in node
  * (tests/bench/bare-ts/bench.mjs; `npm install` there first), which reads the same messages
@@ -13,6 +18,8 @@
  *   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DBW_BENCH=ON
  *   cmake --build build/release --target bench_codec && build/release/bench_codec */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +28,7 @@
 #include <unistd.h>
 
 #include "barewire/codec.h"
+#include "barewire/memory.h"
 
 #define MESSAGES 1000
 
@@ -31,7 +39,35 @@ static const char *schema_text =
     "flag: bool }\n"
     "type Text struct { name: str  email: str  tags: list<str>  scores: list<u32>  note: "
     "optional<str> }\n"
-    "type Dict map<str><u32>\n";
+    "type Dict map<str><u32>\n"
+    "type Color enum { RED GREEN BLUE = 7 }\n"
+    "type Record struct { id: u32  ok: bool  color: Color  pts: list<i16>[4]  w: f64  bits: "
+    "list<bool>[3] }\n";
+
+/* The C structs of the kinds with a native layout: the schema's natural host layout must be
+ * the compiler's (checked in main). */
+struct fixed_c {
+  uint8_t a;
+  uint16_t b;
+  uint32_t c;
+  uint64_t d;
+  int8_t e;
+  int16_t f;
+  int32_t g;
+  int64_t h;
+  float x;
+  double y;
+  double z;
+};
+enum color_c { RED, GREEN, BLUE = 7 };
+struct record_c {
+  uint32_t id;
+  bool ok;
+  enum color_c color;
+  int16_t pts[4];
+  double w;
+  bool bits[3];
+};
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 static uint64_t rnd(void) {
@@ -107,6 +143,20 @@ static void make_json(int kind, char *j, size_t cap) {
         snprintf(j + k, cap - k, "],\"note\":null}");
       return;
     }
+    case 4: {
+      static const char *const colors[3] = {"RED", "GREEN", "BLUE"};
+      uint64_t r[10];
+      for (int i = 0; i < 10; i++) r[i] = rnd();
+      snprintf(j, cap,
+               "{\"id\":%u,\"ok\":%s,\"color\":\"%s\",\"pts\":[%d,%d,%d,%d],\"w\":%.17g,"
+               "\"bits\":[%s,%s,%s]}",
+               (unsigned)r[0], r[1] % 2 ? "true" : "false", colors[r[2] % 3],
+               (int)(r[3] % 65536) - 32768, (int)(r[4] % 65536) - 32768,
+               (int)(r[5] % 65536) - 32768, (int)(r[6] % 65536) - 32768,
+               (double)(r[7] % 1000000) / 3.0, r[8] & 1 ? "true" : "false",
+               r[8] & 2 ? "true" : "false", r[9] & 1 ? "true" : "false");
+      return;
+    }
     default: {
       int n = 8 + (int)(rnd() % 17);
       k += (size_t)snprintf(j + k, cap - k, "{");
@@ -133,6 +183,11 @@ typedef struct kind_set {
   uint8_t *bytes; /* the messages back to back */
   size_t offs[MESSAGES + 1];
   bw_value *values[MESSAGES];
+  /* kinds with a native layout: a view over MESSAGES C structs of stride bytes */
+  int native;
+  size_t stride;
+  void *structs;
+  bw_view view;
 } kind_set;
 
 static volatile size_t sink;
@@ -184,6 +239,70 @@ static int memcpy_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap)
   return 0;
 }
 
+/* BARE -> C structs (every message into its own struct). */
+static int native_decode_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap) {
+  (void)a, (void)buf, (void)cap;
+  for (size_t i = 0; i < MESSAGES; i++) {
+    if (bw_view_seek(&k->view, i * k->stride) ||
+        bw_view_decode(&k->view, k->bytes + k->offs[i], k->offs[i + 1] - k->offs[i], NULL, NULL,
+                       NULL, NULL))
+      return -1;
+  }
+  sink++;
+  return 0;
+}
+
+/* C structs -> BARE into a caller buffer. */
+static int native_encode_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap) {
+  (void)a;
+  for (size_t i = 0; i < MESSAGES; i++) {
+    size_t n;
+    if (bw_view_seek(&k->view, i * k->stride) ||
+        bw_view_encode_to(&k->view, NULL, buf, cap, &n, NULL))
+      return -1;
+    sink += n;
+  }
+  return 0;
+}
+
+/* The native path must give back the codec's bytes, and the structs what C reads. */
+static int native_setup(kind_set *k, const bw_schema *schema, const char *type_name,
+                        size_t stride) {
+  bw_region r;
+  bw_error err;
+  bw_error_clear(&err);
+  k->native = 1;
+  k->stride = stride;
+  k->structs = calloc(MESSAGES, stride);
+  if (!k->structs || bw_region_init_writable(&r, k->structs, MESSAGES * stride, &err) ||
+      bw_view_init(&k->view, schema, type_name, &r, 0, &err) || k->view.size != stride) {
+    fprintf(stderr, "bench_codec: native %s: %s\n", type_name, err.message);
+    return -1;
+  }
+  if (native_decode_pass(k, NULL, NULL, 0)) return -1;
+  uint8_t out[256];
+  for (size_t i = 0; i < MESSAGES; i++) {
+    size_t n = 0, len = k->offs[i + 1] - k->offs[i];
+    if (bw_view_seek(&k->view, i * stride) ||
+        bw_view_encode_to(&k->view, NULL, out, sizeof out, &n, NULL) || n != len ||
+        memcmp(out, k->bytes + k->offs[i], len) != 0) {
+      fprintf(stderr, "bench_codec: native %s: message %zu differs\n", type_name, i);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Each field's native offset as the schema says it, against offsetof. */
+static int check_offset(const bw_schema *s, const char *type, const char *path, size_t off) {
+  bw_accessor a;
+  if (bw_accessor_compile(&a, s, type, path, NULL) || a.offset != off) {
+    fprintf(stderr, "bench_codec: %s.%s: natural layout differs from the compiler's\n", type, path);
+    return -1;
+  }
+  return 0;
+}
+
 static double measure(pass_fn fn, kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap) {
   for (int i = 0; i < 3; i++) fn(k, a, buf, cap); /* warm up */
   /* The machine may be shared: many short rounds, keep the fastest (the least disturbed). */
@@ -209,16 +328,28 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_codec: schema does not parse\n");
     return 1;
   }
-  static const char *names[4] = {"Fixed", "Varint", "Text", "Dict"};
-  static const char *labels[4] = {"fixed", "varint", "text", "map"};
-  static kind_set sets[4];
+  enum { KINDS = 5 };
+  static const char *names[KINDS] = {"Fixed", "Varint", "Text", "Dict", "Record"};
+  static const char *labels[KINDS] = {"fixed", "varint", "text", "map", "record"};
+  static kind_set sets[KINDS];
+  if (check_offset(schema, "Fixed", "b", offsetof(struct fixed_c, b)) ||
+      check_offset(schema, "Fixed", "d", offsetof(struct fixed_c, d)) ||
+      check_offset(schema, "Fixed", "h", offsetof(struct fixed_c, h)) ||
+      check_offset(schema, "Fixed", "x", offsetof(struct fixed_c, x)) ||
+      check_offset(schema, "Fixed", "z", offsetof(struct fixed_c, z)) ||
+      check_offset(schema, "Record", "ok", offsetof(struct record_c, ok)) ||
+      check_offset(schema, "Record", "color", offsetof(struct record_c, color)) ||
+      check_offset(schema, "Record", "pts[1]", offsetof(struct record_c, pts[1])) ||
+      check_offset(schema, "Record", "w", offsetof(struct record_c, w)) ||
+      check_offset(schema, "Record", "bits[2]", offsetof(struct record_c, bits[2])))
+    return 1;
   bw_value_arena *keep = bw_value_arena_new(), *scratch = bw_value_arena_new();
   char dir[] = "/tmp/bench_codec.XXXXXX";
   if (!mkdtemp(dir)) {
     perror("mkdtemp");
     return 1;
   }
-  for (int k = 0; k < 4; k++) {
+  for (int k = 0; k < KINDS; k++) {
     kind_set *s = &sets[k];
     s->name = labels[k];
     s->type = bw_schema_find(schema, names[k])->type;
@@ -254,7 +385,11 @@ int main(int argc, char **argv) {
   }
 
   /* bare-ts in node, on the same files. */
-  double js_dec[4] = {0}, js_enc[4] = {0};
+  if (native_setup(&sets[0], schema, "Fixed", sizeof(struct fixed_c)) ||
+      native_setup(&sets[4], schema, "Record", sizeof(struct record_c)))
+    return 1;
+
+  double js_dec[KINDS] = {0}, js_enc[KINDS] = {0};
   int have_js = 0;
   char cmd[1024];
   snprintf(cmd, sizeof cmd, "node '%s' '%s' 2>&1", node_script, dir);
@@ -265,7 +400,7 @@ int main(int argc, char **argv) {
       char kind[32];
       double d, e;
       if (sscanf(line, "bare-ts %31s %lf %lf", kind, &d, &e) == 3) {
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < KINDS; k++)
           if (strcmp(kind, labels[k]) == 0) js_dec[k] = d, js_enc[k] = e, have_js++;
       } else {
         fprintf(stderr, "node: %s", line);
@@ -280,7 +415,7 @@ int main(int argc, char **argv) {
   printf("%-7s %7s | %9s %10s | %9s %10s | %9s %9s | %11s %11s | %9s %9s\n", "kind", "avg B",
          "dec MB/s", "dec msg/s", "enc MB/s", "enc msg/s", "check", "memcpy", "bare-ts dec",
          "bare-ts enc", "dec ratio", "enc ratio");
-  for (int k = 0; k < 4; k++) {
+  for (int k = 0; k < KINDS; k++) {
     kind_set *s = &sets[k];
     double bytes = (double)s->offs[MESSAGES];
     double td = measure(decode_pass, s, scratch, buf, 1 << 16);
@@ -300,17 +435,43 @@ int main(int argc, char **argv) {
     else
       printf(" %11s %11s | %9s %9s\n", "-", "-", "-", "-");
   }
+  /* The native path: C structs <-> BARE, same messages, MB/s of encoded bytes. */
+  printf("\nnative path (memory module): BARE <-> C structs, same messages\n");
+  printf("%-7s %7s | %9s %9s | %9s %9s | %9s | %11s %11s | %9s %9s\n", "kind", "avg B", "ndec MB/s",
+         "nenc MB/s", "ndec/memcp", "nenc/memcp", "memcpy", "bare-ts dec", "bare-ts enc",
+         "dec ratio", "enc ratio");
+  for (int k = 0; k < KINDS; k++) {
+    kind_set *s = &sets[k];
+    if (!s->native) continue;
+    double bytes = (double)s->offs[MESSAGES];
+    double td = measure(native_decode_pass, s, scratch, buf, 1 << 16);
+    double te = measure(native_encode_pass, s, scratch, buf, 1 << 16);
+    double tm = measure(memcpy_pass, s, scratch, buf, 1 << 16);
+    if (td < 0 || te < 0) {
+      fprintf(stderr, "bench_codec: native %s failed\n", s->name);
+      return 1;
+    }
+    double dec = bytes / td / 1e6, enc = bytes / te / 1e6, mc = bytes / tm / 1e6;
+    printf("%-7s %7.1f | %9.1f %9.1f | %9.1fx %9.1fx | %9.0f |", s->name, bytes / MESSAGES, dec,
+           enc, td / tm, te / tm, mc);
+    if (js_dec[k] > 0)
+      printf(" %11.1f %11.1f | %8.1fx %8.1fx\n", js_dec[k], js_enc[k], dec / js_dec[k],
+             enc / js_enc[k]);
+    else
+      printf(" %11s %11s | %9s %9s\n", "-", "-", "-", "-");
+  }
   if (!have_js && !skip_node)
     printf(
         "(bare-ts: no figures; run `npm install` in tests/bench/bare-ts and have node on PATH)\n");
   /* Clean up the message files. */
-  for (int k = 0; k < 4; k++) {
+  for (int k = 0; k < KINDS; k++) {
     char path[512];
     snprintf(path, sizeof path, "%s/%s.bin", dir, labels[k]);
     unlink(path);
     snprintf(path, sizeof path, "%s/%s.len", dir, labels[k]);
     unlink(path);
     free(sets[k].bytes);
+    free(sets[k].structs);
   }
   rmdir(dir);
   free(buf);

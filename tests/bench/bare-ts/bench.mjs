@@ -90,11 +90,37 @@ function writeDict(bc, x) {
   }
 }
 
+// type Record struct { id: u32 ok: bool color: Color pts: list<i16>[4] w: f64 bits: list<bool>[3] }
+// with enum Color { RED GREEN BLUE = 7 }, as @bare-ts/tools generates it
+function readColor(bc) {
+  const offset = bc.offset
+  const tag = bare.readUintSafe(bc)
+  if (tag !== 0 && tag !== 1 && tag !== 7) {
+    bc.offset = offset
+    throw new bare.BareError(offset, "invalid tag")
+  }
+  return tag
+}
+function readRecord(bc) {
+  const id = bare.readU32(bc), ok = bare.readBool(bc), color = readColor(bc)
+  const pts = [bare.readI16(bc), bare.readI16(bc), bare.readI16(bc), bare.readI16(bc)]
+  const w = bare.readF64(bc)
+  const bits = [bare.readBool(bc), bare.readBool(bc), bare.readBool(bc)]
+  return { id, ok, color, pts, w, bits }
+}
+function writeRecord(bc, x) {
+  bare.writeU32(bc, x.id); bare.writeBool(bc, x.ok); bare.writeUintSafe(bc, x.color)
+  for (const p of x.pts) bare.writeI16(bc, p)
+  bare.writeF64(bc, x.w)
+  for (const b of x.bits) bare.writeBool(bc, b)
+}
+
 const kinds = {
   fixed: [readFixed, writeFixed],
   varint: [readVarint, writeVarint],
   text: [readText, writeText],
   map: [readDict, writeDict],
+  record: [readRecord, writeRecord],
 }
 
 // Best seconds per pass over 30 rounds of >= 10 ms each, after warm-up (as the C side does).
