@@ -31,6 +31,9 @@ typedef struct bw_import_options {
   size_t exclude_count;
   int camel_fields; /* camelCase field names (for tools that predate draft -14) */
   int keep_going;   /* import what can be imported; say what was skipped */
+  int all_macros;   /* also keep macros with reserved names (`__X`, `_X`) defined in system
+                       headers (_SYS_STAT_H, __USE_POSIX...); 0: skip them, user headers keep
+                       every macro either way */
 } bw_import_options;
 
 /* What the import said besides its result: clang's diagnostics and, with keep_going, what was
@@ -47,7 +50,9 @@ typedef struct bw_import_report {
  * and err; BW_EINVAL for unusable options (no header, a header name with a quote or newline,
  * an invalid regular expression). report is filled on success too (warnings, what was left
  * out); free it with bw_import_report_free. Object-like macros whose value at the end of the
- * translation unit is an integer constant become schema constants (docs/model.md). */
+ * translation unit is an integer constant become schema constants (docs/model.md), except,
+ * unless all_macros, those whose names are reserved identifiers (starting with "__" or "_" and
+ * an uppercase letter) defined in a system header. */
 int bw_import(const bw_import_options *opts, bw_schema **out, bw_import_report *report,
               bw_error *err);
 

@@ -10,7 +10,9 @@
  * the named type that contains them, with offsetof's member path (`offsetof(T, a.b)`,
  * `offsetof(T, arr[0].x)`); members of anonymous struct and union members are reached by their
  * own names, as C allows. A member name that is also an object-like macro of the headers would
- * be expanded inside offsetof, so each check is guarded by `#if !defined(name)`.
+ * be expanded inside offsetof, so each check is guarded by `#if !defined(name)`; likewise the
+ * comparison of a member's C type is left out where a name in its spelling is a macro (gcc's
+ * stddef.h defines __size_t empty, which glibc's <glob.h> uses as a typedef).
  *
  * This file needs no libclang: only the validated schema and the options' header list. */
 #include <inttypes.h>
@@ -78,6 +80,37 @@ static int open_guard(bw_buf *b, const char *path) {
   }
   if (n) bw_buf_putc(b, '\n');
   return n > 0;
+}
+
+/* 1 when the n bytes at s are a keyword of a C type spelling (never a macro in practice). */
+static int is_type_keyword(const char *s, size_t n) {
+  static const char *const kw[] = {"struct",   "union",  "enum", "const", "volatile", "restrict",
+                                   "unsigned", "signed", "char", "short", "int",      "long",
+                                   "float",    "double", "void", "_Bool", "_Complex", "_Atomic"};
+  for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+    if (strlen(kw[i]) == n && memcmp(kw[i], s, n) == 0) return 1;
+  return 0;
+}
+
+/* ` && !defined(x)` for every identifier of C type spelling s that is not a keyword: a
+ * header may define a typedef's name as a macro where it is used (gcc's stddef.h defines
+ * __size_t empty for glibc's <glob.h>), and then the spelling means something else. */
+static void put_type_guard(bw_buf *b, const char *s) {
+  const char *p = s;
+  while (*p) {
+    if (*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')) {
+      const char *start = p;
+      while (*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+             (*p >= '0' && *p <= '9'))
+        p++;
+      if (is_type_keyword(start, (size_t)(p - start))) continue;
+      bw_buf_puts(b, " && !defined(");
+      bw_buf_append(b, start, (size_t)(p - start));
+      bw_buf_putc(b, ')');
+    } else {
+      p++;
+    }
+  }
 }
 
 static void close_guard(bw_buf *b, int opened) {
@@ -247,10 +280,13 @@ static void check_named_member(ccheck *c, const char *tname, const bw_field *f, 
     bw_buf_free(&expr);
   }
   if (f->c_type && !strchr(f->c_type, '{') && is_type_name(f->c_type)) {
-    /* The recorded C type is the member's type (GNU C can compare types). */
+    /* The recorded C type is the member's type (GNU C can compare types), unless a name in
+     * its spelling is a macro where the check is compiled. */
+    bw_buf_puts(&c->asserts, "#if defined(__GNUC__)");
+    put_type_guard(&c->asserts, f->c_type);
     bw_buf_printf(&c->asserts,
-                  "#if defined(__GNUC__)\n_Static_assert(__builtin_types_compatible_p("
-                  "__typeof__(((%s *)0)->%s), %s), \"",
+                  "\n_Static_assert(__builtin_types_compatible_p(__typeof__(((%s *)0)->%s), %s), "
+                  "\"",
                   tname, path, f->c_type);
     put_escaped(&c->asserts, tname);
     bw_buf_putc(&c->asserts, '.');

@@ -134,7 +134,8 @@ typedef struct bw_import_ctx {
   CXFile macro_file;     /* the file of the last macro seen, and whether it is selected */
   int macro_file_known;
   int macro_file_wanted;
-  bw_import_expr *expr; /* name indexes for macro_expr.c */
+  int macro_file_system; /* the file of the last macro seen is a system header */
+  bw_import_expr *expr;  /* name indexes for macro_expr.c */
 
   size_t depth; /* emission recursion depth */
 } bw_import_ctx;

@@ -9,6 +9,8 @@
  * (`(1 << 4)`, `VK_MAKE_API_VERSION(0, 1, 0, 0)` and `~0U` alike). Macros that are
  * not integer constant expressions (strings, types, statements, floats) fail to evaluate and
  * are left out; the diagnostics of that second parse are not the user's and are ignored.
+ * Macros with reserved names (`__USE_POSIX`, `_SYS_STAT_H`) defined in system headers are the
+ * implementation's and are skipped unless opts->all_macros.
  * Bodies with unbalanced brackets or a brace or semicolon are not tried, so one odd macro
  * cannot swallow the declarations of the others. */
 #define _POSIX_C_SOURCE 200809L
@@ -31,12 +33,21 @@ static bw_import_macro *push_macro(bw_import_ctx *ctx) {
   return m;
 }
 
+/* 1 when name is reserved to the implementation (C11 7.1.3): "__..." or "_" + uppercase. */
+static int reserved_name(const char *name) {
+  return name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z'));
+}
+
 void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, int wanted) {
   if (clang_Cursor_isMacroBuiltin(c)) return;
   CXString sp = clang_getCursorSpelling(c);
   const char *name = clang_getCString(sp);
   if (name && *name) {
     bw_import_eval_define(ctx, c, name);
+    /* Reserved names of system headers are the implementation's own (include guards,
+     * feature macros, compiler versions): skipped unless asked for. */
+    if (wanted && ctx->macro_file_system && !ctx->opts->all_macros && reserved_name(name))
+      wanted = 0;
     if (wanted && !clang_Cursor_isMacroFunctionLike(c) && strncmp(name, "__bw_", 5) != 0 &&
         !bw_nameset_has(&ctx->macro_seen, name) && bw_nameset_claim(&ctx->macro_seen, name, "")) {
       bw_import_macro *m = push_macro(ctx);

@@ -228,6 +228,7 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
         ctx->macro_file_known = 1;
         ctx->macro_file_wanted =
             !bw_import_is_builtin(ctx, name) && bw_import_from_matches(ctx, name);
+        ctx->macro_file_system = clang_Location_isInSystemHeader(clang_getCursorLocation(c)) != 0;
         free(name);
       }
       bw_import_macro_seen(ctx, c, ctx->macro_file_wanted);

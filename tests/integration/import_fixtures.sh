@@ -125,7 +125,8 @@ check_input names-camel -Werror --field-case=camel "$fixtures/names.h"
 # Real system headers (glibc, Linux UAPI); _GNU_SOURCE so that every member glibc can declare
 # is there (the c-check file repeats the -D before its #include lines).
 for h in sys/stat.h netinet/ip.h regex.h linux/input.h signal.h sys/epoll.h time.h dirent.h \
-  termios.h sys/socket.h netinet/tcp.h linux/perf_event.h linux/bpf.h vulkan/vulkan_core.h; do
+  termios.h sys/socket.h netinet/tcp.h linux/perf_event.h linux/bpf.h vulkan/vulkan_core.h \
+  stdio.h stdlib.h wchar.h glob.h sound/asound.h; do
   if [ -e "/usr/include/$h" ] || [ -e "/usr/include/x86_64-linux-gnu/$h" ]; then
     check_input "sys-${h//\//_}" "" -D_GNU_SOURCE "<$h>"
   else
@@ -144,6 +145,31 @@ if [ -e /usr/include/x86_64-linux-gnu/sys/stat.h ] || [ -e /usr/include/sys/stat
   else
     fail "sys-stat-narrowed: --type='^Stat\$' kept: $kept"
   fi
+fi
+
+# Reserved names of system headers (include guards, feature and compiler macros) are not
+# constants by default; --all-macros keeps them (JSON names drop leading underscores:
+# _SYS_STAT_H is SYS_STAT_H, __USE_POSIX is USE_POSIX).
+if [ -e /usr/include/x86_64-linux-gnu/sys/stat.h ] || [ -e /usr/include/sys/stat.h ]; then
+  consts() {
+    "$BW_IMPORT" --format=json "$@" '<sys/stat.h>' 2>/dev/null |
+      python3 -c 'import json,sys; print(" ".join(c["name"] for c in json.load(sys.stdin)["constants"]))'
+  }
+  default=" $(consts) "
+  all=" $(consts --all-macros) "
+  case "$default" in
+    *" S_IFMT "*)
+      case "$default" in
+        *" SYS_STAT_H "* | *" USE_POSIX "* | *" GLIBC_MINOR__ "*) fail "reserved macros: <sys/stat.h> lists reserved names by default" ;;
+        *) pass "reserved macros: <sys/stat.h> lists S_IFMT and no reserved names" ;;
+      esac
+      ;;
+    *) fail "reserved macros: <sys/stat.h> lacks S_IFMT" ;;
+  esac
+  case "$all" in
+    *" SYS_STAT_H "*" S_IFMT "*) pass "reserved macros: --all-macros keeps _SYS_STAT_H" ;;
+    *) fail "reserved macros: --all-macros lacks _SYS_STAT_H or S_IFMT" ;;
+  esac
 fi
 
 echo "$passed passed, $failed failed"

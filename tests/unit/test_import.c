@@ -620,6 +620,50 @@ START_TEST(macros_evaluated_by_clang) {
 }
 END_TEST
 
+/* Reserved names (C11 7.1.3: "__x", "_X") of system headers are the implementation's: skipped
+ * unless all_macros. The same text read as a user header keeps every macro. */
+#define RSV_TEXT                                                                                   \
+  "#ifndef _RSV_SYS_H\n#define _RSV_SYS_H 1\n#define __RSV_FEATURE 2\n#define _rsv_lower 3\n"      \
+  "#define RSV_PUBLIC 4\n#define RSV_USES (__RSV_FEATURE + 10)\nstruct rsv { int x; };\n#endif\n"
+
+START_TEST(reserved_macros_of_system_headers_are_skipped) {
+  char *path = write_file("rsv_sys.h", RSV_TEXT, 1);
+  /* A user header: every macro is a constant. */
+  bw_schema *s = import_one(path, NULL);
+  ck_assert_int_eq(constant(s, "_RSV_SYS_H")->value, 1);
+  ck_assert_int_eq(constant(s, "__RSV_FEATURE")->value, 2);
+  ck_assert_int_eq(constant(s, "_rsv_lower")->value, 3);
+  ck_assert_int_eq(constant(s, "RSV_PUBLIC")->value, 4);
+  bw_schema_free(s);
+
+  /* Found through -isystem it is a system header: "_RSV_SYS_H" and "__RSV_FEATURE" are
+   * skipped, "_rsv_lower" (underscore, lowercase: file-scope reserved only) and the public
+   * names stay, and a kept macro may still use a skipped one. */
+  const char *args[2] = {"-isystem", tmp_dir};
+  bw_import_options o;
+  memset(&o, 0, sizeof o);
+  o.clang_args = args;
+  o.clang_arg_count = 2;
+  s = import_one("<rsv_sys.h>", &o);
+  ck_assert_ptr_null(constant(s, "_RSV_SYS_H"));
+  ck_assert_ptr_null(constant(s, "__RSV_FEATURE"));
+  ck_assert_int_eq(constant(s, "_rsv_lower")->value, 3);
+  ck_assert_int_eq(constant(s, "RSV_PUBLIC")->value, 4);
+  ck_assert_int_eq(constant(s, "RSV_USES")->value, 12);
+  ck_assert_uint_eq(bw_schema_constant_count(s), 3);
+  bw_schema_free(s);
+
+  /* all_macros keeps them. */
+  o.all_macros = 1;
+  s = import_one("<rsv_sys.h>", &o);
+  ck_assert_int_eq(constant(s, "_RSV_SYS_H")->value, 1);
+  ck_assert_int_eq(constant(s, "__RSV_FEATURE")->value, 2);
+  ck_assert_uint_eq(bw_schema_constant_count(s), 5);
+  bw_schema_free(s);
+  free(path);
+}
+END_TEST
+
 /* ---- targets ------------------------------------------------------------------------------- */
 
 START_TEST(target_facts_come_from_clang) {
@@ -785,6 +829,7 @@ static Suite *import_suite(void) {
   tcase_add_test(tc, generated_names_do_not_depend_on_include_order);
   tcase_add_test(tc, type_selection_pulls_in_dependencies);
   tcase_add_test(tc, macros_evaluated_by_clang);
+  tcase_add_test(tc, reserved_macros_of_system_headers_are_skipped);
   tcase_add_test(tc, target_facts_come_from_clang);
   tcase_add_test(tc, missing_header_fails_with_clang_diagnostic);
   tcase_add_test(tc, syntax_error_fails_at_its_position_unless_keep_going);

@@ -637,6 +637,69 @@ START_TEST(hostile_names_are_skipped) {
 }
 END_TEST
 
+/* A type name in a member's C type may be a macro where the check is compiled (gcc's stddef.h
+ * defines __size_t empty, which glibc's <glob.h> uses as a typedef): the type comparison is
+ * then left out, the offset and size checks stay. */
+typedef unsigned int ck_word_t;
+typedef unsigned short ck_half_t;
+struct ck_w {
+  ck_word_t n;
+  ck_half_t h;
+};
+#define CK_W_DECLS                                                                                 \
+  "typedef unsigned int ck_word_t;\ntypedef unsigned short ck_half_t;\n"                           \
+  "struct ck_w { ck_word_t n; ck_half_t h; };\n#define ck_word_t\n"
+
+START_TEST(type_names_that_are_macros_are_not_compared) {
+  bw_draft *d = bw_draft_new();
+  ck_assert_int_eq(
+      bw_draft_set_target(d, "host", (uint32_t)sizeof(void *), bw_host_big_endian(), (char)-1 < 0),
+      0);
+  bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
+  add_field(d, st, "n", bw_draft_type(d, BW_KIND_U32), offsetof(struct ck_w, n), "ck_word_t");
+  add_field(d, st, "h", bw_draft_type(d, BW_KIND_U16), offsetof(struct ck_w, h), "ck_half_t");
+  set_native(d, st, sizeof(struct ck_w), _Alignof(struct ck_w), "struct ck_w");
+  bw_draft_add_type(d, "CkW", st);
+  bw_schema *s = NULL;
+  ck_assert_int_eq(bw_draft_validate(d, NULL, &s, NULL), 0);
+
+  scratch w;
+  scratch_open(&w);
+  char path[320], cmd[1000];
+  snprintf(path, sizeof path, "%s/word.h", w.dir);
+  FILE *fp = fopen(path, "w");
+  ck_assert_ptr_nonnull(fp);
+  fputs(CK_W_DECLS, fp);
+  fclose(fp);
+  const char *headers[] = {path};
+  bw_import_options opts = {0};
+  opts.headers = headers;
+  opts.header_count = 1;
+  char *text = NULL;
+  ck_assert_int_eq(bw_import_c_check(s, &opts, &text, NULL, NULL), 0);
+  bw_schema_free(s);
+  ck_assert_ptr_nonnull(strstr(text,
+                               "#if defined(__GNUC__) && !defined(ck_word_t)\n"
+                               "_Static_assert(__builtin_types_compatible_p(__typeof__(((struct "
+                               "ck_w *)0)->n), ck_word_t), "));
+  ck_assert_ptr_nonnull(strstr(text, "#if defined(__GNUC__) && !defined(ck_half_t)\n"));
+
+  /* gcc compiles it (without the guard: `__builtin_types_compatible_p(..., )`) and it runs
+   * clean; the type of h is still compared. */
+  snprintf(path, sizeof path, "%s/check.c", w.dir);
+  fp = fopen(path, "w");
+  ck_assert_ptr_nonnull(fp);
+  fputs(text, fp);
+  fclose(fp);
+  snprintf(cmd, sizeof cmd,
+           "gcc -std=c11 -Wall -Wextra -Werror -o '%s/check' '%s' 2>&1 && '%s/check'", w.dir, path,
+           w.dir);
+  ck_assert_int_eq(system(cmd), 0);
+  free(text);
+  scratch_close(&w);
+}
+END_TEST
+
 static Suite *ccheck_suite(void) {
   Suite *s = suite_create("import_ccheck");
   TCase *t = tcase_create("ccheck");
@@ -655,6 +718,7 @@ static Suite *ccheck_suite(void) {
   tcase_add_test(t, text_names_every_check);
   tcase_add_test(t, rejects_schema_without_target_and_bad_header);
   tcase_add_test(t, hostile_names_are_skipped);
+  tcase_add_test(t, type_names_that_are_macros_are_not_compared);
   suite_add_tcase(s, t);
   return s;
 }

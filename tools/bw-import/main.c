@@ -36,6 +36,8 @@ static void usage(FILE *out) {
           "                       (types that selected ones need are always kept)\n"
           "  --field-case=CASE    snake (default: C names as they are) or camel\n"
           "  --keep-going         import what can be imported; say what was skipped\n"
+          "  --all-macros         also list constants with reserved names (__X, _X) from system\n"
+          "                       headers (include guards, feature and compiler macros)\n"
           "  -I DIR, -D NAME[=V], -U NAME, -std=STD, -isystem DIR, --sysroot=DIR\n"
           "                       passed to clang; anything after -- is too\n"
           "  --help, --version\n"
@@ -72,6 +74,7 @@ typedef struct cli {
   const char *target;
   int camel;
   int keep_going;
+  int all_macros;
 } cli;
 
 static void cli_free(cli *c) {
@@ -165,6 +168,10 @@ static int parse_args(int argc, char **argv, cli *c) {
       c->keep_going = 1;
       continue;
     }
+    if (strcmp(a, "--all-macros") == 0) {
+      c->all_macros = 1;
+      continue;
+    }
     if (strcmp(a, "-o") == 0 || strncmp(a, "--output=", 9) == 0) {
       if (a[1] == '-') {
         c->output = a + 9;
@@ -220,6 +227,7 @@ int main(int argc, char **argv) {
   o.exclude_count = c.excludes.count;
   o.camel_fields = c.camel;
   o.keep_going = c.keep_going;
+  o.all_macros = c.all_macros;
 
   bw_schema *s = NULL;
   bw_import_report report;
