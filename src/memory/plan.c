@@ -29,6 +29,9 @@
 #define PLAN_MAX_STEPS 4096u
 /* Arrays whose unrolled steps would exceed this become a repeat step. */
 #define PLAN_UNROLL_STEPS 64u
+/* Records up to this size get a zero list (the bytes no step writes) instead of a memset of
+ * the whole record, and decode in one checked pass into a scratch copy on the stack. */
+#define PLAN_SMALL_RECORD 256u
 
 enum {
   OP_COPY,  /* n bytes, same in memory and on the wire */
@@ -67,6 +70,14 @@ struct plan {
   int has_flex;
   uint64_t flex_off, flex_stride;
   plan *flex;
+  /* root plans of records up to PLAN_SMALL_RECORD bytes: the byte ranges no step writes
+   * (padding, bitfield storage, repeats), to zero before a write pass; zero_size is the
+   * record size they were computed for, 0 when there is no list */
+  uint64_t zero_size;
+  size_t zero_count;
+  struct {
+    uint16_t off, len;
+  } zero[PLAN_SMALL_RECORD / 2 + 1];
   /* everything malloc'd for this plan and its sub-plans */
   plan **subs;
   size_t sub_count;
@@ -350,6 +361,34 @@ static int compile_value(plan *p, const bw_schema *s, const bw_type *t, uint64_t
   }
 }
 
+/* The zero list of a root plan of a record of size bytes (see struct plan). */
+static void make_zero_list(plan *p, uint64_t size) {
+  uint8_t covered[PLAN_SMALL_RECORD];
+  if (size == 0 || size > PLAN_SMALL_RECORD || p->extent > size) return;
+  memset(covered, 0, sizeof covered);
+  for (size_t i = 0; i < p->count; i++) {
+    const step *st = &p->steps[i];
+    uint64_t n = st->op == OP_COPY                                             ? st->n
+                 : st->op == OP_SWAP || st->op == OP_BOOL || st->op == OP_ENUM ? st->width
+                                                                               : 0;
+    for (uint64_t k = 0; k < n; k++) covered[st->off + k] = 1;
+  }
+  size_t count = 0;
+  for (uint64_t at = 0; at < size;) {
+    if (covered[at]) {
+      at++;
+      continue;
+    }
+    uint64_t from = at;
+    while (at < size && !covered[at]) at++;
+    p->zero[count].off = (uint16_t)from;
+    p->zero[count].len = (uint16_t)(at - from);
+    count++;
+  }
+  p->zero_count = count;
+  p->zero_size = size;
+}
+
 static void cache_free(void *head) {
   cache_entry *e = head;
   while (e) {
@@ -360,21 +399,24 @@ static void cache_free(void *head) {
   }
 }
 
-/* The plan of type t (as a view declares it) of s, compiled on first use; NULL when it has
- * none (or when memory is short: the walker then does the work). */
-static const plan *plan_get(const bw_schema *cs, const bw_type *t, int big_endian) {
-  struct bw_schema *s = (struct bw_schema *)cs; /* the cache is not part of the schema's value */
-  cache_entry *head = __atomic_load_n(&s->native_plans, __ATOMIC_ACQUIRE);
-  for (cache_entry *e = head; e; e = e->next)
-    if (e->type == t && e->big_endian == big_endian) return e->p;
+/* Compiles the plan of t and adds it to the cache of s (whose head was head). */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static const plan *
+plan_add(struct bw_schema *s, cache_entry *head, const bw_type *t, int big_endian) {
+  const bw_schema *cs = s;
   cache_entry *e = malloc(sizeof *e);
   if (!e) return NULL;
   e->type = t;
   e->big_endian = big_endian;
   e->p = plan_new(big_endian);
+  uint64_t size;
   if (e->p && compile_value(e->p, cs, t, 0, 1, 0) != 0) {
     plan_free(e->p);
     e->p = NULL;
+  } else if (e->p && !e->p->has_flex && bw_mem_type_size(cs, t, &size, NULL) == 0) {
+    make_zero_list(e->p, size);
   }
   __atomic_store_n(&s->native_plans_free, cache_free, __ATOMIC_RELEASE);
   /* Another thread may have added entries meanwhile: retry on the new head (duplicates are
@@ -387,7 +429,51 @@ static const plan *plan_get(const bw_schema *cs, const bw_type *t, int big_endia
   return e->p;
 }
 
+/* The plan of type t (as a view declares it) of s, compiled on first use; NULL when it has
+ * none (or when memory is short: the walker then does the work). */
+static inline const plan *plan_get(const bw_schema *cs, const bw_type *t, int big_endian) {
+  struct bw_schema *s = (struct bw_schema *)cs; /* the cache is not part of the schema's value */
+  cache_entry *head = __atomic_load_n(&s->native_plans, __ATOMIC_ACQUIRE);
+  for (cache_entry *e = head; e; e = e->next)
+    if (e->type == t && e->big_endian == big_endian) return e->p;
+  return plan_add(s, head, t, big_endian);
+}
+
 /* ---- running ------------------------------------------------------------------------- */
+
+/* memcpy of a small run without a call: overlapping fixed-size moves. */
+static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n) {
+  if (n >= 8) {
+    if (n <= 16) {
+      memcpy(d, s, 8);
+      memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n <= 32) {
+      memcpy(d, s, 16);
+      memcpy(d + n - 16, s + n - 16, 16);
+    } else if (n <= 64) {
+      memcpy(d, s, 32);
+      memcpy(d + n - 32, s + n - 32, 32);
+    } else {
+      memcpy(d, s, n);
+    }
+  } else if (n >= 4) {
+    memcpy(d, s, 4);
+    memcpy(d + n - 4, s + n - 4, 4);
+  } else if (n >= 2) {
+    memcpy(d, s, 2);
+    memcpy(d + n - 2, s + n - 2, 2);
+  } else if (n) {
+    *d = *s;
+  }
+}
+
+static inline void zero_bytes(uint8_t *d, size_t n) {
+  static const uint8_t zeros[64];
+  if (n <= 64)
+    copy_bytes(d, zeros, n);
+  else
+    memset(d, 0, n);
+}
 
 static int enum_has(const step *st, uint64_t v) {
   size_t lo = 0, hi = st->value_count;
@@ -415,7 +501,7 @@ static size_t run_encode(const plan *p, const uint8_t *rec, uint8_t *out) {
     const uint8_t *src = rec + st->off;
     switch (st->op) {
       case OP_COPY:
-        memcpy(out + pos, src, (size_t)st->n);
+        copy_bytes(out + pos, src, (size_t)st->n);
         pos += (size_t)st->n;
         break;
       case OP_SWAP:
@@ -496,24 +582,24 @@ int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8
  * the caller). Without write it only checks (rec is NULL then and never offset): 0 when every
  * value is good and fits, else -1. With write the message is known to be good. */
 static inline int run_decode(const plan *p, uint8_t *rec, const uint8_t *msg, size_t len,
-                             size_t *pos, int write) {
+                             size_t *pos, int write, int check) {
   size_t at = *pos;
   for (size_t i = 0; i < p->count; i++) {
     const step *st = &p->steps[i];
     uint8_t *dst = write ? rec + st->off : NULL;
     switch (st->op) {
       case OP_COPY:
-        if (!write && st->n > len - at) return -1;
-        if (write) memcpy(dst, msg + at, (size_t)st->n);
+        if (check && st->n > len - at) return -1;
+        if (write) copy_bytes(dst, msg + at, (size_t)st->n);
         at += (size_t)st->n;
         break;
       case OP_SWAP:
-        if (!write && st->width > len - at) return -1;
+        if (check && st->width > len - at) return -1;
         if (write) bw_store_be(dst, bw_load_le(msg + at, st->width), st->width);
         at += st->width;
         break;
       case OP_BOOL:
-        if (!write && (at >= len || msg[at] > 1)) return -1;
+        if (check && (at >= len || msg[at] > 1)) return -1;
         if (write) *dst = msg[at];
         at++;
         break;
@@ -525,10 +611,10 @@ static inline int run_decode(const plan *p, uint8_t *rec, const uint8_t *msg, si
           int n = bw_varint_get(msg + at, len - at, &raw);
           if (n < 0) return -1;
           at += (size_t)n;
-          if (!write && !enum_has(st, raw)) return -1;
+          if (check && !enum_has(st, raw)) return -1;
         } else {
           unsigned w = bw_mem_width(k);
-          if (!write && w > len - at) return -1;
+          if (check && w > len - at) return -1;
           raw = bw_load_le(msg + at, w);
           at += w;
           if (k == BW_KIND_BOOL && raw > 1) return -1;
@@ -537,16 +623,13 @@ static inline int run_decode(const plan *p, uint8_t *rec, const uint8_t *msg, si
         }
         mem_slot sl = step_slot(p, st, dst);
         sl.kind = k;
-        if (!write) {
-          if (!bw_mem_slot_fits(&sl, raw)) return -1;
-        } else {
-          bw_mem_slot_store(&sl, raw);
-        }
+        if (check && !bw_mem_slot_fits(&sl, raw)) return -1;
+        if (write) bw_mem_slot_store(&sl, raw);
         break;
       }
       default: /* OP_REPEAT */
         for (uint64_t k = 0; k < st->n; k++)
-          if (run_decode(st->sub, write ? dst + k * st->stride : NULL, msg, len, &at, write))
+          if (run_decode(st->sub, write ? dst + k * st->stride : NULL, msg, len, &at, write, check))
             return -1;
         break;
     }
@@ -556,11 +639,26 @@ static inline int run_decode(const plan *p, uint8_t *rec, const uint8_t *msg, si
 }
 
 static int check_pass(const plan *p, const uint8_t *msg, size_t len, size_t *pos) {
-  return run_decode(p, NULL, msg, len, pos, 0);
+  return run_decode(p, NULL, msg, len, pos, 0, 1);
 }
 
 static int write_pass(const plan *p, uint8_t *rec, const uint8_t *msg, size_t len, size_t *pos) {
-  return run_decode(p, rec, msg, len, pos, 1);
+  return run_decode(p, rec, msg, len, pos, 1, 0);
+}
+
+static int checked_write_pass(const plan *p, uint8_t *rec, const uint8_t *msg, size_t len,
+                              size_t *pos) {
+  return run_decode(p, rec, msg, len, pos, 1, 1);
+}
+
+/* Zeroes the bytes of a record of p that the write pass will not store (all of it when p has
+ * no zero list for size bytes). */
+static inline void zero_record(const plan *p, uint8_t *rec, uint64_t size) {
+  if (p->zero_size != size || !size) {
+    if (size) memset(rec, 0, (size_t)size);
+    return;
+  }
+  for (size_t i = 0; i < p->zero_count; i++) zero_bytes(rec + p->zero[i].off, p->zero[i].len);
 }
 
 int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
@@ -577,6 +675,18 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
   if (len > max_size) return BW_MEM_PLAN_FALLBACK;
   size_t pos = 0, end;
   uint64_t count = 0;
+  /* A small record that needs checks: one checked pass into a scratch copy, then one copy to
+   * the destination (which is written only when everything was good). */
+  if (p->checks && !p->has_flex && p->zero_size && p->zero_size == v->size) {
+    uint8_t scratch[PLAN_SMALL_RECORD];
+    zero_record(p, scratch, v->size);
+    if (checked_write_pass(p, scratch, msg, len, &pos) || (pos != len && !trailing))
+      return BW_MEM_PLAN_FALLBACK;
+    copy_bytes(v->base, scratch, (size_t)v->size);
+    if (consumed) *consumed = pos;
+    if (flex_count) *flex_count = 0;
+    return 0;
+  }
   /* pass 1: the whole message is good and fits */
   if (p->fixed_wire && !p->checks) {
     if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
@@ -601,7 +711,11 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
   if (pos != len && !trailing) return BW_MEM_PLAN_FALLBACK;
   end = pos;
   /* pass 2: zero the record (padding included) and store */
-  if (total) memset(v->base, 0, (size_t)total);
+  if (p->has_flex) {
+    if (total) memset(v->base, 0, (size_t)total);
+  } else {
+    zero_record(p, v->base, total);
+  }
   pos = 0;
   write_pass(p, v->base, msg, len, &pos);
   if (p->has_flex) {
