@@ -246,8 +246,10 @@ static void totals(table *T, const bw_type *t, const bw_native *n) {
 }
 
 /* The opening words of a record or enum: "struct stat" when the C spelling names it that way,
- * "typedef struct" for a typedef'd anonymous one (closed by "} name;"), else the keyword and
- * the BARE name. Writes the closing line into close. */
+ * "typedef struct" for a typedef'd anonymous one (closed by "} name;"); for a natural layout
+ * the keyword and the BARE name (the equivalent C declaration); for an imported record that C
+ * cannot name, the keyword with the BARE name in a comment, so the line never reads as a C
+ * name that does not exist. Writes the closing line into close. */
 static void record_header(bw_buf *b, const char *keyword, const bw_user_type *u, const bw_native *n,
                           char *close, size_t close_size) {
   size_t k = strlen(keyword);
@@ -257,8 +259,10 @@ static void record_header(bw_buf *b, const char *keyword, const bw_user_type *u,
   } else if (n->c_name) {
     bw_buf_printf(b, "typedef %s", keyword);
     snprintf(close, close_size, "} %.200s;\n", n->c_name);
-  } else {
+  } else if (n->flags & BW_NATIVE_NATURAL) {
     bw_buf_printf(b, "%s %s", keyword, u->name);
+  } else {
+    bw_buf_printf(b, "%s /* %s */", keyword, u->name);
   }
 }
 
@@ -286,7 +290,10 @@ static void one_type(bw_buf *b, const bw_user_type *u, const bw_native *n) {
   const bw_type *t = u->type;
   const bw_type *r = bw_type_resolve(t);
   if (t->kind == BW_KIND_REF) {
-    bw_buf_printf(b, "typedef %s %s;\t/* size: %llu, align: %llu */\n", t->ref_name,
+    /* Name the aliased type as C does when it has a C spelling, else by its BARE name. */
+    const bw_native *target = t->ref ? t->ref->type->native : NULL;
+    const char *aliased = target && target->c_name ? target->c_name : t->ref_name;
+    bw_buf_printf(b, "typedef %s %s;\t/* size: %llu, align: %llu */\n", aliased,
                   n->c_name ? n->c_name : u->name, (unsigned long long)n->size,
                   (unsigned long long)n->align);
   } else if (r->kind == BW_KIND_STRUCT || (n->flags & BW_NATIVE_C_UNION)) {

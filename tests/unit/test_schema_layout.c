@@ -800,6 +800,42 @@ START_TEST(table_inline_members_bounded) {
 }
 END_TEST
 
+/* An imported record that C cannot name is not given a C-looking name, and an alias names the
+ * aliased type by its C spelling. */
+START_TEST(table_imported_names_are_c_names) {
+  bw_schema *s = imported_schema();
+  char *t = table_of(s, "RecAnon0");
+  ck_assert_msg(strncmp(t, "union /* RecAnon0 */ {", 22) == 0, "%s", t);
+  free(t);
+  bw_schema_free(s);
+
+  bw_draft *d = draft = bw_draft_new();
+  bw_draft_set_target(d, "x86_64-linux-gnu", 8, 0, 1);
+  bw_type *st = prim(BW_KIND_STRUCT);
+  bw_native *n = bw_draft_native(d, st);
+  n->size = sizeof(struct c_small);
+  n->align = _Alignof(struct c_small);
+  n->c_name = "struct small";
+  bw_field *f = bw_draft_add_field(d, st, "a", prim(BW_KIND_U8));
+  f->c_name = "a";
+  f->offset = offsetof(struct c_small, a);
+  bw_draft_add_type(d, "Small", st);
+  bw_type *alias = bw_draft_ref(d, "Small");
+  n = bw_draft_native(d, alias);
+  n->size = sizeof(struct c_small);
+  n->align = _Alignof(struct c_small);
+  n->c_name = "small_t";
+  bw_draft_add_type(d, "SmallT", alias);
+  bw_diags diags = {0};
+  ck_assert_int_eq(bw_draft_validate(d, NULL, &s, &diags), 0);
+  t = table_of(s, "SmallT");
+  ck_assert_msg(strncmp(t, "typedef struct small small_t;", 29) == 0, "%s", t);
+  free(t);
+  bw_schema_free(s);
+  bw_diags_free(&diags);
+}
+END_TEST
+
 START_TEST(table_errors_name_the_type) {
   bw_schema *s = natural_schema();
   char *out = (char *)1;
@@ -849,6 +885,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, table_bitfields_bit_holes_anonymous_unions);
   tcase_add_test(tc, table_inline_members_bounded);
   tcase_add_test(tc, table_errors_name_the_type);
+  tcase_add_test(tc, table_imported_names_are_c_names);
   suite_add_tcase(s, tc);
   return s;
 }
