@@ -65,6 +65,7 @@ struct plan {
   size_t max_wire; /* wire bytes at most (without the flexible array) */
   int fixed_wire;  /* every message has exactly max_wire bytes (no varints, no flex) */
   int checks;      /* some step can reject a message (bool, enum, bitfield range) */
+  int all_copy;    /* every step is a COPY (and no flex): the loops below need no dispatch */
   int big_endian;
   /* the flexible array (the record's tail), when has_flex */
   int has_flex;
@@ -417,6 +418,9 @@ plan_add(struct bw_schema *s, cache_entry *head, const bw_type *t, int big_endia
     e->p = NULL;
   } else if (e->p && !e->p->has_flex && bw_mem_type_size(cs, t, &size, NULL) == 0) {
     make_zero_list(e->p, size);
+    e->p->all_copy = 1;
+    for (size_t i = 0; i < e->p->count; i++)
+      if (e->p->steps[i].op != OP_COPY) e->p->all_copy = 0;
   }
   __atomic_store_n(&s->native_plans_free, cache_free, __ATOMIC_RELEASE);
   /* Another thread may have added entries meanwhile: retry on the new head (duplicates are
@@ -563,6 +567,15 @@ int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8
     need += (size_t)count * p->flex->max_wire;
   }
   if (need > cap) return BW_MEM_PLAN_FALLBACK; /* the walker sizes exactly */
+  if (p->all_copy) {
+    size_t at = 0;
+    for (size_t i = 0; i < p->count; i++) {
+      copy_bytes(out + at, v->base + p->steps[i].off, (size_t)p->steps[i].n);
+      at += (size_t)p->steps[i].n;
+    }
+    *len = at;
+    return 0;
+  }
   size_t pos = run_encode(p, v->base, out);
   if (pos == SIZE_MAX) return BW_MEM_PLAN_FALLBACK;
   if (p->has_flex) {
@@ -683,6 +696,18 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
     if (checked_write_pass(p, scratch, msg, len, &pos) || (pos != len && !trailing))
       return BW_MEM_PLAN_FALLBACK;
     copy_bytes(v->base, scratch, (size_t)v->size);
+    if (consumed) *consumed = pos;
+    if (flex_count) *flex_count = 0;
+    return 0;
+  }
+  /* Numbers only: the length is the only check. */
+  if (p->all_copy && p->zero_size && p->zero_size == v->size) {
+    if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
+    zero_record(p, v->base, v->size);
+    for (size_t i = 0; i < p->count; i++) {
+      copy_bytes(v->base + p->steps[i].off, msg + pos, (size_t)p->steps[i].n);
+      pos += (size_t)p->steps[i].n;
+    }
     if (consumed) *consumed = pos;
     if (flex_count) *flex_count = 0;
     return 0;
