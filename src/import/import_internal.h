@@ -138,6 +138,15 @@ typedef struct bw_import_ctx {
   bw_import_expr *expr;  /* name indexes for macro_expr.c */
 
   size_t depth; /* emission recursion depth */
+
+  /* bw_import_c_type_text's cache: one spelling per clang type (QualType) met, valid for the
+   * walk (open addressing; key NULL empty) */
+  struct bw_type_text {
+    const void *key;
+    const char *text; /* draft string */
+  } * type_text;
+  size_t type_text_size;
+  size_t type_text_count;
 } bw_import_ctx;
 
 /* Appends a line to the report (printf-style); marks it an error when is_error. */

@@ -82,6 +82,9 @@ void bw_import_walk_free(bw_import_ctx *ctx) {
   free(ctx->map);
   bw_nameset_free(&ctx->type_names);
   bw_nameset_free(&ctx->constant_names);
+  free(ctx->type_text);
+  ctx->type_text = NULL;
+  ctx->type_text_size = ctx->type_text_count = 0;
   ctx->ents = NULL;
   ctx->map = NULL;
   ctx->ent_count = ctx->ent_cap = ctx->map_size = 0;
@@ -98,9 +101,43 @@ static int is_identifier(const char *s) {
   return 1;
 }
 
+static const char *c_type_text_uncached(bw_import_ctx *ctx, CXType t);
+
 /* A C type spelling with clang's "(anonymous at file:line:col)" / "(unnamed ...)" parts
- * replaced by "{...}", so that the text does not depend on paths. Arena string. */
+ * replaced by "{...}", so that the text does not depend on paths. Arena string. Spellings are
+ * cached by the clang type (t.data[0] is the QualType, sugar and qualifiers included: the
+ * same pointer is the same spelling): headers repeat a few hundred types over thousands of
+ * members, and clang prints a type afresh on every clang_getTypeSpelling. */
 const char *bw_import_c_type_text(bw_import_ctx *ctx, CXType t) {
+  const void *key = t.data[0];
+  if (!key) return c_type_text_uncached(ctx, t);
+  if ((ctx->type_text_count + 1) * 2 > ctx->type_text_size) {
+    size_t size = ctx->type_text_size ? ctx->type_text_size * 2 : 1024;
+    struct bw_type_text *tab = calloc(size, sizeof *tab);
+    if (!tab) return c_type_text_uncached(ctx, t);
+    for (size_t i = 0; i < ctx->type_text_size; i++) {
+      if (!ctx->type_text[i].key) continue;
+      size_t j = ((uintptr_t)ctx->type_text[i].key >> 4) & (size - 1);
+      while (tab[j].key) j = (j + 1) & (size - 1);
+      tab[j] = ctx->type_text[i];
+    }
+    free(ctx->type_text);
+    ctx->type_text = tab;
+    ctx->type_text_size = size;
+  }
+  size_t mask = ctx->type_text_size - 1;
+  size_t i = ((uintptr_t)key >> 4) & mask;
+  for (; ctx->type_text[i].key; i = (i + 1) & mask)
+    if (ctx->type_text[i].key == key) return ctx->type_text[i].text;
+  const char *text = c_type_text_uncached(ctx, t);
+  if (!text) return NULL;
+  ctx->type_text[i].key = key;
+  ctx->type_text[i].text = text;
+  ctx->type_text_count++;
+  return text;
+}
+
+static const char *c_type_text_uncached(bw_import_ctx *ctx, CXType t) {
   char *s = bw_import_string(clang_getTypeSpelling(t));
   if (!s) return NULL;
   char *p;
@@ -621,6 +658,10 @@ int bw_import_walk(bw_import_ctx *ctx) {
     int empty = 0;
     emit(ctx, i, &empty);
   }
+  /* The cached spellings are keyed by clang's types, which a reparse (macros.c) frees. */
+  free(ctx->type_text);
+  ctx->type_text = NULL;
+  ctx->type_text_size = ctx->type_text_count = 0;
   if (ctx->err && ctx->err->code == BW_ENOMEM) return BW_ENOMEM;
   return 0;
 }

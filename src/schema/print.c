@@ -10,6 +10,7 @@
  * recomputes) are written as the `#@` annotations of docs/schema-annotations.md, with every
  * string quoted and escaped so that any byte sequence survives the trip. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,8 +25,61 @@ typedef struct printer {
   int error;
 } printer;
 
+/* bw_buf appends with the common case (room left) inline: the printer appends many short
+ * pieces. */
+static void put_n(bw_buf *b, const void *p, size_t n) {
+  if (n < b->cap - b->len) {
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = 0;
+  } else {
+    bw_buf_append(b, p, n);
+  }
+}
+
+static void put_c(bw_buf *b, char c) {
+  put_n(b, &c, 1);
+}
+
+static void put_s(bw_buf *b, const char *s) {
+  put_n(b, s, strlen(s));
+}
+
+/* Appends v in decimal, as printf's PRIu64 would, without printf's cost: the importer's output
+ * has a few numbers on each of thousands of lines. */
+static void put_u64(bw_buf *b, uint64_t v) {
+  char tmp[20];
+  size_t i = sizeof tmp;
+  do {
+    tmp[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  put_n(b, tmp + i, sizeof tmp - i);
+}
+
+static void put_i64(bw_buf *b, int64_t v) {
+  if (v < 0) {
+    put_c(b, '-');
+    put_u64(b, (uint64_t)0 - (uint64_t)v);
+  } else {
+    put_u64(b, (uint64_t)v);
+  }
+}
+
+/* Appends key then v (" offset=8"). */
+static void put_key_u64(bw_buf *b, const char *key, uint64_t v) {
+  put_s(b, key);
+  put_u64(b, v);
+}
+
+/* Appends a name as printf's "%s" would ("(null)" for NULL, which validated schemas never
+ * have). */
+static void put_name(bw_buf *b, const char *name) {
+  put_s(b, name ? name : "(null)");
+}
+
 static void indent_to(bw_buf *b, unsigned indent) {
-  for (unsigned i = 0; i < indent; i++) bw_buf_append(b, "  ", 2);
+  for (unsigned i = 0; i < indent; i++) put_n(b, "  ", 2);
 }
 
 static void put_doc(bw_buf *b, const char *doc, unsigned indent) {
@@ -37,51 +91,70 @@ static void put_doc(bw_buf *b, const char *doc, unsigned indent) {
      * printer, so that printing what it parsed gives the same bytes. */
     if (len && line[len - 1] == '\r') len--;
     indent_to(b, indent);
-    bw_buf_putc(b, '#');
+    put_c(b, '#');
     if (len) {
-      bw_buf_putc(b, ' ');
-      bw_buf_append(b, line, len);
+      put_c(b, ' ');
+      put_n(b, line, len);
     }
-    bw_buf_putc(b, '\n');
+    put_c(b, '\n');
     if (!nl) break;
     line = nl + 1;
   }
 }
 
 /* A quoted annotation string: printable ASCII as is, '"' and '\' escaped, everything else
- * (control characters, bytes above 0x7e) as an escape, so the line stays one plain line. Runs of
- * plain characters are appended in one call: this is on the importer's output path, where names and
- * C types are most of the text. */
+ * (control characters, bytes above 0x7e) as an escape, so the line stays one plain line. Room
+ * for the worst case is reserved once and the bytes are written in place: this is on the
+ * importer's output path, where names and C types are most of the text. */
 static void put_string(bw_buf *b, const char *s) {
-  bw_buf_putc(b, '"');
-  const unsigned char *run = (const unsigned char *)s, *p = run;
-  for (;; p++) {
-    unsigned char c = *p;
-    if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') continue;
-    bw_buf_append(b, run, (size_t)(p - run));
-    run = p + 1;
-    if (c == 0) break;
-    if (c == '"' || c == '\\') {
-      bw_buf_putc(b, '\\');
-      bw_buf_putc(b, (char)c);
-    } else if (c == '\n') {
-      bw_buf_puts(b, "\\n");
-    } else if (c == '\t') {
-      bw_buf_puts(b, "\\t");
-    } else if (c == '\r') {
-      bw_buf_puts(b, "\\r");
-    } else {
-      bw_buf_printf(b, "\\x%02x", c);
+  static const char hex[] = "0123456789abcdef";
+  size_t n = strlen(s);
+  /* At most 4 bytes per input byte ("\\xNN"), two quotes and the terminating NUL. */
+  if (n > (SIZE_MAX - 3) / 4) {
+    b->oom = 1;
+    return;
+  }
+  if (bw_buf_reserve(b, n * 4 + 3) != 0) return;
+  char *o = b->data + b->len;
+  *o++ = '"';
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') {
+      *o++ = (char)c;
+      continue;
+    }
+    *o++ = '\\';
+    switch (c) {
+      case '"':
+      case '\\':
+        *o++ = (char)c;
+        break;
+      case '\n':
+        *o++ = 'n';
+        break;
+      case '\t':
+        *o++ = 't';
+        break;
+      case '\r':
+        *o++ = 'r';
+        break;
+      default:
+        *o++ = 'x';
+        *o++ = hex[c >> 4];
+        *o++ = hex[c & 15];
+        break;
     }
   }
-  bw_buf_putc(b, '"');
+  *o++ = '"';
+  *o = 0;
+  b->len = (size_t)(o - b->data);
 }
 
 static void put_key_string(bw_buf *b, const char *key, const char *value) {
   if (!value) return;
-  bw_buf_putc(b, ' ');
-  bw_buf_puts(b, key);
-  bw_buf_putc(b, '=');
+  put_c(b, ' ');
+  put_s(b, key);
+  put_c(b, '=');
   put_string(b, value);
 }
 
@@ -90,29 +163,36 @@ static void print_type(printer *pr, bw_buf *b, const bw_type *t, unsigned indent
 
 /* The native part of a struct field or C union member: offsets, names and flags. */
 static void put_field_layout(bw_buf *b, const bw_field *f) {
-  bw_buf_printf(b, " offset=%" PRIu64, f->offset);
-  if (f->bit_offset || f->bit_width || (f->flags & BW_FIELD_BITFIELD))
-    bw_buf_printf(b, " bit_offset=%" PRIu64 " bit_width=%" PRIu32, f->bit_offset, f->bit_width);
+  put_key_u64(b, " offset=", f->offset);
+  if (f->bit_offset || f->bit_width || (f->flags & BW_FIELD_BITFIELD)) {
+    put_key_u64(b, " bit_offset=", f->bit_offset);
+    put_key_u64(b, " bit_width=", f->bit_width);
+  }
   put_key_string(b, "c_name", f->c_name);
   put_key_string(b, "c_type", f->c_type);
 }
 
 static void put_field_flags(bw_buf *b, uint32_t flags) {
-  if (flags & BW_FIELD_BITFIELD) bw_buf_puts(b, " bitfield");
-  if (flags & BW_FIELD_FLEXIBLE) bw_buf_puts(b, " flexible");
-  if (flags & BW_FIELD_ANONYMOUS) bw_buf_puts(b, " anonymous");
-  if (flags & BW_FIELD_POINTER) bw_buf_puts(b, " pointer");
+  if (flags & BW_FIELD_BITFIELD) put_s(b, " bitfield");
+  if (flags & BW_FIELD_FLEXIBLE) put_s(b, " flexible");
+  if (flags & BW_FIELD_ANONYMOUS) put_s(b, " anonymous");
+  if (flags & BW_FIELD_POINTER) put_s(b, " pointer");
 }
 
 static void put_constant(bw_buf *b, const char *kind, const bw_constant *c, unsigned indent) {
   indent_to(b, indent);
-  bw_buf_printf(b, "#@ %s", kind);
+  put_s(b, "#@ ");
+  put_name(b, kind);
   put_key_string(b, "name", c->name ? c->name : "");
   put_key_string(b, "c_name", c->c_name);
-  if (c->is_unsigned)
-    bw_buf_printf(b, " value=%" PRIu64 " unsigned\n", (uint64_t)c->value);
-  else
-    bw_buf_printf(b, " value=%" PRId64 "\n", c->value);
+  put_s(b, " value=");
+  if (c->is_unsigned) {
+    put_u64(b, (uint64_t)c->value);
+    put_s(b, " unsigned\n");
+  } else {
+    put_i64(b, c->value);
+    put_c(b, '\n');
+  }
 }
 
 static int layout_printed(const printer *pr, const bw_type *t) {
@@ -122,14 +202,15 @@ static int layout_printed(const printer *pr, const bw_type *t) {
 /* The keys and flags of a native layout, then the end of the line. */
 static void put_native_keys(bw_buf *b, const bw_native *n) {
   put_key_string(b, "c_name", n->c_name);
-  bw_buf_printf(b, " size=%" PRIu64 " align=%" PRIu64, n->size, n->align);
+  put_key_u64(b, " size=", n->size);
+  put_key_u64(b, " align=", n->align);
   put_key_string(b, "underlying", n->underlying);
   put_key_string(b, "file", n->file);
-  if (n->line) bw_buf_printf(b, " line=%" PRIu32, n->line);
-  if (n->flags & BW_NATIVE_C_UNION) bw_buf_puts(b, " c_union");
-  if (n->flags & BW_NATIVE_C_ENUM) bw_buf_puts(b, " c_enum");
-  if (n->flags & BW_NATIVE_PACKED) bw_buf_puts(b, " packed");
-  bw_buf_putc(b, '\n');
+  if (n->line) put_key_u64(b, " line=", n->line);
+  if (n->flags & BW_NATIVE_C_UNION) put_s(b, " c_union");
+  if (n->flags & BW_NATIVE_C_ENUM) put_s(b, " c_enum");
+  if (n->flags & BW_NATIVE_PACKED) put_s(b, " packed");
+  put_c(b, '\n');
 }
 
 /* `#@ native` and its c_member / c_constant lines for the top node t of an item. */
@@ -138,26 +219,26 @@ static void put_native(printer *pr, const bw_type *t, unsigned indent, size_t de
   bw_buf *b = &pr->b;
   const bw_native *n = t->native;
   indent_to(b, indent);
-  bw_buf_puts(b, "#@ native");
+  put_s(b, "#@ native");
   put_native_keys(b, n);
   for (size_t i = 0; i < n->member_count; i++) {
     const bw_field *f = &n->members[i];
     bw_buf type_text = {0};
     print_type(pr, &type_text, f->type, 0, 0, depth + 1);
     indent_to(b, indent);
-    bw_buf_puts(b, "#@ c_member");
+    put_s(b, "#@ c_member");
     put_key_string(b, "name", f->name ? f->name : "");
     put_key_string(b, "type", type_text.data ? type_text.data : "");
     bw_buf_free(&type_text);
     put_field_layout(b, f);
     put_key_string(b, "doc", f->doc);
     put_field_flags(b, f->flags);
-    bw_buf_putc(b, '\n');
+    put_c(b, '\n');
     /* The member type's own layout (a member array's size and alignment); its members and
      * constants, which the importer never sets on a member's type, are not carried. */
     if (layout_printed(pr, f->type)) {
       indent_to(b, indent);
-      bw_buf_puts(b, "#@ c_member_native");
+      put_s(b, "#@ c_member_native");
       put_native_keys(b, f->type->native);
     }
   }
@@ -171,95 +252,98 @@ static void put_item_doc(printer *pr, const char *doc, unsigned indent) {
 
 static void print_struct(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline,
                          size_t depth) {
-  bw_buf_puts(b, "struct {");
+  put_s(b, "struct {");
   for (size_t i = 0; i < t->count; i++) {
     const bw_field *f = &t->fields[i];
     if (!multiline) {
-      bw_buf_printf(b, " %s: ", f->name);
+      put_c(b, ' ');
+      put_name(b, f->name);
+      put_s(b, ": ");
       print_type(pr, b, f->type, 0, 0, depth + 1);
       continue;
     }
-    bw_buf_putc(b, '\n');
+    put_c(b, '\n');
     put_item_doc(pr, f->doc, indent + 1);
     if (layout_printed(pr, t)) {
       indent_to(b, indent + 1);
-      bw_buf_puts(b, "#@ field");
+      put_s(b, "#@ field");
       put_field_layout(b, f);
       put_field_flags(b, f->flags);
-      bw_buf_putc(b, '\n');
+      put_c(b, '\n');
     }
     put_native(pr, f->type, indent + 1, depth);
     indent_to(b, indent + 1);
-    bw_buf_printf(b, "%s: ", f->name);
+    put_name(b, f->name);
+    put_s(b, ": ");
     print_type(pr, b, f->type, indent + 1, 1, depth + 1);
   }
   if (multiline) {
-    bw_buf_putc(b, '\n');
+    put_c(b, '\n');
     indent_to(b, indent);
-    bw_buf_putc(b, '}');
+    put_c(b, '}');
   } else {
-    bw_buf_puts(b, " }");
+    put_s(b, " }");
   }
 }
 
 static void print_enum(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline) {
-  bw_buf_puts(b, "enum {");
+  put_s(b, "enum {");
   uint64_t prev = 0;
   for (size_t i = 0; i < t->count; i++) {
     const bw_enum_member *m = &t->members[i];
     int implicit = i == 0 ? m->value == 0 : prev != UINT64_MAX && m->value == prev + 1;
     prev = m->value;
     if (multiline) {
-      bw_buf_putc(b, '\n');
+      put_c(b, '\n');
       put_item_doc(pr, m->doc, indent + 1);
       if ((pr->flags & BW_PRINT_LAYOUT) && m->c_name) {
         indent_to(b, indent + 1);
-        bw_buf_puts(b, "#@ enumerator");
+        put_s(b, "#@ enumerator");
         put_key_string(b, "c_name", m->c_name);
-        bw_buf_putc(b, '\n');
+        put_c(b, '\n');
       }
       indent_to(b, indent + 1);
     } else {
-      bw_buf_putc(b, ' ');
+      put_c(b, ' ');
     }
-    bw_buf_puts(b, m->name);
-    if (!implicit) bw_buf_printf(b, " = %" PRIu64, m->value);
+    put_s(b, m->name);
+    if (!implicit) put_key_u64(b, " = ", m->value);
   }
   if (multiline) {
-    bw_buf_putc(b, '\n');
+    put_c(b, '\n');
     indent_to(b, indent);
-    bw_buf_putc(b, '}');
+    put_c(b, '}');
   } else {
-    bw_buf_puts(b, " }");
+    put_s(b, " }");
   }
 }
 
 static void print_union(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline,
                         size_t depth) {
-  bw_buf_puts(b, "union {");
+  put_s(b, "union {");
   uint64_t prev = 0;
   for (size_t i = 0; i < t->count; i++) {
     const bw_union_member *m = &t->variants[i];
     int implicit = i == 0 ? m->tag == 0 : prev != UINT64_MAX && m->tag == prev + 1;
     prev = m->tag;
     if (multiline) {
-      bw_buf_putc(b, '\n');
+      put_c(b, '\n');
       put_item_doc(pr, m->doc, indent + 1);
       put_native(pr, m->type, indent + 1, depth);
       indent_to(b, indent + 1);
-      bw_buf_puts(b, "| ");
+      put_s(b, "| ");
     } else {
-      bw_buf_puts(b, i ? " | " : " ");
+      put_s(b, i ? " | " : " ");
     }
     print_type(pr, b, m->type, indent + 1, multiline, depth + 1);
-    if (!implicit) bw_buf_printf(b, " = %" PRIu64, m->tag);
+    if (!implicit) put_key_u64(b, " = ", m->tag);
   }
   if (multiline) {
-    bw_buf_putc(b, '\n');
+    put_c(b, '\n');
     indent_to(b, indent);
-    bw_buf_putc(b, '}');
+    put_c(b, '}');
   } else {
-    bw_buf_puts(b, " }");
+    put_s(b, " }");
   }
 }
 
@@ -273,22 +357,26 @@ static void print_type(printer *pr, bw_buf *b, const bw_type *t, unsigned indent
   }
   switch (t->kind) {
     case BW_KIND_DATA_FIXED:
-      bw_buf_printf(b, "data[%" PRIu64 "]", t->length);
+      put_key_u64(b, "data[", t->length);
+      put_c(b, ']');
       return;
     case BW_KIND_OPTIONAL:
     case BW_KIND_LIST:
     case BW_KIND_LIST_FIXED:
-      bw_buf_puts(b, t->kind == BW_KIND_OPTIONAL ? "optional<" : "list<");
+      put_s(b, t->kind == BW_KIND_OPTIONAL ? "optional<" : "list<");
       print_type(pr, b, t->elem, indent, multiline, depth + 1);
-      bw_buf_putc(b, '>');
-      if (t->kind == BW_KIND_LIST_FIXED) bw_buf_printf(b, "[%" PRIu64 "]", t->length);
+      put_c(b, '>');
+      if (t->kind == BW_KIND_LIST_FIXED) {
+        put_key_u64(b, "[", t->length);
+        put_c(b, ']');
+      }
       return;
     case BW_KIND_MAP:
-      bw_buf_puts(b, "map<");
+      put_s(b, "map<");
       print_type(pr, b, t->key, indent, multiline, depth + 1);
-      bw_buf_puts(b, "><");
+      put_s(b, "><");
       print_type(pr, b, t->elem, indent, multiline, depth + 1);
-      bw_buf_putc(b, '>');
+      put_c(b, '>');
       return;
     case BW_KIND_STRUCT:
       print_struct(pr, b, t, indent, multiline, depth);
@@ -305,11 +393,11 @@ static void print_type(printer *pr, bw_buf *b, const bw_type *t, unsigned indent
         if (!pr->error) pr->error = BW_EINVAL;
         return;
       }
-      bw_buf_puts(b, name);
+      put_s(b, name);
       return;
     }
     default:
-      bw_buf_puts(b, bw_kind_name(t->kind));
+      put_s(b, bw_kind_name(t->kind));
       return;
   }
 }
@@ -335,27 +423,29 @@ int bw_schema_print(const bw_schema *s, unsigned flags, char **out, size_t *len,
   bw_buf *b = &pr.b;
   if ((flags & BW_PRINT_DOCS) && s->doc) {
     put_doc(b, s->doc, 0);
-    bw_buf_putc(b, '\n');
+    put_c(b, '\n');
   }
   if ((flags & BW_PRINT_LAYOUT) && (s->has_target || s->constant_count)) {
     if (s->has_target) {
-      bw_buf_puts(b, "#@ target");
+      put_s(b, "#@ target");
       put_key_string(b, "triple", s->target.triple);
       bw_buf_printf(b, " pointer_size=%" PRIu32 " endian=%s char_signed=%d\n",
                     s->target.pointer_size, s->target.big_endian ? "big" : "little",
                     s->target.char_signed ? 1 : 0);
     }
     for (size_t i = 0; i < s->constant_count; i++) put_constant(b, "constant", &s->constants[i], 0);
-    bw_buf_putc(b, '\n');
+    put_c(b, '\n');
   }
   for (size_t i = 0; i < s->type_count; i++) {
     const bw_user_type *u = s->types[i];
-    if (i) bw_buf_putc(b, '\n');
+    if (i) put_c(b, '\n');
     put_item_doc(&pr, u->doc, 0);
     put_native(&pr, u->type, 0, 0);
-    bw_buf_printf(b, "type %s ", u->name);
+    put_s(b, "type ");
+    put_name(b, u->name);
+    put_c(b, ' ');
     print_type(&pr, b, u->type, 0, 1, 1);
-    bw_buf_putc(b, '\n');
+    put_c(b, '\n');
   }
   return finish(&pr, out, len, err);
 }

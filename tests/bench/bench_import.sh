@@ -28,7 +28,7 @@ done
 runs=${RUNS:-20}
 [ -r "$header" ] || { echo "bench_import: $header missing (apt-get install libvulkan-dev)"; exit 1; }
 
-build="$src/build/release"
+build="${BW_BUILD_DIR:-$src/build/release}" # BW_BUILD_DIR: another Release build
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ ! -f "$build/CMakeCache.txt" ]; then
