@@ -36,7 +36,7 @@
 enum {
   OP_COPY,  /* n bytes, same in memory and on the wire */
   OP_SWAP,  /* a number of width bytes stored big-endian; little-endian on the wire */
-  OP_BOOL,  /* one byte, 0 or 1 */
+  OP_BOOL,  /* n adjacent bytes, each 0 or 1 (a run of bools) */
   OP_ENUM,  /* width bytes of the layout's byte order; a uint varint on the wire */
   OP_BITS,  /* a bitfield (or any scalar the others do not cover) through a mem_slot */
   OP_REPEAT /* sub-plan n times, stride apart */
@@ -156,9 +156,10 @@ static size_t add_wire(size_t a, uint64_t b) {
   return b > SIZE_MAX - a ? SIZE_MAX : a + (size_t)b;
 }
 
-/* Appends st, merging a COPY with a preceding COPY that ends where it starts. 0 or -1. */
+/* Appends st, merging a COPY (a BOOL run) with a preceding COPY (BOOL run) that ends where it
+ * starts. 0 or -1. */
 static int push(plan *p, const step *st) {
-  if (st->op == OP_COPY && p->count && p->steps[p->count - 1].op == OP_COPY &&
+  if ((st->op == OP_COPY || st->op == OP_BOOL) && p->count && p->steps[p->count - 1].op == st->op &&
       p->steps[p->count - 1].off + p->steps[p->count - 1].n == st->off) {
     p->steps[p->count - 1].n += st->n;
     return 0;
@@ -224,6 +225,7 @@ static int add_scalar(plan *p, const bw_type *r, uint64_t off, uint32_t sw, uint
     st.op = OP_ENUM;
   } else if (r->kind == BW_KIND_BOOL) {
     st.op = OP_BOOL;
+    st.n = 1;
     p->checks = 1;
   } else if (sw != bw_mem_width(r->kind)) {
     return -1;
@@ -369,9 +371,9 @@ static void make_zero_list(plan *p, uint64_t size) {
   memset(covered, 0, sizeof covered);
   for (size_t i = 0; i < p->count; i++) {
     const step *st = &p->steps[i];
-    uint64_t n = st->op == OP_COPY                                             ? st->n
-                 : st->op == OP_SWAP || st->op == OP_BOOL || st->op == OP_ENUM ? st->width
-                                                                               : 0;
+    uint64_t n = st->op == OP_COPY || st->op == OP_BOOL   ? st->n
+                 : st->op == OP_SWAP || st->op == OP_ENUM ? st->width
+                                                          : 0;
     for (uint64_t k = 0; k < n; k++) covered[st->off + k] = 1;
   }
   size_t count = 0;
@@ -471,6 +473,45 @@ static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n) {
   }
 }
 
+/* Loads and stores of 1, 2, 4 or 8 bytes in either byte order, with a constant width in each
+ * branch so that they compile to a move (and a byte swap), not a call. */
+static inline uint64_t load_w(const uint8_t *p, unsigned w, int be) {
+  switch (w) {
+    case 1:
+      return p[0];
+    case 2:
+      return be ? bw_load_be(p, 2) : bw_load_le(p, 2);
+    case 4:
+      return be ? bw_load_be(p, 4) : bw_load_le(p, 4);
+    default:
+      return be ? bw_load_be(p, 8) : bw_load_le(p, 8);
+  }
+}
+static inline void store_w(uint8_t *p, uint64_t v, unsigned w, int be) {
+  switch (w) {
+    case 1:
+      p[0] = (uint8_t)v;
+      return;
+    case 2:
+      if (be)
+        bw_store_be(p, v, 2);
+      else
+        bw_store_le(p, v, 2);
+      return;
+    case 4:
+      if (be)
+        bw_store_be(p, v, 4);
+      else
+        bw_store_le(p, v, 4);
+      return;
+    default:
+      if (be)
+        bw_store_be(p, v, 8);
+      else
+        bw_store_le(p, v, 8);
+  }
+}
+
 static inline void zero_bytes(uint8_t *d, size_t n) {
   static const uint8_t zeros[64];
   if (n <= 64)
@@ -509,15 +550,19 @@ static size_t run_encode(const plan *p, const uint8_t *rec, uint8_t *out) {
         pos += (size_t)st->n;
         break;
       case OP_SWAP:
-        bw_store_le(out + pos, bw_load_be(src, st->width), st->width);
+        store_w(out + pos, load_w(src, st->width, 1), st->width, 0);
         pos += st->width;
         break;
-      case OP_BOOL:
-        if (*src > 1) return SIZE_MAX;
-        out[pos++] = *src;
+      case OP_BOOL: {
+        uint8_t any = 0;
+        for (uint64_t k = 0; k < st->n; k++) any |= src[k];
+        if (any > 1) return SIZE_MAX;
+        copy_bytes(out + pos, src, (size_t)st->n);
+        pos += (size_t)st->n;
         break;
+      }
       case OP_ENUM: {
-        uint64_t v = p->big_endian ? bw_load_be(src, st->width) : bw_load_le(src, st->width);
+        uint64_t v = load_w(src, st->width, p->big_endian);
         if (!enum_has(st, v)) return SIZE_MAX;
         pos += bw_varint_put(out + pos, v);
         break;
@@ -608,18 +653,31 @@ static inline int run_decode(const plan *p, uint8_t *rec, const uint8_t *msg, si
         break;
       case OP_SWAP:
         if (check && st->width > len - at) return -1;
-        if (write) bw_store_be(dst, bw_load_le(msg + at, st->width), st->width);
+        if (write) store_w(dst, load_w(msg + at, st->width, 0), st->width, 1);
         at += st->width;
         break;
       case OP_BOOL:
-        if (check && (at >= len || msg[at] > 1)) return -1;
-        if (write) *dst = msg[at];
-        at++;
+        if (check) {
+          uint8_t any = 0;
+          if (st->n > len - at) return -1;
+          for (uint64_t k = 0; k < st->n; k++) any |= msg[at + k];
+          if (any > 1) return -1;
+        }
+        if (write) copy_bytes(dst, msg + at, (size_t)st->n);
+        at += (size_t)st->n;
         break;
-      case OP_ENUM:
+      case OP_ENUM: {
+        uint64_t raw;
+        int n = bw_varint_get(msg + at, len - at, &raw);
+        if (n < 0) return -1;
+        at += (size_t)n;
+        if (check && (!enum_has(st, raw) || (st->width < 8 && raw >> (8 * st->width)))) return -1;
+        if (write) store_w(dst, raw, st->width, p->big_endian);
+        break;
+      }
       case OP_BITS: {
         uint64_t raw;
-        bw_kind k = st->op == OP_ENUM ? BW_KIND_ENUM : (bw_kind)st->kind;
+        bw_kind k = (bw_kind)st->kind;
         if (k == BW_KIND_ENUM) {
           int n = bw_varint_get(msg + at, len - at, &raw);
           if (n < 0) return -1;
