@@ -136,6 +136,10 @@ typedef struct bw_import_ctx {
   int macro_file_wanted;
   int macro_file_system; /* the file of the last macro seen is a system header */
   bw_import_expr *expr;  /* name indexes for macro_expr.c */
+  CXCursor *decls;       /* enum definitions, functions and variables in declaration order,
+                            noted by the walk for macro_names.c (valid until a reparse) */
+  size_t decl_count;
+  size_t decl_cap;
 
   size_t depth; /* emission recursion depth */
 

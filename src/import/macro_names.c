@@ -2,8 +2,8 @@
  *
  * Indexes built on first use, once per import: typedefs by name (casts such as (uint32_t) and
  * sizeof), records and enums by C spelling (sizeof(struct x)), and every enumerator, function
- * and variable of the translation unit (one walk over the declarations, done only when a macro
- * leaves such a name after expansion). */
+ * and variable of the translation unit (read from the declarations walk.c noted, only when a
+ * macro leaves such a name after expansion). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,15 +139,22 @@ static enum CXChildVisitResult visit_ident(CXCursor c, CXCursor parent, CXClient
   return CXChildVisit_Continue;
 }
 
-/* What name denotes (the last declaration of it wins), or NULL. Built on first use: one walk
- * over the declarations, only for headers whose macros mention enumerators or variables. */
+/* What name denotes (the last declaration of it wins), or NULL. Built on first use, only for
+ * headers whose macros mention enumerators or variables, from the enum definitions, functions
+ * and variables the walk noted in declaration order (ctx->decls). */
 const bw_import_ident *bw_import_find_ident(bw_import_ctx *ctx, const char *name) {
   bw_import_expr *x = cache(ctx);
   if (!x) return NULL;
   if (!x->idents_built) {
     x->idents_built = 1;
     ident_walk w = {x, ctx};
-    clang_visitChildren(clang_getTranslationUnitCursor(ctx->tu), visit_ident, &w);
+    for (size_t i = 0; i < ctx->decl_count; i++) {
+      CXCursor c = ctx->decls[i];
+      if (clang_getCursorKind(c) == CXCursor_EnumDecl)
+        clang_visitChildren(c, visit_ident, &w); /* its enumerators */
+      else
+        visit_ident(c, clang_getNullCursor(), &w);
+    }
     size_t size = 64;
     while (size < x->ident_count * 2 + 2) size *= 2;
     x->ident_index = calloc(size, sizeof *x->ident_index);

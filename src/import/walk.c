@@ -80,6 +80,9 @@ void bw_import_walk_free(bw_import_ctx *ctx) {
   }
   free(ctx->ents);
   free(ctx->map);
+  free(ctx->decls);
+  ctx->decls = NULL;
+  ctx->decl_count = ctx->decl_cap = 0;
   bw_nameset_free(&ctx->type_names);
   bw_nameset_free(&ctx->constant_names);
   free(ctx->type_text);
@@ -249,6 +252,20 @@ static void set_site(bw_import_ctx *ctx, size_t slot) {
   e->builtin = bw_import_is_builtin(ctx, e->file);
 }
 
+/* Notes a declaration whose names macros may use (macro_names.c reads them from this list
+ * rather than walking the translation unit again). Returns 0, or -1 when out of memory. */
+static int note_decl(bw_import_ctx *ctx, CXCursor c) {
+  if (ctx->decl_count == ctx->decl_cap) {
+    size_t cap = ctx->decl_cap ? ctx->decl_cap * 2 : 256;
+    CXCursor *d = realloc(ctx->decls, cap * sizeof *d);
+    if (!d) return -1;
+    ctx->decls = d;
+    ctx->decl_cap = cap;
+  }
+  ctx->decls[ctx->decl_count++] = c;
+  return 0;
+}
+
 static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data) {
   (void)parent;
   bw_import_ctx *ctx = data;
@@ -271,10 +288,15 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
       bw_import_macro_seen(ctx, c, ctx->macro_file_wanted);
       return CXChildVisit_Continue;
     }
+    case CXCursor_FunctionDecl:
+    case CXCursor_VarDecl:
+      if (note_decl(ctx, c) != 0) goto oom;
+      return CXChildVisit_Continue;
     case CXCursor_StructDecl:
     case CXCursor_UnionDecl:
     case CXCursor_EnumDecl: {
       if (!clang_isCursorDefinition(c)) return CXChildVisit_Continue;
+      if (kind == CXCursor_EnumDecl && note_decl(ctx, c) != 0) goto oom;
       if (map_lookup(ctx, c)) return CXChildVisit_Continue; /* seen (e.g. a reparse) */
       int anonymous = clang_Cursor_isAnonymous(c);
       if (anonymous) {
