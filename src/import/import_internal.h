@@ -55,6 +55,8 @@ typedef enum bw_entity_state {
 /* One C declaration that may become a user type: a record or enum definition, or a typedef. */
 typedef struct bw_entity {
   CXCursor cursor; /* the definition (records, enums) or the typedef declaration */
+  CXCursor canon;  /* its canonical cursor, and that cursor's hash (walk.c's map) */
+  unsigned hash;
   bw_entity_kind kind;
   bw_entity_state state;
   char *c_name;     /* "struct stat", "cplx_t"; NULL for unnamed records (malloc'd) */

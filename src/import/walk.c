@@ -26,21 +26,23 @@
 
 /* ---- cursor -> entity map --------------------------------------------------------------- */
 
+/* Entities are found by their canonical cursor, kept with its hash in the entity. */
 static size_t map_lookup(const bw_import_ctx *ctx, CXCursor c) {
   if (!ctx->map_size || clang_Cursor_isNull(c)) return 0;
   CXCursor canon = clang_getCanonicalCursor(c);
+  unsigned hash = clang_hashCursor(canon);
   size_t mask = ctx->map_size - 1;
-  for (size_t i = clang_hashCursor(canon) & mask;; i = (i + 1) & mask) {
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
     size_t slot = ctx->map[i];
     if (!slot) return 0;
-    if (clang_equalCursors(clang_getCanonicalCursor(ctx->ents[slot - 1].cursor), canon))
-      return slot;
+    const bw_entity *e = &ctx->ents[slot - 1];
+    if (e->hash == hash && clang_equalCursors(e->canon, canon)) return slot;
   }
 }
 
 static void map_put(size_t *map, size_t size, const bw_entity *ents, size_t slot) {
   size_t mask = size - 1;
-  size_t i = clang_hashCursor(clang_getCanonicalCursor(ents[slot - 1].cursor)) & mask;
+  size_t i = ents[slot - 1].hash & mask;
   while (map[i]) i = (i + 1) & mask;
   map[i] = slot;
 }
@@ -67,6 +69,8 @@ static size_t add_entity(bw_import_ctx *ctx, CXCursor c, bw_entity_kind kind) {
   bw_entity *e = &ctx->ents[ctx->ent_count++];
   memset(e, 0, sizeof *e);
   e->cursor = c;
+  e->canon = clang_getCanonicalCursor(c);
+  e->hash = clang_hashCursor(e->canon);
   e->kind = kind;
   map_put(ctx->map, ctx->map_size, ctx->ents, ctx->ent_count);
   return ctx->ent_count;
