@@ -724,12 +724,36 @@ static int checked_write_pass(const plan *p, uint8_t *rec, const uint8_t *msg, s
 
 /* Zeroes the bytes of a record of p that the write pass will not store (all of it when p has
  * no zero list for size bytes). */
-static inline void zero_record(const plan *p, uint8_t *rec, uint64_t size) {
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+zero_record(const plan *p, uint8_t *rec, uint64_t size) {
   if (p->zero_size != size || !size) {
     if (size) memset(rec, 0, (size_t)size);
     return;
   }
   for (size_t i = 0; i < p->zero_count; i++) zero_bytes(rec + p->zero[i].off, p->zero[i].len);
+}
+
+/* A small record that needs checks: one checked pass into a scratch copy, then one copy to
+ * the destination (which is written only when everything was good). Out of line so that the
+ * other paths keep a small stack frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+decode_small(const plan *p, const bw_view *v, const uint8_t *msg, size_t len, int trailing,
+             size_t *consumed, uint64_t *flex_count) {
+  uint8_t scratch[PLAN_SMALL_RECORD];
+  size_t pos = 0;
+  zero_record(p, scratch, v->size);
+  if (checked_write_pass(p, scratch, msg, len, &pos) || (pos != len && !trailing))
+    return BW_MEM_PLAN_FALLBACK;
+  copy_bytes(v->base, scratch, (size_t)v->size);
+  if (consumed) *consumed = pos;
+  if (flex_count) *flex_count = 0;
+  return 0;
 }
 
 int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
@@ -746,18 +770,8 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
   if (len > max_size) return BW_MEM_PLAN_FALLBACK;
   size_t pos = 0, end;
   uint64_t count = 0;
-  /* A small record that needs checks: one checked pass into a scratch copy, then one copy to
-   * the destination (which is written only when everything was good). */
-  if (p->checks && !p->has_flex && p->zero_size && p->zero_size == v->size) {
-    uint8_t scratch[PLAN_SMALL_RECORD];
-    zero_record(p, scratch, v->size);
-    if (checked_write_pass(p, scratch, msg, len, &pos) || (pos != len && !trailing))
-      return BW_MEM_PLAN_FALLBACK;
-    copy_bytes(v->base, scratch, (size_t)v->size);
-    if (consumed) *consumed = pos;
-    if (flex_count) *flex_count = 0;
-    return 0;
-  }
+  if (p->checks && !p->has_flex && p->zero_size && p->zero_size == v->size)
+    return decode_small(p, v, msg, len, trailing, consumed, flex_count);
   /* Numbers only: the length is the only check. */
   if (p->all_copy && p->zero_size && p->zero_size == v->size) {
     if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
