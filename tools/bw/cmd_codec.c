@@ -25,10 +25,6 @@ typedef struct codec_args {
   int old_syntax;
 } codec_args;
 
-static const char *display_name(const char *path) {
-  return strcmp(path, "-") == 0 ? "<stdin>" : path;
-}
-
 static void encode_usage(FILE *out) {
   fprintf(out,
           "usage: bw encode [OPTIONS] SCHEMA TYPE [FILE]\n\n"
@@ -124,27 +120,12 @@ static int parse_args(int argc, char **argv, int decode, codec_args *a) {
 
 /* Loads the schema and finds the type. Returns 0 or an exit status (reported). */
 static int load_type(const codec_args *a, bw_schema **schema, const bw_type **type) {
-  char *text = NULL;
-  size_t len = 0;
-  if (bw_tool_read(a->prog, a->schema_path, &text, &len) != 0) return BW_EXIT_INVALID;
-  bw_parse_options opts = {0};
-  opts.filename = display_name(a->schema_path);
-  opts.old_syntax = a->old_syntax;
-  bw_diags diags = {0};
-  int rc = bw_schema_parse(text, len, &opts, schema, &diags);
-  free(text);
-  if (rc != 0) {
-    if (diags.count == 0)
-      fprintf(stderr, "%s: error: %s\n", display_name(a->schema_path), bw_status_message(rc));
-    bw_tool_print_diags(display_name(a->schema_path), &diags);
-    bw_diags_free(&diags);
+  if (bw_tool_load_schema(a->prog, a->schema_path, a->old_syntax, schema) != 0)
     return BW_EXIT_INVALID;
-  }
-  bw_diags_free(&diags);
   const bw_user_type *u = bw_schema_find(*schema, a->type_name);
   if (!u) {
     fprintf(stderr, "%s: error: schema %s has no type '%s'\n", a->prog,
-            display_name(a->schema_path), a->type_name);
+            bw_tool_display_name(a->schema_path), a->type_name);
     return BW_EXIT_INVALID;
   }
   *type = u->type;
@@ -199,7 +180,8 @@ static int unhex(const codec_args *a, char *text, size_t *len) {
     }
     int v = hexval(c);
     if (v < 0) {
-      fprintf(stderr, "%s: error: offset %zu: not a hex digit\n", display_name(a->input), i);
+      fprintf(stderr, "%s: error: offset %zu: not a hex digit\n", bw_tool_display_name(a->input),
+              i);
       return 1;
     }
     if (digits++ % 2 == 0) {
@@ -209,7 +191,7 @@ static int unhex(const codec_args *a, char *text, size_t *len) {
     }
   }
   if (digits % 2) {
-    fprintf(stderr, "%s: error: odd number of hex digits\n", display_name(a->input));
+    fprintf(stderr, "%s: error: odd number of hex digits\n", bw_tool_display_name(a->input));
     return 1;
   }
   *len = n;
@@ -247,7 +229,7 @@ int bw_cmd_decode(int argc, char **argv) {
     if (!rc) rc = bw_value_to_json(v, flags, &json, &jlen, &err);
     if (rc) {
       err.offset += pos;
-      bw_tool_print_error(a.prog, display_name(a.input), &err);
+      bw_tool_print_error(a.prog, bw_tool_display_name(a.input), &err);
       status = BW_EXIT_INVALID;
       break;
     }
@@ -258,7 +240,7 @@ int bw_cmd_decode(int argc, char **argv) {
     if (!a.stream) break;
     if (used == 0) { /* a zero-size type (void): the bytes left cannot be messages */
       fprintf(stderr, "%s: error: offset %zu: %zu bytes after a zero-size message\n",
-              display_name(a.input), pos, len - pos);
+              bw_tool_display_name(a.input), pos, len - pos);
       status = BW_EXIT_INVALID;
       break;
     }
@@ -287,7 +269,7 @@ static int encode_one(const codec_args *a, const bw_type *type, const char *text
   int rc = bw_value_from_json(type, text, len, NULL, arena, &v, NULL, &err);
   if (rc) {
     err.line += first_line - 1;
-    bw_tool_print_error(a->prog, display_name(a->input), &err);
+    bw_tool_print_error(a->prog, bw_tool_display_name(a->input), &err);
     return BW_EXIT_INVALID;
   }
   if ((rc = bw_encode_alloc(type, v, &msg, &n, &err))) {

@@ -82,28 +82,11 @@ int bw_cmd_layout(int argc, char **argv) {
   size_t count = args.count;
   int json = args.json;
 
-  const char *shown_name = strcmp(file, "-") == 0 ? "<stdin>" : file;
-  char *text = NULL;
-  size_t len = 0;
-  if (bw_tool_read_schema("bw layout", file, &text, &len) != 0) {
-    free(names);
-    return BW_EXIT_INVALID;
-  }
-  bw_parse_options opts = {0};
-  opts.filename = shown_name;
-  opts.old_syntax = args.old_syntax;
-  bw_diags diags = {0};
   bw_schema *s = NULL;
-  rc = bw_schema_parse(text, len, &opts, &s, &diags);
-  free(text);
-  if (rc != 0) {
-    if (diags.count == 0) fprintf(stderr, "%s: error: %s\n", shown_name, bw_status_message(rc));
-    bw_tool_print_diags(shown_name, &diags);
-    bw_diags_free(&diags);
+  if (bw_tool_load_schema("bw layout", file, args.old_syntax, &s) != 0) {
     free(names);
     return BW_EXIT_INVALID;
   }
-  bw_diags_free(&diags);
 
   char *out = NULL;
   size_t out_len = 0;
@@ -113,14 +96,14 @@ int bw_cmd_layout(int argc, char **argv) {
             : bw_schema_layout_table(s, names, count, &out, &out_len, &err);
   int status = BW_EXIT_OK;
   if (rc != 0) {
-    fprintf(stderr, "%s: error: %s\n", shown_name,
+    fprintf(stderr, "%s: error: %s\n", bw_tool_display_name(file),
             err.message[0] ? err.message : bw_status_message(rc));
     status = BW_EXIT_INVALID;
   } else if (out_len == 0) {
     fprintf(stderr,
             "%s: no type has a native layout (every type contains a type without a "
             "fixed size)\n",
-            shown_name);
+            bw_tool_display_name(file));
   } else if (fwrite(out, 1, out_len, stdout) != out_len || fflush(stdout) != 0) {
     fprintf(stderr, "bw layout: cannot write the output\n");
     status = BW_EXIT_INVALID;

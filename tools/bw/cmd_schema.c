@@ -10,31 +10,6 @@
 #include "commands.h"
 #include "common/util.h"
 
-static const char *display_name(const char *path) {
-  return strcmp(path, "-") == 0 ? "<stdin>" : path;
-}
-
-/* Reads and validates one file. Returns 0 with *out set, 1 for invalid input (reported). */
-static int load_schema(const char *prog, const char *path, int old_syntax, bw_schema **out) {
-  char *text = NULL;
-  size_t len = 0;
-  *out = NULL;
-  if (bw_tool_read_schema(prog, path, &text, &len) != 0) return 1;
-  bw_parse_options opts = {0};
-  opts.filename = display_name(path);
-  opts.old_syntax = old_syntax;
-  bw_diags diags = {0};
-  int rc = bw_schema_parse(text, len, &opts, out, &diags);
-  free(text);
-  if (rc != 0) {
-    if (diags.count == 0 && !diags.truncated)
-      fprintf(stderr, "%s: error: %s\n", display_name(path), bw_status_message(rc));
-    bw_tool_print_diags(display_name(path), &diags);
-  }
-  bw_diags_free(&diags);
-  return rc != 0;
-}
-
 static void check_usage(FILE *out) {
   fprintf(out, "usage: bw check [--old-syntax] FILE...\n\n"
                "Parses and validates each BARE schema FILE ('-' reads standard input).\n"
@@ -72,7 +47,7 @@ int bw_cmd_check(int argc, char **argv) {
     if (!options_done && a[0] == '-' && a[1] != 0) continue;
     files++;
     bw_schema *s = NULL;
-    if (load_schema("bw check", a, old_syntax, &s) != 0) status = BW_EXIT_INVALID;
+    if (bw_tool_load_schema("bw check", a, old_syntax, &s) != 0) status = BW_EXIT_INVALID;
     bw_schema_free(s);
   }
   if (files == 0) {
@@ -134,7 +109,7 @@ int bw_cmd_fmt(int argc, char **argv) {
     return BW_EXIT_USAGE;
   }
   bw_schema *s = NULL;
-  if (load_schema("bw fmt", path, old_syntax, &s) != 0) return BW_EXIT_INVALID;
+  if (bw_tool_load_schema("bw fmt", path, old_syntax, &s) != 0) return BW_EXIT_INVALID;
   char *text = NULL;
   size_t len = 0;
   bw_error err = {0};

@@ -41,10 +41,6 @@ typedef struct view_args {
   int old_syntax;
 } view_args;
 
-static const char *display_name(const char *path) {
-  return strcmp(path, "-") == 0 ? "<stdin>" : path;
-}
-
 static void view_usage(FILE *out) {
   fprintf(out, "usage: bw view [OPTIONS] SCHEMA TYPE FILE\n\n"
                "Prints records stored in FILE (or - for standard input) in the native layout of\n"
@@ -191,26 +187,11 @@ static const bw_user_type *find_type(const bw_schema *s, const char *name) {
 }
 
 static int load_schema(const view_args *a, bw_schema **schema) {
-  char *text = NULL;
-  size_t len = 0;
-  if (bw_tool_read_schema(a->prog, a->schema_path, &text, &len) != 0) return BW_EXIT_INVALID;
-  bw_parse_options opts = {0};
-  opts.filename = display_name(a->schema_path);
-  opts.old_syntax = a->old_syntax;
-  bw_diags diags = {0};
-  int rc = bw_schema_parse(text, len, &opts, schema, &diags);
-  free(text);
-  if (rc != 0) {
-    if (diags.count == 0)
-      fprintf(stderr, "%s: error: %s\n", display_name(a->schema_path), bw_status_message(rc));
-    bw_tool_print_diags(display_name(a->schema_path), &diags);
-    bw_diags_free(&diags);
+  if (bw_tool_load_schema(a->prog, a->schema_path, a->old_syntax, schema) != 0)
     return BW_EXIT_INVALID;
-  }
-  bw_diags_free(&diags);
   if (!find_type(*schema, a->type_name)) {
     fprintf(stderr, "%s: error: schema %s has no type '%s'\n", a->prog,
-            display_name(a->schema_path), a->type_name);
+            bw_tool_display_name(a->schema_path), a->type_name);
     return BW_EXIT_INVALID;
   }
   return 0;
@@ -286,7 +267,7 @@ static int view_record(const view_args *a, const bw_view *record, bw_value_arena
   free(json);
   free(msg);
   if (rc) {
-    bw_tool_print_error(a->prog, display_name(a->input), &err);
+    bw_tool_print_error(a->prog, bw_tool_display_name(a->input), &err);
     return BW_EXIT_INVALID;
   }
   return 0;
@@ -345,14 +326,14 @@ int bw_cmd_view(int argc, char **argv) {
   bw_error_clear(&err);
   uint64_t stride = 0;
   if (!status && bw_region_init_readonly(&region, data, len, &err) != 0) {
-    bw_tool_print_error(a.prog, display_name(a.input), &err);
+    bw_tool_print_error(a.prog, bw_tool_display_name(a.input), &err);
     status = BW_EXIT_INVALID;
   }
   if (!status && a.has_base_address) bw_region_set_base_address(&region, a.base_address);
   if (!status && (bw_view_init_type(&v, schema, find_type(schema, a.type_name)->type, &region,
                                     a.offset, &err) ||
                   bw_view_native_size(&v, a.flex, &stride, &err))) {
-    bw_tool_print_error(a.prog, display_name(a.input), &err);
+    bw_tool_print_error(a.prog, bw_tool_display_name(a.input), &err);
     status = BW_EXIT_INVALID;
   }
   if (!status) {
@@ -362,8 +343,8 @@ int bw_cmd_view(int argc, char **argv) {
     if (count > fits) {
       fprintf(stderr,
               "%s: error: %s holds %llu whole records of %llu bytes after offset %llu, not %llu\n",
-              a.prog, display_name(a.input), (unsigned long long)fits, (unsigned long long)stride,
-              (unsigned long long)a.offset, (unsigned long long)count);
+              a.prog, bw_tool_display_name(a.input), (unsigned long long)fits,
+              (unsigned long long)stride, (unsigned long long)a.offset, (unsigned long long)count);
       status = BW_EXIT_INVALID;
     }
     for (uint64_t i = 0; !status && i < count; i++) {
@@ -408,7 +389,7 @@ int bw_cmd_unview(int argc, char **argv) {
     if (!n || !record || bw_region_init_writable(&region, record, size, &err) ||
         bw_view_init_type(&v, schema, ut->type, &region, 0, &err)) {
       if (!err.code) bw_error_set(&err, BW_ENOMEM, 0, "out of memory");
-      bw_tool_print_error(a.prog, display_name(a.schema_path), &err);
+      bw_tool_print_error(a.prog, bw_tool_display_name(a.schema_path), &err);
       status = BW_EXIT_INVALID;
     }
     /* With --flex the record grows by N elements of its flexible array. */
@@ -442,7 +423,7 @@ int bw_cmd_unview(int argc, char **argv) {
           bw_error_set(&err, BW_ERANGE, 0, "the flexible array has %llu elements, not %llu",
                        (unsigned long long)count, (unsigned long long)a.flex);
         err.offset += pos;
-        bw_tool_print_error(a.prog, display_name(a.input), &err);
+        bw_tool_print_error(a.prog, bw_tool_display_name(a.input), &err);
         status = BW_EXIT_INVALID;
         break;
       }

@@ -118,6 +118,30 @@ int bw_tool_write(const char *prog, const char *path, const void *data, size_t l
   return ok ? 0 : -1;
 }
 
+const char *bw_tool_display_name(const char *path) {
+  return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+int bw_tool_load_schema(const char *prog, const char *path, int old_syntax, bw_schema **out) {
+  char *text = NULL;
+  size_t len = 0;
+  *out = NULL;
+  if (bw_tool_read_schema(prog, path, &text, &len) != 0) return BW_EXIT_INVALID;
+  bw_parse_options opts = {0};
+  opts.filename = bw_tool_display_name(path);
+  opts.old_syntax = old_syntax;
+  bw_diags diags = {0};
+  int rc = bw_schema_parse(text, len, &opts, out, &diags);
+  free(text);
+  if (rc != 0) {
+    if (diags.count == 0 && !diags.truncated)
+      fprintf(stderr, "%s: error: %s\n", opts.filename, bw_status_message(rc));
+    bw_tool_print_diags(opts.filename, &diags);
+  }
+  bw_diags_free(&diags);
+  return rc != 0 ? BW_EXIT_INVALID : 0;
+}
+
 void bw_tool_print_diags(const char *file, const bw_diags *diags) {
   for (size_t i = 0; i < diags->count; i++) {
     const bw_diag *d = &diags->items[i];

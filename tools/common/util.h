@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "barewire/error.h"
+#include "barewire/schema.h"
 
 /* Exit statuses shared by every tool. */
 #define BW_EXIT_OK 0
@@ -35,6 +36,14 @@ int bw_tool_read_schema(const char *prog, const char *path, char **data, size_t 
  * rename over path. "-" (or NULL) writes to stdout. Returns 0, or prints and returns -1 (the
  * destination is untouched). */
 int bw_tool_write(const char *prog, const char *path, const void *data, size_t len);
+
+/* The name a path is shown by in messages: "<stdin>" for "-", else the path. */
+const char *bw_tool_display_name(const char *path);
+
+/* Reads (bw_tool_read_schema) and validates a schema file ("-" is stdin). Returns 0 with *out
+ * set (free with bw_schema_free), or BW_EXIT_INVALID after printing every problem as
+ * `file:line:col: error: message`; *out is then NULL. */
+int bw_tool_load_schema(const char *prog, const char *path, int old_syntax, bw_schema **out);
 
 /* Prints each diagnostic as `file:line:col: error: message` on stderr. */
 void bw_tool_print_diags(const char *file, const bw_diags *diags);
