@@ -271,16 +271,45 @@ const char *bw_schema_filename(const bw_schema *s);
 /* 1 when the schema's layouts are big-endian (imported for such a target), else 0. */
 int bw_schema_big_endian(const bw_schema *s);
 
-/* Follows REF nodes to the type they name (t itself when it is not a REF). */
-const bw_type *bw_type_resolve(const bw_type *t);
+/* Follows REF nodes to the type they name (t itself when it is not a REF; NULL for NULL).
+ * Inline: it is on every hot path of the codec and the views. Validation guarantees that
+ * references are resolved and that any recursion passes through a non-REF node, so this
+ * loop ends. */
+static inline const bw_type *bw_type_resolve(const bw_type *t) {
+  while (t && t->kind == BW_KIND_REF && t->ref) t = t->ref->type;
+  return t;
+}
 
 /* Lower-case keyword of a kind ("u32", "list", "struct"...). */
 const char *bw_kind_name(bw_kind kind);
 
 /* 1 for the fixed-width numeric kinds and bool (u8..u64, i8..i64, f32, f64, bool). */
-int bw_kind_is_fixed_primitive(bw_kind kind);
-/* Byte width of a fixed primitive kind, 0 for others. */
-unsigned bw_kind_width(bw_kind kind);
+static inline int bw_kind_is_fixed_primitive(bw_kind kind) {
+  return kind >= BW_KIND_U8 && kind <= BW_KIND_BOOL;
+}
+
+/* Byte width of a fixed primitive kind (bool is 1), 0 for others. */
+static inline unsigned bw_kind_width(bw_kind kind) {
+  switch (kind) {
+    case BW_KIND_U8:
+    case BW_KIND_I8:
+    case BW_KIND_BOOL:
+      return 1;
+    case BW_KIND_U16:
+    case BW_KIND_I16:
+      return 2;
+    case BW_KIND_U32:
+    case BW_KIND_I32:
+    case BW_KIND_F32:
+      return 4;
+    case BW_KIND_U64:
+    case BW_KIND_I64:
+    case BW_KIND_F64:
+      return 8;
+    default:
+      return 0;
+  }
+}
 
 /* The native layout of t (following references), or NULL with BW_ENOLAYOUT in err, whose
  * message names the first field (by path) whose type has no fixed native size. */

@@ -17,11 +17,6 @@
 #define BW_ALWAYS_INLINE inline
 #endif
 
-/* Follows a REF without a call in the common case of a type that is not one. */
-static inline const bw_type *bw_codec_resolve(const bw_type *t) {
-  return t->kind == BW_KIND_REF ? bw_type_resolve(t) : t;
-}
-
 /* The value arena is a list of blocks with a bump pointer. It is separate from core's
  * bw_arena because decoding many messages in a row wants a reset that keeps the first block
  * (no malloc per message) and an allocation fast path that the compiler can inline. */

@@ -222,9 +222,9 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
                             bw_kind_name(t->kind), n,
                             (unsigned long long)(t->kind == BW_KIND_STRUCT ? t->count : t->length));
       }
-      const bw_type *et = t->elem ? bw_codec_resolve(t->elem) : NULL;
+      const bw_type *et = t->elem ? bw_type_resolve(t->elem) : NULL;
       for (size_t i = 0; i < n; i++) {
-        if (t->kind == BW_KIND_STRUCT) et = bw_codec_resolve(t->fields[i].type);
+        if (t->kind == BW_KIND_STRUCT) et = bw_type_resolve(t->fields[i].type);
         const bw_value *item = &items[i];
         if (!item->type || item->type->kind != et->kind) return mismatch(e, et, item);
         rc = enc_leaf(e, et, item);
@@ -240,7 +240,7 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
       size_t start = e->pos;
       put_uint(e, n);
       size_t key0 = 0;
-      const bw_type *kt = bw_codec_resolve(t->key), *vt = bw_codec_resolve(t->elem);
+      const bw_type *kt = bw_type_resolve(t->key), *vt = bw_type_resolve(t->elem);
       for (size_t i = 0; i < n; i++) {
         const bw_value *k = &items[2 * i], *val = k + 1;
         if (i == 0) key0 = e->pos;

@@ -342,7 +342,7 @@ static BW_ALWAYS_INLINE int skip_leaf(bw_reader *r, const bw_type *t) {
 }
 
 static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys) {
-  t = bw_codec_resolve(t);
+  t = bw_type_resolve(t);
   int rc = skip_leaf(r, t);
   if (rc != NOT_LEAF) return rc;
   uint64_t n = 0, u = 0;
@@ -365,7 +365,7 @@ static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys)
           return bw_error_set(r->err, BW_ELIMIT, r->pos, "list of %llu exceeds the element limit",
                               (unsigned long long)n);
       }
-      const bw_type *e = bw_codec_resolve(t->elem);
+      const bw_type *e = bw_type_resolve(t->elem);
       unsigned w = width_of(e->kind);
       uint64_t unit = w ? w : bw_codec_min_size(e);
       if (unit && n > (r->len - r->pos) / unit)
@@ -389,7 +389,7 @@ static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys)
       return skip_map(r, t, n, depth, check_keys);
     case BW_KIND_STRUCT:
       for (size_t i = 0; i < t->count; i++) {
-        const bw_type *ft = bw_codec_resolve(t->fields[i].type);
+        const bw_type *ft = bw_type_resolve(t->fields[i].type);
         rc = skip_leaf(r, ft);
         if (rc == NOT_LEAF) rc = skip_at(r, ft, depth, check_keys);
         if (rc) return rc;

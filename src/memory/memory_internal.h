@@ -40,37 +40,6 @@ typedef struct mem_slot {
   int big_endian;
 } mem_slot;
 
-/* Inline forms of bw_type_resolve, bw_kind_is_fixed_primitive and bw_kind_width for the hot
- * paths (the schema module's are out of line). Same results. */
-static inline const bw_type *bw_mem_resolve(const bw_type *t) {
-  while (t && t->kind == BW_KIND_REF && t->ref) t = t->ref->type;
-  return t;
-}
-static inline int bw_mem_is_fixed(bw_kind k) {
-  return k >= BW_KIND_U8 && k <= BW_KIND_BOOL;
-}
-static inline unsigned bw_mem_width(bw_kind k) {
-  switch (k) {
-    case BW_KIND_U8:
-    case BW_KIND_I8:
-    case BW_KIND_BOOL:
-      return 1;
-    case BW_KIND_U16:
-    case BW_KIND_I16:
-      return 2;
-    case BW_KIND_U32:
-    case BW_KIND_I32:
-    case BW_KIND_F32:
-      return 4;
-    case BW_KIND_U64:
-    case BW_KIND_I64:
-    case BW_KIND_F64:
-      return 8;
-    default:
-      return 0;
-  }
-}
-
 /* The native layout of t: the resolved type's, or the first one found along its REF chain. */
 const bw_native *bw_mem_native(const bw_type *t);
 

@@ -82,7 +82,7 @@ static int encode_scalar(walker *w, const bw_type *t, uint64_t raw, uint64_t off
     return put_varint(w, raw);
   }
   uint8_t tmp[8];
-  unsigned width = bw_mem_width(t->kind);
+  unsigned width = bw_kind_width(t->kind);
   bw_store_le(tmp, raw, width);
   return put(w, tmp, width);
 }
@@ -90,7 +90,7 @@ static int encode_scalar(walker *w, const bw_type *t, uint64_t raw, uint64_t off
 static int encode_value(walker *w, const bw_type *t, uint64_t off, int tail, unsigned depth);
 
 static int encode_field(walker *w, const bw_field *f, uint64_t off, int tail, unsigned depth) {
-  const bw_type *ft = bw_mem_resolve(f->type);
+  const bw_type *ft = bw_type_resolve(f->type);
   if (f->flags & BW_FIELD_BITFIELD) {
     uint64_t first = off + f->bit_offset / 8;
     mem_slot s = {NULL, 0, (uint32_t)(f->bit_offset % 8), f->bit_width, ft->kind, w->big_endian};
@@ -119,7 +119,7 @@ static int encode_field(walker *w, const bw_field *f, uint64_t off, int tail, un
 /* 1 when a value of resolved kind k is the same bytes in memory and on the wire: a fixed-width
  * number (not bool, which must be checked) stored in little-endian order. */
 static int same_bytes(const walker *w, bw_kind k) {
-  return !w->big_endian && bw_mem_is_fixed(k) && k != BW_KIND_BOOL;
+  return !w->big_endian && bw_kind_is_fixed_primitive(k) && k != BW_KIND_BOOL;
 }
 
 /* Bytes covered by the run of fields of struct r starting at field i that are little-endian
@@ -131,24 +131,24 @@ static size_t plain_run(const walker *w, const bw_type *r, size_t i, size_t *fie
   uint64_t next = r->fields[i].offset;
   for (; i < r->count; i++) {
     const bw_field *f = &r->fields[i];
-    bw_kind k = bw_mem_resolve(f->type)->kind;
+    bw_kind k = bw_type_resolve(f->type)->kind;
     if (f->flags & (BW_FIELD_BITFIELD | BW_FIELD_FLEXIBLE) || !same_bytes(w, k) ||
         f->offset != next)
       break;
-    bytes += bw_mem_width(k);
-    next += bw_mem_width(k);
+    bytes += bw_kind_width(k);
+    next += bw_kind_width(k);
     ++*fields;
   }
   return bytes;
 }
 
 static int encode_value(walker *w, const bw_type *t, uint64_t off, int tail, unsigned depth) {
-  const bw_type *r = bw_mem_resolve(t);
+  const bw_type *r = bw_type_resolve(t);
   int rc;
   if (depth > BW_MEM_MAX_DEPTH) return bw_error_set(w->err, BW_ELIMIT, off, "nesting too deep");
   /* Fast path: little-endian numbers are copied as they are. */
   if (same_bytes(w, r->kind)) {
-    unsigned width = bw_mem_width(r->kind);
+    unsigned width = bw_kind_width(r->kind);
     if ((rc = in_region(w, off, width)) != 0) return rc;
     return put(w, w->region->base + off, width);
   }
@@ -166,9 +166,9 @@ static int encode_value(walker *w, const bw_type *t, uint64_t off, int tail, uns
     case BW_KIND_LIST_FIXED: {
       uint64_t es;
       if ((rc = bw_mem_type_size(w->schema, r->elem, &es, w->err)) != 0) return rc;
-      const bw_type *e = bw_mem_resolve(r->elem);
+      const bw_type *e = bw_type_resolve(r->elem);
       /* An array of little-endian numbers is one copy: the stride is the width, no padding. */
-      if (same_bytes(w, e->kind) && es == bw_mem_width(e->kind) && r->length <= SIZE_MAX / es) {
+      if (same_bytes(w, e->kind) && es == bw_kind_width(e->kind) && r->length <= SIZE_MAX / es) {
         if ((rc = in_region(w, off, es * r->length)) != 0) return rc;
         return put(w, w->region->base + off, (size_t)(es * r->length));
       }
@@ -296,7 +296,7 @@ static int decode_scalar(walker *w, const bw_type *t, mem_slot *s) {
       return bw_error_set(w->err, BW_EENUM, at, "%llu is not a member of %s",
                           (unsigned long long)raw, bw_mem_type_name(w->schema, t));
   } else {
-    unsigned width = bw_mem_width(t->kind);
+    unsigned width = bw_kind_width(t->kind);
     if ((rc = take(w, width, &p)) != 0) return rc;
     raw = bw_load_le(p, width);
     if (t->kind == BW_KIND_BOOL && raw > 1)
@@ -314,7 +314,7 @@ static int decode_scalar(walker *w, const bw_type *t, mem_slot *s) {
 static int decode_value(walker *w, const bw_type *t, uint64_t off, int tail, unsigned depth);
 
 static int decode_field(walker *w, const bw_field *f, uint64_t off, int tail, unsigned depth) {
-  const bw_type *ft = bw_mem_resolve(f->type);
+  const bw_type *ft = bw_type_resolve(f->type);
   int rc;
   if (f->flags & BW_FIELD_BITFIELD) {
     uint64_t first = off + f->bit_offset / 8;
@@ -356,7 +356,7 @@ static int decode_field(walker *w, const bw_field *f, uint64_t off, int tail, un
 }
 
 static int decode_value(walker *w, const bw_type *t, uint64_t off, int tail, unsigned depth) {
-  const bw_type *r = bw_mem_resolve(t);
+  const bw_type *r = bw_type_resolve(t);
   const bw_native *n = bw_mem_native(t);
   const uint8_t *p = NULL;
   int rc;

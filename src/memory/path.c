@@ -125,7 +125,7 @@ int bw_mem_loc_index(const bw_schema *s, const mem_loc *loc, uint64_t idx, uint6
   mem_loc e;
   memset(&e, 0, sizeof e);
   e.declared = loc->type->elem;
-  e.type = bw_mem_resolve(e.declared);
+  e.type = bw_type_resolve(e.declared);
   e.native = bw_mem_native(e.declared);
   e.offset = off;
   e.size = es;
@@ -325,7 +325,8 @@ int bw_accessor_compile(bw_accessor *a, const bw_schema *s, const char *type_nam
   a->swap = a->big_endian != bw_host_big_endian();
   /* The inline fast path is a memcpy into the caller's C type, right only for whole values in
    * host order; a bool must still be checked for 0/1, so it takes the general path. */
-  a->plain = !a->swap && !a->bit_width && sw && bw_mem_is_fixed(a->kind) && a->kind != BW_KIND_BOOL;
+  a->plain = !a->swap && !a->bit_width && sw && bw_kind_is_fixed_primitive(a->kind) &&
+             a->kind != BW_KIND_BOOL;
   a->fast_key = a->plain ? (uintptr_t)a->root + (uintptr_t)a->kind : 0;
   return 0;
 }

@@ -213,7 +213,7 @@ static int add_scalar(plan *p, const bw_type *r, uint64_t off, uint32_t sw, uint
     p->checks = 1;
     if (enum_table(p, r, &st.values, &st.value_count)) return -1;
   } else {
-    p->max_wire = add_wire(p->max_wire, r->kind == BW_KIND_BOOL ? 1 : bw_mem_width(r->kind));
+    p->max_wire = add_wire(p->max_wire, r->kind == BW_KIND_BOOL ? 1 : bw_kind_width(r->kind));
   }
   if (bit_width) {
     st.op = OP_BITS;
@@ -227,7 +227,7 @@ static int add_scalar(plan *p, const bw_type *r, uint64_t off, uint32_t sw, uint
     st.op = OP_BOOL;
     st.n = 1;
     p->checks = 1;
-  } else if (sw != bw_mem_width(r->kind)) {
+  } else if (sw != bw_kind_width(r->kind)) {
     return -1;
   } else if (p->big_endian && sw > 1) {
     st.op = OP_SWAP;
@@ -301,14 +301,14 @@ static int compile_array(plan *p, const bw_schema *s, const bw_type *r, uint64_t
 
 static int compile_field(plan *p, const bw_schema *s, const bw_field *f, uint64_t off, int tail,
                          unsigned depth) {
-  const bw_type *ft = bw_mem_resolve(f->type);
+  const bw_type *ft = bw_type_resolve(f->type);
   if (!ft) return -1;
   if (f->flags & BW_FIELD_BITFIELD) {
     uint32_t shift = (uint32_t)(f->bit_offset % 8);
     uint32_t width = (shift + f->bit_width + 7) / 8;
     if (f->bit_width == 0 || f->bit_width > 64 || width > 8 || f->bit_offset / 8 > UINT64_MAX - off)
       return -1;
-    if (!bw_mem_is_fixed(ft->kind) && ft->kind != BW_KIND_ENUM) return -1;
+    if (!bw_kind_is_fixed_primitive(ft->kind) && ft->kind != BW_KIND_ENUM) return -1;
     return add_scalar(p, ft, off + f->bit_offset / 8, width, shift, f->bit_width);
   }
   if (f->offset > UINT64_MAX - off) return -1;
@@ -336,7 +336,7 @@ static int compile_field(plan *p, const bw_schema *s, const bw_field *f, uint64_
 
 static int compile_value(plan *p, const bw_schema *s, const bw_type *t, uint64_t off, int tail,
                          unsigned depth) {
-  const bw_type *r = bw_mem_resolve(t);
+  const bw_type *r = bw_type_resolve(t);
   if (!r || depth > BW_MEM_MAX_DEPTH || p->has_flex) return -1;
   uint32_t sw = bw_mem_scalar_width(r, bw_mem_native(t));
   if (sw) return add_scalar(p, r, off, sw, 0, 0);
@@ -577,7 +577,7 @@ static size_t run_encode(const plan *p, const uint8_t *rec, uint8_t *out) {
           if (!enum_has(st, raw)) return SIZE_MAX;
           pos += bw_varint_put(out + pos, raw);
         } else {
-          unsigned w = bw_mem_width((bw_kind)st->kind);
+          unsigned w = bw_kind_width((bw_kind)st->kind);
           bw_store_le(out + pos, raw, w);
           pos += w;
         }
@@ -684,7 +684,7 @@ static inline int run_decode(const plan *p, uint8_t *rec, const uint8_t *msg, si
           at += (size_t)n;
           if (check && !enum_has(st, raw)) return -1;
         } else {
-          unsigned w = bw_mem_width(k);
+          unsigned w = bw_kind_width(k);
           if (check && w > len - at) return -1;
           raw = bw_load_le(msg + at, w);
           at += w;

@@ -8,7 +8,7 @@
 #include "memory_internal.h"
 
 const bw_native *bw_mem_native(const bw_type *t) {
-  const bw_type *r = bw_mem_resolve(t);
+  const bw_type *r = bw_type_resolve(t);
   if (r && r->native) return r->native;
   for (unsigned depth = 0; t && t->kind == BW_KIND_REF && depth < BW_MEM_MAX_DEPTH; depth++) {
     if (t->native) return t->native;
@@ -28,11 +28,11 @@ const char *bw_mem_type_name(const bw_schema *s, const bw_type *declared) {
   if (declared->kind == BW_KIND_REF && declared->ref_name) return declared->ref_name;
   const bw_native *nat = bw_mem_native(declared);
   if (nat && nat->c_name) return nat->c_name;
-  return bw_kind_name(bw_mem_resolve(declared)->kind);
+  return bw_kind_name(bw_type_resolve(declared)->kind);
 }
 
 uint32_t bw_mem_scalar_width(const bw_type *t, const bw_native *n) {
-  if (bw_mem_is_fixed(t->kind)) return bw_mem_width(t->kind);
+  if (bw_kind_is_fixed_primitive(t->kind)) return bw_kind_width(t->kind);
   if (t->kind == BW_KIND_ENUM) {
     uint64_t size = n && n->size ? n->size : BW_MEM_ENUM_DEFAULT_SIZE;
     return size == 1 || size == 2 || size == 4 || size == 8 ? (uint32_t)size : 0;
@@ -42,7 +42,7 @@ uint32_t bw_mem_scalar_width(const bw_type *t, const bw_native *n) {
 
 static int type_size(const bw_schema *s, const bw_type *t, uint64_t *size, unsigned depth,
                      bw_error *err) {
-  const bw_type *r = bw_mem_resolve(t);
+  const bw_type *r = bw_type_resolve(t);
   const bw_native *n = bw_mem_native(t);
   if (!r || depth > BW_MEM_MAX_DEPTH)
     return bw_error_set(err, BW_ELIMIT, 0, "type nesting too deep");
@@ -74,8 +74,8 @@ static int type_size(const bw_schema *s, const bw_type *t, uint64_t *size, unsig
       *size = n->size;
       return 0;
     default:
-      if (bw_mem_is_fixed(r->kind)) {
-        *size = bw_mem_width(r->kind);
+      if (bw_kind_is_fixed_primitive(r->kind)) {
+        *size = bw_kind_width(r->kind);
         return 0;
       }
       return bw_error_set(err, BW_ENOLAYOUT, 0, "type %s (%s) has no fixed native size",
@@ -92,7 +92,7 @@ int bw_mem_loc_root(const bw_schema *s, const bw_type *t, mem_loc *loc, bw_error
   int rc = bw_mem_type_size(s, t, &loc->size, err);
   if (rc) return rc;
   loc->declared = t;
-  loc->type = bw_mem_resolve(t);
+  loc->type = bw_type_resolve(t);
   loc->native = bw_mem_native(t);
   return 0;
 }
@@ -102,7 +102,7 @@ int bw_mem_loc_field(const bw_schema *s, const mem_loc *parent, const bw_field *
   mem_loc loc;
   memset(&loc, 0, sizeof loc);
   loc.declared = f->type;
-  loc.type = bw_mem_resolve(f->type);
+  loc.type = bw_type_resolve(f->type);
   loc.native = bw_mem_native(f->type);
   loc.field_flags = f->flags;
   loc.field = f;
@@ -151,12 +151,12 @@ const bw_enum_member *bw_mem_enum_member(const bw_type *t, uint64_t value) {
 }
 
 static int find_flex(const bw_type *t, const bw_type **elem, uint64_t *offset, unsigned depth) {
-  const bw_type *r = bw_mem_resolve(t);
+  const bw_type *r = bw_type_resolve(t);
   if (!r || r->kind != BW_KIND_STRUCT || r->count == 0 || depth > BW_MEM_MAX_DEPTH)
     return BW_ENOTFOUND;
   const bw_field *f = &r->fields[r->count - 1];
   if (f->flags & BW_FIELD_FLEXIBLE) {
-    const bw_type *lt = bw_mem_resolve(f->type);
+    const bw_type *lt = bw_type_resolve(f->type);
     if (lt->kind != BW_KIND_LIST) return BW_ENOTFOUND;
     *elem = lt->elem;
     *offset = f->offset;

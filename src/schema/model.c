@@ -348,13 +348,6 @@ int bw_schema_big_endian(const bw_schema *s) {
   return s && s->has_target ? s->target.big_endian : bw_host_big_endian();
 }
 
-const bw_type *bw_type_resolve(const bw_type *t) {
-  /* Validation guarantees references are acyclic unless recursion was allowed, and recursion
-   * always passes through a non-REF node, so this loop ends. */
-  while (t && t->kind == BW_KIND_REF && t->ref) t = t->ref->type;
-  return t;
-}
-
 static const char *const kind_names[BW_KIND_COUNT] = {
     "uint", "int",  "u8",  "u16",  "u32",   "u64",    "i8",   "i16",  "i32",
     "i64",  "f32",  "f64", "bool", "str",   "data",   "data", "void", "optional",
@@ -362,30 +355,4 @@ static const char *const kind_names[BW_KIND_COUNT] = {
 
 const char *bw_kind_name(bw_kind kind) {
   return (unsigned)kind < BW_KIND_COUNT ? kind_names[kind] : "?";
-}
-
-int bw_kind_is_fixed_primitive(bw_kind kind) {
-  return kind >= BW_KIND_U8 && kind <= BW_KIND_BOOL;
-}
-
-unsigned bw_kind_width(bw_kind kind) {
-  switch (kind) {
-    case BW_KIND_U8:
-    case BW_KIND_I8:
-    case BW_KIND_BOOL:
-      return 1;
-    case BW_KIND_U16:
-    case BW_KIND_I16:
-      return 2;
-    case BW_KIND_U32:
-    case BW_KIND_I32:
-    case BW_KIND_F32:
-      return 4;
-    case BW_KIND_U64:
-    case BW_KIND_I64:
-    case BW_KIND_F64:
-      return 8;
-    default:
-      return 0;
-  }
 }
