@@ -7,6 +7,7 @@
 #include "schema.h"
 #include "codec.h"
 #include "memory.h"
+#include "mapped.h"
 #include "import.h" /* declarations only; bw_import* live in libbarewire-import */
 
 #define BW_VERSION_STRING "0.1.0"
