@@ -322,6 +322,64 @@ START_TEST(each_header_field_is_checked) {
 }
 END_TEST
 
+/* Layout annotations are not part of the fingerprint: the same type imported for a big-endian
+ * target, or with a padded layout, fingerprints as the hand-written one, so only the header's
+ * byte order and record size fields tell the files apart. */
+static const char be_text[] = "#@ target triple=\"powerpc-unknown-linux-gnu\" pointer_size=4 "
+                              "endian=big char_signed=0\n"
+                              "#@ native size=8 align=4\n"
+                              "type Be struct {\n"
+                              "  #@ field offset=0\n"
+                              "  a: u32\n"
+                              "  #@ field offset=4\n"
+                              "  b: u32\n"
+                              "}\n";
+static const char le_text[] = "type Be struct {\n  a: u32\n  b: u32\n}\n";
+static const char wide_text[] = "#@ target triple=\"x86_64-pc-linux-gnu\" pointer_size=8 "
+                                "endian=little char_signed=1\n"
+                                "#@ native size=16 align=8\n"
+                                "type Be struct {\n"
+                                "  #@ field offset=0\n"
+                                "  a: u32\n"
+                                "  #@ field offset=8\n"
+                                "  b: u32\n"
+                                "}\n";
+
+START_TEST(byte_order_and_layout_are_checked_beyond_the_fingerprint) {
+  bw_schema *be = parse(be_text), *le = parse(le_text), *wide = parse(wide_text);
+  uint8_t f1[BW_FINGERPRINT_SIZE], f2[BW_FINGERPRINT_SIZE], f3[BW_FINGERPRINT_SIZE];
+  ck_assert_int_eq(bw_schema_fingerprint(be, f1), 0);
+  ck_assert_int_eq(bw_schema_fingerprint(le, f2), 0);
+  ck_assert_int_eq(bw_schema_fingerprint(wide, f3), 0);
+  ck_assert_int_eq(memcmp(f1, f2, sizeof f1), 0);
+  ck_assert_int_eq(memcmp(f1, f3, sizeof f1), 0);
+
+  bw_mapped m;
+  bw_view v, f;
+  ck_assert_int_eq(bw_mapped_create(path, be, "Be", 1, &m, NULL), 0);
+  ck_assert_int_eq(bw_mapped_view(&m, 0, &v, NULL), 0);
+  ck_assert_int_eq(bw_view_at(&v, "b", &f, NULL), 0);
+  ck_assert_int_eq(bw_view_set_u32(&f, 0x01020304, NULL), 0);
+  ck_assert_int_eq(memcmp(m.records + 4, "\x01\x02\x03\x04", 4), 0); /* stored big-endian */
+  ck_assert_uint_eq(((uint8_t *)m.map)[128], 1);                     /* header says big */
+  bw_mapped_close(&m);
+
+  ck_assert_int_eq(bw_mapped_open(path, be, "Be", 0, &m, NULL), 0);
+  uint32_t b = 0;
+  ck_assert_int_eq(bw_mapped_view(&m, 0, &v, NULL), 0);
+  ck_assert_int_eq(bw_view_at(&v, "b", &f, NULL), 0);
+  ck_assert_int_eq(bw_view_get_u32(&f, &b, NULL), 0);
+  ck_assert_uint_eq(b, 0x01020304);
+  bw_mapped_close(&m);
+
+  expect_format_error(le, "Be", 128, "byte order differs: expected 0 (little), found 1");
+  expect_format_error(wide, "Be", 112, "record size differs: expected 16, found 8");
+  bw_schema_free(be);
+  bw_schema_free(le);
+  bw_schema_free(wide);
+}
+END_TEST
+
 /* ---- refusals: sizes ------------------------------------------------------------------- */
 
 START_TEST(truncated_file_is_refused) {
@@ -529,6 +587,7 @@ static Suite *mapped_suite(void) {
   tcase_add_test(tc, other_type_is_refused_by_name);
   tcase_add_test(tc, other_record_size_is_refused);
   tcase_add_test(tc, each_header_field_is_checked);
+  tcase_add_test(tc, byte_order_and_layout_are_checked_beyond_the_fingerprint);
   tcase_add_test(tc, truncated_file_is_refused);
   tcase_add_test(tc, file_shorter_than_the_header_is_refused);
   tcase_add_test(tc, garbage_file_is_refused);
