@@ -239,7 +239,7 @@ static int check_args(const char *name, bw_mapped *m, bw_error *err) {
 int bw_mapped_create(const char *path, const bw_schema *s, const char *type_name, uint64_t count,
                      bw_mapped *m, bw_error *err) {
   bw_mapped_expect_ exp;
-  size_t total;
+  size_t total = 0;
   int rc = check_args(path, m, err);
   if (!rc) rc = bw_mapped_expect_init_(s, type_name, &exp, err);
   if (!rc) rc = total_size(&exp, count, &total, err);
@@ -315,7 +315,7 @@ static int check_shm_name(const char *name, bw_error *err) {
 int bw_shm_create(const char *name, const bw_schema *s, const char *type_name, uint64_t count,
                   bw_mapped *m, bw_error *err) {
   bw_mapped_expect_ exp;
-  size_t total;
+  size_t total = 0;
   int rc = check_args(name, m, err);
   if (!rc) rc = check_shm_name(name, err);
   if (!rc) rc = bw_mapped_expect_init_(s, type_name, &exp, err);
