@@ -137,29 +137,6 @@ static int write_output(const codec_args *a, const void *data, size_t len) {
 }
 
 /* The output, collected whole before anything is written. */
-typedef struct outbuf {
-  char *data;
-  size_t len, cap;
-  int oom;
-} outbuf;
-
-static void append(outbuf *o, const void *p, size_t n) {
-  if (o->oom) return;
-  if (n > o->cap - o->len) {
-    size_t cap = o->cap ? o->cap : 4096;
-    while (cap - o->len < n && cap < SIZE_MAX / 2) cap *= 2;
-    char *q = cap - o->len >= n ? realloc(o->data, cap) : NULL;
-    if (!q) {
-      o->oom = 1;
-      return;
-    }
-    o->data = q;
-    o->cap = cap;
-  }
-  memcpy(o->data + o->len, p, n);
-  o->len += n;
-}
-
 static int hexval(int c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -208,7 +185,7 @@ int bw_cmd_decode(int argc, char **argv) {
   char *data = NULL;
   size_t len = 0;
   bw_value_arena *arena = bw_value_arena_new();
-  outbuf out = {0};
+  bw_tool_buf out = {0};
   status = load_type(&a, &schema, &type);
   if (!status && bw_tool_read(a.prog, a.input, &data, &len) != 0) status = BW_EXIT_INVALID;
   if (!status && a.hex && unhex(&a, data, &len)) status = BW_EXIT_INVALID;
@@ -233,8 +210,8 @@ int bw_cmd_decode(int argc, char **argv) {
       status = BW_EXIT_INVALID;
       break;
     }
-    append(&out, json, jlen);
-    append(&out, "\n", 1);
+    bw_tool_buf_append(&out, json, jlen);
+    bw_tool_buf_append(&out, "\n", 1);
     free(json);
     bw_value_arena_reset(arena);
     if (!a.stream) break;
@@ -260,7 +237,7 @@ int bw_cmd_decode(int argc, char **argv) {
 
 /* Encodes one JSON text (a whole input, or one line of a stream) and appends the message. */
 static int encode_one(const codec_args *a, const bw_type *type, const char *text, size_t len,
-                      uint32_t first_line, bw_value_arena *arena, outbuf *out) {
+                      uint32_t first_line, bw_value_arena *arena, bw_tool_buf *out) {
   bw_error err;
   bw_error_clear(&err);
   bw_value *v;
@@ -280,11 +257,11 @@ static int encode_one(const codec_args *a, const bw_type *type, const char *text
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++) {
       char h[2] = {digits[msg[i] >> 4], digits[msg[i] & 15]};
-      append(out, h, 2);
+      bw_tool_buf_append(out, h, 2);
     }
-    if (!a->stream) append(out, "\n", 1);
+    if (!a->stream) bw_tool_buf_append(out, "\n", 1);
   } else {
-    append(out, msg, n);
+    bw_tool_buf_append(out, msg, n);
   }
   free(msg);
   bw_value_arena_reset(arena);
@@ -301,7 +278,7 @@ int bw_cmd_encode(int argc, char **argv) {
   char *text = NULL;
   size_t len = 0;
   bw_value_arena *arena = bw_value_arena_new();
-  outbuf out = {0};
+  bw_tool_buf out = {0};
   status = load_type(&a, &schema, &type);
   if (!status && bw_tool_read(a.prog, a.input, &text, &len) != 0) status = BW_EXIT_INVALID;
   if (!status && !arena) {
@@ -321,7 +298,7 @@ int bw_cmd_encode(int argc, char **argv) {
       if (k < end) status = encode_one(&a, type, text + start, end - start, line, arena, &out);
       start = end + 1;
     }
-    if (!status && a.hex && out.len) append(&out, "\n", 1);
+    if (!status && a.hex && out.len) bw_tool_buf_append(&out, "\n", 1);
   }
   if (!status && out.oom) {
     fprintf(stderr, "%s: out of memory\n", a.prog);

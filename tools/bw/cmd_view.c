@@ -197,30 +197,7 @@ static int load_schema(const view_args *a, bw_schema **schema) {
   return 0;
 }
 
-typedef struct outbuf {
-  char *data;
-  size_t len, cap;
-  int oom;
-} outbuf;
-
-static void append(outbuf *o, const void *p, size_t n) {
-  if (o->oom || n == 0) return;
-  if (n > o->cap - o->len) {
-    size_t cap = o->cap ? o->cap : 4096;
-    while (cap - o->len < n && cap < SIZE_MAX / 2) cap *= 2;
-    char *q = cap - o->len >= n ? realloc(o->data, cap) : NULL;
-    if (!q) {
-      o->oom = 1;
-      return;
-    }
-    o->data = q;
-    o->cap = cap;
-  }
-  memcpy(o->data + o->len, p, n);
-  o->len += n;
-}
-
-static int finish(const view_args *a, outbuf *out, int status) {
+static int finish(const view_args *a, bw_tool_buf *out, int status) {
   if (!status && out->oom) {
     fprintf(stderr, "%s: out of memory\n", a->prog);
     status = BW_EXIT_INVALID;
@@ -233,7 +210,7 @@ static int finish(const view_args *a, outbuf *out, int status) {
 
 /* One record (or its field) at v: BARE bytes, or the JSON of those bytes. */
 static int view_record(const view_args *a, const bw_view *record, bw_value_arena *arena,
-                       outbuf *out) {
+                       bw_tool_buf *out) {
   bw_error err;
   bw_error_clear(&err);
   bw_view v = *record;
@@ -251,7 +228,7 @@ static int view_record(const view_args *a, const bw_view *record, bw_value_arena
   size_t jlen = 0;
   rc = bw_view_encode(&v, &o, &msg, &len, &err);
   if (!rc && a->to_bare) {
-    append(out, msg, len);
+    bw_tool_buf_append(out, msg, len);
   } else if (!rc) {
     /* The type of the field's value: a bitfield's or flexible array's wire type, or the
      * record's own type. */
@@ -259,8 +236,8 @@ static int view_record(const view_args *a, const bw_view *record, bw_value_arena
     rc = bw_decode(t, msg, len, NULL, arena, &value, NULL, &err);
     if (!rc) rc = bw_value_to_json(value, a->pretty ? BW_JSON_PRETTY : 0, &json, &jlen, &err);
     if (!rc) {
-      append(out, json, jlen);
-      append(out, "\n", 1);
+      bw_tool_buf_append(out, json, jlen);
+      bw_tool_buf_append(out, "\n", 1);
     }
     bw_value_arena_reset(arena);
   }
@@ -311,7 +288,7 @@ int bw_cmd_view(int argc, char **argv) {
   bw_schema *schema = NULL;
   char *data = NULL;
   size_t len = 0;
-  outbuf out = {0};
+  bw_tool_buf out = {0};
   bw_value_arena *arena = bw_value_arena_new();
   if (!arena) {
     fprintf(stderr, "%s: out of memory\n", a.prog);
@@ -371,7 +348,7 @@ int bw_cmd_unview(int argc, char **argv) {
   bw_schema *schema = NULL;
   char *data = NULL;
   size_t len = 0;
-  outbuf out = {0};
+  bw_tool_buf out = {0};
   uint8_t *record = NULL;
   status = load_schema(&a, &schema);
   if (!status && bw_tool_read(a.prog, a.input, &data, &len) != 0) status = BW_EXIT_INVALID;
@@ -427,7 +404,7 @@ int bw_cmd_unview(int argc, char **argv) {
         status = BW_EXIT_INVALID;
         break;
       }
-      append(&out, record, (size_t)size);
+      bw_tool_buf_append(&out, record, (size_t)size);
       pos += used;
     }
   }

@@ -118,6 +118,23 @@ int bw_tool_write(const char *prog, const char *path, const void *data, size_t l
   return ok ? 0 : -1;
 }
 
+void bw_tool_buf_append(bw_tool_buf *o, const void *p, size_t n) {
+  if (o->oom || n == 0) return;
+  if (n > o->cap - o->len) {
+    size_t cap = o->cap ? o->cap : 4096;
+    while (cap - o->len < n && cap < SIZE_MAX / 2) cap *= 2;
+    char *q = cap - o->len >= n ? realloc(o->data, cap) : NULL;
+    if (!q) {
+      o->oom = 1;
+      return;
+    }
+    o->data = q;
+    o->cap = cap;
+  }
+  memcpy(o->data + o->len, p, n);
+  o->len += n;
+}
+
 const char *bw_tool_display_name(const char *path) {
   return strcmp(path, "-") == 0 ? "<stdin>" : path;
 }

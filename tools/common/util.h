@@ -37,6 +37,17 @@ int bw_tool_read_schema(const char *prog, const char *path, char **data, size_t 
  * destination is untouched). */
 int bw_tool_write(const char *prog, const char *path, const void *data, size_t len);
 
+/* A growable output buffer. The tools collect their whole output here and write it only when
+ * the whole input was good. oom is set once an append fails; later appends do nothing. Free
+ * data with free. */
+typedef struct bw_tool_buf {
+  char *data;
+  size_t len, cap;
+  int oom;
+} bw_tool_buf;
+
+void bw_tool_buf_append(bw_tool_buf *o, const void *p, size_t n);
+
 /* The name a path is shown by in messages: "<stdin>" for "-", else the path. */
 const char *bw_tool_display_name(const char *path);
 
