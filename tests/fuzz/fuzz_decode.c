@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "barewire/codec.h"
+#include "fuzz_support.h"
 
 static const char *schema_text =
     "type Color enum { RED GREEN = 5 BLUE }\n"
@@ -28,30 +29,16 @@ static const char *schema_text =
     "type Tree struct { name: str  kids: list<Shape>  meta: optional<Maps>  all: Lists }\n"
     "type Deep list<optional<list<optional<list<map<str><list<u8>>>>>>>\n";
 
-static const char *type_names[] = {"Point", "Nums",  "Vars", "Blob", "Opt",  "Lists",
-                                   "Maps",  "Shape", "Tree", "Deep", "Color"};
+static const char *const type_names[] = {"Point", "Nums",  "Vars", "Blob", "Opt",  "Lists",
+                                         "Maps",  "Shape", "Tree", "Deep", "Color"};
 #define TYPE_COUNT (sizeof type_names / sizeof type_names[0])
 
 static bw_schema *schema;
 static const bw_type *types[TYPE_COUNT];
 
 static void init(void) {
-  if (schema) return;
-  if (bw_schema_parse(schema_text, strlen(schema_text), NULL, &schema, NULL) != 0) abort();
-  for (size_t i = 0; i < TYPE_COUNT; i++) {
-    const bw_user_type *u = bw_schema_find(schema, type_names[i]);
-    if (!u) abort();
-    types[i] = u->type;
-  }
+  fuzz_load_types(schema_text, type_names, TYPE_COUNT, &schema, types);
 }
-
-#define CHECK(cond)                                                                                \
-  do {                                                                                             \
-    if (!(cond)) {                                                                                 \
-      fprintf(stderr, "fuzz_decode: %s failed at line %d\n", #cond, __LINE__);                     \
-      abort();                                                                                     \
-    }                                                                                              \
-  } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
