@@ -20,8 +20,7 @@ typedef struct decoder {
 
 /* The smallest encoding of an element: inline for the common leaf kinds, a walk only for
  * structs, fixed-length lists and data[N] (and references to them). */
-static inline uint64_t elem_min_size(decoder *s, const bw_type *t) {
-  (void)s;
+static inline uint64_t elem_min_size(const bw_type *t) {
   switch (t->kind) {
     case BW_KIND_STRUCT:
     case BW_KIND_LIST_FIXED:
@@ -29,19 +28,11 @@ static inline uint64_t elem_min_size(decoder *s, const bw_type *t) {
     case BW_KIND_REF:
     case BW_KIND_VOID:
       return bw_codec_min_size(t);
-    case BW_KIND_U16:
-    case BW_KIND_I16:
-      return 2;
-    case BW_KIND_U32:
-    case BW_KIND_I32:
-    case BW_KIND_F32:
-      return 4;
-    case BW_KIND_U64:
-    case BW_KIND_I64:
-    case BW_KIND_F64:
-      return 8;
-    default:
-      return 1;
+    default: {
+      /* Fixed-width numbers and bool take their width; every other kind at least one byte. */
+      unsigned w = bw_kind_width(t->kind);
+      return w ? w : 1;
+    }
   }
 }
 
@@ -226,7 +217,7 @@ static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t
 
 static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
   uint64_t n = 0;
-  uint64_t unit = elem_min_size(s, t->key) + elem_min_size(s, t->elem);
+  uint64_t unit = elem_min_size(t->key) + elem_min_size(t->elem);
   int rc = bw_rd_count(s->d, s->len, &s->pos, unit, s->lim.max_elements, &n, s->err);
   if (rc) return rc;
   bw_value *items = NULL;
@@ -293,13 +284,13 @@ static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) 
     }
     case BW_KIND_LIST: {
       uint64_t n = 0;
-      rc = bw_rd_count(s->d, s->len, &s->pos, elem_min_size(s, t->elem), s->lim.max_elements, &n,
+      rc = bw_rd_count(s->d, s->len, &s->pos, elem_min_size(t->elem), s->lim.max_elements, &n,
                        s->err);
       if (rc) return rc;
       return dec_elements(s, t->elem, out, n, depth);
     }
     case BW_KIND_LIST_FIXED: {
-      uint64_t unit = elem_min_size(s, t->elem);
+      uint64_t unit = elem_min_size(t->elem);
       if (t->length > s->lim.max_elements)
         return bw_error_set(s->err, BW_ELIMIT, s->pos, "list of %llu exceeds the element limit",
                             (unsigned long long)t->length);
