@@ -560,6 +560,15 @@ int bw_import_map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, 
     case CXType_Vector:
     case CXType_ExtVector: {
       long long n = t.kind == CXType_Complex ? 2 : clang_getNumElements(t);
+      long long es = clang_Type_getSizeOf(clang_getElementType(t));
+      if (!top && n > 0 && es > 0 && size != n * es) {
+        /* float3 x[2]: the padding inside each element has no annotation in BARE text. */
+        char *sp = bw_import_string(clang_getTypeSpelling(t));
+        bw_import_skip(ctx, where, "array of padded vectors ('%s': %lld elements in %lld bytes)",
+                       sp ? sp : "?", n, size);
+        free(sp);
+        return MAP_FAIL;
+      }
       bw_type *et = NULL;
       int rc = bw_import_map_type(ctx, clang_getElementType(t), hint, 0, flags, where, &et);
       if (rc != MAP_OK) return rc;

@@ -396,14 +396,23 @@ static lay given_layout(lctx *L, bw_type *t, size_t depth) {
       }
       break;
     case BW_KIND_LIST_FIXED: {
+      /* The elements are contiguous from offset 0. A list of numbers may end in padding to
+       * its own alignment (a 3-element vector: 12 bytes of floats in a 16-byte, 16-aligned
+       * type); a list of aggregates may not, since its elements' own padding would have no
+       * place in the text. */
       lay e = node_layout(L, t->elem, depth + 1);
-      if (e.ok && (e.size > UINT64_MAX / t->length || e.size * t->length != n->size))
-        bw_vctx_report(
-            v, BW_ESCHEMA, t->pos,
-            "%s has native size %llu, but %llu elements of size %llu span %llu%s", type,
-            (unsigned long long)n->size, (unsigned long long)t->length, (unsigned long long)e.size,
-            (unsigned long long)(e.size > UINT64_MAX / t->length ? 0 : e.size * t->length),
-            e.size > UINT64_MAX / t->length ? " (overflow)" : "");
+      int overflow = e.size > UINT64_MAX / t->length;
+      uint64_t span = overflow ? 0 : e.size * t->length;
+      uint64_t pad_max = bw_kind_is_fixed_primitive(bw_type_resolve(t->elem)->kind) ? n->align : 1;
+      if (e.ok && (overflow || span > n->size || n->size - span >= pad_max))
+        bw_vctx_report(v, BW_ESCHEMA, t->pos,
+                       "%s has native size %llu, but %llu elements of size %llu span %llu%s", type,
+                       (unsigned long long)n->size, (unsigned long long)t->length,
+                       (unsigned long long)e.size, (unsigned long long)span,
+                       overflow          ? " (overflow)"
+                       : n->size <= span ? ""
+                       : pad_max == 1    ? " (only a list of numbers may end in padding)"
+                                         : " (more padding than its alignment)");
       break;
     }
     case BW_KIND_ENUM:

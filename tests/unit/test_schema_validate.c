@@ -895,6 +895,51 @@ START_TEST(imported_c_union_and_arrays) {
 }
 END_TEST
 
+/* Three floats padded to 16 bytes, as a 3-element vector type is (clang's
+ * ext_vector_type(3)); gcc has no such vectors, so the layout comes from a C struct of the same
+ * size and alignment. */
+struct c_vec3 {
+  float v[3];
+} __attribute__((aligned(16)));
+struct c_vec_rec {
+  struct c_vec3 pos;
+  int32_t k;
+};
+
+START_TEST(imported_list_with_tail_padding) {
+  bw_draft *d;
+  bw_type *st = imported_struct(&d, sizeof(struct c_vec_rec), _Alignof(struct c_vec_rec));
+  bw_type *vec = bw_draft_list_fixed(d, prim(d, BW_KIND_F32, 2, 16), 3);
+  vec->pos = at(2, 11);
+  bw_draft_native(d, vec)->size = sizeof(struct c_vec3);
+  bw_draft_native(d, vec)->align = _Alignof(struct c_vec3);
+  native_field(d, st, "pos", vec, offsetof(struct c_vec_rec, pos), 2);
+  native_field(d, st, "k", prim(d, BW_KIND_I32, 3, 6), offsetof(struct c_vec_rec, k), 3);
+  bw_schema *s = valid(d, NULL);
+  const bw_type *rec = bw_schema_find(s, "Rec")->type;
+  const bw_native *n = bw_type_native(s, rec->fields[0].type, NULL);
+  ck_assert_ptr_nonnull(n);
+  ck_assert_uint_eq(n->size, sizeof(struct c_vec3));
+  bw_schema_free(s);
+
+  /* Padding as large as the alignment is not tail padding: the size is wrong. */
+  st = imported_struct(&d, 64, 16);
+  vec = bw_draft_list_fixed(d, prim(d, BW_KIND_F32, 2, 16), 3);
+  vec->pos = at(2, 11);
+  bw_draft_native(d, vec)->size = 32;
+  bw_draft_native(d, vec)->align = 16;
+  native_field(d, st, "pos", vec, 0, 2);
+  bw_diags diags = {0};
+  invalid(d, NULL, BW_ESCHEMA, &diags);
+  expect(&diags, BW_ESCHEMA,
+         "list<f32>[3] has native size 32, but 3 elements of size 4 span 12 (more padding than "
+         "its alignment)",
+         2, 11);
+  ck_assert_uint_eq(diags.count, 1);
+  bw_diags_free(&diags);
+}
+END_TEST
+
 START_TEST(imported_bitfields) {
   bw_draft *d;
   bw_type *st = imported_struct(&d, 4, 4);
@@ -1072,6 +1117,7 @@ static Suite *validate_suite(void) {
   tcase_add_test(tc, imported_field_outside_record);
   tcase_add_test(tc, imported_alignment_and_sizes);
   tcase_add_test(tc, imported_c_union_and_arrays);
+  tcase_add_test(tc, imported_list_with_tail_padding);
   tcase_add_test(tc, imported_bitfields);
   tcase_add_test(tc, imported_flexible_and_unsized_fields);
   tcase_add_test(tc, imported_enum_size);
