@@ -98,6 +98,32 @@ int bw_shm_open(const char *name, const bw_schema *s, const char *type_name, int
 /* Removes the segment name (mappings stay valid until closed). BW_EIO when it does not exist. */
 int bw_shm_unlink(const char *name, bw_error *err);
 
+/* Writes the mapping's changes to its file: msync of the whole mapping, waiting for the writes
+ * to finish when wait is non-zero (MS_SYNC), only starting them otherwise (MS_ASYNC). A segment
+ * of shared memory has no file behind it; syncing one is allowed and does nothing visible.
+ * BW_EINVAL for a closed mapping, BW_EIO when msync fails. */
+int bw_mapped_sync(const bw_mapped *m, int wait, bw_error *err);
+
+/* What a header says, read without a schema (to tell what a file holds before opening it). */
+typedef struct bw_mapped_info {
+  uint32_t version;
+  uint8_t fingerprint[BW_FINGERPRINT_SIZE]; /* SHA-256 of the writer's canonical schema text */
+  char type_name[BW_MAPPED_TYPE_NAME_SIZE]; /* NUL-terminated */
+  uint64_t record_size;
+  uint64_t count;
+  int big_endian;
+} bw_mapped_info;
+
+/* Reads and checks the header at the start of bytes[0..len) (the whole file or segment, so
+ * that the count can be checked against the size): everything bw_mapped_open checks that does
+ * not need the schema. 0, or BW_EFORMAT naming the field with err->offset at it. */
+int bw_mapped_header_read(const void *bytes, size_t len, bw_mapped_info *info, bw_error *err);
+
+/* bw_mapped_header_read on the file at path, or on the shared-memory segment name. The file or
+ * segment is mapped read-only for the call and closed again. BW_EIO when it cannot be opened. */
+int bw_mapped_inspect(const char *path, bw_mapped_info *info, bw_error *err);
+int bw_shm_inspect(const char *name, bw_mapped_info *info, bw_error *err);
+
 #ifdef __cplusplus
 }
 #endif

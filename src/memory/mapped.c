@@ -94,10 +94,12 @@ static int name_field_ok(const uint8_t *f, size_t *len) {
   return 1;
 }
 
-int bw_mapped_header_check_(const uint8_t *bytes, size_t len, const bw_mapped_expect_ *exp,
-                            uint64_t *count, bw_error *err) {
-  if (!exp || !count || (!bytes && len > 0))
-    return bw_error_set(err, BW_EINVAL, 0, "mapped: NULL bytes, expectation or count");
+/* The header's own structure, trusting nothing: magic, version, header size, the name field,
+ * the byte order value and the padding. The count is left to count_fits. */
+static int parse_header(const uint8_t *bytes, size_t len, bw_mapped_info *info, bw_error *err) {
+  if (!info || (!bytes && len > 0))
+    return bw_error_set(err, BW_EINVAL, 0, "mapped: NULL bytes or output");
+  memset(info, 0, sizeof *info);
   if (len < BW_MAPPED_HEADER_SIZE)
     return bw_error_set(err, BW_EFORMAT, len,
                         "mapped header: %zu bytes, shorter than the %u-byte header", len,
@@ -117,50 +119,79 @@ int bw_mapped_header_check_(const uint8_t *bytes, size_t len, const bw_mapped_ex
     return bw_error_set(err, BW_EFORMAT, OFF_HEADER_SIZE,
                         "mapped header: header size differs: expected %u, found %llu",
                         BW_MAPPED_HEADER_SIZE, (unsigned long long)header_size);
-  if (memcmp(bytes + OFF_FINGERPRINT, exp->fingerprint, BW_FINGERPRINT_SIZE) != 0) {
+  size_t name_len = 0;
+  if (!name_field_ok(bytes + OFF_TYPE_NAME, &name_len))
+    return bw_error_set(err, BW_EFORMAT, OFF_TYPE_NAME,
+                        "mapped header: the type name field is not a NUL-padded name");
+  uint8_t order = bytes[OFF_BYTE_ORDER];
+  if (order > 1)
+    return bw_error_set(err, BW_EFORMAT, OFF_BYTE_ORDER,
+                        "mapped header: byte order differs: expected 0 (little) or 1 (big), "
+                        "found %u",
+                        order);
+  for (size_t i = OFF_PADDING; i < BW_MAPPED_HEADER_SIZE; i++)
+    if (bytes[i] != 0)
+      return bw_error_set(err, BW_EFORMAT, i,
+                          "mapped header: padding differs: expected 0, found 0x%02x", bytes[i]);
+  info->version = (uint32_t)version;
+  memcpy(info->fingerprint, bytes + OFF_FINGERPRINT, BW_FINGERPRINT_SIZE);
+  memcpy(info->type_name, bytes + OFF_TYPE_NAME, name_len);
+  info->record_size = bw_load_le(bytes + OFF_RECORD_SIZE, 8);
+  info->count = bw_load_le(bytes + OFF_COUNT, 8);
+  info->big_endian = order;
+  return 0;
+}
+
+/* The records the header counts lie inside the len bytes of the file or segment. */
+static int count_fits(const bw_mapped_info *info, size_t len, bw_error *err) {
+  if (info->record_size == 0)
+    return bw_error_set(err, BW_EFORMAT, OFF_RECORD_SIZE, "mapped header: record size is 0");
+  uint64_t fits = (uint64_t)(len - BW_MAPPED_HEADER_SIZE) / info->record_size;
+  if (info->count > fits)
+    return bw_error_set(err, BW_EFORMAT, OFF_COUNT,
+                        "mapped header: record count %llu does not fit: %zu bytes hold %llu "
+                        "records of %llu bytes after the header",
+                        (unsigned long long)info->count, len, (unsigned long long)fits,
+                        (unsigned long long)info->record_size);
+  return 0;
+}
+
+int bw_mapped_header_read(const void *bytes, size_t len, bw_mapped_info *info, bw_error *err) {
+  int rc = parse_header(bytes, len, info, err);
+  return rc ? rc : count_fits(info, len, err);
+}
+
+int bw_mapped_header_check_(const uint8_t *bytes, size_t len, const bw_mapped_expect_ *exp,
+                            uint64_t *count, bw_error *err) {
+  if (!exp || !count || (!bytes && len > 0))
+    return bw_error_set(err, BW_EINVAL, 0, "mapped: NULL bytes, expectation or count");
+  bw_mapped_info info;
+  int rc = parse_header(bytes, len, &info, err);
+  if (rc) return rc;
+  if (memcmp(info.fingerprint, exp->fingerprint, BW_FINGERPRINT_SIZE) != 0) {
     char want[17], got[17];
     hex_prefix(exp->fingerprint, want);
-    hex_prefix(bytes + OFF_FINGERPRINT, got);
+    hex_prefix(info.fingerprint, got);
     return bw_error_set(err, BW_EFORMAT, OFF_FINGERPRINT,
                         "mapped header: schema fingerprint differs: expected %s..., found %s... "
                         "(written with another schema)",
                         want, got);
   }
-  size_t name_len = 0;
-  if (!name_field_ok(bytes + OFF_TYPE_NAME, &name_len))
+  if (strcmp(info.type_name, exp->type_name) != 0)
     return bw_error_set(err, BW_EFORMAT, OFF_TYPE_NAME,
-                        "mapped header: type name differs: expected '%s', found a field that is "
-                        "not a NUL-padded name",
-                        exp->type_name);
-  if (name_len != strlen(exp->type_name) ||
-      memcmp(bytes + OFF_TYPE_NAME, exp->type_name, name_len) != 0)
-    return bw_error_set(err, BW_EFORMAT, OFF_TYPE_NAME,
-                        "mapped header: type name differs: expected '%s', found '%.*s'",
-                        exp->type_name, (int)name_len, (const char *)(bytes + OFF_TYPE_NAME));
-  uint64_t record_size = bw_load_le(bytes + OFF_RECORD_SIZE, 8);
-  if (record_size != exp->record_size)
+                        "mapped header: type name differs: expected '%s', found '%s'",
+                        exp->type_name, info.type_name);
+  if (info.record_size != exp->record_size)
     return bw_error_set(err, BW_EFORMAT, OFF_RECORD_SIZE,
                         "mapped header: record size differs: expected %llu, found %llu",
-                        (unsigned long long)exp->record_size, (unsigned long long)record_size);
-  uint8_t order = bytes[OFF_BYTE_ORDER];
-  if (order != (uint8_t)exp->big_endian)
+                        (unsigned long long)exp->record_size, (unsigned long long)info.record_size);
+  if (info.big_endian != exp->big_endian)
     return bw_error_set(err, BW_EFORMAT, OFF_BYTE_ORDER,
                         "mapped header: byte order differs: expected %u (%s), found %u",
-                        exp->big_endian, exp->big_endian ? "big" : "little", order);
-  for (size_t i = OFF_PADDING; i < BW_MAPPED_HEADER_SIZE; i++)
-    if (bytes[i] != 0)
-      return bw_error_set(err, BW_EFORMAT, i,
-                          "mapped header: padding differs: expected 0, found 0x%02x", bytes[i]);
-  uint64_t n = bw_load_le(bytes + OFF_COUNT, 8);
-  uint64_t fits = (uint64_t)(len - BW_MAPPED_HEADER_SIZE) / record_size;
-  if (n > fits)
-    return bw_error_set(err, BW_EFORMAT, OFF_COUNT,
-                        "mapped header: record count %llu does not fit: %zu bytes hold %llu "
-                        "records of %llu bytes after the header",
-                        (unsigned long long)n, len, (unsigned long long)fits,
-                        (unsigned long long)record_size);
-  *count = n;
-  return 0;
+                        exp->big_endian, exp->big_endian ? "big" : "little", info.big_endian);
+  rc = count_fits(&info, len, err);
+  if (!rc) *count = info.count;
+  return rc;
 }
 
 /* ---- files and segments ------------------------------------------------------------------ */
@@ -203,31 +234,53 @@ static int create_on(int fd, const char *name, const bw_mapped_expect_ *exp, uin
   return 0;
 }
 
-/* Maps the existing object behind fd and checks its header. */
-static int open_on(int fd, const char *name, int must_be_regular, const bw_mapped_expect_ *exp,
-                   int writable, bw_mapped *m, bw_error *err) {
+/* Maps the existing object behind fd whole (it must hold at least a header). */
+static int map_fd(int fd, const char *name, int must_be_regular, int writable, void **map,
+                  size_t *len, bw_error *err) {
   struct stat st;
   if (fstat(fd, &st) != 0) return sys_error(err, "fstat", name, errno);
   if (must_be_regular && !S_ISREG(st.st_mode))
     return bw_error_set(err, BW_EIO, 0, "mapped: %s is not a regular file", name);
   if (st.st_size < 0 || (uint64_t)st.st_size > SIZE_MAX)
     return bw_error_set(err, BW_ELIMIT, 0, "mapped: %s is too large to map", name);
-  size_t len = (size_t)st.st_size;
-  if (len < BW_MAPPED_HEADER_SIZE) /* also keeps mmap away from empty files */
-    return bw_error_set(err, BW_EFORMAT, len,
+  *len = (size_t)st.st_size;
+  if (*len < BW_MAPPED_HEADER_SIZE) /* also keeps mmap away from empty files */
+    return bw_error_set(err, BW_EFORMAT, *len,
                         "mapped header: %s is %zu bytes, shorter than the %u-byte header", name,
-                        len, BW_MAPPED_HEADER_SIZE);
+                        *len, BW_MAPPED_HEADER_SIZE);
   int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
-  void *map = mmap(NULL, len, prot, MAP_SHARED, fd, 0);
-  if (map == MAP_FAILED) return sys_error(err, "mmap", name, errno);
+  *map = mmap(NULL, *len, prot, MAP_SHARED, fd, 0);
+  if (*map == MAP_FAILED) return sys_error(err, "mmap", name, errno);
+  return 0;
+}
+
+/* Maps the existing object behind fd and checks its header. */
+static int open_on(int fd, const char *name, int must_be_regular, const bw_mapped_expect_ *exp,
+                   int writable, bw_mapped *m, bw_error *err) {
+  void *map = NULL;
+  size_t len = 0;
+  int rc = map_fd(fd, name, must_be_regular, writable, &map, &len, err);
+  if (rc) return rc;
   uint64_t count = 0;
-  int rc = bw_mapped_header_check_(map, len, exp, &count, err);
+  rc = bw_mapped_header_check_(map, len, exp, &count, err);
   if (rc) {
     munmap(map, len);
     return rc;
   }
   fill(m, map, len, writable ? 1 : 0, exp, count);
   return 0;
+}
+
+/* Reads the header of the object behind fd, mapping it only for the call. */
+static int inspect_on(int fd, const char *name, int must_be_regular, bw_mapped_info *info,
+                      bw_error *err) {
+  void *map = NULL;
+  size_t len = 0;
+  int rc = map_fd(fd, name, must_be_regular, 0, &map, &len, err);
+  if (rc) return rc;
+  rc = bw_mapped_header_read(map, len, info, err);
+  munmap(map, len);
+  return rc;
 }
 
 static int check_args(const char *name, bw_mapped *m, bw_error *err) {
@@ -265,6 +318,22 @@ int bw_mapped_open(const char *path, const bw_schema *s, const char *type_name, 
   rc = open_on(fd, path, 1, &exp, writable, m, err);
   close(fd);
   return rc;
+}
+
+int bw_mapped_inspect(const char *path, bw_mapped_info *info, bw_error *err) {
+  if (!path || !info) return bw_error_set(err, BW_EINVAL, 0, "mapped: NULL path or output");
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return sys_error(err, "open", path, errno);
+  int rc = inspect_on(fd, path, 1, info, err);
+  close(fd);
+  return rc;
+}
+
+int bw_mapped_sync(const bw_mapped *m, int wait, bw_error *err) {
+  if (!m || !m->map) return bw_error_set(err, BW_EINVAL, 0, "mapped: NULL or closed mapping");
+  if (msync(m->map, m->map_len, wait ? MS_SYNC : MS_ASYNC) != 0)
+    return bw_error_set(err, BW_EIO, 0, "mapped: msync: %s", strerror(errno));
+  return 0;
 }
 
 bw_region bw_mapped_region(const bw_mapped *m) {
@@ -339,6 +408,17 @@ int bw_shm_open(const char *name, const bw_schema *s, const char *type_name, int
   int fd = shm_open(name, writable ? O_RDWR : O_RDONLY, 0);
   if (fd < 0) return sys_error(err, "shm_open", name, errno);
   rc = open_on(fd, name, 0, &exp, writable, m, err);
+  close(fd);
+  return rc;
+}
+
+int bw_shm_inspect(const char *name, bw_mapped_info *info, bw_error *err) {
+  int rc = check_shm_name(name, err);
+  if (rc) return rc;
+  if (!info) return bw_error_set(err, BW_EINVAL, 0, "shm: NULL output");
+  int fd = shm_open(name, O_RDONLY, 0);
+  if (fd < 0) return sys_error(err, "shm_open", name, errno);
+  rc = inspect_on(fd, name, 0, info, err);
   close(fd);
   return rc;
 }

@@ -62,6 +62,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (bw_view_at(&v, "id", &f, NULL) != 0 || bw_view_get_u32(&f, &id, NULL) != 0) abort();
     }
   }
+  /* The schema-free reader: an accepted header is one the check also accepts, up to the
+   * fields the expectation compares; its name is NUL-terminated and its count fits. */
+  bw_mapped_info info;
+  bw_error_clear(&err);
+  int rrc = bw_mapped_header_read(size ? bytes : NULL, size, &info, &err);
+  if (rrc != 0) {
+    if (rrc != BW_EFORMAT || err.code != rrc || rc == 0) abort();
+  } else {
+    if (memchr(info.type_name, 0, sizeof info.type_name) == NULL || info.record_size == 0 ||
+        info.count > (size - BW_MAPPED_HEADER_SIZE) / info.record_size || info.big_endian > 1)
+      abort();
+    if (rc == 0 && (info.count != count || info.record_size != expect.record_size)) abort();
+  }
   free(bytes);
   return 0;
 }

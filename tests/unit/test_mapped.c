@@ -574,6 +574,103 @@ START_TEST(shm_names_are_validated) {
 }
 END_TEST
 
+/* ---- inspecting without a schema, and syncing ----------------------------------------- */
+
+START_TEST(inspect_reads_the_header_without_a_schema) {
+  make_file(3);
+  bw_mapped_info info;
+  bw_error err;
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_mapped_inspect(path, &info, &err), 0);
+  uint8_t fp[BW_FINGERPRINT_SIZE];
+  ck_assert_int_eq(bw_schema_fingerprint(schema, fp), 0);
+  ck_assert_int_eq(memcmp(info.fingerprint, fp, sizeof fp), 0);
+  ck_assert_str_eq(info.type_name, "Reading");
+  ck_assert_uint_eq(info.version, BW_MAPPED_VERSION);
+  ck_assert_uint_eq(info.record_size, sizeof(struct reading));
+  ck_assert_uint_eq(info.count, 3);
+  ck_assert_int_eq(info.big_endian, 0);
+  /* the same facts from the bytes of the file */
+  int fd = open(path, O_RDONLY);
+  ck_assert_int_ge(fd, 0);
+  uint8_t bytes[BW_MAPPED_HEADER_SIZE + 3 * sizeof(struct reading)];
+  ck_assert_int_eq(read(fd, bytes, sizeof bytes), (ssize_t)sizeof bytes);
+  close(fd);
+  bw_mapped_info again;
+  ck_assert_int_eq(bw_mapped_header_read(bytes, sizeof bytes, &again, NULL), 0);
+  ck_assert_int_eq(memcmp(&info, &again, sizeof info), 0);
+  /* one byte short of the last record: the count no longer fits */
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_mapped_header_read(bytes, sizeof bytes - 1, &again, &err), BW_EFORMAT);
+  ck_assert_uint_eq(err.offset, 120);
+  ck_assert_ptr_nonnull(strstr(err.message, "record count 3 does not fit"));
+  /* a record size of 0 cannot hold any count */
+  bw_store_le(bytes + 112, 0, 8);
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_mapped_header_read(bytes, sizeof bytes, &again, &err), BW_EFORMAT);
+  ck_assert_uint_eq(err.offset, 112);
+  ck_assert_ptr_nonnull(strstr(err.message, "record size is 0"));
+  /* fields the schema does not decide are still checked */
+  patch("\x02", 128, 1);
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_mapped_inspect(path, &info, &err), BW_EFORMAT);
+  ck_assert_uint_eq(err.offset, 128);
+  ck_assert_ptr_nonnull(strstr(err.message, "expected 0 (little) or 1 (big), found 2"));
+  /* a missing file, and a directory */
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_mapped_inspect(dir, &info, &err), BW_EIO);
+  ck_assert_ptr_nonnull(strstr(err.message, "not a regular file"));
+  unlink(path);
+  ck_assert_int_eq(bw_mapped_inspect(path, &info, NULL), BW_EIO);
+  ck_assert_int_eq(bw_mapped_inspect(NULL, &info, NULL), BW_EINVAL);
+  ck_assert_int_eq(bw_mapped_header_read(NULL, 0, &info, NULL), BW_EFORMAT);
+}
+END_TEST
+
+START_TEST(sync_writes_through_and_refuses_closed_mappings) {
+  make_file(2);
+  bw_mapped m;
+  ck_assert_int_eq(bw_mapped_open(path, schema, "Reading", 1, &m, NULL), 0);
+  bw_view v, f;
+  ck_assert_int_eq(bw_mapped_view(&m, 1, &v, NULL), 0);
+  ck_assert_int_eq(bw_view_at(&v, "id", &f, NULL), 0);
+  ck_assert_int_eq(bw_view_set_u32(&f, 0xfeedbeef, NULL), 0);
+  ck_assert_int_eq(bw_mapped_sync(&m, 1, NULL), 0);
+  ck_assert_int_eq(bw_mapped_sync(&m, 0, NULL), 0);
+  /* read back through the file descriptor interface, not the mapping */
+  int fd = open(path, O_RDONLY);
+  ck_assert_int_ge(fd, 0);
+  uint8_t id[4];
+  off_t at = BW_MAPPED_HEADER_SIZE + sizeof(struct reading) + offsetof(struct reading, id);
+  ck_assert_int_eq(pread(fd, id, 4, at), 4);
+  close(fd);
+  ck_assert_uint_eq(bw_load_le(id, 4), 0xfeedbeef);
+  bw_mapped_close(&m);
+  bw_error err;
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_mapped_sync(&m, 1, &err), BW_EINVAL);
+  ck_assert_int_eq(bw_mapped_sync(NULL, 1, NULL), BW_EINVAL);
+}
+END_TEST
+
+START_TEST(shm_inspect) {
+  char name[64];
+  snprintf(name, sizeof name, "/bw_mapped_inspect_%ld", (long)getpid());
+  bw_mapped w;
+  ck_assert_int_eq(bw_shm_create(name, schema, "Pair", 5, &w, NULL), 0);
+  ck_assert_int_eq(bw_mapped_sync(&w, 1, NULL), 0);
+  bw_mapped_info info;
+  ck_assert_int_eq(bw_shm_inspect(name, &info, NULL), 0);
+  ck_assert_str_eq(info.type_name, "Pair");
+  ck_assert_uint_eq(info.count, 5);
+  ck_assert_uint_eq(info.record_size, 2);
+  bw_mapped_close(&w);
+  ck_assert_int_eq(bw_shm_unlink(name, NULL), 0);
+  ck_assert_int_eq(bw_shm_inspect(name, &info, NULL), BW_EIO);
+  ck_assert_int_eq(bw_shm_inspect("bad", &info, NULL), BW_EINVAL);
+}
+END_TEST
+
 static Suite *mapped_suite(void) {
   Suite *s = suite_create("mapped");
   TCase *tc = tcase_create("mapped");
@@ -598,6 +695,9 @@ static Suite *mapped_suite(void) {
   tcase_add_test(tc, bad_arguments);
   tcase_add_test(tc, shm_round_trip);
   tcase_add_test(tc, shm_names_are_validated);
+  tcase_add_test(tc, inspect_reads_the_header_without_a_schema);
+  tcase_add_test(tc, sync_writes_through_and_refuses_closed_mappings);
+  tcase_add_test(tc, shm_inspect);
   suite_add_tcase(s, tc);
   return s;
 }
