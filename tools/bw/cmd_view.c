@@ -6,7 +6,13 @@
  * with bw_view_encode, and prints that message as JSON with bw_decode + bw_value_to_json, so the
  * value form is exactly that of `bw decode`. `--to-bare` writes the messages instead.
  * `bw unview` does the reverse: BARE messages back to back -> native records back to back.
- * Output is collected whole and written only when every record is good. */
+ * Output is collected whole and written only when every record is good.
+ *
+ * With --mapped (a file) or --shm NAME (a POSIX shared-memory segment) the records live behind
+ * barewire's mapped header (barewire/mapped.h): `bw view` opens the file or segment with the
+ * schema, which refuses a header written with another schema, type, record size or byte order,
+ * and views the records it counts; `bw unview` creates one (a file under a temporary name,
+ * synced and renamed into place, so it appears whole or not at all). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +24,7 @@
 #include <unistd.h>
 
 #include "barewire/codec.h"
+#include "barewire/mapped.h"
 #include "barewire/memory.h"
 #include "barewire/schema.h"
 #include "commands.h"
@@ -39,6 +46,8 @@ typedef struct view_args {
   int to_bare;
   int pretty;
   int old_syntax;
+  int mapped;      /* --mapped: FILE (view) or -o FILE (unview) is a mapped file */
+  const char *shm; /* --shm NAME: a shared-memory segment instead */
 } view_args;
 
 static void view_usage(FILE *out) {
@@ -54,6 +63,9 @@ static void view_usage(FILE *out) {
                "  --base-address ADDR\n"
                "                the address FILE's first byte had in the process that wrote it:\n"
                "                --field paths follow pointers ('next->value') inside FILE\n"
+               "  --mapped      FILE is a barewire mapped file (header + records, as written by\n"
+               "                `bw unview --mapped`): the header must match SCHEMA and TYPE\n"
+               "  --shm NAME    the same in the POSIX shared-memory segment NAME (no FILE)\n"
                "  --to-bare     write the records as BARE messages, back to back, instead of JSON\n"
                "  --pretty      indent the JSON\n"
                "  -o FILE       write to FILE (atomically) instead of standard output\n"
@@ -72,6 +84,9 @@ static void unview_usage(FILE *out) {
           "  --flex N      records end with N elements of their flexible array member (each\n"
           "                message must carry exactly N)\n"
           "  -o FILE       write to FILE (atomically) instead of standard output\n"
+          "  --mapped      write a barewire mapped file (header + records; needs -o), for\n"
+          "                `bw view --mapped` or bw_mapped_open\n"
+          "  --shm NAME    create the POSIX shared-memory segment NAME holding the records\n"
           "  --old-syntax  accept the pre-draft-03 schema syntax\n"
           "  -h, --help    show this help\n\n"
           "Errors: FILE: error: offset N: MESSAGE. Exit status: 0 on success, 1 for invalid\n"
@@ -141,6 +156,14 @@ static int parse_args(int argc, char **argv, int view, view_args *a) {
           return BW_EXIT_USAGE;
         }
         a->field = value;
+      } else if (strcmp(s, "--mapped") == 0) {
+        a->mapped = 1;
+      } else if (TAKE_VALUE("--shm")) {
+        if (!value) {
+          fprintf(stderr, "%s: --shm needs a segment name (/name)\n", a->prog);
+          return BW_EXIT_USAGE;
+        }
+        a->shm = value;
       } else if (view && strcmp(s, "--to-bare") == 0) {
         a->to_bare = 1;
       } else if (view && strcmp(s, "--pretty") == 0) {
@@ -160,9 +183,29 @@ static int parse_args(int argc, char **argv, int view, view_args *a) {
     }
     pos[npos++] = s;
   }
-  if (npos < (view ? 3 : 2)) {
-    fprintf(stderr, "%s: SCHEMA, TYPE%s are required\n", a->prog, view ? " and FILE" : "");
+  int want_file = view && !a->shm;
+  if (npos < (want_file ? 3 : 2)) {
+    fprintf(stderr, "%s: SCHEMA, TYPE%s are required\n", a->prog, want_file ? " and FILE" : "");
     usage(stderr);
+    return BW_EXIT_USAGE;
+  }
+  if (view && a->shm && npos > 2) {
+    fprintf(stderr, "%s: no FILE with --shm NAME (the segment holds the records)\n", a->prog);
+    return BW_EXIT_USAGE;
+  }
+  const char *conflict = NULL;
+  if (a->mapped && a->shm)
+    conflict = "--mapped and --shm";
+  else if ((a->mapped || a->shm) && a->flex)
+    conflict = "--flex and a mapped file (its records have one fixed size)";
+  else if (view && (a->mapped || a->shm) && a->offset)
+    conflict = "--offset and a mapped file (its header says where the records are)";
+  else if (!view && a->mapped && (!a->output || strcmp(a->output, "-") == 0))
+    conflict = "--mapped without -o FILE";
+  else if (!view && a->shm && a->output)
+    conflict = "--shm and -o";
+  if (conflict) {
+    fprintf(stderr, "%s: cannot combine %s\n", a->prog, conflict);
     return BW_EXIT_USAGE;
   }
   if (a->to_bare && a->pretty) {
@@ -171,7 +214,7 @@ static int parse_args(int argc, char **argv, int view, view_args *a) {
   }
   a->schema_path = pos[0];
   a->type_name = pos[1];
-  a->input = npos == 3 ? pos[2] : "-";
+  a->input = npos == 3 ? pos[2] : view && a->shm ? a->shm : "-";
   return -1;
 }
 
@@ -280,6 +323,59 @@ static void release_input(char *data, size_t len, int mapped) {
     free(data);
 }
 
+/* Opens the mapped file or segment of --mapped / --shm read-only; its records become the
+ * input. The header is checked against the schema and type by the library. */
+static int open_mapped(const view_args *a, const bw_schema *schema, bw_mapped *m) {
+  bw_error err;
+  bw_error_clear(&err);
+  const char *type = find_type(schema, a->type_name)->name;
+  int rc = a->shm ? bw_shm_open(a->shm, schema, type, 0, m, &err)
+                  : bw_mapped_open(a->input, schema, type, 0, m, &err);
+  if (rc) {
+    bw_tool_print_error(a->prog, bw_tool_display_name(a->input), &err);
+    return BW_EXIT_INVALID;
+  }
+  return 0;
+}
+
+/* Writes count records of size bytes each into a new mapped file (under a temporary name in
+ * the same directory, synced, then renamed over -o FILE) or a new shared-memory segment. */
+static int write_mapped(const view_args *a, const bw_schema *schema, const uint8_t *records,
+                        uint64_t count, uint64_t size) {
+  const char *type = find_type(schema, a->type_name)->name;
+  bw_error err;
+  bw_error_clear(&err);
+  bw_mapped m;
+  char *tmp = NULL;
+  int rc;
+  if (a->shm) {
+    rc = bw_shm_create(a->shm, schema, type, count, &m, &err);
+  } else {
+    size_t plen = strlen(a->output);
+    if (!(tmp = malloc(plen + 32))) {
+      fprintf(stderr, "%s: out of memory\n", a->prog);
+      return BW_EXIT_INVALID;
+    }
+    snprintf(tmp, plen + 32, "%s.tmp%ld", a->output, (long)getpid());
+    rc = bw_mapped_create(tmp, schema, type, count, &m, &err);
+  }
+  int created = !rc; /* a failed create leaves nothing behind */
+  if (!rc) {
+    if (count) memcpy(m.records, records, (size_t)(count * size));
+    rc = bw_mapped_sync(&m, 1, &err);
+    bw_mapped_close(&m);
+  }
+  if (!rc && tmp && rename(tmp, a->output) != 0)
+    rc = bw_error_set(&err, BW_EIO, 0, "rename to %s: %s", a->output, strerror(errno));
+  if (rc) {
+    if (created && tmp) unlink(tmp);
+    if (created && a->shm) bw_shm_unlink(a->shm, NULL);
+    bw_tool_print_error(a->prog, a->shm ? a->shm : a->output, &err);
+  }
+  free(tmp);
+  return rc ? BW_EXIT_INVALID : 0;
+}
+
 int bw_cmd_view(int argc, char **argv) {
   view_args a = {0};
   a.prog = "bw view";
@@ -295,8 +391,15 @@ int bw_cmd_view(int argc, char **argv) {
     return BW_EXIT_INVALID;
   }
   int mapped = 0;
+  bw_mapped m = {0};
   status = load_schema(&a, &schema);
-  if (!status && acquire_input(&a, &data, &len, &mapped) != 0) status = BW_EXIT_INVALID;
+  if (!status && (a.mapped || a.shm)) {
+    status = open_mapped(&a, schema, &m);
+    data = (char *)m.records;
+    len = status ? 0 : (size_t)(m.count * m.record_size);
+  } else if (!status && acquire_input(&a, &data, &len, &mapped) != 0) {
+    status = BW_EXIT_INVALID;
+  }
   bw_region region;
   bw_view v;
   bw_error err;
@@ -334,7 +437,10 @@ int bw_cmd_view(int argc, char **argv) {
     }
   }
   status = finish(&a, &out, status);
-  release_input(data, len, mapped);
+  if (m.map)
+    bw_mapped_close(&m);
+  else
+    release_input(data, len, mapped);
   bw_value_arena_free(arena);
   bw_schema_free(schema);
   return status;
@@ -407,8 +513,20 @@ int bw_cmd_unview(int argc, char **argv) {
       bw_tool_buf_append(&out, record, (size_t)size);
       pos += used;
     }
+    if (!status && (a.mapped || a.shm)) {
+      if (out.oom) {
+        fprintf(stderr, "%s: out of memory\n", a.prog);
+        status = BW_EXIT_INVALID;
+      } else {
+        status =
+            write_mapped(&a, schema, (const uint8_t *)out.data, size ? out.len / size : 0, size);
+      }
+    }
   }
-  status = finish(&a, &out, status);
+  if (a.mapped || a.shm)
+    free(out.data);
+  else
+    status = finish(&a, &out, status);
   free(record);
   free(data);
   bw_schema_free(schema);

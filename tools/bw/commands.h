@@ -20,4 +20,7 @@ int bw_cmd_decode(int argc, char **argv);
 int bw_cmd_view(int argc, char **argv);
 int bw_cmd_unview(int argc, char **argv);
 
+/* cmd_mapped.c */
+int bw_cmd_mapped(int argc, char **argv);
+
 #endif

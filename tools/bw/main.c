@@ -25,6 +25,7 @@ static const command commands[] = {
     {"decode", bw_cmd_decode, "BARE message(s) -> JSON, strictly checked"},
     {"view", bw_cmd_view, "native records in a binary file -> JSON or BARE (zero-copy views)"},
     {"unview", bw_cmd_unview, "BARE messages -> native records in a type's C layout"},
+    {"mapped", bw_cmd_mapped, "the header of a mapped file or shared-memory segment"},
     {NULL, NULL, NULL},
 };
 
