@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Quick start, second command (and what CI runs): installs what is missing, builds with
 # -Werror under AddressSanitizer and UndefinedBehaviorSanitizer, runs every Check suite and
-# integration test through CTest, and checks formatting. Exits non-zero when anything fails.
+# integration test through CTest (the interoperability test with @bare-ts/lib from npm
+# included), and checks formatting. Exits non-zero when anything fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh" --extra
+# @bare-ts/lib, the independent BARE implementation the interoperability test compares with
+# (pinned by tests/interop/package-lock.json).
+if [ ! -d "$root/tests/interop/node_modules/@bare-ts/lib" ]; then
+  npm ci --prefix "$root/tests/interop" --no-audit --no-fund >/dev/null
+fi
 build="$root/build/asan"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DBW_WERROR=ON -DBW_SANITIZE=ON \
   -DBW_BENCH=OFF >/dev/null
