@@ -14,7 +14,8 @@
 #include "import_internal.h"
 
 typedef struct enumerator {
-  char *c_name;
+  CXString spelling;  /* disposed of by enum_walk_free */
+  const char *c_name; /* its text */
   uint64_t bits;
   int negative;
   size_t order;
@@ -43,11 +44,9 @@ static enum CXChildVisitResult visit_enumerator(CXCursor c, CXCursor parent, CXC
     w->cap = cap;
   }
   enumerator *it = &w->items[w->count];
-  it->c_name = bw_import_string(clang_getCursorSpelling(c));
-  if (!it->c_name) {
-    w->oom = 1;
-    return CXChildVisit_Break;
-  }
+  it->spelling = clang_getCursorSpelling(c);
+  it->c_name = clang_getCString(it->spelling);
+  if (!it->c_name) it->c_name = "";
   if (w->is_signed) {
     long long v = clang_getEnumConstantDeclValue(c);
     it->bits = (uint64_t)v;
@@ -67,7 +66,7 @@ static int by_value(const void *a, const void *b) {
 }
 
 static void enum_walk_free(enum_walk *w) {
-  for (size_t i = 0; i < w->count; i++) free(w->items[i].c_name);
+  for (size_t i = 0; i < w->count; i++) clang_disposeString(w->items[i].spelling);
   free(w->items);
 }
 
@@ -119,13 +118,15 @@ int bw_import_build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out) {
   for (size_t i = 0; i < w.count; i++) negative |= w.items[i].negative;
 
   /* Every enumerator gets a BARE-style name, in declaration order; the member carrying a
-   * value uses the name of the first enumerator with that value. */
-  bw_nameset names = {0};
+   * value uses the name of the first enumerator with that value. Enums do not nest: one name
+   * set serves them all. */
+  bw_nameset *names = &ctx->enum_names;
+  bw_nameset_clear(names);
   const char **cnames = calloc(w.count ? w.count : 1, sizeof *cnames);
   int rc = cnames ? 0 : -1;
   for (size_t i = 0; rc == 0 && i < w.count; i++) {
     char *base = bw_import_member_name(w.items[i].c_name);
-    cnames[i] = base ? bw_nameset_claim(&names, base, "_") : NULL;
+    cnames[i] = base ? bw_nameset_claim(names, base, "_") : NULL;
     free(base);
     if (!cnames[i]) rc = -1;
   }
@@ -154,6 +155,7 @@ int bw_import_build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out) {
   }
   bw_native *n = t ? bw_draft_native(d, t) : NULL;
   if (rc == 0 && n) {
+    bw_import_entity_site(ctx, &ctx->ents[idx]);
     const bw_entity *e = &ctx->ents[idx];
     n->size = (uint64_t)size;
     n->align = (uint64_t)align;
@@ -170,7 +172,6 @@ int bw_import_build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out) {
     rc = -1;
   }
   free(cnames);
-  bw_nameset_free(&names);
   enum_walk_free(&w);
   return rc;
 }

@@ -104,6 +104,58 @@ char *bw_import_location(CXCursor c, uint32_t *line, uint32_t *column) {
   return name;
 }
 
+/* A file's name as the user would write it: "./dir/x.h" (a header named relative to the
+ * working directory) comes back as "dir/x.h", so that the output does not change with how it
+ * was reached. Returns a string of ctx->strings, or NULL when out of memory. */
+static const char *file_name_of(bw_import_ctx *ctx, CXFile file) {
+  CXString s = clang_getFileName(file);
+  const char *c = clang_getCString(s);
+  if (!c) c = "";
+  while (c[0] == '.' && c[1] == '/') c += 2;
+  const char *name = bw_arena_strdup(&ctx->strings, c);
+  clang_disposeString(s);
+  return name;
+}
+
+static size_t file_slot(const void *file, size_t mask) {
+  return ((uintptr_t)file >> 4) & mask;
+}
+
+const char *bw_import_site(bw_import_ctx *ctx, CXCursor c, uint32_t *line, uint32_t *column) {
+  CXFile file = NULL;
+  unsigned l = 0, col = 0;
+  /* Without line or column clang need not compute the file's line table. */
+  clang_getExpansionLocation(clang_getCursorLocation(c), &file, line ? &l : NULL,
+                             column ? &col : NULL, NULL);
+  if (line) *line = l;
+  if (column) *column = col;
+  if (!file) return NULL;
+  if ((ctx->file_name_count + 1) * 2 > ctx->file_name_size) {
+    size_t size = ctx->file_name_size ? ctx->file_name_size * 2 : 64;
+    struct bw_file_name *tab = calloc(size, sizeof *tab);
+    if (!tab) return NULL;
+    for (size_t i = 0; i < ctx->file_name_size; i++) {
+      if (!ctx->file_names[i].file) continue;
+      size_t j = file_slot(ctx->file_names[i].file, size - 1);
+      while (tab[j].file) j = (j + 1) & (size - 1);
+      tab[j] = ctx->file_names[i];
+    }
+    free(ctx->file_names);
+    ctx->file_names = tab;
+    ctx->file_name_size = size;
+  }
+  size_t mask = ctx->file_name_size - 1;
+  size_t i = file_slot(file, mask);
+  for (; ctx->file_names[i].file; i = (i + 1) & mask)
+    if (ctx->file_names[i].file == file) return ctx->file_names[i].name;
+  const char *name = file_name_of(ctx, file);
+  if (!name) return NULL;
+  ctx->file_names[i].file = file;
+  ctx->file_names[i].name = name;
+  ctx->file_name_count++;
+  return name;
+}
+
 int bw_import_is_builtin(const bw_import_ctx *ctx, const char *file) {
   if (!file) return 1;
   if (strcmp(file, ctx->main_path) == 0) return 1;

@@ -23,17 +23,22 @@ char *bw_import_type_name(const char *c);             /* PascalCase user type na
 char *bw_import_field_name(const char *c, int camel); /* snake_case (or camelCase) field */
 char *bw_import_member_name(const char *c);           /* UPPER_CASE enum member / constant */
 
-/* A set of names handed out once each. */
+/* A set of names handed out once each (a zeroed struct is an empty set). */
 typedef struct bw_nameset {
-  char **slots;
+  const char **slots; /* open addressing; the names live in arena */
   size_t size;
   size_t count;
+  bw_arena arena;
 } bw_nameset;
 
 /* Claims base, or base+sep+N (N = 2, 3, ...) when base is taken. Returns the claimed name
- * (owned by the set, valid until bw_nameset_free) or NULL when out of memory. */
+ * (owned by the set, valid until bw_nameset_free, clearing included) or NULL when out of
+ * memory. */
 const char *bw_nameset_claim(bw_nameset *set, const char *base, const char *sep);
 int bw_nameset_has(const bw_nameset *set, const char *name);
+/* Forgets every name (for reuse, e.g. one record's fields after another's); the names handed
+ * out stay valid until bw_nameset_free. */
+void bw_nameset_clear(bw_nameset *set);
 void bw_nameset_free(bw_nameset *set);
 
 /* ---- entities (walk.c) ---------------------------------------------------------------- */
@@ -59,11 +64,12 @@ typedef struct bw_entity {
   unsigned hash;
   bw_entity_kind kind;
   bw_entity_state state;
-  char *c_name;     /* "struct stat", "cplx_t"; NULL for unnamed records (malloc'd) */
-  char *tag;        /* identifier that names it ("stat", "cplx_t"); NULL when unnamed */
-  const char *name; /* BARE name (owned by ctx->type_names); NULL until assigned */
-  char *file;       /* declaration site (malloc'd) */
+  const char *c_name; /* "struct stat", "cplx_t"; NULL for unnamed records (ctx->strings) */
+  const char *tag;    /* identifier that names it ("stat", "cplx_t"); NULL when unnamed */
+  const char *name;   /* BARE name (owned by ctx->type_names); NULL until assigned */
+  const char *file;   /* declaration site (ctx->strings), read by bw_import_entity_site */
   uint32_t line;
+  int site_known;     /* file, line and builtin are filled (bw_import_entity_site) */
   int builtin;        /* declared in clang's builtin headers or the generated main file */
   int is_alias;       /* typedef of a record or enum (possibly through other typedefs) */
   size_t merged_into; /* typedef: index+1 of the record it only renames, 0 when none */
@@ -111,6 +117,16 @@ typedef struct bw_import_ctx {
   int char_signed;
   unsigned short_size, int_size, long_size, llong_size, size_t_size; /* bytes, for macros */
 
+  /* strings that live as long as the import: entity names and file names */
+  bw_arena strings;
+  /* file names by clang file (open addressing; file NULL empty), valid for the walk */
+  struct bw_file_name {
+    CXFile file;
+    const char *name; /* ctx->strings; "./" prefixes removed */
+  } * file_names;
+  size_t file_name_size;
+  size_t file_name_count;
+
   /* entities, in declaration order, and a map from canonical cursor to entity */
   bw_entity *ents;
   size_t ent_count;
@@ -143,13 +159,25 @@ typedef struct bw_import_ctx {
   size_t decl_count;
   size_t decl_cap;
 
-  size_t depth; /* emission recursion depth */
+  size_t depth;            /* emission recursion depth */
+  size_t mapped_slot;      /* walk.c: the entity the last map_type referred to (index + 1) */
+  bw_nameset *field_names; /* records.c: the field names of the record built at each depth */
+  bw_nameset enum_names;   /* enums.c: the member names of the enum being built */
+  size_t field_name_count;
 
-  /* bw_import_c_type_text's cache: one spelling per clang type (QualType) met, valid for the
-   * walk (open addressing; key NULL empty) */
+  /* What the walk learnt about each clang type (QualType) met, valid for the walk (open
+   * addressing; key NULL empty): its spelling (bw_import_c_type_text), what a member of that
+   * type maps to when that does not depend on the member (a primitive or pointer, or a user
+   * type), and its size and alignment. */
   struct bw_type_text {
     const void *key;
-    const char *text; /* draft string */
+    const char *text; /* draft string; NULL until asked */
+    int mapped;       /* BW_TYPE_MAPPED_*: what map_type (top level) gave */
+    bw_kind kind;     /* MAPPED_KIND: a new node of this kind */
+    uint32_t flags;   /* MAPPED_KIND: the field flags it sets (BW_FIELD_POINTER) */
+    size_t slot;      /* MAPPED_ENTITY: a reference to this entity (index + 1) */
+    int layout_known; /* size and align are filled */
+    long long size, align;
   } * type_text;
   size_t type_text_size;
   size_t type_text_count;
@@ -184,6 +212,13 @@ char *bw_import_string(CXString s);
 /* File (malloc'd, NULL when none) and line of a cursor's location. */
 char *bw_import_location(CXCursor c, uint32_t *line, uint32_t *column);
 
+/* The same, with the file name looked up once per clang file: owned by ctx (ctx->strings),
+ * NULL when the location has no file or out of memory. line and column may be NULL. */
+const char *bw_import_site(bw_import_ctx *ctx, CXCursor c, uint32_t *line, uint32_t *column);
+
+/* walk.c: fills e's file, line and builtin (once; most typedefs never need them). */
+void bw_import_entity_site(bw_import_ctx *ctx, bw_entity *e);
+
 /* 1 when file is clang's builtin headers or the generated main file. */
 int bw_import_is_builtin(const bw_import_ctx *ctx, const char *file);
 
@@ -194,6 +229,8 @@ int bw_import_from_matches(const bw_import_ctx *ctx, const char *file);
  * path)" parts (draft string); signedness of a canonical builtin kind; the BARE kind of an
  * arithmetic type by signedness and size (BW_KIND_VOID when BARE has none). */
 const char *bw_import_c_type_text(bw_import_ctx *ctx, CXType t);
+/* clang's size and alignment of t (clang_Type_getSizeOf / getAlignOf), asked once per type. */
+void bw_import_type_layout(bw_import_ctx *ctx, CXType t, long long *size, long long *align);
 int bw_import_is_signed_kind(enum CXTypeKind k);
 bw_kind bw_import_int_kind(long long size, int is_signed); /* BW_KIND_VOID: no such width */
 bw_kind bw_import_builtin_kind(CXType t);
@@ -201,11 +238,23 @@ bw_kind bw_import_builtin_kind(CXType t);
 /* Result of mapping a C type (walk.c, records.c, enums.c). */
 enum { MAP_OK = 0, MAP_EMPTY = 1, MAP_FAIL = -1 };
 
+/* The name an unnamed record or enum met as a member's type gets: parent + the member's
+ * PascalCase name, or parent + "Anon" + N for an anonymous member. Made only when such a type
+ * is met (most members never need it). */
+typedef struct bw_import_hint {
+  const char *parent; /* the record's BARE name */
+  const char *member; /* the member's C name; NULL for anonymous member number anon */
+  size_t anon;
+  int ready;
+  char text[1024];
+} bw_import_hint;
+const char *bw_import_hint_text(bw_import_hint *h); /* NULL when out of memory */
+
 /* walk.c: the wire type of C type t (emitting the user types it holds by value first); hint
  * names unnamed records met on the way; top is 1 for a member's own type. Sets
  * BW_FIELD_POINTER / BW_FIELD_FLEXIBLE in *flags (FLEXIBLE on entry: the member is the last,
  * so a zero-length array may be flexible). MAP_EMPTY: takes no space. */
-int bw_import_map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uint32_t *flags,
+int bw_import_map_type(bw_import_ctx *ctx, CXType t, bw_import_hint *hint, int top, uint32_t *flags,
                        CXCursor where, bw_type **out);
 
 /* records.c: the type of record entity idx (MAP_OK, MAP_EMPTY with *empty set, MAP_FAIL). */

@@ -107,6 +107,10 @@ char *bw_import_member_name(const char *c) {
 
 /* ---- name sets ---------------------------------------------------------------------- */
 
+/* The names live in the set's arena (one allocation per block, not per name): the importer
+ * claims one name per type, field, enumerator and constant, tens of thousands for a large
+ * header. */
+
 static uint64_t hash_str(const char *s) {
   uint64_t h = 1469598103934665603ull; /* FNV-1a */
   for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
@@ -122,17 +126,17 @@ static int set_has(const bw_nameset *set, const char *name) {
   }
 }
 
-static void set_put(char **slots, size_t size, char *name) {
+static void set_put(const char **slots, size_t size, const char *name) {
   size_t mask = size - 1;
   size_t i = (size_t)hash_str(name) & mask;
   while (slots[i]) i = (i + 1) & mask;
   slots[i] = name;
 }
 
-static int set_insert(bw_nameset *set, char *name) {
+static int set_insert(bw_nameset *set, const char *name) {
   if ((set->count + 1) * 2 > set->size) {
     size_t size = set->size ? set->size * 2 : 64;
-    char **slots = calloc(size, sizeof *slots);
+    const char **slots = calloc(size, sizeof *slots);
     if (!slots) return BW_ENOMEM;
     for (size_t i = 0; i < set->size; i++)
       if (set->slots[i]) set_put(slots, size, set->slots[i]);
@@ -146,16 +150,21 @@ static int set_insert(bw_nameset *set, char *name) {
 }
 
 const char *bw_nameset_claim(bw_nameset *set, const char *base, const char *sep) {
-  size_t n = strlen(base), sn = strlen(sep);
-  char *name = malloc(n + sn + 24);
-  if (!name) return NULL;
-  memcpy(name, base, n + 1);
-  for (unsigned long suffix = 2; set_has(set, name); suffix++)
-    snprintf(name + n, sn + 24, "%s%lu", sep, suffix);
-  if (set_insert(set, name) != 0) {
-    free(name);
-    return NULL;
+  if (!set_has(set, base)) {
+    char *name = bw_arena_strdup(&set->arena, base);
+    if (!name || set_insert(set, name) != 0) return NULL;
+    return name;
   }
+  size_t n = strlen(base), sn = strlen(sep);
+  char small[256];
+  char *buf = n + sn + 24 <= sizeof small ? small : malloc(n + sn + 24);
+  if (!buf) return NULL;
+  memcpy(buf, base, n + 1);
+  for (unsigned long suffix = 2; set_has(set, buf); suffix++)
+    snprintf(buf + n, sn + 24, "%s%lu", sep, suffix);
+  char *name = bw_arena_strdup(&set->arena, buf);
+  if (buf != small) free(buf);
+  if (!name || set_insert(set, name) != 0) return NULL;
   return name;
 }
 
@@ -163,8 +172,21 @@ int bw_nameset_has(const bw_nameset *set, const char *name) {
   return set_has(set, name);
 }
 
+void bw_nameset_clear(bw_nameset *set) {
+  if (set->size > 256) {
+    /* Grown for a large record or enum: the next ones are small, start over small rather than
+     * wiping the whole table every time. */
+    free(set->slots);
+    set->slots = NULL;
+    set->size = 0;
+  } else if (set->count) {
+    memset(set->slots, 0, set->size * sizeof *set->slots);
+  }
+  set->count = 0;
+}
+
 void bw_nameset_free(bw_nameset *set) {
-  for (size_t i = 0; i < set->size; i++) free(set->slots[i]);
   free(set->slots);
+  bw_arena_free(&set->arena);
   memset(set, 0, sizeof *set);
 }

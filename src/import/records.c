@@ -16,7 +16,7 @@
 
 /* The wire type of a bitfield: its enum when it has one, bool for _Bool, else the smallest
  * integer of its signedness that holds width bits. */
-static int bitfield_type(bw_import_ctx *ctx, CXType t, unsigned width, const char *hint,
+static int bitfield_type(bw_import_ctx *ctx, CXType t, unsigned width, bw_import_hint *hint,
                          CXCursor where, bw_type **out) {
   CXType canon = clang_getCanonicalType(t);
   if (canon.kind == CXType_Enum) {
@@ -58,7 +58,8 @@ static void wire_layout(const bw_type *t, uint64_t *size, uint64_t *align) {
  * of its alignment (a scalar typedef with a larger `aligned`) has no array stride: its
  * member's offset already says where it is. Returns 0, or -1 when out of memory. */
 static int add_member_native(bw_import_ctx *ctx, bw_type *type, CXType ft) {
-  long long size = clang_Type_getSizeOf(ft), align = clang_Type_getAlignOf(ft);
+  long long size, align;
+  bw_import_type_layout(ctx, ft, &size, &align);
   if (size <= 0 || align <= 0 || size % align != 0) return 0;
   uint64_t ws, wa;
   wire_layout(type, &ws, &wa);
@@ -72,20 +73,36 @@ static int add_member_native(bw_import_ctx *ctx, bw_type *type, CXType ft) {
 
 typedef struct field_walk {
   bw_import_ctx *ctx;
-  size_t idx;       /* the record's entity */
-  bw_type *st;      /* STRUCT node (structs) */
-  bw_native *un;    /* native layout (unions) */
-  bw_nameset names; /* field names claimed so far */
-  size_t count;     /* fields added */
-  CXCursor last;    /* the record\'s last member */
+  size_t idx;        /* the record's entity */
+  bw_type *st;       /* STRUCT node (structs) */
+  bw_native *un;     /* native layout (unions) */
+  bw_nameset *names; /* field names claimed so far (ctx->field_names[depth]) */
+  size_t count;      /* fields added */
+  CXCursor last;     /* the record\'s last member */
   int failed;
 } field_walk;
+
+const char *bw_import_hint_text(bw_import_hint *h) {
+  if (h->ready) return h->text;
+  if (!h->member) {
+    snprintf(h->text, sizeof h->text, "%sAnon%zu", h->parent, h->anon);
+  } else {
+    char *pascal = bw_import_type_name(h->member);
+    if (!pascal) return NULL;
+    snprintf(h->text, sizeof h->text, "%s%s", h->parent, pascal);
+    free(pascal);
+  }
+  h->ready = 1;
+  return h->text;
+}
 
 static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   field_walk *w = data;
   bw_import_ctx *ctx = w->ctx;
-  char *c_name = bw_import_string(clang_getCursorSpelling(f));
-  if (!c_name) goto fail;
+  /* The spelling is used in place (no copy): it is disposed of on every way out. */
+  CXString spelling = clang_getCursorSpelling(f);
+  const char *c_name = clang_getCString(spelling);
+  if (!c_name) c_name = "";
   int bitfield = clang_Cursor_isBitField(f) != 0;
   int width = bitfield ? clang_getFieldDeclBitWidth(f) : 0;
   CXType ft = clang_getCursorType(f);
@@ -99,20 +116,23 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   }
 
   /* The names: a C member's own, or anonN for an anonymous struct/union member (whose type is
-   * named ParentAnonN); unnamed record types of named fields are named ParentField. */
+   * named ParentAnonN); unnamed record types of named fields are named ParentField (the hint,
+   * spelt out only when such a type is met). */
   const char *parent = ctx->ents[w->idx].name;
+  bw_import_hint hint;
+  hint.parent = parent;
+  hint.member = NULL;
+  hint.anon = 0;
+  hint.ready = 0;
   char *base = NULL;
-  char hint[1024];
   if (anonymous) {
     size_t k = ctx->ents[w->idx].anon_count++;
-    snprintf(hint, sizeof hint, "%sAnon%zu", parent, k);
+    hint.anon = k;
     char anon[32];
     snprintf(anon, sizeof anon, "anon%zu", k);
     base = strdup(anon);
   } else {
-    char *pascal = bw_import_type_name(c_name);
-    snprintf(hint, sizeof hint, "%s%s", parent, pascal ? pascal : "Field");
-    free(pascal);
+    hint.member = c_name;
     base = bw_import_field_name(c_name, ctx->opts->camel_fields);
   }
   if (!base) goto fail;
@@ -120,8 +140,8 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   bw_type *type = NULL;
   /* Only the last member may be flexible: map_type reads the hint from flags. */
   uint32_t flags = clang_equalCursors(f, w->last) ? BW_FIELD_FLEXIBLE : 0;
-  int rc = bitfield ? bitfield_type(ctx, ft, (unsigned)width, hint, f, &type)
-                    : bw_import_map_type(ctx, ft, hint, 1, &flags, f, &type);
+  int rc = bitfield ? bitfield_type(ctx, ft, (unsigned)width, &hint, f, &type)
+                    : bw_import_map_type(ctx, ft, &hint, 1, &flags, f, &type);
   if (rc == MAP_EMPTY) {
     bw_import_warn(ctx, f,
                    "field '%s' of %s takes no space (empty type or zero-length array); "
@@ -135,7 +155,7 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
     goto fail;
   }
   if (type->kind != BW_KIND_LIST) flags &= ~BW_FIELD_FLEXIBLE; /* the hint, unused */
-  const char *fname = bw_nameset_claim(&w->names, base, ctx->opts->camel_fields ? "" : "_");
+  const char *fname = bw_nameset_claim(w->names, base, ctx->opts->camel_fields ? "" : "_");
   free(base);
   if (!fname) goto fail;
   bw_field *field = w->st ? bw_draft_add_field(ctx->draft, w->st, fname, type)
@@ -159,10 +179,10 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
     goto fail;
   w->count++;
 skip:
-  free(c_name);
+  clang_disposeString(spelling);
   return CXVisit_Continue;
 fail:
-  free(c_name);
+  clang_disposeString(spelling);
   w->failed = 1;
   return CXVisit_Break;
 }
@@ -206,10 +226,21 @@ int bw_import_build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *e
   w.idx = idx;
   w.st = is_union ? NULL : t;
   w.un = is_union ? n : NULL;
+  /* One name set per emission depth, reused from record to record: a member's type may be a
+   * record emitted (with its own names) while this one is half built. */
+  if (ctx->depth >= ctx->field_name_count) {
+    size_t count = ctx->depth + 8;
+    bw_nameset *sets = realloc(ctx->field_names, count * sizeof *sets);
+    if (!sets) return MAP_FAIL;
+    memset(sets + ctx->field_name_count, 0, (count - ctx->field_name_count) * sizeof *sets);
+    ctx->field_names = sets;
+    ctx->field_name_count = count;
+  }
+  w.names = &ctx->field_names[ctx->depth];
+  bw_nameset_clear(w.names);
   w.last = clang_getNullCursor();
   clang_Type_visitFields(rt, find_last_field, &w.last);
   long long visited = clang_Type_visitFields(rt, visit_field, &w);
-  bw_nameset_free(&w.names);
   if (w.failed) return MAP_FAIL;
   if (visited < 0) {
     bw_import_skip(ctx, c, "clang cannot list the members of %s (error %lld)",
@@ -223,6 +254,7 @@ int bw_import_build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *e
     *empty = 1;
     return MAP_EMPTY;
   }
+  bw_import_entity_site(ctx, &ctx->ents[idx]);
   const bw_entity *e = &ctx->ents[idx];
   n->size = (uint64_t)size;
   n->align = (uint64_t)align;

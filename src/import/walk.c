@@ -77,13 +77,17 @@ static size_t add_entity(bw_import_ctx *ctx, CXCursor c, bw_entity_kind kind) {
 }
 
 void bw_import_walk_free(bw_import_ctx *ctx) {
-  for (size_t i = 0; i < ctx->ent_count; i++) {
-    free(ctx->ents[i].c_name);
-    free(ctx->ents[i].tag);
-    free(ctx->ents[i].file);
-  }
   free(ctx->ents);
+  bw_arena_free(&ctx->strings); /* the entities' names and files */
+  free(ctx->file_names);
+  ctx->file_names = NULL;
+  ctx->file_name_size = ctx->file_name_count = 0;
   free(ctx->map);
+  for (size_t i = 0; i < ctx->field_name_count; i++) bw_nameset_free(&ctx->field_names[i]);
+  free(ctx->field_names);
+  bw_nameset_free(&ctx->enum_names);
+  ctx->field_names = NULL;
+  ctx->field_name_count = 0;
   free(ctx->decls);
   ctx->decls = NULL;
   ctx->decl_count = ctx->decl_cap = 0;
@@ -109,19 +113,22 @@ static int is_identifier(const char *s) {
 }
 
 static const char *c_type_text_uncached(bw_import_ctx *ctx, CXType t);
+static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty);
 
-/* A C type spelling with clang's "(anonymous at file:line:col)" / "(unnamed ...)" parts
- * replaced by "{...}", so that the text does not depend on paths. Arena string. Spellings are
- * cached by the clang type (t.data[0] is the QualType, sugar and qualifiers included: the
- * same pointer is the same spelling): headers repeat a few hundred types over thousands of
- * members, and clang prints a type afresh on every clang_getTypeSpelling. */
-const char *bw_import_c_type_text(bw_import_ctx *ctx, CXType t) {
+enum { BW_TYPE_MAPPED_NONE, BW_TYPE_MAPPED_KIND, BW_TYPE_MAPPED_ENTITY };
+
+/* The cache entry of clang type t, keyed by t.data[0] (the QualType, sugar and qualifiers
+ * included: the same pointer is the same type), created empty when new. NULL when t has no
+ * key or out of memory. The pointer is valid until the next call (the table may grow).
+ * Headers repeat a few hundred types over thousands of members, and clang prints a type
+ * afresh on every clang_getTypeSpelling and walks typedef chains on every query. */
+static struct bw_type_text *type_info(bw_import_ctx *ctx, CXType t) {
   const void *key = t.data[0];
-  if (!key) return c_type_text_uncached(ctx, t);
+  if (!key) return NULL;
   if ((ctx->type_text_count + 1) * 2 > ctx->type_text_size) {
     size_t size = ctx->type_text_size ? ctx->type_text_size * 2 : 1024;
     struct bw_type_text *tab = calloc(size, sizeof *tab);
-    if (!tab) return c_type_text_uncached(ctx, t);
+    if (!tab) return NULL;
     for (size_t i = 0; i < ctx->type_text_size; i++) {
       if (!ctx->type_text[i].key) continue;
       size_t j = ((uintptr_t)ctx->type_text[i].key >> 4) & (size - 1);
@@ -135,13 +142,38 @@ const char *bw_import_c_type_text(bw_import_ctx *ctx, CXType t) {
   size_t mask = ctx->type_text_size - 1;
   size_t i = ((uintptr_t)key >> 4) & mask;
   for (; ctx->type_text[i].key; i = (i + 1) & mask)
-    if (ctx->type_text[i].key == key) return ctx->type_text[i].text;
-  const char *text = c_type_text_uncached(ctx, t);
-  if (!text) return NULL;
+    if (ctx->type_text[i].key == key) return &ctx->type_text[i];
+  memset(&ctx->type_text[i], 0, sizeof ctx->type_text[i]);
   ctx->type_text[i].key = key;
-  ctx->type_text[i].text = text;
   ctx->type_text_count++;
+  return &ctx->type_text[i];
+}
+
+/* A C type spelling with clang's "(anonymous at file:line:col)" / "(unnamed ...)" parts
+ * replaced by "{...}", so that the text does not depend on paths. Arena string, cached per
+ * clang type. */
+const char *bw_import_c_type_text(bw_import_ctx *ctx, CXType t) {
+  struct bw_type_text *info = type_info(ctx, t);
+  if (info && info->text) return info->text;
+  const char *text = c_type_text_uncached(ctx, t);
+  if (info && text) info->text = text; /* nothing was added to the table meanwhile */
   return text;
+}
+
+void bw_import_type_layout(bw_import_ctx *ctx, CXType t, long long *size, long long *align) {
+  struct bw_type_text *info = type_info(ctx, t);
+  if (info && info->layout_known) {
+    *size = info->size;
+    *align = info->align;
+    return;
+  }
+  *size = clang_Type_getSizeOf(t);
+  *align = clang_Type_getAlignOf(t);
+  if (info) {
+    info->layout_known = 1;
+    info->size = *size;
+    info->align = *align;
+  }
 }
 
 static const char *c_type_text_uncached(bw_import_ctx *ctx, CXType t) {
@@ -250,10 +282,19 @@ bw_kind bw_import_builtin_kind(CXType t) {
 
 /* ---- pass 1: collect ----------------------------------------------------------------- */
 
-static void set_site(bw_import_ctx *ctx, size_t slot) {
-  bw_entity *e = &ctx->ents[slot - 1];
-  e->file = bw_import_location(e->cursor, &e->line, NULL);
+void bw_import_entity_site(bw_import_ctx *ctx, bw_entity *e) {
+  if (e->site_known) return;
+  e->site_known = 1;
+  e->file = bw_import_site(ctx, e->cursor, &e->line, NULL);
   e->builtin = bw_import_is_builtin(ctx, e->file);
+}
+
+/* A copy of a clang string in ctx->strings (NULL when out of memory), disposing of it. */
+static const char *keep_string(bw_import_ctx *ctx, CXString s) {
+  const char *c = clang_getCString(s);
+  const char *copy = bw_arena_strdup(&ctx->strings, c ? c : "");
+  clang_disposeString(s);
+  return copy;
 }
 
 /* Notes a declaration whose names macros may use (macro_names.c reads them from this list
@@ -281,13 +322,12 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
       CXFile file = NULL;
       clang_getExpansionLocation(clang_getCursorLocation(c), &file, NULL, NULL, NULL);
       if (!ctx->macro_file_known || file != ctx->macro_file) {
-        char *name = bw_import_location(c, NULL, NULL);
+        const char *name = bw_import_site(ctx, c, NULL, NULL);
         ctx->macro_file = file;
         ctx->macro_file_known = 1;
         ctx->macro_file_wanted =
             !bw_import_is_builtin(ctx, name) && bw_import_from_matches(ctx, name);
         ctx->macro_file_system = clang_Location_isInSystemHeader(clang_getCursorLocation(c)) != 0;
-        free(name);
       }
       bw_import_macro_seen(ctx, c, ctx->macro_file_wanted);
       return CXChildVisit_Continue;
@@ -315,18 +355,17 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
                                                        : BW_ENT_ENUM;
       size_t slot = add_entity(ctx, c, ek);
       if (!slot) goto oom;
-      char *spelling = bw_import_string(clang_getCursorSpelling(c));
-      char *type_spelling = bw_import_string(clang_getTypeSpelling(clang_getCursorType(c)));
+      CXString spelling = clang_getCursorSpelling(c);
+      const char *type_spelling = keep_string(ctx, clang_getTypeSpelling(clang_getCursorType(c)));
       bw_entity *e = &ctx->ents[slot - 1];
       e->c_name = type_spelling; /* "struct stat", or the typedef name of an unnamed one */
-      if (is_identifier(spelling)) {
-        e->tag = spelling;
-      } else {
-        free(spelling);
-        e->tag = is_identifier(type_spelling) ? strdup(type_spelling) : NULL;
-      }
+      const char *sp = clang_getCString(spelling);
+      if (is_identifier(sp))
+        e->tag = bw_arena_strdup(&ctx->strings, sp);
+      else
+        e->tag = is_identifier(type_spelling) ? type_spelling : NULL;
+      clang_disposeString(spelling);
       if (!e->c_name || !e->tag) goto oom;
-      set_site(ctx, slot);
       return kind == CXCursor_EnumDecl ? CXChildVisit_Continue : CXChildVisit_Recurse;
     }
     case CXCursor_TypedefDecl: {
@@ -334,10 +373,9 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
       size_t slot = add_entity(ctx, c, BW_ENT_TYPEDEF);
       if (!slot) goto oom;
       bw_entity *e = &ctx->ents[slot - 1];
-      e->tag = bw_import_string(clang_getCursorSpelling(c));
-      e->c_name = e->tag ? strdup(e->tag) : NULL;
-      if (!e->tag || !e->c_name) goto oom;
-      set_site(ctx, slot);
+      e->tag = keep_string(ctx, clang_getCursorSpelling(c));
+      e->c_name = e->tag;
+      if (!e->tag) goto oom;
       return CXChildVisit_Continue;
     }
     default:
@@ -386,11 +424,9 @@ static void resolve_typedef(bw_import_ctx *ctx, size_t idx) {
      * align 32, which no record can be), the record itself is not. The record becomes an
      * unnamed type ("TAnon"), t an alias of it with t's own layout. */
     size_t n = strlen(e->tag) + 8;
-    char *tag = malloc(n);
+    char *tag = bw_arena_alloc(&ctx->strings, n);
     if (!tag) return;
     snprintf(tag, n, "%s_anon", e->tag);
-    free(rec->tag);
-    free(rec->c_name);
     rec->tag = tag;
     rec->c_name = NULL;
     rec->unnamed = 1;
@@ -426,9 +462,10 @@ static int regex_any(const regex_t *res, size_t count, const bw_entity *e) {
   return 0;
 }
 
-static int selected(const bw_import_ctx *ctx, const bw_entity *e) {
+static int selected(bw_import_ctx *ctx, bw_entity *e) {
   if (e->kind == BW_ENT_TYPEDEF && !e->is_alias) return 0;
   if (!e->name) return 0;
+  bw_import_entity_site(ctx, e);
   const bw_import_options *o = ctx->opts;
   if (o->from_count) {
     if (!bw_import_from_matches(ctx, e->file)) return 0;
@@ -448,7 +485,7 @@ static int selected(const bw_import_ctx *ctx, const bw_entity *e) {
 static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty);
 
 /* An entity for an unnamed record or enum met as a field's type, named hint (claimed now). */
-static size_t anonymous_entity(bw_import_ctx *ctx, CXCursor def, const char *hint) {
+static size_t anonymous_entity(bw_import_ctx *ctx, CXCursor def, bw_import_hint *hint) {
   size_t slot = map_lookup(ctx, def);
   if (slot) return slot;
   enum CXCursorKind k = clang_getCursorKind(def);
@@ -457,17 +494,57 @@ static size_t anonymous_entity(bw_import_ctx *ctx, CXCursor def, const char *hin
                     : k == CXCursor_EnumDecl ? BW_ENT_ENUM
                                              : BW_ENT_STRUCT);
   if (!slot) return 0;
-  set_site(ctx, slot);
-  ctx->ents[slot - 1].name = bw_nameset_claim(&ctx->type_names, hint, "");
+  const char *text = bw_import_hint_text(hint);
+  ctx->ents[slot - 1].name = text ? bw_nameset_claim(&ctx->type_names, text, "") : NULL;
   if (!ctx->ents[slot - 1].name) return 0;
   return slot;
 }
 
+static int map_type_uncached(bw_import_ctx *ctx, CXType t, bw_import_hint *hint, int top,
+                             uint32_t *flags, CXCursor where, bw_type **out);
+
 /* Maps C type t to a wire type. hint names unnamed records met on the way. top is 1 for the
  * field's own type (pointer flag), 0 inside arrays. Sets BW_FIELD_POINTER / FLEXIBLE in
- * *flags. */
-int bw_import_map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, uint32_t *flags,
+ * *flags. A member's own type that maps to a primitive, a pointer or a reference to a user type
+ * maps the same way for every member of that clang type: that is remembered (type_info). */
+int bw_import_map_type(bw_import_ctx *ctx, CXType t, bw_import_hint *hint, int top, uint32_t *flags,
                        CXCursor where, bw_type **out) {
+  if (!top) return map_type_uncached(ctx, t, hint, top, flags, where, out);
+  struct bw_type_text *info = type_info(ctx, t);
+  if (info && info->mapped == BW_TYPE_MAPPED_KIND) {
+    *flags |= info->flags;
+    *out = bw_draft_type(ctx->draft, info->kind);
+    return *out ? MAP_OK : MAP_FAIL;
+  }
+  if (info && info->mapped == BW_TYPE_MAPPED_ENTITY) {
+    int empty = 0;
+    const char *name = emit(ctx, info->slot - 1, &empty);
+    if (!name) return empty ? MAP_EMPTY : MAP_FAIL;
+    *out = bw_draft_ref(ctx->draft, name);
+    return *out ? MAP_OK : MAP_FAIL;
+  }
+  uint32_t before = *flags;
+  ctx->mapped_slot = 0;
+  int rc = map_type_uncached(ctx, t, hint, top, flags, where, out);
+  if (rc != MAP_OK || !*out) return rc;
+  int mapped = BW_TYPE_MAPPED_NONE;
+  if ((*out)->kind == BW_KIND_REF && ctx->mapped_slot)
+    mapped = BW_TYPE_MAPPED_ENTITY;
+  else if (bw_kind_is_fixed_primitive((*out)->kind) && !(*out)->native)
+    mapped = BW_TYPE_MAPPED_KIND;
+  if (mapped == BW_TYPE_MAPPED_NONE) return rc;
+  info = type_info(ctx, t); /* again: emitting may have grown the table */
+  if (info) {
+    info->mapped = mapped;
+    info->kind = (*out)->kind;
+    info->flags = *flags & ~before;
+    info->slot = ctx->mapped_slot;
+  }
+  return rc;
+}
+
+static int map_type_uncached(bw_import_ctx *ctx, CXType t, bw_import_hint *hint, int top,
+                             uint32_t *flags, CXCursor where, bw_type **out) {
   bw_draft *d = ctx->draft;
   for (;;) {
     t = strip_sugar(t);
@@ -479,6 +556,7 @@ int bw_import_map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, 
         const char *name = emit(ctx, slot - 1, &empty);
         if (!name) return empty ? MAP_EMPTY : MAP_FAIL;
         *out = bw_draft_ref(d, name);
+        ctx->mapped_slot = slot;
         return *out ? MAP_OK : MAP_FAIL;
       }
       t = clang_getTypedefDeclUnderlyingType(td);
@@ -512,6 +590,7 @@ int bw_import_map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, 
       const char *name = emit(ctx, slot - 1, &empty);
       if (!name) return empty ? MAP_EMPTY : MAP_FAIL;
       *out = bw_draft_ref(d, name);
+      ctx->mapped_slot = slot;
       return *out ? MAP_OK : MAP_FAIL;
     }
     case CXType_Pointer:
@@ -531,7 +610,7 @@ int bw_import_map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, 
         if (!top || !(*flags & BW_FIELD_FLEXIBLE)) return MAP_EMPTY;
         *flags &= ~BW_FIELD_FLEXIBLE;
         bw_type *et = NULL;
-        int rc = bw_import_map_type(ctx, elem, hint, 0, flags, where, &et);
+        int rc = map_type_uncached(ctx, elem, hint, 0, flags, where, &et);
         if (rc != MAP_OK) return rc;
         *flags |= BW_FIELD_FLEXIBLE;
         *out = bw_draft_list(d, et);
@@ -542,7 +621,7 @@ int bw_import_map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, 
         return *out ? MAP_OK : MAP_FAIL;
       }
       bw_type *et = NULL;
-      int rc = bw_import_map_type(ctx, elem, hint, 0, flags, where, &et);
+      int rc = map_type_uncached(ctx, elem, hint, 0, flags, where, &et);
       if (rc != MAP_OK) return rc;
       *out = bw_draft_list_fixed(d, et, (uint64_t)n);
       return *out ? MAP_OK : MAP_FAIL;
@@ -550,7 +629,7 @@ int bw_import_map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, 
     case CXType_IncompleteArray: {
       if (!top) return MAP_FAIL;
       bw_type *et = NULL;
-      int rc = bw_import_map_type(ctx, clang_getArrayElementType(t), hint, 0, flags, where, &et);
+      int rc = map_type_uncached(ctx, clang_getArrayElementType(t), hint, 0, flags, where, &et);
       if (rc != MAP_OK) return rc;
       *flags |= BW_FIELD_FLEXIBLE;
       *out = bw_draft_list(d, et);
@@ -570,7 +649,7 @@ int bw_import_map_type(bw_import_ctx *ctx, CXType t, const char *hint, int top, 
         return MAP_FAIL;
       }
       bw_type *et = NULL;
-      int rc = bw_import_map_type(ctx, clang_getElementType(t), hint, 0, flags, where, &et);
+      int rc = map_type_uncached(ctx, clang_getElementType(t), hint, 0, flags, where, &et);
       if (rc != MAP_OK) return rc;
       if (n <= 0) return MAP_FAIL;
       *out = bw_draft_list_fixed(d, et, (uint64_t)n);
@@ -645,6 +724,7 @@ static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty) {
         bw_native *n = bw_draft_native(ctx->draft, t);
         CXType tt = clang_getCursorType(ctx->ents[idx].cursor);
         if (n) {
+          bw_import_entity_site(ctx, &ctx->ents[idx]);
           n->size = (uint64_t)clang_Type_getSizeOf(tt);
           n->align = (uint64_t)clang_Type_getAlignOf(tt);
           n->c_name = bw_draft_strdup(ctx->draft, ctx->ents[idx].c_name);
@@ -693,7 +773,11 @@ int bw_import_walk(bw_import_ctx *ctx) {
     int empty = 0;
     emit(ctx, i, &empty);
   }
-  /* The cached spellings are keyed by clang's types, which a reparse (macros.c) frees. */
+  /* The cached spellings and file names are keyed by clang's types and files, which a reparse
+   * (macros.c) frees. */
+  free(ctx->file_names);
+  ctx->file_names = NULL;
+  ctx->file_name_size = ctx->file_name_count = 0;
   free(ctx->type_text);
   ctx->type_text = NULL;
   ctx->type_text_size = ctx->type_text_count = 0;
