@@ -349,6 +349,30 @@ int bw_view_encode(const bw_view *v, const bw_native_options *opts, uint8_t **ou
 int bw_view_decode(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
                    size_t *consumed, uint64_t *flex_count, bw_error *err);
 
+/* Arrays of records (a C array of the view's struct: count records back to back from v, one
+ * every v->size bytes) as count concatenated BARE messages, one per record: the same strict
+ * rules and results as count bw_view_encode_to / bw_view_decode calls (also the same
+ * compiled plans), with the per-call work done once. The type must have a fixed size (no
+ * flexible array member; not a bitfield: BW_EINVAL) and the count records must lie inside the
+ * region (BW_ERANGE).
+ *
+ * Encode: the messages go to out[0..cap); *len (may be NULL) gets their total size, ends (may
+ * be NULL, count entries) the offset just after each message. BW_ENOSPACE when cap is too
+ * small: *len is then the size needed for all of them (ends is filled for those that fit).
+ * Any other error (BW_EBOOL, BW_EENUM...) is the single call's, for the first bad record. */
+int bw_view_encode_array(const bw_view *v, uint64_t count, uint8_t *out, size_t cap, size_t *len,
+                         size_t *ends, bw_error *err);
+
+/* Decode: count messages from msgs[0..len) into the records. Each message at most
+ * opts->max_message_size bytes (BW_ELIMIT); bytes after the last message are BW_ETRAILING
+ * unless opts->allow_trailing. Stops at the first bad message with its error, err->offset
+ * counted from the start of msgs: the records before it are written, that one and the ones
+ * after it are untouched. *decoded (may be NULL) gets the records written, *consumed (may be
+ * NULL) the bytes of their messages. opts may be NULL; its flex_count is not used. */
+int bw_view_decode_array(const bw_view *v, uint64_t count, const void *msgs, size_t len,
+                         const bw_native_options *opts, uint64_t *decoded, size_t *consumed,
+                         bw_error *err);
+
 /* Bytes a record of v's type occupies with flex_count elements in its flexible array (just its
  * size when it has none). BW_ERANGE on overflow. */
 int bw_view_native_size(const bw_view *v, uint64_t flex_count, uint64_t *size, bw_error *err);

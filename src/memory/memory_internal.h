@@ -114,6 +114,13 @@ int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8
 int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
                        const bw_native_options *opts, size_t *consumed, uint64_t *flex_count);
 
+/* Which compiled forms the plan of v's type has, for tests: BW_MEM_PLAN_FORM_* bits (0 when
+ * the type has no plan). */
+#define BW_MEM_PLAN_FORM_STEPS 1 /* the step plan */
+#define BW_MEM_PLAN_FORM_FLAT 2  /* the flat program (size-specialised steps) */
+#define BW_MEM_PLAN_FORM_WIDE 4  /* the wide encode (fixed wire size, 16-byte moves) */
+int bw_mem_plan_forms(const bw_view *v);
+
 /* The reference walkers behind bw_view_encode_to and bw_view_decode (same contracts), kept
  * for the fallback and for the differential test against the plans. */
 int bw_mem_walk_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,

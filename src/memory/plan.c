@@ -19,7 +19,15 @@
  * produces the exact error, code, message and offset. So the plan only has to agree with the
  * walker on which inputs are good, and on the bytes: tests/unit/test_memory_plan.c checks that
  * on random records and messages. Decoding checks the whole message first and writes only
- * after that (nothing is written on error), as the walker does. */
+ * after that (nothing is written on error), as the walker does.
+ *
+ * A flat plan (a record of numbers, bools, enums and arrays of them: no bitfield, no repeat,
+ * no flexible array) also gets two faster forms: a program of size-specialised steps (copies
+ * as two overlapping fixed-size moves, enums checked against a 64-bit member mask) that
+ * small records decode with in one checked pass, and, when every message has the same size,
+ * a wide encode (16-byte moves to constant wire offsets, checks without dispatch). The array
+ * calls bw_view_encode_array and bw_view_decode_array run them over many records per call,
+ * and fall back to the single public calls record by record for anything else. */
 #include <stdlib.h>
 
 #include "memory_internal.h"
@@ -79,6 +87,12 @@ struct plan {
   struct {
     uint16_t off, len;
   } zero[PLAN_SMALL_RECORD / 2 + 1];
+  /* flat root plans (only COPY, SWAP, BOOL and ENUM steps, offsets below 4 GiB): the same
+   * steps as a specialised program ending in F_END (see "the flat program" below); else NULL */
+  struct fstep *fast;
+  /* flat little-endian plans whose wire size is fixed (enums with members below 64 are one
+   * byte): the encode program of wide moves (see "the wide encode" below); else NULL */
+  struct wide *wide;
   /* everything malloc'd for this plan and its sub-plans */
   plan **subs;
   size_t sub_count;
@@ -102,6 +116,8 @@ static void plan_free(plan *p) {
   free(p->subs);
   free(p->tables);
   free(p->steps);
+  free(p->fast);
+  free(p->wide);
   free(p);
 }
 
@@ -392,6 +408,194 @@ static void make_zero_list(plan *p, uint64_t size) {
   p->zero_size = size;
 }
 
+/* ---- the flat program ------------------------------------------------------------------
+ * A flat plan runs as a second form of its steps where the operation also says the size:
+ * copies and bool runs of 1, 2-3, 4-7, 8-16, 17-32 and 33-64 bytes are two overlapping
+ * fixed-size moves (no branch on the length, no call), byte swaps have one operation per
+ * width, and an enum whose members are all below 64 is checked with a 64-bit member mask (its
+ * wire form is then one byte: a byte of 64 or more is never a member, whatever follows it).
+ * The program ends with F_END, so the loop needs no step count. */
+enum {
+  F_END,
+  F_CP1,  /* copy 1 byte */
+  F_CP2,  /* copy 2..3 bytes */
+  F_CP4,  /* copy 4..7 bytes */
+  F_CP8,  /* copy 8..16 bytes */
+  F_CP16, /* copy 17..32 bytes */
+  F_CP32, /* copy 33..64 bytes */
+  F_CPN,  /* copy n bytes (memcpy) */
+  F_B1,   /* bools: 1 byte */
+  F_B2,   /* 2..3 bytes */
+  F_B4,   /* 4..7 bytes */
+  F_B8,   /* 8..16 bytes */
+  F_BN,   /* n bytes (a loop) */
+  F_SW2,  /* big-endian number of 2, 4, 8 bytes */
+  F_SW4,
+  F_SW8,
+  F_EM, /* enum of width bytes, members below 64: mask */
+  F_EG  /* enum of width bytes: the sorted table of the step */
+};
+
+typedef struct fstep {
+  uint8_t op;
+  uint8_t width; /* F_EM, F_EG: storage bytes */
+  uint32_t off;  /* native offset */
+  uint32_t n;    /* bytes of the copy or bool run; wire bytes at least (enums: 1) */
+  union {
+    uint64_t mask;  /* F_EM: bit v set for each member value v */
+    const step *st; /* F_EG: the plan step (its table) */
+  } u;
+} fstep;
+
+static uint8_t size_op(uint64_t n, int bools) {
+  if (bools) return n == 1 ? F_B1 : n <= 3 ? F_B2 : n <= 7 ? F_B4 : n <= 16 ? F_B8 : F_BN;
+  return n == 1    ? F_CP1
+         : n <= 3  ? F_CP2
+         : n <= 7  ? F_CP4
+         : n <= 16 ? F_CP8
+         : n <= 32 ? F_CP16
+         : n <= 64 ? F_CP32
+                   : F_CPN;
+}
+
+/* p->fast for a flat root plan (left NULL for any other, or when memory is short). */
+static void make_fast(plan *p) {
+  if (p->has_flex) return;
+  for (size_t i = 0; i < p->count; i++) {
+    const step *st = &p->steps[i];
+    uint64_t n = st->op == OP_COPY || st->op == OP_BOOL ? st->n : st->width;
+    if ((st->op != OP_COPY && st->op != OP_SWAP && st->op != OP_BOOL && st->op != OP_ENUM) ||
+        st->off > UINT32_MAX || n > UINT32_MAX - st->off || n == 0)
+      return;
+  }
+  fstep *f = calloc(p->count + 1, sizeof *f);
+  if (!f) return;
+  for (size_t i = 0; i < p->count; i++) {
+    const step *st = &p->steps[i];
+    f[i].off = (uint32_t)st->off;
+    f[i].width = st->width;
+    switch (st->op) {
+      case OP_COPY:
+      case OP_BOOL:
+        f[i].op = size_op(st->n, st->op == OP_BOOL);
+        f[i].n = (uint32_t)st->n;
+        break;
+      case OP_SWAP:
+        f[i].op = st->width == 2 ? F_SW2 : st->width == 4 ? F_SW4 : F_SW8;
+        f[i].n = st->width;
+        break;
+      default: /* OP_ENUM */
+        f[i].n = 1;
+        f[i].op = F_EM;
+        f[i].u.mask = 0;
+        for (size_t k = 0; k < st->value_count; k++) {
+          if (st->values[k] >= 64) {
+            f[i].op = F_EG;
+            f[i].u.st = st;
+            break;
+          }
+          f[i].u.mask |= (uint64_t)1 << st->values[k];
+        }
+        break;
+    }
+  }
+  f[p->count].op = F_END;
+  p->fast = f;
+}
+
+/* ---- the wide encode -------------------------------------------------------------------
+ * When the message has a fixed size and the caller's buffer and region leave 16 bytes of
+ * slack, encoding is three flat loops without dispatch: check every bool run (bytes masked
+ * with 0xfe) and enum (member mask) of the record, move 16 bytes from each run's native
+ * offset to its wire offset in ascending wire order (a run's surplus bytes are overwritten by
+ * the runs after it), then store each enum's byte (a member below 64 is its own varint). */
+typedef struct wide_move {
+  uint32_t off, woff;
+} wide_move;
+
+typedef struct wide_bool {
+  uint32_t off;
+  uint64_t m0, m1; /* bytes 0-7 and 8-15 of the run: 0xfe in each byte of the run */
+} wide_bool;
+
+typedef struct wide_enum {
+  uint32_t off, woff;
+  uint64_t width_mask; /* the low `width` bytes */
+  uint64_t members;    /* bit v set for each member value v */
+} wide_enum;
+
+typedef struct wide {
+  size_t wire;     /* bytes of every message */
+  size_t need;     /* bytes of out written (moves of 16) */
+  uint64_t extent; /* bytes of the record read (loads of 8 and 16) */
+  size_t move_count, bool_count, enum_count;
+  wide_move *moves; /* in ascending wire order; all three point into the same allocation */
+  wide_bool *bools;
+  wide_enum *enums;
+} wide;
+
+static void wide_reach(wide *w, uint64_t off) {
+  if (off + 16 > w->extent) w->extent = off + 16;
+}
+
+/* p->wide for a flat little-endian plan on a little-endian host (the masks read bytes as
+ * host words) whose enums all have members below 64 and whose bool runs have at most 16
+ * bytes; left NULL otherwise. */
+static void make_wide(plan *p) {
+  if (!p->fast || p->big_endian || bw_host_big_endian()) return;
+  size_t moves = 0, bools = 0, enums = 0;
+  for (const fstep *f = p->fast; f->op != F_END; f++) {
+    if (f->op == F_EG || f->op == F_BN || f->op == F_SW2 || f->op == F_SW4 || f->op == F_SW8)
+      return;
+    if (f->op == F_EM)
+      enums++;
+    else
+      moves += (f->n + 15) / 16;
+    if (f->op >= F_B1 && f->op <= F_B8) bools++;
+  }
+  wide *w = calloc(1, sizeof *w + moves * sizeof(wide_move) + bools * sizeof(wide_bool) +
+                          enums * sizeof(wide_enum));
+  if (!w) return;
+  w->bools = (wide_bool *)(void *)(w + 1);
+  w->enums = (wide_enum *)(void *)(w->bools + bools);
+  w->moves = (wide_move *)(void *)(w->enums + enums);
+  uint64_t woff = 0;
+  for (const fstep *f = p->fast; f->op != F_END; f++) {
+    if (f->op == F_EM) {
+      wide_enum *e = &w->enums[w->enum_count++];
+      e->off = f->off;
+      e->woff = (uint32_t)woff;
+      e->width_mask = f->width >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * f->width)) - 1;
+      e->members = f->u.mask;
+      wide_reach(w, f->off);
+      woff += 1;
+      continue;
+    }
+    if (f->op >= F_B1 && f->op <= F_B8) {
+      wide_bool *b = &w->bools[w->bool_count++];
+      b->off = f->off;
+      for (uint32_t k = 0; k < f->n; k++) {
+        if (k < 8)
+          b->m0 |= (uint64_t)0xfe << (8 * k);
+        else
+          b->m1 |= (uint64_t)0xfe << (8 * (k - 8));
+      }
+      wide_reach(w, f->off);
+    }
+    for (uint32_t k = 0; k < f->n; k += 16) {
+      wide_move *m = &w->moves[w->move_count++];
+      m->off = f->off + k;
+      m->woff = (uint32_t)(woff + k);
+      wide_reach(w, m->off);
+      if (woff + k + 16 > w->need) w->need = (size_t)(woff + k + 16);
+    }
+    woff += f->n;
+  }
+  w->wire = (size_t)woff;
+  if (w->need < w->wire) w->need = w->wire; /* enum bytes after the last move */
+  p->wide = w;
+}
+
 static void cache_free(void *head) {
   cache_entry *e = head;
   while (e) {
@@ -423,6 +627,8 @@ plan_add(struct bw_schema *s, cache_entry *head, const bw_type *t, int big_endia
     e->p->all_copy = 1;
     for (size_t i = 0; i < e->p->count; i++)
       if (e->p->steps[i].op != OP_COPY) e->p->all_copy = 0;
+    make_fast(e->p);
+    make_wide(e->p);
   }
   __atomic_store_n(&s->native_plans_free, cache_free, __ATOMIC_RELEASE);
   /* Another thread may have added entries meanwhile: retry on the new head (duplicates are
@@ -532,6 +738,191 @@ static int enum_has(const step *st, uint64_t v) {
   return lo < st->value_count && st->values[lo] == v;
 }
 
+/* Two overlapping moves of w bytes cover any n in [w, 2w]. */
+#define COPY_PAIR(d, s, n, w)                                                                      \
+  do {                                                                                             \
+    memcpy((d), (s), (w));                                                                         \
+    memcpy((d) + (n) - (w), (s) + (n) - (w), (w));                                                 \
+  } while (0)
+
+/* 1 when one of the n bytes at p (1 <= n <= 16, op from size_op) is neither 0 nor 1. */
+static inline int bad_bools(const uint8_t *p, uint32_t n, uint8_t op) {
+  switch (op) {
+    case F_B1:
+      return p[0] > 1;
+    case F_B2: {
+      uint16_t a, b;
+      memcpy(&a, p, 2);
+      memcpy(&b, p + n - 2, 2);
+      return ((a | b) & 0xfefeu) != 0;
+    }
+    case F_B4: {
+      uint32_t a, b;
+      memcpy(&a, p, 4);
+      memcpy(&b, p + n - 4, 4);
+      return ((a | b) & 0xfefefefeu) != 0;
+    }
+    case F_B8: {
+      uint64_t a, b;
+      memcpy(&a, p, 8);
+      memcpy(&b, p + n - 8, 8);
+      return ((a | b) & 0xfefefefefefefefeull) != 0;
+    }
+    default: {
+      uint8_t any = 0;
+      for (uint32_t k = 0; k < n; k++) any |= p[k];
+      return any > 1;
+    }
+  }
+}
+
+/* The cases of the flat program's copies, from s to d, in either direction (then break). */
+#define FAST_COPY_CASES(d, s, n)                                                                   \
+  case F_CP1:                                                                                      \
+    (d)[0] = (s)[0];                                                                               \
+    break;                                                                                         \
+  case F_CP2:                                                                                      \
+    COPY_PAIR(d, s, n, 2);                                                                         \
+    break;                                                                                         \
+  case F_CP4:                                                                                      \
+    COPY_PAIR(d, s, n, 4);                                                                         \
+    break;                                                                                         \
+  case F_CP8:                                                                                      \
+    COPY_PAIR(d, s, n, 8);                                                                         \
+    break;                                                                                         \
+  case F_CP16:                                                                                     \
+    COPY_PAIR(d, s, n, 16);                                                                        \
+    break;                                                                                         \
+  case F_CP32:                                                                                     \
+    COPY_PAIR(d, s, n, 32);                                                                        \
+    break;                                                                                         \
+  case F_CPN:                                                                                      \
+    memcpy(d, s, n);                                                                               \
+    break;                                                                                         \
+  case F_B1:                                                                                       \
+    if ((s)[0] > 1) BAD_VALUE;                                                                     \
+    (d)[0] = (s)[0];                                                                               \
+    break;                                                                                         \
+  case F_B2:                                                                                       \
+  case F_B4:                                                                                       \
+  case F_B8:                                                                                       \
+  case F_BN:                                                                                       \
+    if (bad_bools(s, n, f->op)) BAD_VALUE;                                                         \
+    memcpy(d, s, n);                                                                               \
+    break;
+
+/* Encodes rec with w into out (w->need bytes of room; w->extent bytes readable at rec): the
+ * message size, or SIZE_MAX when a bool or enum is refused. */
+static inline size_t wide_encode(const wide *w, const uint8_t *rec, uint8_t *out) {
+  uint64_t bad = 0;
+  for (size_t i = 0; i < w->bool_count; i++) {
+    uint64_t a, b;
+    memcpy(&a, rec + w->bools[i].off, 8);
+    memcpy(&b, rec + w->bools[i].off + 8, 8);
+    bad |= (a & w->bools[i].m0) | (b & w->bools[i].m1);
+  }
+  for (size_t i = 0; i < w->enum_count; i++) {
+    uint64_t v;
+    memcpy(&v, rec + w->enums[i].off, 8);
+    v &= w->enums[i].width_mask;
+    bad |= v >= 64 || !((w->enums[i].members >> (v & 63)) & 1);
+  }
+  if (bad) return SIZE_MAX;
+  for (size_t i = 0; i < w->move_count; i++)
+    memcpy(out + w->moves[i].woff, rec + w->moves[i].off, 16);
+  for (size_t i = 0; i < w->enum_count; i++) out[w->enums[i].woff] = rec[w->enums[i].off];
+  return w->wire;
+}
+
+/* Encodes the record at rec with the flat program f into out (room for the plan's max_wire
+ * bytes): the bytes written, or SIZE_MAX when a value is refused (a bool byte other than 0 or
+ * 1, an enum value that is not a member). */
+static size_t fast_encode(const fstep *f, const uint8_t *rec, uint8_t *out, int be) {
+  size_t pos = 0;
+  for (;; f++) {
+    const uint8_t *src = rec + f->off;
+    uint8_t *o = out + pos;
+    switch (f->op) {
+      case F_END:
+        return pos;
+#define BAD_VALUE return SIZE_MAX
+        FAST_COPY_CASES(o, src, f->n)
+#undef BAD_VALUE
+      case F_SW2:
+        store_w(o, load_w(src, 2, 1), 2, 0);
+        break;
+      case F_SW4:
+        store_w(o, load_w(src, 4, 1), 4, 0);
+        break;
+      case F_SW8:
+        store_w(o, load_w(src, 8, 1), 8, 0);
+        break;
+      case F_EM: {
+        uint64_t v = load_w(src, f->width, be);
+        if (v >= 64 || !((f->u.mask >> v) & 1)) return SIZE_MAX;
+        *o = (uint8_t)v; /* below 0x80: one varint byte */
+        break;
+      }
+      case F_EG: {
+        uint64_t v = load_w(src, f->width, be);
+        if (!enum_has(f->u.st, v)) return SIZE_MAX;
+        pos += bw_varint_put(o, v);
+        continue;
+      }
+    }
+    pos += f->n;
+  }
+}
+
+/* Decodes msg[0..len) with the flat program f into the record at rec (every byte the program
+ * does not write is left as it was): 0 and *pos (the bytes read), or -1 when the message is
+ * short or a value is refused (rec may then be partly written). Without bounds the caller
+ * has checked that len covers the whole program (fixed-size wire, no enum). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int
+fast_decode(const fstep *f, uint8_t *rec, const uint8_t *msg, size_t len, size_t *pos, int be,
+            int bounds) {
+  size_t at = 0;
+  for (;; f++) {
+    uint8_t *dst = rec + f->off;
+    const uint8_t *m = msg + at;
+    if (bounds && f->n > len - at) return -1;
+    switch (f->op) {
+      case F_END:
+        *pos = at;
+        return 0;
+#define BAD_VALUE return -1
+        FAST_COPY_CASES(dst, m, f->n)
+#undef BAD_VALUE
+      case F_SW2:
+        store_w(dst, load_w(m, 2, 0), 2, 1);
+        break;
+      case F_SW4:
+        store_w(dst, load_w(m, 4, 0), 4, 1);
+        break;
+      case F_SW8:
+        store_w(dst, load_w(m, 8, 0), 8, 1);
+        break;
+      case F_EM:
+        /* members are below 64: a first byte of 64 or more (a longer varint too) is none */
+        if (m[0] >= 64 || !((f->u.mask >> m[0]) & 1)) return -1;
+        store_w(dst, m[0], f->width, be);
+        break;
+      case F_EG: {
+        uint64_t raw;
+        int n = bw_varint_get(m, len - at, &raw);
+        if (n < 0 || !enum_has(f->u.st, raw) || (f->width < 8 && raw >> (8 * f->width))) return -1;
+        store_w(dst, raw, f->width, be);
+        at += (size_t)n;
+        continue;
+      }
+    }
+    at += f->n;
+  }
+}
+
 static mem_slot step_slot(const plan *p, const step *st, uint8_t *at) {
   mem_slot sl = {at, st->width, st->bit_shift, st->bit_width, (bw_kind)st->kind, p->big_endian};
   return sl;
@@ -595,6 +986,22 @@ static size_t run_encode(const plan *p, const uint8_t *rec, uint8_t *out) {
   return pos;
 }
 
+/* Encodes the record at rec (avail bytes readable there) with a flat plan p (p->fast): 0 and
+ * *len, or BW_MEM_PLAN_FALLBACK (a refused value, too little room). */
+static inline int encode_flat(const plan *p, const uint8_t *rec, uint64_t avail, uint8_t *out,
+                              size_t cap, size_t *len) {
+  size_t n;
+  if (p->wide && p->wide->need <= cap && p->wide->extent <= avail)
+    n = wide_encode(p->wide, rec, out);
+  else if (p->max_wire <= cap && p->extent <= avail)
+    n = fast_encode(p->fast, rec, out, p->big_endian);
+  else
+    return BW_MEM_PLAN_FALLBACK;
+  if (n == SIZE_MAX) return BW_MEM_PLAN_FALLBACK;
+  *len = n;
+  return 0;
+}
+
 int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                           size_t *len) {
   if (!v || (!out && cap) || v->bit_width || !v->schema || !v->declared)
@@ -602,6 +1009,7 @@ int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8
   const plan *p = plan_get(v->schema, v->declared, v->big_endian);
   if (!p || v->offset > v->region.len || p->extent > v->region.len - v->offset)
     return BW_MEM_PLAN_FALLBACK;
+  if (p->fast) return encode_flat(p, v->base, v->region.len - v->offset, out, cap, len);
   uint64_t count = opts ? opts->flex_count : 0;
   size_t need = p->max_wire;
   if (p->has_flex) {
@@ -729,8 +1137,9 @@ __attribute__((always_inline))
 #endif
 static inline void
 zero_record(const plan *p, uint8_t *rec, uint64_t size) {
-  if (p->zero_size != size || !size) {
-    if (size) memset(rec, 0, (size_t)size);
+  if (p->zero_size != size || size <= 64) {
+    /* two overlapping stores are cheaper than a list for small records */
+    zero_bytes(rec, (size_t)size);
     return;
   }
   for (size_t i = 0; i < p->zero_count; i++) zero_bytes(rec + p->zero[i].off, p->zero[i].len);
@@ -748,11 +1157,36 @@ decode_small(const plan *p, const bw_view *v, const uint8_t *msg, size_t len, in
   uint8_t scratch[PLAN_SMALL_RECORD];
   size_t pos = 0;
   zero_record(p, scratch, v->size);
-  if (checked_write_pass(p, scratch, msg, len, &pos) || (pos != len && !trailing))
+  if ((p->fast ? fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1)
+               : checked_write_pass(p, scratch, msg, len, &pos)) ||
+      (pos != len && !trailing))
     return BW_MEM_PLAN_FALLBACK;
   copy_bytes(v->base, scratch, (size_t)v->size);
   if (consumed) *consumed = pos;
   if (flex_count) *flex_count = 0;
+  return 0;
+}
+
+/* Decodes msg[0..len) into the record at rec of size bytes with a flat plan p whose zero list
+ * is for size (p->fast, p->zero_size == size): 0 and *consumed, or BW_MEM_PLAN_FALLBACK with
+ * rec untouched. Without checks the length is the only one: the record is written in place;
+ * with checks, into a scratch copy first. */
+static inline int decode_flat(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *msg,
+                              size_t len, int trailing, size_t *consumed) {
+  size_t pos = 0;
+  if (!p->checks) {
+    if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
+    zero_record(p, rec, size);
+    fast_decode(p->fast, rec, msg, len, &pos, p->big_endian, 0);
+  } else {
+    uint8_t scratch[PLAN_SMALL_RECORD];
+    zero_record(p, scratch, size);
+    if (fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1) ||
+        (pos != len && !trailing))
+      return BW_MEM_PLAN_FALLBACK;
+    copy_bytes(rec, scratch, (size_t)size);
+  }
+  *consumed = pos;
   return 0;
 }
 
@@ -770,15 +1204,26 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
   if (len > max_size) return BW_MEM_PLAN_FALLBACK;
   size_t pos = 0, end;
   uint64_t count = 0;
+  if (p->fast && p->zero_size && p->zero_size == v->size) {
+    size_t used;
+    if (decode_flat(p, v->base, v->size, msg, len, trailing, &used)) return BW_MEM_PLAN_FALLBACK;
+    if (consumed) *consumed = used;
+    if (flex_count) *flex_count = 0;
+    return 0;
+  }
   if (p->checks && !p->has_flex && p->zero_size && p->zero_size == v->size)
     return decode_small(p, v, msg, len, trailing, consumed, flex_count);
   /* Numbers only: the length is the only check. */
   if (p->all_copy && p->zero_size && p->zero_size == v->size) {
     if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
     zero_record(p, v->base, v->size);
-    for (size_t i = 0; i < p->count; i++) {
-      copy_bytes(v->base + p->steps[i].off, msg + pos, (size_t)p->steps[i].n);
-      pos += (size_t)p->steps[i].n;
+    if (p->fast) {
+      fast_decode(p->fast, v->base, msg, len, &pos, 0, 0); /* copies of max_wire bytes */
+    } else {
+      for (size_t i = 0; i < p->count; i++) {
+        copy_bytes(v->base + p->steps[i].off, msg + pos, (size_t)p->steps[i].n);
+        pos += (size_t)p->steps[i].n;
+      }
     }
     if (consumed) *consumed = pos;
     if (flex_count) *flex_count = 0;
@@ -823,5 +1268,135 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
   }
   if (consumed) *consumed = end;
   if (flex_count) *flex_count = count;
+  return 0;
+}
+
+int bw_mem_plan_forms(const bw_view *v) {
+  const plan *p = v && v->schema && v->declared && !v->bit_width
+                      ? plan_get(v->schema, v->declared, v->big_endian)
+                      : NULL;
+  if (!p) return 0;
+  return BW_MEM_PLAN_FORM_STEPS | (p->fast ? BW_MEM_PLAN_FORM_FLAT : 0) |
+         (p->wide ? BW_MEM_PLAN_FORM_WIDE : 0);
+}
+
+/* ---- arrays of records --------------------------------------------------------------- */
+
+/* The plan of an array call on v (NULL: every record goes through the public single call),
+ * or an error when v cannot start an array of count records. */
+static int array_prepare(const bw_view *v, uint64_t count, const plan **p, bw_error *err) {
+  const bw_type *elem;
+  uint64_t flex_off;
+  *p = NULL;
+  if (!v || !v->schema || !v->declared)
+    return bw_error_set(err, BW_EINVAL, 0, "array: NULL argument");
+  if (v->bit_width || v->size == 0 || bw_mem_find_flex(v->declared, &elem, &flex_off) == 0 ||
+      (v->type->kind == BW_KIND_LIST && (v->field_flags & BW_FIELD_FLEXIBLE)))
+    return bw_error_set(err, BW_EINVAL, v->offset,
+                        "array: %s is not a record of a fixed size (bitfield, flexible array)",
+                        bw_mem_type_name(v->schema, v->declared));
+  if (v->offset > v->region.len || count > (v->region.len - v->offset) / v->size)
+    return bw_error_set(err, BW_ERANGE, v->offset,
+                        "array: %llu records of %llu bytes at offset %llu do not fit in a region "
+                        "of %zu bytes",
+                        (unsigned long long)count, (unsigned long long)v->size,
+                        (unsigned long long)v->offset, v->region.len);
+  const plan *q = plan_get(v->schema, v->declared, v->big_endian);
+  if (q && q->fast && q->extent <= v->size) *p = q;
+  return 0;
+}
+
+/* v moved to record i of the array (the caller checked that it fits). */
+static void array_view(const bw_view *v, uint64_t i, bw_view *out) {
+  *out = *v;
+  out->offset = v->offset + i * v->size;
+  out->base = v->region.base + out->offset;
+  out->avail = v->region.len - out->offset;
+}
+
+int bw_view_encode_array(const bw_view *v, uint64_t count, uint8_t *out, size_t cap, size_t *len,
+                         size_t *ends, bw_error *err) {
+  const plan *p;
+  if (!out && cap) return bw_error_set(err, BW_EINVAL, 0, "array: NULL argument");
+  int rc = array_prepare(v, count, &p, err);
+  if (rc) return rc;
+  size_t pos = 0;
+  uint64_t avail = v->region.len - v->offset;
+  for (uint64_t i = 0; i < count; i++) {
+    size_t n = 0;
+    if (p && out && pos <= cap &&
+        encode_flat(p, v->base + i * v->size, avail - i * v->size, out + pos, cap - pos, &n) == 0) {
+      pos += n;
+      if (ends) ends[i] = pos;
+      continue;
+    }
+    /* the public call does this record (and reports the exact error) */
+    bw_view r;
+    array_view(v, i, &r);
+    int have = out && pos <= cap;
+    rc = bw_view_encode_to(&r, NULL, have ? out + pos : NULL, have ? cap - pos : 0, &n, err);
+    if (rc && rc != BW_ENOSPACE) return rc;
+    if (n > SIZE_MAX - pos)
+      return bw_error_set(err, BW_ELIMIT, r.offset, "array: the messages exceed SIZE_MAX bytes");
+    pos += n;
+    if (ends && pos <= cap) ends[i] = pos;
+  }
+  if (len) *len = pos;
+  if (pos > cap)
+    return bw_error_set(err, BW_ENOSPACE, cap, "array: the messages need %zu bytes, buffer has %zu",
+                        pos, cap);
+  return 0;
+}
+
+int bw_view_decode_array(const bw_view *v, uint64_t count, const void *msgs, size_t len,
+                         const bw_native_options *opts, uint64_t *decoded, size_t *consumed,
+                         bw_error *err) {
+  const plan *p;
+  const uint8_t *m = msgs;
+  if (decoded) *decoded = 0;
+  if (!m && len) return bw_error_set(err, BW_EINVAL, 0, "array: NULL argument");
+  int rc = array_prepare(v, count, &p, err);
+  if (rc) return rc;
+  if (!v->region.writable)
+    return bw_error_set(err, BW_EREADONLY, v->offset, "decode: the destination is read-only");
+  if (!m) m = (const uint8_t *)"";
+  size_t max_size =
+      opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE;
+  bw_native_options one;
+  memset(&one, 0, sizeof one);
+  one.max_message_size = max_size;
+  one.max_elements = opts ? opts->max_elements : 0;
+  one.allow_trailing = 1;
+  int flat = p && p->zero_size == v->size && p->max_wire <= max_size;
+  size_t pos = 0;
+  for (uint64_t i = 0; i < count; i++) {
+    size_t n = 0;
+    if (flat && decode_flat(p, v->base + i * v->size, v->size, m + pos, len - pos, 1, &n) == 0) {
+      pos += n;
+      continue;
+    }
+    /* the public call does this record (and reports the exact error) */
+    bw_view r;
+    size_t left = len - pos, clip = left > max_size ? max_size : left;
+    array_view(v, i, &r);
+    bw_error e1;
+    bw_error_clear(&e1);
+    rc = bw_view_decode(&r, m + pos, clip, &one, &n, NULL, &e1);
+    if (rc) {
+      if (rc == BW_ETRUNCATED && clip < left)
+        rc = bw_error_set(err, BW_ELIMIT, pos, "array: message %llu exceeds the limit of %zu bytes",
+                          (unsigned long long)i, max_size);
+      else /* the offset from the message's start to the start of msgs */
+        bw_error_set(err, rc, e1.offset + pos, "%s", e1.message);
+      if (decoded) *decoded = i;
+      if (consumed) *consumed = pos;
+      return rc;
+    }
+    pos += n;
+  }
+  if (decoded) *decoded = count;
+  if (consumed) *consumed = pos;
+  if (pos != len && !(opts && opts->allow_trailing))
+    return bw_error_set(err, BW_ETRAILING, pos, "%zu bytes after the last message", len - pos);
   return 0;
 }

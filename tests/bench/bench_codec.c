@@ -10,13 +10,17 @@
  * path: "native decode" (BARE -> the C struct, bw_view_decode) and "native encode" (the C
  * struct -> BARE, bw_view_encode_to), into and from an array of the real C structs (their
  * layout checked against offsetof).
+ * The same two kinds also go through the array calls (bw_view_decode_array and
+ * bw_view_encode_array: all 1000 records of the C array in one call), in their own table.
  * Also the zero-copy path (bw_message_check: strict validation with the reader, no values).
  * Beside it, in the same run: memcpy of the same bytes (the floor) and @bare-ts/lib in node
  * (tests/bench/bare-ts/bench.mjs; `npm install` there first), which reads the same messages
  * from a temporary directory. Prints MB/s and messages/s and the ratios barewire / bare-ts.
  *
  *   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DBW_BENCH=ON
- *   cmake --build build/release --target bench_codec && build/release/bench_codec */
+ *   cmake --build build/release --target bench_codec && build/release/bench_codec
+ * Options: --no-node (skip bare-ts); --only KIND OP PASSES runs one pass (OP: dec enc check
+ * memcpy ndec nenc adec aenc) PASSES times and prints nothing, for profilers (callgrind). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdbool.h>
 #include <stddef.h>
@@ -265,6 +269,27 @@ static int native_encode_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size
   return 0;
 }
 
+/* The same through the array calls: all MESSAGES records (one C array) in one call. */
+static int array_decode_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap) {
+  (void)a, (void)buf, (void)cap;
+  uint64_t done;
+  if (bw_view_seek(&k->view, 0) || bw_view_decode_array(&k->view, MESSAGES, k->bytes,
+                                                        k->offs[MESSAGES], NULL, &done, NULL, NULL))
+    return -1;
+  sink += done;
+  return 0;
+}
+
+static int array_encode_pass(kind_set *k, bw_value_arena *a, uint8_t *buf, size_t cap) {
+  (void)a;
+  size_t n;
+  if (bw_view_seek(&k->view, 0) ||
+      bw_view_encode_array(&k->view, MESSAGES, buf, cap, &n, NULL, NULL))
+    return -1;
+  sink += n;
+  return 0;
+}
+
 /* The native path must give back the codec's bytes, and the structs what C reads. */
 static int native_setup(kind_set *k, const bw_schema *schema, const char *type_name,
                         size_t stride) {
@@ -280,6 +305,23 @@ static int native_setup(kind_set *k, const bw_schema *schema, const char *type_n
     return -1;
   }
   if (native_decode_pass(k, NULL, NULL, 0)) return -1;
+  /* the array calls give the same structs and bytes */
+  uint8_t *copy = malloc(MESSAGES * stride), *all = malloc(k->offs[MESSAGES]);
+  size_t total = 0;
+  int bad = !copy || !all;
+  if (!bad) {
+    memcpy(copy, k->structs, MESSAGES * stride);
+    memset(k->structs, 0xee, MESSAGES * stride);
+    bad = array_decode_pass(k, NULL, NULL, 0) || memcmp(copy, k->structs, MESSAGES * stride) ||
+          bw_view_encode_array(&k->view, MESSAGES, all, k->offs[MESSAGES], &total, NULL, NULL) ||
+          total != k->offs[MESSAGES] || memcmp(all, k->bytes, total);
+  }
+  free(copy);
+  free(all);
+  if (bad) {
+    fprintf(stderr, "bench_codec: native %s: the array calls differ\n", type_name);
+    return -1;
+  }
   uint8_t out[256];
   for (size_t i = 0; i < MESSAGES; i++) {
     size_t n = 0, len = k->offs[i + 1] - k->offs[i];
@@ -323,6 +365,14 @@ static double measure(pass_fn fn, kind_set *k, bw_value_arena *a, uint8_t *buf, 
 int main(int argc, char **argv) {
   const char *node_script = BW_SOURCE_DIR "/tests/bench/bare-ts/bench.mjs";
   int skip_node = argc > 1 && strcmp(argv[1], "--no-node") == 0;
+  const char *only_kind = NULL, *only_op = NULL;
+  long only_passes = 0;
+  if (argc == 5 && strcmp(argv[1], "--only") == 0) {
+    only_kind = argv[2];
+    only_op = argv[3];
+    only_passes = strtol(argv[4], NULL, 10);
+    skip_node = 1;
+  }
   bw_schema *schema;
   if (bw_schema_parse(schema_text, strlen(schema_text), NULL, &schema, NULL)) {
     fprintf(stderr, "bench_codec: schema does not parse\n");
@@ -410,6 +460,28 @@ int main(int argc, char **argv) {
   }
 
   uint8_t *buf = malloc(1 << 16);
+  if (only_kind) {
+    /* --only KIND OP PASSES: just that pass, for a profiler (callgrind counts). */
+    static const struct {
+      const char *name;
+      pass_fn fn;
+    } ops[] = {{"dec", decode_pass},         {"enc", encode_pass},
+               {"check", check_pass},        {"memcpy", memcpy_pass},
+               {"ndec", native_decode_pass}, {"nenc", native_encode_pass},
+               {"adec", array_decode_pass},  {"aenc", array_encode_pass}};
+    for (int k = 0; k < KINDS; k++)
+      for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)
+        if (strcmp(only_kind, labels[k]) == 0 && strcmp(only_op, ops[o].name) == 0 &&
+            (sets[k].native ||
+             (ops[o].fn != native_decode_pass && ops[o].fn != native_encode_pass &&
+              ops[o].fn != array_decode_pass && ops[o].fn != array_encode_pass))) {
+          for (long i = 0; i < only_passes; i++)
+            if (ops[o].fn(&sets[k], scratch, buf, 1 << 16)) return 1;
+          return 0;
+        }
+    fprintf(stderr, "bench_codec: --only %s %s: no such pass\n", only_kind, only_op);
+    return 2;
+  }
   printf("barewire codec benchmark: %d messages per kind; MB/s of encoded bytes (1 MB = 1e6 B)\n",
          MESSAGES);
   printf("%-7s %7s | %9s %10s | %9s %10s | %9s %9s | %11s %11s | %9s %9s\n", "kind", "avg B",
@@ -454,6 +526,31 @@ int main(int argc, char **argv) {
     double dec = bytes / td / 1e6, enc = bytes / te / 1e6, mc = bytes / tm / 1e6;
     printf("%-7s %7.1f | %9.1f %9.1f | %9.1fx %9.1fx | %9.0f |", s->name, bytes / MESSAGES, dec,
            enc, td / tm, te / tm, mc);
+    if (js_dec[k] > 0)
+      printf(" %11.1f %11.1f | %8.1fx %8.1fx\n", js_dec[k], js_enc[k], dec / js_dec[k],
+             enc / js_enc[k]);
+    else
+      printf(" %11s %11s | %9s %9s\n", "-", "-", "-", "-");
+  }
+  /* The array calls: one call per 1000 records. */
+  printf("\nnative arrays (bw_view_decode_array / bw_view_encode_array: %d records per call)\n",
+         MESSAGES);
+  printf("%-7s %7s | %9s %9s | %10s %10s | %11s %11s | %9s %9s\n", "kind", "avg B", "adec MB/s",
+         "aenc MB/s", "adec ns/msg", "aenc ns/msg", "bare-ts dec", "bare-ts enc", "dec ratio",
+         "enc ratio");
+  for (int k = 0; k < KINDS; k++) {
+    kind_set *s = &sets[k];
+    if (!s->native) continue;
+    double bytes = (double)s->offs[MESSAGES];
+    double td = measure(array_decode_pass, s, scratch, buf, 1 << 16);
+    double te = measure(array_encode_pass, s, scratch, buf, 1 << 16);
+    if (td < 0 || te < 0) {
+      fprintf(stderr, "bench_codec: native arrays %s failed\n", s->name);
+      return 1;
+    }
+    double dec = bytes / td / 1e6, enc = bytes / te / 1e6;
+    printf("%-7s %7.1f | %9.1f %9.1f | %10.2f %10.2f |", s->name, bytes / MESSAGES, dec, enc,
+           td / MESSAGES * 1e9, te / MESSAGES * 1e9);
     if (js_dec[k] > 0)
       printf(" %11.1f %11.1f | %8.1fx %8.1fx\n", js_dec[k], js_enc[k], dec / js_dec[k],
              enc / js_enc[k]);

@@ -158,6 +158,54 @@ static bw_schema *laid_out_schema(int big_endian) {
   return s;
 }
 
+/* struct flat { uint8_t a; int16_t b; uint32_t c; enum color color; _Bool ok; _Bool two[2];
+ *               uint64_t d; float x; enum wide w; }   (enum wide: 2 bytes, members 3, 64, 300)
+ * laid out by hand (a@0 b@2 c@4 color@8 ok@12 two@13 d@16 x@24 w@28, 32 bytes) in either byte
+ * order: every step of the flat program (copies, bool runs, byte swaps, enums by mask and by
+ * table) and no bitfield or flexible array. */
+static bw_schema *flat_schema(int big_endian) {
+  bw_draft *d = bw_draft_new();
+  ck_assert_ptr_nonnull(d);
+  if (big_endian) bw_draft_set_target(d, "s390x-ibm-linux", 8, 1, 0);
+  bw_type *color = bw_draft_type(d, BW_KIND_ENUM);
+  bw_draft_add_enum_member(d, color, "RED", 1, 0);
+  bw_draft_add_enum_member(d, color, "GREEN", 1, 5);
+  bw_draft_add_enum_member(d, color, "BLUE", 1, 63);
+  bw_native *cn = bw_draft_native(d, color);
+  cn->size = 4;
+  cn->align = 4;
+  cn->flags = BW_NATIVE_C_ENUM;
+  cn->underlying = "unsigned int";
+  bw_draft_add_type(d, "Color", color);
+  bw_type *wide = bw_draft_type(d, BW_KIND_ENUM);
+  bw_draft_add_enum_member(d, wide, "W3", 1, 3);
+  bw_draft_add_enum_member(d, wide, "W64", 1, 64);
+  bw_draft_add_enum_member(d, wide, "W300", 1, 300);
+  bw_native *wn = bw_draft_native(d, wide);
+  wn->size = 2;
+  wn->align = 2;
+  wn->flags = BW_NATIVE_C_ENUM;
+  wn->underlying = "unsigned short";
+  bw_draft_add_type(d, "Wide", wide);
+  bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
+  bw_native *n = bw_draft_native(d, st);
+  n->size = 32;
+  n->align = 8;
+  field(d, st, "a", bw_draft_type(d, BW_KIND_U8), 0);
+  field(d, st, "b", bw_draft_type(d, BW_KIND_I16), 2);
+  field(d, st, "c", bw_draft_type(d, BW_KIND_U32), 4);
+  field(d, st, "color", bw_draft_ref(d, "Color"), 8);
+  field(d, st, "ok", bw_draft_type(d, BW_KIND_BOOL), 12);
+  field(d, st, "two", bw_draft_list_fixed(d, bw_draft_type(d, BW_KIND_BOOL), 2), 13);
+  field(d, st, "d", bw_draft_type(d, BW_KIND_U64), 16);
+  field(d, st, "x", bw_draft_type(d, BW_KIND_F32), 24);
+  field(d, st, "w", bw_draft_ref(d, "Wide"), 28);
+  bw_draft_add_type(d, "Root", st);
+  bw_schema *s = NULL;
+  ck_assert_int_eq(bw_draft_validate(d, NULL, &s, NULL), 0);
+  return s;
+}
+
 /* ---- valid messages from the type ---------------------------------------------------- */
 
 typedef struct msgbuf {
@@ -247,6 +295,7 @@ static void gen_value(msgbuf *m, const bw_type *t, uint64_t flex_room) {
 
 typedef struct counts {
   unsigned decode_ok, decode_refused, encode_ok, encode_refused;
+  unsigned flat, wide; /* schemas whose plan has the flat program, the wide encode */
 } counts;
 
 typedef struct fixture {
@@ -257,7 +306,7 @@ typedef struct fixture {
   bw_view v_walk, v_plan, v_pub;
 } fixture;
 
-static void fixture_init(fixture *fx, const bw_schema *s, size_t flex_bytes) {
+static void fixture_init(fixture *fx, const bw_schema *s, size_t flex_bytes, size_t slack) {
   memset(fx, 0, sizeof *fx);
   fx->s = s;
   const bw_user_type *ut = bw_schema_find(s, "Root");
@@ -273,7 +322,7 @@ static void fixture_init(fixture *fx, const bw_schema *s, size_t flex_bytes) {
   ck_assert_msg(bw_view_init(&v, s, "Root", &r, 0, &err) == 0, "view: %s", err.message);
   ck_assert_int_eq(bw_view_native_size(&v, 0, &size, NULL), 0);
   free(big);
-  fx->mem_len = (size_t)size + flex_bytes;
+  fx->mem_len = (size_t)size + flex_bytes + slack;
   fx->garbage = malloc(fx->mem_len);
   fx->mem_walk = malloc(fx->mem_len);
   fx->mem_plan = malloc(fx->mem_len);
@@ -383,11 +432,16 @@ static void check_encode(fixture *fx, uint64_t flex_count, counts *c) {
   ck_assert_mem_eq(fx->mem_plan, fx->mem_walk, fx->mem_len); /* encoding never writes */
 }
 
-/* Runs the whole differential on one schema: `rounds` valid messages, each also mutated. */
+/* Runs the whole differential on one schema: `rounds` valid messages, each also mutated.
+ * slack: bytes of region after the record (the wide encode needs 16 readable bytes after
+ * each move, so slack 0 and 32 take different paths). */
 static void run_schema(const bw_schema *s, uint64_t flex_room, size_t flex_elem, unsigned rounds,
-                       counts *c) {
+                       size_t slack, counts *c) {
   fixture fx;
-  fixture_init(&fx, s, (size_t)flex_room * flex_elem);
+  fixture_init(&fx, s, (size_t)flex_room * flex_elem, slack);
+  int forms = bw_mem_plan_forms(&fx.v_plan);
+  c->flat += (forms & BW_MEM_PLAN_FORM_FLAT) != 0;
+  c->wide += (forms & BW_MEM_PLAN_FORM_WIDE) != 0;
   const bw_type *root = bw_schema_find(s, "Root")->type;
   static msgbuf m;
   static uint8_t mut[sizeof m.b + 1];
@@ -433,9 +487,15 @@ START_TEST(random_natural_schemas_agree_with_the_walker) {
   counts c = {0};
   for (int i = 0; i < 150; i++) {
     bw_schema *s = random_schema();
-    run_schema(s, 0, 0, 12, &c);
+    run_schema(s, 0, 0, 12, 0, &c);
+    uint64_t keep = rng_state; /* the extra runs leave the schema sequence as it was */
+    run_schema(s, 0, 0, 6, 32, &c);
     bw_schema_free(s);
+    rng_state = keep;
   }
+  /* every form of the plan was exercised */
+  ck_assert_uint_gt(c.flat, 50);
+  ck_assert_uint_gt(c.wide, 20);
   /* the plan did the work (it is not silently falling back everywhere) */
   ck_assert_uint_gt(c.decode_ok, 1000);
   ck_assert_uint_gt(c.decode_refused, 1000);
@@ -448,12 +508,302 @@ START_TEST(bitfields_enum_flex_little_and_big_endian_agree_with_the_walker) {
   rng_state = 0x2545f4914f6cdd1dull + (uint64_t)_i;
   counts c = {0};
   bw_schema *s = laid_out_schema(_i);
-  run_schema(s, 9, 2, 2000, &c);
+  run_schema(s, 9, 2, 2000, 0, &c);
   bw_schema_free(s);
   ck_assert_uint_gt(c.decode_ok, 1000);
   ck_assert_uint_gt(c.decode_refused, 1000);
   ck_assert_uint_gt(c.encode_ok, 1000);
   ck_assert_uint_gt(c.encode_refused, 500);
+}
+END_TEST
+
+/* _i: 0 little-endian, 1 big-endian; each with no slack after the record and with 32 bytes. */
+START_TEST(flat_record_every_step_agrees_with_the_walker) {
+  rng_state = 0x51f15e5d00d5ull + (uint64_t)_i;
+  counts c = {0};
+  bw_schema *s = flat_schema(_i);
+  run_schema(s, 0, 0, 1500, 0, &c);
+  run_schema(s, 0, 0, 1500, 32, &c);
+  bw_schema_free(s);
+  ck_assert_uint_eq(c.flat, 2);
+  ck_assert_uint_eq(c.wide, 0); /* an enum of the table: the wire size varies */
+  ck_assert_uint_gt(c.decode_ok, 1000);
+  ck_assert_uint_gt(c.decode_refused, 1000);
+  ck_assert_uint_gt(c.encode_ok, 1000);
+  ck_assert_uint_gt(c.encode_refused, 500);
+}
+END_TEST
+
+/* ---- arrays of records: bw_view_encode_array and bw_view_decode_array against the single
+ * calls they stand for ------------------------------------------------------------------- */
+
+#define ARRAY_N 7u
+
+/* Decodes msgs[0..len) into the ARRAY_N records of mem the way the array call is specified:
+ * one bw_view_decode per record on the rest of the input with allow_trailing, stopping at the
+ * first error (its offset moved to count from the start of msgs). */
+static int reference_decode_array(const bw_schema *s, uint8_t *mem, size_t size, const uint8_t *m,
+                                  size_t len, int trailing, uint64_t *decoded, size_t *consumed,
+                                  bw_error *err) {
+  bw_region r;
+  ck_assert_int_eq(bw_region_init_writable(&r, mem, size * ARRAY_N, NULL), 0);
+  size_t pos = 0;
+  bw_native_options one = {0};
+  one.allow_trailing = 1;
+  for (unsigned i = 0; i < ARRAY_N; i++) {
+    bw_view v;
+    size_t n = 0;
+    ck_assert_int_eq(bw_view_init(&v, s, "Root", &r, i * size, NULL), 0);
+    int rc = bw_view_decode(&v, m + pos, len - pos, &one, &n, NULL, err);
+    if (rc) {
+      err->offset += pos;
+      *decoded = i;
+      *consumed = pos;
+      return rc;
+    }
+    pos += n;
+  }
+  *decoded = ARRAY_N;
+  *consumed = pos;
+  if (pos != len && !trailing)
+    return bw_error_set(err, BW_ETRAILING, pos, "%zu bytes after the last message", len - pos);
+  return 0;
+}
+
+/* Decodes msgs both ways over the same garbage and compares everything. */
+static void check_decode_array(const bw_schema *s, size_t size, const uint8_t *m, size_t len,
+                               int trailing, counts *c) {
+  size_t total = size * ARRAY_N;
+  uint8_t *ref = malloc(total), *got = malloc(total);
+  ck_assert_ptr_nonnull(got);
+  for (size_t i = 0; i < total; i++) ref[i] = (uint8_t)rnd();
+  memcpy(got, ref, total);
+  bw_error er, eg;
+  bw_error_clear(&er);
+  bw_error_clear(&eg);
+  uint64_t dr = 99, dg = 99;
+  size_t cr = 99, cg = 99;
+  int rr = reference_decode_array(s, ref, size, m, len, trailing, &dr, &cr, &er);
+  bw_region r;
+  bw_view v;
+  ck_assert_int_eq(bw_region_init_writable(&r, got, total, NULL), 0);
+  ck_assert_int_eq(bw_view_init(&v, s, "Root", &r, 0, NULL), 0);
+  bw_native_options o = {0};
+  o.allow_trailing = trailing;
+  int rg = bw_view_decode_array(&v, ARRAY_N, m, len, &o, &dg, &cg, &eg);
+  ck_assert_int_eq(rg, rr);
+  ck_assert_int_eq(eg.code, er.code);
+  ck_assert_uint_eq(eg.offset, er.offset);
+  ck_assert_str_eq(eg.message, er.message);
+  ck_assert_uint_eq(dg, dr);
+  ck_assert_uint_eq(cg, cr);
+  ck_assert_mem_eq(got, ref, total); /* records after a bad message untouched, as in ref */
+  if (rr == 0)
+    c->decode_ok++;
+  else
+    c->decode_refused++;
+  free(ref);
+  free(got);
+}
+
+/* Encodes the ARRAY_N records of mem both ways (and into a buffer one byte short). */
+static void check_encode_array(const bw_schema *s, uint8_t *mem, size_t size, counts *c) {
+  static uint8_t want[1 << 17], out[1 << 17];
+  size_t want_ends[ARRAY_N], ends[ARRAY_N], pos = 0;
+  bw_region r;
+  ck_assert_int_eq(bw_region_init_writable(&r, mem, size * ARRAY_N, NULL), 0);
+  bw_error er, eg;
+  bw_error_clear(&er);
+  bw_error_clear(&eg);
+  int rr = 0;
+  for (unsigned i = 0; i < ARRAY_N && !rr; i++) {
+    bw_view v;
+    size_t n = 0;
+    ck_assert_int_eq(bw_view_init(&v, s, "Root", &r, i * size, NULL), 0);
+    rr = bw_view_encode_to(&v, NULL, want + pos, sizeof want - pos, &n, &er);
+    pos += n;
+    want_ends[i] = pos;
+  }
+  bw_view v;
+  ck_assert_int_eq(bw_view_init(&v, s, "Root", &r, 0, NULL), 0);
+  size_t len = 0;
+  int rg = bw_view_encode_array(&v, ARRAY_N, out, sizeof out, &len, ends, &eg);
+  ck_assert_int_eq(rg, rr);
+  ck_assert_int_eq(eg.code, er.code);
+  ck_assert_uint_eq(eg.offset, er.offset);
+  ck_assert_str_eq(eg.message, er.message);
+  if (rr) {
+    c->encode_refused++;
+    return;
+  }
+  c->encode_ok++;
+  ck_assert_uint_eq(len, pos);
+  ck_assert_mem_eq(out, want, pos);
+  ck_assert_mem_eq(ends, want_ends, sizeof ends);
+  /* one byte short: BW_ENOSPACE, the size needed, the ends of the messages that fit */
+  memset(ends, 0, sizeof ends);
+  len = 0;
+  ck_assert_int_eq(bw_view_encode_array(&v, ARRAY_N, out, pos - 1, &len, ends, &eg), BW_ENOSPACE);
+  ck_assert_uint_eq(len, pos);
+  for (unsigned i = 0; i + 1 < ARRAY_N; i++) ck_assert_uint_eq(ends[i], want_ends[i]);
+  ck_assert_uint_eq(ends[ARRAY_N - 1], 0);
+  /* the size alone */
+  len = 0;
+  ck_assert_int_eq(bw_view_encode_array(&v, ARRAY_N, NULL, 0, &len, NULL, NULL), BW_ENOSPACE);
+  ck_assert_uint_eq(len, pos);
+}
+
+static void run_array(const bw_schema *s, unsigned rounds, counts *c) {
+  fixture fx;
+  fixture_init(&fx, s, 0, 0);
+  size_t size = fx.mem_len;
+  c->flat += (bw_mem_plan_forms(&fx.v_plan) & BW_MEM_PLAN_FORM_FLAT) != 0;
+  fixture_free(&fx);
+  const bw_type *root = bw_schema_find(s, "Root")->type;
+  static msgbuf m;
+  static uint8_t mut[sizeof m.b + 1];
+  uint8_t *mem = malloc(size * ARRAY_N);
+  ck_assert_ptr_nonnull(mem);
+  for (unsigned round = 0; round < rounds; round++) {
+    m.len = 0;
+    for (unsigned i = 0; i < ARRAY_N; i++) gen_value(&m, root, 0);
+    if (m.len >= sizeof m.b) break; /* records too big for the buffer: another schema */
+    check_decode_array(s, size, m.b, m.len, 0, c);
+    /* the records, encoded back; then with a random byte written into one of them */
+    uint64_t done = 0;
+    bw_region r;
+    bw_view v;
+    ck_assert_int_eq(bw_region_init_writable(&r, mem, size * ARRAY_N, NULL), 0);
+    ck_assert_int_eq(bw_view_init(&v, s, "Root", &r, 0, NULL), 0);
+    ck_assert_int_eq(bw_view_decode_array(&v, ARRAY_N, m.b, m.len, NULL, &done, NULL, NULL), 0);
+    ck_assert_uint_eq(done, ARRAY_N);
+    check_encode_array(s, mem, size, c);
+    mem[rnd() % (size * ARRAY_N)] = (uint8_t)rnd();
+    check_encode_array(s, mem, size, c);
+    /* one byte changed; cut short; one byte more, with and without allow_trailing */
+    memcpy(mut, m.b, m.len);
+    if (m.len) {
+      mut[rnd() % m.len] = (uint8_t)(rnd() % 4 == 0 ? rnd() % 3 : rnd());
+      check_decode_array(s, size, mut, m.len, 0, c);
+      memcpy(mut, m.b, m.len);
+      check_decode_array(s, size, mut, rnd() % m.len, 0, c);
+    }
+    mut[m.len] = (uint8_t)rnd();
+    check_decode_array(s, size, mut, m.len + 1, 0, c);
+    check_decode_array(s, size, mut, m.len + 1, 1, c);
+  }
+  free(mem);
+}
+
+START_TEST(arrays_of_records_agree_with_single_calls) {
+  rng_state = 0xa11a7e5ull;
+  counts c = {0};
+  for (int i = 0; i < 60; i++) {
+    bw_schema *s = random_schema();
+    run_array(s, 6, &c);
+    bw_schema_free(s);
+  }
+  for (int be = 0; be < 2; be++) {
+    bw_schema *s = flat_schema(be);
+    run_array(s, 200, &c);
+    bw_schema_free(s);
+  }
+  ck_assert_uint_gt(c.flat, 20);
+  ck_assert_uint_gt(c.decode_ok, 200);
+  ck_assert_uint_gt(c.decode_refused, 500);
+  ck_assert_uint_gt(c.encode_ok, 200);
+  ck_assert_uint_gt(c.encode_refused, 50);
+}
+END_TEST
+
+/* What an array call refuses before looking at any record. */
+START_TEST(array_call_errors) {
+  bw_schema *s = flat_schema(0);
+  uint8_t mem[32 * 3];
+  memset(mem, 0, sizeof mem);
+  for (int i = 0; i < 3; i++) mem[32 * i + 28] = 3; /* w = W3 (0 is not a member) */
+  bw_region r;
+  bw_view v;
+  bw_error err;
+  ck_assert_int_eq(bw_region_init_writable(&r, mem, sizeof mem, NULL), 0);
+  ck_assert_int_eq(bw_view_init(&v, s, "Root", &r, 32, NULL), 0);
+  uint8_t out[256];
+  size_t len = 0;
+  /* records 1 and 2 fit from offset 32, a third does not: BW_ERANGE at the view's offset */
+  ck_assert_int_eq(bw_view_encode_array(&v, 2, out, sizeof out, &len, NULL, NULL), 0);
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_view_encode_array(&v, 3, out, sizeof out, &len, NULL, &err), BW_ERANGE);
+  ck_assert_uint_eq(err.offset, 32);
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_view_decode_array(&v, 3, out, len, NULL, NULL, NULL, &err), BW_ERANGE);
+  ck_assert_uint_eq(err.offset, 32);
+  /* zero records: nothing to do, and no bytes may follow */
+  ck_assert_int_eq(bw_view_encode_array(&v, 0, out, sizeof out, &len, NULL, NULL), 0);
+  ck_assert_uint_eq(len, 0);
+  ck_assert_int_eq(bw_view_decode_array(&v, 0, out, 0, NULL, NULL, NULL, NULL), 0);
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_view_decode_array(&v, 0, out, 1, NULL, NULL, NULL, &err), BW_ETRAILING);
+  ck_assert_uint_eq(err.offset, 0);
+  /* a read-only destination */
+  bw_region ro;
+  bw_view rv;
+  ck_assert_int_eq(bw_region_init_readonly(&ro, mem, sizeof mem, NULL), 0);
+  ck_assert_int_eq(bw_view_init(&rv, s, "Root", &ro, 0, NULL), 0);
+  ck_assert_int_eq(bw_view_decode_array(&rv, 1, out, 1, NULL, NULL, NULL, NULL), BW_EREADONLY);
+  bw_schema_free(s);
+  /* a record with a flexible array member has no fixed size */
+  s = laid_out_schema(0);
+  uint8_t big[REC_SIZE * 2];
+  ck_assert_int_eq(bw_region_init_writable(&r, big, sizeof big, NULL), 0);
+  ck_assert_int_eq(bw_view_init(&v, s, "Root", &r, 0, NULL), 0);
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_view_encode_array(&v, 1, out, sizeof out, &len, NULL, &err), BW_EINVAL);
+  ck_assert_int_eq(bw_view_decode_array(&v, 1, out, 1, NULL, NULL, NULL, &err), BW_EINVAL);
+  bw_schema_free(s);
+}
+END_TEST
+
+/* A message over the size limit in the middle of an array: BW_ELIMIT at its start, the
+ * records before it written. */
+START_TEST(array_message_over_the_limit) {
+  rng_state = 0x11417ull;
+  bw_schema *s = flat_schema(0);
+  const bw_type *root = bw_schema_find(s, "Root")->type;
+  static msgbuf m;
+  size_t first;
+  do { /* a second message longer than the first (enum varints of 1 or 2 bytes) */
+    m.len = 0;
+    gen_value(&m, root, 0);
+    first = m.len;
+    gen_value(&m, root, 0);
+  } while (m.len - first <= first);
+  uint8_t mem[32 * 2];
+  memset(mem, 0xee, sizeof mem);
+  bw_region r;
+  bw_view v;
+  ck_assert_int_eq(bw_region_init_writable(&r, mem, sizeof mem, NULL), 0);
+  ck_assert_int_eq(bw_view_init(&v, s, "Root", &r, 0, NULL), 0);
+  bw_native_options o = {0};
+  o.max_message_size = first;
+  bw_error err;
+  bw_error_clear(&err);
+  uint64_t done = 9;
+  size_t used = 9;
+  ck_assert_int_eq(bw_view_decode_array(&v, 2, m.b, m.len, &o, &done, &used, &err), BW_ELIMIT);
+  ck_assert_uint_eq(err.offset, first);
+  char want[96];
+  snprintf(want, sizeof want, "array: message 1 exceeds the limit of %zu bytes", first);
+  ck_assert_str_eq(err.message, want);
+  ck_assert_uint_eq(done, 1);
+  ck_assert_uint_eq(used, first);
+  ck_assert_uint_ne(mem[1], 0xee);  /* the first record's padding byte, zeroed */
+  ck_assert_uint_eq(mem[32], 0xee); /* the second record untouched */
+  /* with the limit at the longer one, both decode */
+  o.max_message_size = m.len - first;
+  ck_assert_int_eq(bw_view_decode_array(&v, 2, m.b, m.len, &o, &done, &used, NULL), 0);
+  ck_assert_uint_eq(done, 2);
+  ck_assert_uint_eq(used, m.len);
+  bw_schema_free(s);
 }
 END_TEST
 
@@ -505,6 +855,10 @@ static Suite *plan_suite(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, plain_record_vector);
   tcase_add_test(tc, random_natural_schemas_agree_with_the_walker);
+  tcase_add_loop_test(tc, flat_record_every_step_agrees_with_the_walker, 0, 2);
+  tcase_add_test(tc, arrays_of_records_agree_with_single_calls);
+  tcase_add_test(tc, array_call_errors);
+  tcase_add_test(tc, array_message_over_the_limit);
   tcase_add_loop_test(tc, bitfields_enum_flex_little_and_big_endian_agree_with_the_walker, 0, 2);
   suite_add_tcase(s, tc);
   return s;
