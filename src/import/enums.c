@@ -78,6 +78,23 @@ static int read_enumerators(CXCursor c, enum_walk *w) {
   return w->oom ? BW_ENOMEM : 0;
 }
 
+/* Keeps the enumerators with the entity for macro_names.c (nothing when out of memory: it
+ * reads them from clang then). */
+static void keep_enumerators(bw_import_ctx *ctx, size_t idx, const enum_walk *w) {
+  bw_enumerator *list = w->count ? bw_arena_alloc(&ctx->strings, w->count * sizeof *list) : NULL;
+  if (w->count && !list) return;
+  for (size_t i = 0; i < w->count; i++) {
+    list[i].c_name = bw_arena_strdup(&ctx->strings, w->items[i].c_name);
+    list[i].bits = w->items[i].bits;
+    if (!list[i].c_name) return;
+  }
+  bw_entity *e = &ctx->ents[idx];
+  e->enumerators = list;
+  e->enumerator_count = w->count;
+  e->enumerators_signed = w->is_signed;
+  e->enumerators_known = 1;
+}
+
 void bw_import_enum_constants(bw_import_ctx *ctx, CXCursor en) {
   char *file = bw_import_location(en, NULL, NULL);
   int wanted = !bw_import_is_builtin(ctx, file) && bw_import_from_matches(ctx, file);
@@ -116,6 +133,7 @@ int bw_import_build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out) {
   }
   int negative = 0;
   for (size_t i = 0; i < w.count; i++) negative |= w.items[i].negative;
+  keep_enumerators(ctx, idx, &w);
 
   /* Every enumerator gets a BARE-style name, in declaration order; the member carrying a
    * value uses the name of the first enumerator with that value. Enums do not nest: one name

@@ -57,6 +57,13 @@ typedef enum bw_entity_state {
   BW_ENT_FAILED
 } bw_entity_state;
 
+/* An enumerator as enums.c read it: its name and value bits in the signedness of its enum's
+ * integer type (kept for macro_names.c, which would otherwise read them again). */
+typedef struct bw_enumerator {
+  const char *c_name; /* ctx->strings */
+  uint64_t bits;
+} bw_enumerator;
+
 /* One C declaration that may become a user type: a record or enum definition, or a typedef. */
 typedef struct bw_entity {
   CXCursor cursor; /* the definition (records, enums) or the typedef declaration */
@@ -76,6 +83,10 @@ typedef struct bw_entity {
   size_t target;      /* alias: index+1 of the entity it refers to */
   size_t anon_count;  /* anonymous members numbered so far (records) */
   int unnamed;        /* a record C names only through an over-aligning typedef */
+  const bw_enumerator *enumerators; /* enums that were built: every enumerator, in order */
+  size_t enumerator_count;
+  int enumerators_known;  /* enumerators is filled */
+  int enumerators_signed; /* the enum's integer type is signed */
 } bw_entity;
 
 /* ---- the import context ------------------------------------------------------------- */
@@ -216,6 +227,9 @@ char *bw_import_location(CXCursor c, uint32_t *line, uint32_t *column);
  * NULL when the location has no file or out of memory. line and column may be NULL. */
 const char *bw_import_site(bw_import_ctx *ctx, CXCursor c, uint32_t *line, uint32_t *column);
 
+/* walk.c: the entity of a declaration (index + 1), 0 when it is none. */
+size_t bw_import_entity_of(const bw_import_ctx *ctx, CXCursor c);
+
 /* walk.c: fills e's file, line and builtin (once; most typedefs never need them). */
 void bw_import_entity_site(bw_import_ctx *ctx, bw_entity *e);
 
@@ -298,10 +312,10 @@ void bw_import_expr_free(bw_import_ctx *ctx);
 /* macro_names.c: what a name left after expansion denotes. */
 enum { BW_IDENT_ENUMERATOR = 1, BW_IDENT_FUNCTION, BW_IDENT_VARIABLE, BW_IDENT_OTHER_VALUE };
 typedef struct bw_import_ident {
-  char *name;
-  int kind;      /* BW_IDENT_*: a variable of integer type, or of another (pointer, struct...) */
-  int64_t value; /* enumerators */
-  int fits_int;  /* enumerators: the value is an int (its type in C) */
+  const char *name; /* macro_names.c's arena or ctx->strings */
+  int kind;         /* BW_IDENT_*: a variable of integer type, or of another (pointer, struct...) */
+  int64_t value;    /* enumerators */
+  int fits_int;     /* enumerators: the value is an int (its type in C) */
 } bw_import_ident;
 /* The typedef entity named name, the record or enum entity spelt "struct x", or 0 (index + 1);
  * the declaration a name denotes (the last one), or NULL. */

@@ -239,45 +239,67 @@ static void add_undef(bw_import_eval *e, const char *name, const char *file, siz
   if (!bw_nameset_has(&e->undefined, name)) bw_nameset_claim(&e->undefined, name, "");
 }
 
-/* Byte ranges the preprocessor skipped (inactive #if branches) in one file. */
+/* Byte ranges the preprocessor skipped (inactive #if branches) in one file, asked of clang
+ * when the file has an #undef line (few have). */
 typedef struct skipped {
+  CXTranslationUnit tu;
+  CXFile file;
+  int loaded;
   unsigned *begin;
   unsigned *end;
   unsigned count;
 } skipped;
 
-static int in_skipped(const skipped *sk, size_t offset) {
+static void load_skipped(skipped *sk) {
+  sk->loaded = 1;
+  CXSourceRangeList *ranges = clang_getSkippedRanges(sk->tu, sk->file);
+  if (ranges && ranges->count) {
+    sk->begin = calloc(ranges->count, sizeof *sk->begin);
+    sk->end = calloc(ranges->count, sizeof *sk->end);
+    for (unsigned i = 0; sk->begin && sk->end && i < ranges->count; i++) {
+      clang_getSpellingLocation(clang_getRangeStart(ranges->ranges[i]), NULL, NULL, NULL,
+                                &sk->begin[i]);
+      clang_getSpellingLocation(clang_getRangeEnd(ranges->ranges[i]), NULL, NULL, NULL,
+                                &sk->end[i]);
+      sk->count = i + 1;
+    }
+  }
+  if (ranges) clang_disposeSourceRangeList(ranges);
+}
+
+static int in_skipped(skipped *sk, size_t offset) {
+  if (!sk->loaded) load_skipped(sk);
   for (unsigned i = 0; i < sk->count; i++)
     if (offset >= sk->begin[i] && offset < sk->end[i]) return 1;
   return 0;
 }
 
-static void scan_text(bw_import_eval *e, const char *file, const char *s, size_t n,
-                      const skipped *sk) {
-  size_t i = 0;
-  while (i < n) {
-    /* at the start of a line */
-    size_t j = i;
+/* Finds the #undef lines of a file's text: every '#' that only blanks precede on its line
+ * starts a directive (found with memchr: headers are mostly not directives). */
+static void scan_text(bw_import_eval *e, const char *file, const char *s, size_t n, skipped *sk) {
+  size_t p = 0;
+  while (p < n) {
+    const char *hash = memchr(s + p, '#', n - p);
+    if (!hash) break;
+    size_t h = (size_t)(hash - s);
+    p = h + 1;
+    size_t i = h; /* the start of the line, when only blanks come before the '#' */
+    while (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t')) i--;
+    if (i > 0 && s[i - 1] != '\n') continue;
+    size_t j = h + 1;
     while (j < n && (s[j] == ' ' || s[j] == '\t')) j++;
-    if (j < n && s[j] == '#') {
-      j++;
+    if (n - j >= 5 && memcmp(s + j, "undef", 5) == 0 && j + 5 < n && !ident_char(s[j + 5])) {
+      j += 5;
       while (j < n && (s[j] == ' ' || s[j] == '\t')) j++;
-      if (n - j >= 5 && memcmp(s + j, "undef", 5) == 0 && j + 5 < n && !ident_char(s[j + 5])) {
-        j += 5;
-        while (j < n && (s[j] == ' ' || s[j] == '\t')) j++;
-        size_t k = j;
-        while (k < n && ident_char(s[k])) k++;
-        if (k > j && k - j < 256) {
-          char name[256];
-          memcpy(name, s + j, k - j);
-          name[k - j] = 0;
-          if (!in_skipped(sk, i)) add_undef(e, name, file, i);
-        }
+      size_t k = j;
+      while (k < n && ident_char(s[k])) k++;
+      if (k > j && k - j < 256) {
+        char name[256];
+        memcpy(name, s + j, k - j);
+        name[k - j] = 0;
+        if (!in_skipped(sk, i)) add_undef(e, name, file, i);
       }
     }
-    const char *nl = memchr(s + i, '\n', n - i);
-    if (!nl) break;
-    i = (size_t)(nl - s) + 1;
   }
 }
 
@@ -300,19 +322,7 @@ static void visit_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth
   size_t size = 0;
   const char *text = clang_getFileContents(sc->ctx->tu, file, &size);
   if (!text) return;
-  skipped sk = {NULL, NULL, 0};
-  CXSourceRangeList *ranges = clang_getSkippedRanges(sc->ctx->tu, file);
-  if (ranges && ranges->count) {
-    sk.begin = calloc(ranges->count, sizeof *sk.begin);
-    sk.end = calloc(ranges->count, sizeof *sk.end);
-    for (unsigned i = 0; sk.begin && sk.end && i < ranges->count; i++) {
-      clang_getSpellingLocation(clang_getRangeStart(ranges->ranges[i]), NULL, NULL, NULL,
-                                &sk.begin[i]);
-      clang_getSpellingLocation(clang_getRangeEnd(ranges->ranges[i]), NULL, NULL, NULL, &sk.end[i]);
-      sk.count = i + 1;
-    }
-  }
-  if (ranges) clang_disposeSourceRangeList(ranges);
+  skipped sk = {sc->ctx->tu, file, 0, NULL, NULL, 0};
   scan_text(sc->e, kept, text, size, &sk);
   free(sk.begin);
   free(sk.end);

@@ -22,6 +22,7 @@ struct bw_import_expr {
   size_t *ident_index; /* name -> ident index + 1 */
   size_t ident_size;
   int idents_built;
+  bw_arena names; /* the identifiers' names read from clang */
 };
 
 static uint64_t hash_name(const char *s) {
@@ -81,7 +82,9 @@ size_t bw_import_find_tag(bw_import_ctx *ctx, const char *spelling) {
 
 /* ---- identifiers: enumerators, functions, variables ---------------------------------------- */
 
-static void add_ident(bw_import_expr *x, const char *name, int kind, int64_t value, int fits) {
+/* Adds an identifier; name is copied unless it is stable (lives as long as the import). */
+static void add_ident(bw_import_expr *x, const char *name, int stable, int kind, int64_t value,
+                      int fits) {
   if (x->ident_count == x->ident_cap) {
     size_t cap = x->ident_cap ? x->ident_cap * 2 : 256;
     bw_import_ident *ids = realloc(x->idents, cap * sizeof *ids);
@@ -89,17 +92,31 @@ static void add_ident(bw_import_expr *x, const char *name, int kind, int64_t val
     x->idents = ids;
     x->ident_cap = cap;
   }
-  char *copy = strdup(name);
+  const char *copy = stable ? name : bw_arena_strdup(&x->names, name);
   if (!copy) return;
   x->idents[x->ident_count++] = (bw_import_ident){copy, kind, value, fits};
+}
+
+/* An enumerator's identifier, from its value bits in the signedness of its enum's integer
+ * type: in C an enumerator is an int; one that does not fit is clang's to type. */
+static void add_enumerator(bw_import_expr *x, const bw_import_ctx *ctx, const char *name,
+                           int stable, uint64_t bits, int is_signed) {
+  long long value = is_signed ? (long long)bits : (long long)(bits & (uint64_t)INT64_MAX);
+  if (!is_signed && bits > (uint64_t)INT64_MAX) value = INT64_MAX; /* fits no int either way */
+  unsigned width = 8 * ctx->int_size;
+  int64_t hi = width >= 64 ? INT64_MAX : (int64_t)(((uint64_t)1 << (width - 1)) - 1);
+  int64_t lo = -hi - 1;
+  add_ident(x, name, stable, BW_IDENT_ENUMERATOR, value, value >= lo && value <= hi);
 }
 
 typedef struct ident_walk {
   bw_import_expr *x;
   bw_import_ctx *ctx;
+  int is_signed; /* enumerators: their enum's integer type is signed */
 } ident_walk;
 
 static enum CXChildVisitResult visit_ident(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
   ident_walk *w = data;
   enum CXCursorKind k = clang_getCursorKind(c);
   if (k == CXCursor_StructDecl || k == CXCursor_UnionDecl || k == CXCursor_EnumDecl)
@@ -110,29 +127,19 @@ static enum CXChildVisitResult visit_ident(CXCursor c, CXCursor parent, CXClient
   const char *name = clang_getCString(sp);
   if (name && *name) {
     if (k == CXCursor_EnumConstantDecl) {
-      /* Read the value in the signedness of the enum's integer type. */
-      CXType it = clang_getCanonicalType(clang_getEnumDeclIntegerType(parent));
-      long long value = bw_import_is_signed_kind(it.kind)
-                            ? clang_getEnumConstantDeclValue(c)
-                            : (long long)(clang_getEnumConstantDeclUnsignedValue(c) &
-                                          (unsigned long long)INT64_MAX);
-      if (!bw_import_is_signed_kind(it.kind) &&
-          clang_getEnumConstantDeclUnsignedValue(c) > (unsigned long long)INT64_MAX)
-        value = INT64_MAX; /* does not fit an int either way */
-      unsigned bits = 8 * w->ctx->int_size;
-      int64_t hi = bits >= 64 ? INT64_MAX : (int64_t)(((uint64_t)1 << (bits - 1)) - 1);
-      int64_t lo = -hi - 1;
-      /* In C an enumerator is an int; one that does not fit is clang's to type. */
-      add_ident(w->x, name, BW_IDENT_ENUMERATOR, value, value >= lo && value <= hi);
+      /* The value in the signedness of the enum's integer type. */
+      uint64_t bits = w->is_signed ? (uint64_t)clang_getEnumConstantDeclValue(c)
+                                   : (uint64_t)clang_getEnumConstantDeclUnsignedValue(c);
+      add_enumerator(w->x, w->ctx, name, 0, bits, w->is_signed);
     } else if (k == CXCursor_FunctionDecl) {
-      add_ident(w->x, name, BW_IDENT_FUNCTION, 0, 0);
+      add_ident(w->x, name, 0, BW_IDENT_FUNCTION, 0, 0);
     } else {
       /* A variable is never a constant here, but an integer const one might be folded:
        * only the others are surely not integers. */
       CXType t = clang_getCanonicalType(clang_getCursorType(c));
       int integer = t.kind == CXType_Bool || t.kind == CXType_Enum ||
                     bw_import_is_signed_kind(t.kind) || bw_import_builtin_kind(t) != BW_KIND_VOID;
-      add_ident(w->x, name, integer ? BW_IDENT_VARIABLE : BW_IDENT_OTHER_VALUE, 0, 0);
+      add_ident(w->x, name, 0, integer ? BW_IDENT_VARIABLE : BW_IDENT_OTHER_VALUE, 0, 0);
     }
   }
   clang_disposeString(sp);
@@ -147,13 +154,26 @@ const bw_import_ident *bw_import_find_ident(bw_import_ctx *ctx, const char *name
   if (!x) return NULL;
   if (!x->idents_built) {
     x->idents_built = 1;
-    ident_walk w = {x, ctx};
+    ident_walk w = {x, ctx, 0};
     for (size_t i = 0; i < ctx->decl_count; i++) {
       CXCursor c = ctx->decls[i];
-      if (clang_getCursorKind(c) == CXCursor_EnumDecl)
-        clang_visitChildren(c, visit_ident, &w); /* its enumerators */
-      else
+      if (clang_getCursorKind(c) != CXCursor_EnumDecl) {
         visit_ident(c, clang_getNullCursor(), &w);
+        continue;
+      }
+      /* Its enumerators: as enums.c read them when it built the enum, else from clang. */
+      size_t slot = bw_import_entity_of(ctx, c);
+      const bw_entity *e = slot ? &ctx->ents[slot - 1] : NULL;
+      if (e && e->enumerators_known) {
+        for (size_t j = 0; j < e->enumerator_count; j++)
+          if (*e->enumerators[j].c_name)
+            add_enumerator(x, ctx, e->enumerators[j].c_name, 1, e->enumerators[j].bits,
+                           e->enumerators_signed);
+        continue;
+      }
+      CXType it = clang_getCanonicalType(clang_getEnumDeclIntegerType(c));
+      w.is_signed = bw_import_is_signed_kind(it.kind);
+      clang_visitChildren(c, visit_ident, &w);
     }
     size_t size = 64;
     while (size < x->ident_count * 2 + 2) size *= 2;
@@ -181,7 +201,7 @@ void bw_import_expr_free(bw_import_ctx *ctx) {
   if (!x) return;
   free(x->typedefs);
   free(x->tags);
-  for (size_t i = 0; i < x->ident_count; i++) free(x->idents[i].name);
+  bw_arena_free(&x->names);
   free(x->idents);
   free(x->ident_index);
   free(x);

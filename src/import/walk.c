@@ -40,6 +40,10 @@ static size_t map_lookup(const bw_import_ctx *ctx, CXCursor c) {
   }
 }
 
+size_t bw_import_entity_of(const bw_import_ctx *ctx, CXCursor c) {
+  return map_lookup(ctx, c);
+}
+
 static void map_put(size_t *map, size_t size, const bw_entity *ents, size_t slot) {
   size_t mask = size - 1;
   size_t i = ents[slot - 1].hash & mask;
