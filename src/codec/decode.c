@@ -66,109 +66,127 @@ static int dec_bytes(decoder *s, const bw_type *t, bw_value *out, size_t n) {
 /* Returned by dec_leaf for kinds it does not handle (aggregates). */
 #define NOT_LEAF 1
 
+/* The enum member check: members are ascending by value, so a dense enum (values 0..n-1, the
+ * common case) finds v at index v without a search. */
+static BW_ALWAYS_INLINE int enum_defined(const bw_type *t, uint64_t v) {
+  if (v < t->count && t->members[v].value == v) return 1;
+  return bw_codec_enum_index(t, v) >= 0;
+}
+
 /* Scalars, strings and data: everything that needs no recursion. Inlined into the struct and
- * list loops so that a record of numbers decodes without a call per field. */
-static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out) {
+ * list loops so that a record of numbers decodes without a call per field. The position is
+ * the caller's local *pp (kept in a register across a loop of fields); s->pos is brought up to
+ * date only where an error is reported (the error paths read it). */
+static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out, size_t *pp) {
   const uint8_t *d = s->d;
-  size_t pos = s->pos, left = s->len - pos;
+  size_t pos = *pp, left = s->len - pos;
   int rc;
   switch (t->kind) {
     case BW_KIND_UINT:
       if (left && d[pos] < 0x80) {
         out->as.u = d[pos];
-        s->pos = pos + 1;
+        *pp = pos + 1;
         return 0;
       }
-      return bw_rd_uint(d, s->len, &s->pos, &out->as.u, s->err);
+      return bw_rd_uint(d, s->len, pp, &out->as.u, s->err);
     case BW_KIND_INT: {
       uint64_t z = 0;
       if (left && d[pos] < 0x80) {
         z = d[pos];
-        s->pos = pos + 1;
-      } else if ((rc = bw_rd_uint(d, s->len, &s->pos, &z, s->err))) {
+        *pp = pos + 1;
+      } else if ((rc = bw_rd_uint(d, s->len, pp, &z, s->err))) {
         return rc;
       }
       out->as.i = bw_zigzag_decode(z);
       return 0;
     }
     case BW_KIND_U8:
-      if (left < 1) return truncated(s, 1, "u8");
+      if (left < 1) goto short1;
       out->as.u = d[pos];
-      s->pos = pos + 1;
+      *pp = pos + 1;
       return 0;
     case BW_KIND_I8:
-      if (left < 1) return truncated(s, 1, "i8");
+      if (left < 1) goto short1;
       out->as.i = (int8_t)d[pos];
-      s->pos = pos + 1;
+      *pp = pos + 1;
       return 0;
     case BW_KIND_U16:
-      if (left < 2) return truncated(s, 2, "u16");
-      out->as.u = bw_load_le(d + pos, 2);
-      s->pos = pos + 2;
+      if (left < 2) goto short2;
+      out->as.u = bw_ld_le(d + pos, 2);
+      *pp = pos + 2;
       return 0;
     case BW_KIND_I16:
-      if (left < 2) return truncated(s, 2, "i16");
-      out->as.i = (int16_t)(uint16_t)bw_load_le(d + pos, 2);
-      s->pos = pos + 2;
+      if (left < 2) goto short2;
+      out->as.i = (int16_t)(uint16_t)bw_ld_le(d + pos, 2);
+      *pp = pos + 2;
       return 0;
     case BW_KIND_U32:
-      if (left < 4) return truncated(s, 4, "u32");
-      out->as.u = bw_load_le(d + pos, 4);
-      s->pos = pos + 4;
+      if (left < 4) goto short4;
+      out->as.u = bw_ld_le(d + pos, 4);
+      *pp = pos + 4;
       return 0;
     case BW_KIND_I32:
-      if (left < 4) return truncated(s, 4, "i32");
-      out->as.i = (int32_t)(uint32_t)bw_load_le(d + pos, 4);
-      s->pos = pos + 4;
+      if (left < 4) goto short4;
+      out->as.i = (int32_t)(uint32_t)bw_ld_le(d + pos, 4);
+      *pp = pos + 4;
       return 0;
     case BW_KIND_U64:
     case BW_KIND_I64:
-      if (left < 8) return truncated(s, 8, bw_kind_name(t->kind));
-      out->as.u = bw_load_le(d + pos, 8);
-      s->pos = pos + 8;
+      if (left < 8) goto short8;
+      out->as.u = bw_ld_le(d + pos, 8);
+      *pp = pos + 8;
       return 0;
     case BW_KIND_F32: {
       /* Through the bit pattern: NaN payloads pass unchanged. */
-      if (left < 4) return truncated(s, 4, "f32");
-      uint32_t b = (uint32_t)bw_load_le(d + pos, 4);
+      if (left < 4) goto short4;
+      uint32_t b = (uint32_t)bw_ld_le(d + pos, 4);
       memcpy(&out->as.f32, &b, 4);
-      s->pos = pos + 4;
+      *pp = pos + 4;
       return 0;
     }
     case BW_KIND_F64: {
-      if (left < 8) return truncated(s, 8, "f64");
-      uint64_t b = bw_load_le(d + pos, 8);
+      if (left < 8) goto short8;
+      uint64_t b = bw_ld_le(d + pos, 8);
       memcpy(&out->as.f64, &b, 8);
-      s->pos = pos + 8;
+      *pp = pos + 8;
       return 0;
     }
     case BW_KIND_BOOL:
-      if (left < 1) return truncated(s, 1, "bool");
-      if (d[pos] > 1)
+      if (left < 1) goto short1;
+      if (d[pos] > 1) {
+        s->pos = pos;
         return bw_error_set(s->err, BW_EBOOL, pos, "bool byte is %u, not 0 or 1", d[pos]);
+      }
       out->as.u = d[pos];
-      s->pos = pos + 1;
+      *pp = pos + 1;
       return 0;
     case BW_KIND_STR:
     case BW_KIND_DATA: {
       uint64_t n = 0;
       if (left && d[pos] < 0x80 && d[pos] < left) {
         n = d[pos];
-        s->pos = pos + 1;
-      } else if ((rc = bw_rd_count(d, s->len, &s->pos, 1, UINT64_MAX, &n, s->err))) {
-        return rc;
+        pos++;
+      } else {
+        if ((rc = bw_rd_count(d, s->len, pp, 1, UINT64_MAX, &n, s->err))) return rc;
+        pos = *pp;
       }
-      return dec_bytes(s, t, out, (size_t)n);
+      s->pos = pos;
+      rc = dec_bytes(s, t, out, (size_t)n);
+      *pp = s->pos;
+      return rc;
     }
     case BW_KIND_DATA_FIXED:
+      s->pos = pos;
       if (t->length > left) return truncated(s, (size_t)t->length, "data[N]");
-      return dec_bytes(s, t, out, (size_t)t->length);
+      rc = dec_bytes(s, t, out, (size_t)t->length);
+      *pp = s->pos;
+      return rc;
     case BW_KIND_VOID:
       return 0;
     case BW_KIND_ENUM:
-      if ((rc = bw_rd_uint(d, s->len, &s->pos, &out->as.u, s->err))) return rc;
-      if (bw_codec_enum_index(t, out->as.u) < 0) {
-        s->pos = pos;
+      if ((rc = bw_rd_uint(d, s->len, pp, &out->as.u, s->err))) return rc;
+      if (!enum_defined(t, out->as.u)) {
+        *pp = pos;
         return bw_error_set(s->err, BW_EENUM, pos, "enum value %llu is not defined",
                             (unsigned long long)out->as.u);
       }
@@ -176,6 +194,18 @@ static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out
     default:
       return NOT_LEAF;
   }
+short1:
+  s->pos = pos;
+  return truncated(s, 1, bw_kind_name(t->kind));
+short2:
+  s->pos = pos;
+  return truncated(s, 2, bw_kind_name(t->kind));
+short4:
+  s->pos = pos;
+  return truncated(s, 4, bw_kind_name(t->kind));
+short8:
+  s->pos = pos;
+  return truncated(s, 8, bw_kind_name(t->kind));
 }
 
 /* Element arrays grow as elements are decoded instead of being sized by the count up front:
@@ -198,18 +228,80 @@ static int grow_items(decoder *s, bw_value **items, size_t *cap, size_t need, si
   return 0;
 }
 
+/* n fixed-width numbers (the count was checked against the bytes left: no bounds checks), or
+ * bools (each byte checked). One loop per kind, no dispatch per element. */
+static int dec_numbers(decoder *s, const bw_type *e, bw_value *items, size_t n) {
+  const uint8_t *d = s->d + s->pos;
+  switch (e->kind) {
+#define NUMBERS_(kindv, member, expr, w)                                                           \
+  case kindv:                                                                                      \
+    for (size_t i = 0; i < n; i++) {                                                               \
+      const uint8_t *p = d + i * (w);                                                              \
+      items[i].type = e;                                                                           \
+      items[i].as.member = (expr);                                                                 \
+    }                                                                                              \
+    s->pos += n * (w);                                                                             \
+    return 0;
+    NUMBERS_(BW_KIND_U8, u, p[0], 1)
+    NUMBERS_(BW_KIND_I8, i, (int8_t)p[0], 1)
+    NUMBERS_(BW_KIND_U16, u, bw_ld_le(p, 2), 2)
+    NUMBERS_(BW_KIND_I16, i, (int16_t)(uint16_t)bw_ld_le(p, 2), 2)
+    NUMBERS_(BW_KIND_U32, u, bw_ld_le(p, 4), 4)
+    NUMBERS_(BW_KIND_I32, i, (int32_t)(uint32_t)bw_ld_le(p, 4), 4)
+    NUMBERS_(BW_KIND_U64, u, bw_ld_le(p, 8), 8)
+    NUMBERS_(BW_KIND_I64, u, bw_ld_le(p, 8), 8)
+    NUMBERS_(BW_KIND_F32, u, bw_ld_le(p, 4), 4) /* the bits; f32 is read through them */
+    NUMBERS_(BW_KIND_F64, u, bw_ld_le(p, 8), 8)
+#undef NUMBERS_
+    default: /* BW_KIND_BOOL */
+      for (size_t i = 0; i < n; i++) {
+        if (d[i] > 1) {
+          s->pos += i;
+          return bw_error_set(s->err, BW_EBOOL, s->pos, "bool byte is %u, not 0 or 1", d[i]);
+        }
+        items[i].type = e;
+        items[i].as.u = d[i];
+      }
+      s->pos += n;
+      return 0;
+  }
+}
+
 static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t n, size_t depth) {
   const bw_type *e = bw_type_resolve(elem);
   unsigned w = bw_kind_width(e->kind);
   bw_value *items = NULL;
   size_t cap = 0;
-  int rc = grow_items(s, &items, &cap, w && e->kind != BW_KIND_BOOL ? (size_t)n : 0, (size_t)n);
+  if (w) {
+    /* Fixed-width numbers and bools: the count was checked against the bytes left (n * w),
+     * so the whole array is allocated at once and the elements cannot be short. */
+    int rc = grow_items(s, &items, &cap, (size_t)n, (size_t)n);
+    out->as.list.items = items;
+    out->as.list.count = (size_t)n;
+    if (rc) return rc;
+    if (e->kind == BW_KIND_F32) {
+      rc = dec_numbers(s, e, items, (size_t)n);
+      for (size_t i = 0; i < n; i++) { /* bits to float, exactly (NaN payloads too) */
+        uint32_t b = (uint32_t)items[i].as.u;
+        memcpy(&items[i].as.f32, &b, 4);
+      }
+      return rc;
+    }
+    return dec_numbers(s, e, items, (size_t)n);
+  }
+  int rc = grow_items(s, &items, &cap, 0, (size_t)n);
+  size_t pos = s->pos;
   for (size_t i = 0; i < n && !rc; i++) {
     if (i == cap && (rc = grow_items(s, &items, &cap, i + 1, (size_t)n))) break;
     items[i].type = e;
-    rc = dec_leaf(s, e, &items[i]);
-    if (rc == NOT_LEAF) rc = dec_value(s, e, &items[i], depth);
+    rc = dec_leaf(s, e, &items[i], &pos);
+    if (rc == NOT_LEAF) {
+      s->pos = pos;
+      rc = dec_value(s, e, &items[i], depth);
+      pos = s->pos;
+    }
   }
+  s->pos = pos;
   out->as.list.items = items;
   out->as.list.count = (size_t)n;
   return rc;
@@ -233,15 +325,21 @@ static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
       break;
     }
     bw_span *sp = &spans.items[i];
-    sp->p = s->d + s->pos;
+    size_t pos = s->pos;
+    sp->p = s->d + pos;
     items[2 * i].type = kt;
-    rc = dec_leaf(s, kt, &items[2 * i]); /* keys are never aggregates */
-    sp->len = (size_t)(s->d + s->pos - sp->p);
+    rc = dec_leaf(s, kt, &items[2 * i], &pos); /* keys are never aggregates */
+    sp->len = (size_t)(s->d + pos - sp->p);
     if (!rc) {
       items[2 * i + 1].type = vt;
-      rc = dec_leaf(s, vt, &items[2 * i + 1]);
-      if (rc == NOT_LEAF) rc = dec_value(s, vt, &items[2 * i + 1], depth);
+      rc = dec_leaf(s, vt, &items[2 * i + 1], &pos);
+      if (rc == NOT_LEAF) {
+        s->pos = pos;
+        rc = dec_value(s, vt, &items[2 * i + 1], depth);
+        pos = s->pos;
+      }
     }
+    s->pos = pos;
   }
   out->as.list.items = items;
   out->as.list.count = (size_t)n;
@@ -258,8 +356,12 @@ static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
 static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
   if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
   out->type = t;
-  int rc = dec_leaf(s, t, out);
-  if (rc != NOT_LEAF) return rc;
+  size_t at = s->pos;
+  int rc = dec_leaf(s, t, out, &at);
+  if (rc != NOT_LEAF) {
+    if (!rc) s->pos = at;
+    return rc;
+  }
   size_t left = s->len - s->pos;
   /* Aggregates: one more level of nesting. */
   if (depth >= s->lim.max_depth)
@@ -304,14 +406,20 @@ static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) 
       if (!items) return oom(s);
       out->as.list.items = items;
       out->as.list.count = n;
+      size_t pos = s->pos;
       for (size_t i = 0; i < n; i++) {
         const bw_type *ft = t->fields[i].type;
         if (ft->kind == BW_KIND_REF) ft = bw_type_resolve(ft);
         items[i].type = ft;
-        rc = dec_leaf(s, ft, &items[i]);
-        if (rc == NOT_LEAF) rc = dec_value(s, ft, &items[i], depth);
+        rc = dec_leaf(s, ft, &items[i], &pos);
+        if (rc == NOT_LEAF) {
+          s->pos = pos;
+          rc = dec_value(s, ft, &items[i], depth);
+          pos = s->pos;
+        }
         if (rc) return rc;
       }
+      s->pos = pos;
       return 0;
     }
     case BW_KIND_MAP:

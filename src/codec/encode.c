@@ -60,7 +60,7 @@ static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
 }
 
 static BW_ALWAYS_INLINE void put_fixed(encoder *e, uint64_t v, unsigned w) {
-  if (room(e, w)) bw_store_le(e->buf + e->pos, v, w);
+  if (room(e, w)) bw_st_le(e->buf + e->pos, v, w);
   e->pos += w;
 }
 

@@ -103,7 +103,7 @@ int bw_reader_optional(bw_reader *r, int *present) {
 int bw_reader_f32(bw_reader *r, float *out) {
   int rc = need(r, 4, "f32");
   if (rc) return rc;
-  uint32_t b = (uint32_t)bw_load_le(r->data + r->pos, 4);
+  uint32_t b = (uint32_t)bw_ld_le(r->data + r->pos, 4);
   memcpy(out, &b, 4);
   r->pos += 4;
   return 0;
@@ -112,7 +112,7 @@ int bw_reader_f32(bw_reader *r, float *out) {
 int bw_reader_f64(bw_reader *r, double *out) {
   int rc = need(r, 8, "f64");
   if (rc) return rc;
-  uint64_t b = bw_load_le(r->data + r->pos, 8);
+  uint64_t b = bw_ld_le(r->data + r->pos, 8);
   memcpy(out, &b, 8);
   r->pos += 8;
   return 0;

@@ -680,7 +680,63 @@ static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n) {
 }
 
 /* Loads and stores of 1, 2, 4 or 8 bytes in either byte order, with a constant width in each
- * branch so that they compile to a move (and a byte swap), not a call. */
+ * branch so that they compile to a move (and a byte swap), not a call or a byte loop. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HOST_BE_ 0
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define HOST_BE_ 1
+#endif
+
+#ifdef HOST_BE_
+static inline uint64_t load_w(const uint8_t *p, unsigned w, int be) {
+  int swap = be != HOST_BE_;
+  switch (w) {
+    case 1:
+      return p[0];
+    case 2: {
+      uint16_t v;
+      memcpy(&v, p, 2);
+      return swap ? __builtin_bswap16(v) : v;
+    }
+    case 4: {
+      uint32_t v;
+      memcpy(&v, p, 4);
+      return swap ? __builtin_bswap32(v) : v;
+    }
+    default: {
+      uint64_t v;
+      memcpy(&v, p, 8);
+      return swap ? __builtin_bswap64(v) : v;
+    }
+  }
+}
+static inline void store_w(uint8_t *p, uint64_t v, unsigned w, int be) {
+  int swap = be != HOST_BE_;
+  switch (w) {
+    case 1:
+      p[0] = (uint8_t)v;
+      return;
+    case 2: {
+      uint16_t x = (uint16_t)v;
+      if (swap) x = __builtin_bswap16(x);
+      memcpy(p, &x, 2);
+      return;
+    }
+    case 4: {
+      uint32_t x = (uint32_t)v;
+      if (swap) x = __builtin_bswap32(x);
+      memcpy(p, &x, 4);
+      return;
+    }
+    default: {
+      uint64_t x = v;
+      if (swap) x = __builtin_bswap64(x);
+      memcpy(p, &x, 8);
+      return;
+    }
+  }
+}
+#else
 static inline uint64_t load_w(const uint8_t *p, unsigned w, int be) {
   switch (w) {
     case 1:
@@ -717,6 +773,8 @@ static inline void store_w(uint8_t *p, uint64_t v, unsigned w, int be) {
         bw_store_le(p, v, 8);
   }
 }
+
+#endif
 
 static inline void zero_bytes(uint8_t *d, size_t n) {
   static const uint8_t zeros[64];
@@ -813,24 +871,29 @@ static inline int bad_bools(const uint8_t *p, uint32_t n, uint8_t op) {
 
 /* Encodes rec with w into out (w->need bytes of room; w->extent bytes readable at rec): the
  * message size, or SIZE_MAX when a bool or enum is refused. */
-static inline size_t wide_encode(const wide *w, const uint8_t *rec, uint8_t *out) {
+static inline size_t wide_encode(const wide *w, const uint8_t *restrict rec,
+                                 uint8_t *restrict out) {
+  /* locals: stores through out cannot change them (out is only bytes of the message) */
+  const wide_bool *bools = w->bools;
+  const wide_enum *enums = w->enums;
+  const wide_move *moves = w->moves;
+  size_t nb = w->bool_count, ne = w->enum_count, nm = w->move_count;
   uint64_t bad = 0;
-  for (size_t i = 0; i < w->bool_count; i++) {
+  for (size_t i = 0; i < nb; i++) {
     uint64_t a, b;
-    memcpy(&a, rec + w->bools[i].off, 8);
-    memcpy(&b, rec + w->bools[i].off + 8, 8);
-    bad |= (a & w->bools[i].m0) | (b & w->bools[i].m1);
+    memcpy(&a, rec + bools[i].off, 8);
+    memcpy(&b, rec + bools[i].off + 8, 8);
+    bad |= (a & bools[i].m0) | (b & bools[i].m1);
   }
-  for (size_t i = 0; i < w->enum_count; i++) {
+  for (size_t i = 0; i < ne; i++) {
     uint64_t v;
-    memcpy(&v, rec + w->enums[i].off, 8);
-    v &= w->enums[i].width_mask;
-    bad |= v >= 64 || !((w->enums[i].members >> (v & 63)) & 1);
+    memcpy(&v, rec + enums[i].off, 8);
+    v &= enums[i].width_mask;
+    bad |= v >= 64 || !((enums[i].members >> (v & 63)) & 1);
   }
   if (bad) return SIZE_MAX;
-  for (size_t i = 0; i < w->move_count; i++)
-    memcpy(out + w->moves[i].woff, rec + w->moves[i].off, 16);
-  for (size_t i = 0; i < w->enum_count; i++) out[w->enums[i].woff] = rec[w->enums[i].off];
+  for (size_t i = 0; i < nm; i++) memcpy(out + moves[i].woff, rec + moves[i].off, 16);
+  for (size_t i = 0; i < ne; i++) out[enums[i].woff] = rec[enums[i].off];
   return w->wire;
 }
 
@@ -1321,8 +1384,21 @@ int bw_view_encode_array(const bw_view *v, uint64_t count, uint8_t *out, size_t 
   int rc = array_prepare(v, count, &p, err);
   if (rc) return rc;
   size_t pos = 0;
-  uint64_t avail = v->region.len - v->offset;
-  for (uint64_t i = 0; i < count; i++) {
+  uint64_t avail = v->region.len - v->offset, i = 0;
+  if (p && p->wide && out) {
+    /* every message has w->wire bytes: the records that fit are known up front */
+    const wide *w = p->wide;
+    uint64_t size = v->size;
+    const uint8_t *rec = v->base;
+    while (i < count && w->need <= cap - pos && w->extent <= avail - i * size) {
+      if (wide_encode(w, rec, out + pos) == SIZE_MAX) break;
+      pos += w->wire;
+      if (ends) ends[i] = pos;
+      i++;
+      rec += size;
+    }
+  }
+  for (; i < count; i++) {
     size_t n = 0;
     if (p && out && pos <= cap &&
         encode_flat(p, v->base + i * v->size, avail - i * v->size, out + pos, cap - pos, &n) == 0) {
