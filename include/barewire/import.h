@@ -42,6 +42,14 @@ typedef struct bw_import_report {
   size_t count;
   char **lines;
   size_t error_count; /* lines that are errors */
+  /* Set when bw_import failed only because the headers declare no type (a header of macros
+   * such as <limits.h>; a BARE schema needs at least one type): no_types is 1,
+   * constant_count the number of constants found, and layout_json the layout document of the
+   * target and those constants, with an empty "types" (bw_schema_layout_json's format and
+   * keys; malloc'd, freed by bw_import_report_free). 0 and NULL otherwise. */
+  int no_types;
+  size_t constant_count;
+  char *layout_json;
 } bw_import_report;
 
 /* Imports the headers. On success *out is a validated schema with a target and native layouts

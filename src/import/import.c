@@ -78,6 +78,7 @@ void bw_import_report_free(bw_import_report *report) {
   if (!report) return;
   for (size_t i = 0; i < report->count; i++) free(report->lines[i]);
   free(report->lines);
+  free(report->layout_json);
   memset(report, 0, sizeof *report);
 }
 
@@ -393,6 +394,34 @@ static void set_doc(bw_import_ctx *ctx) {
   }
 }
 
+/* Headers that declare no type: a BARE schema needs one, so the import fails, but the report
+ * gets what was found, the target and the constants, as a layout document. The document is
+ * bw_schema_layout_json's own: the constants are validated in a schema whose only type is a
+ * placeholder without native layout, which the document does not list. */
+static int no_types(bw_import_ctx *ctx) {
+  bw_draft *d = ctx->draft;
+  ctx->draft = NULL;
+  bw_draft_add_type(d, "BwImportPlaceholder", bw_draft_type(d, BW_KIND_U8));
+  bw_schema *s = NULL;
+  int rc = bw_draft_validate(d, NULL, &s, NULL);
+  size_t count = rc == 0 ? bw_schema_constant_count(s) : 0;
+  char *json = NULL;
+  if (rc == 0) rc = bw_schema_layout_json(s, &json, NULL, NULL);
+  bw_schema_free(s);
+  if (rc == BW_ENOMEM) return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
+  if (ctx->report && rc == 0) {
+    ctx->report->no_types = 1;
+    ctx->report->constant_count = count;
+    ctx->report->layout_json = json;
+  } else {
+    free(json);
+  }
+  return bw_error_set(ctx->err, BW_EIMPORT, 0,
+                      "no types to import (%zu constant%s found): a BARE schema needs at least "
+                      "one type",
+                      count, count == 1 ? "" : "s");
+}
+
 static int run(bw_import_ctx *ctx, bw_schema **out) {
   const bw_import_options *o = ctx->opts;
   int rc = build_main(ctx);
@@ -442,10 +471,7 @@ static int run(bw_import_ctx *ctx, bw_schema **out) {
   if (rc) return rc;
   if (ctx->failed) return BW_EIMPORT;
 
-  if (bw_draft_type_count(ctx->draft) == 0) {
-    bw_import_note(ctx, 1, "bw-import: error: no types to import");
-    return bw_error_set(ctx->err, BW_EIMPORT, 0, "no types to import");
-  }
+  if (bw_draft_type_count(ctx->draft) == 0) return no_types(ctx);
   bw_diags diags = {0};
   bw_draft *d = ctx->draft;
   ctx->draft = NULL;

@@ -7,7 +7,9 @@
  * compiler's own, (NAME) + 0 as the importer's contract says. The cases cover what the importer
  * evaluates itself (literal types, conversions, casts through typedefs, token pasting, sizeof,
  * enumerators, #undef) and what it must leave out (strings, floats, pointers, types,
- * attributes, calls of undeclared functions). */
+ * attributes, calls of undeclared functions). Headers with macros and no type (a BARE schema
+ * needs one) fail the import but give the layout document of their constants in the report. */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <check.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -173,6 +175,129 @@ START_TEST(non_integers_are_left_out) {
 }
 END_TEST
 
+/* ---- headers with macros and no type ------------------------------------------------------ */
+
+/* A header of macros and no type, like <limits.h>: written out from these definitions, whose
+ * values the compiler gives the test below. MO_TEXT is no integer. */
+#define MO_ANSWER 42
+#define MO_TOP_BIT (1u << 31)
+#define MO_NEGATIVE (-7 * 3)
+#define MO_WIDE (~0ULL)
+#define MO_STR_(x) #x
+#define MO_STR(x) MO_STR_(x)
+#define MO_DEFINE(name) "#define " #name " " MO_STR(name) "\n"
+static const char macros_only_text[] = MO_DEFINE(MO_ANSWER) MO_DEFINE(MO_TOP_BIT)
+    MO_DEFINE(MO_NEGATIVE) MO_DEFINE(MO_WIDE) "#define MO_TEXT \"text\"\n";
+
+static char tmp_dir[64];
+
+/* Writes a header into a fresh temporary directory; returns its path (static storage). */
+static const char *write_header(const char *name, const char *text) {
+  static char path[128];
+  if (!tmp_dir[0]) {
+    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/bw_test_macros_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+  }
+  snprintf(path, sizeof path, "%s/%s", tmp_dir, name);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+  return path;
+}
+
+/* Imports one header; returns bw_import's code with the report filled (and *out freed). */
+static int import_report(const char *path, bw_import_report *report, bw_error *err) {
+  const char *headers[1] = {path};
+  bw_import_options o;
+  memset(&o, 0, sizeof o);
+  o.headers = headers;
+  o.header_count = 1;
+  bw_schema *s = NULL;
+  bw_error_clear(err);
+  int rc = bw_import(&o, &s, report, err);
+  bw_schema_free(s);
+  return rc;
+}
+
+/* The document's entry for constant name, as the compiler has its value. */
+#define ASSERT_JSON_CONSTANT(json, name)                                                           \
+  do {                                                                                             \
+    char entry_[128];                                                                              \
+    if (IS_UNSIGNED(name))                                                                         \
+      snprintf(entry_, sizeof entry_, "{\"name\":\"%s\",\"value\":%llu}", #name,                   \
+               (unsigned long long)((name) + 0));                                                  \
+    else                                                                                           \
+      snprintf(entry_, sizeof entry_, "{\"name\":\"%s\",\"value\":%lld}", #name,                   \
+               (long long)((name) + 0));                                                           \
+    ck_assert_msg(strstr(json, entry_) != NULL, "%s not in %s", entry_, json);                     \
+  } while (0)
+
+START_TEST(macros_without_types_give_a_layout_document) {
+  bw_import_report report;
+  bw_error err;
+  int rc = import_report(write_header("macros_only.h", macros_only_text), &report, &err);
+  /* A BARE schema needs a type: the import fails, saying why and how many constants. */
+  ck_assert_int_eq(rc, BW_EIMPORT);
+  ck_assert_int_eq(err.code, BW_EIMPORT);
+  ck_assert_msg(strstr(err.message, "no types to import (4 constants found)") != NULL, "%s",
+                err.message);
+  ck_assert_uint_eq(report.error_count, 0);
+  ck_assert_int_eq(report.no_types, 1);
+  ck_assert_uint_eq(report.constant_count, 4);
+  /* The layout document has the target, no type and the four integer constants. */
+  const char *json = report.layout_json;
+  ck_assert_ptr_nonnull(json);
+  ck_assert_msg(strncmp(json, "{\"format\":\"barewire-layout\",\"version\":1,\"target\":{", 50) ==
+                    0,
+                "%s", json);
+  ck_assert_msg(strstr(json, "\"pointer_size\":" MO_STR(__SIZEOF_POINTER__) ",") != NULL, "%s",
+                json);
+  ck_assert_msg(strstr(json, "},\"types\":[],\"constants\":[\n{") != NULL, "%s", json);
+  ASSERT_JSON_CONSTANT(json, MO_ANSWER);
+  ASSERT_JSON_CONSTANT(json, MO_TOP_BIT);
+  ASSERT_JSON_CONSTANT(json, MO_NEGATIVE);
+  ASSERT_JSON_CONSTANT(json, MO_WIDE);
+  ck_assert_msg(strstr(json, "MO_TEXT") == NULL, "%s", json);
+  ck_assert_msg(strstr(json, "Placeholder") == NULL, "%s", json);
+  bw_import_report_free(&report);
+  ck_assert_ptr_null(report.layout_json);
+}
+END_TEST
+
+START_TEST(an_empty_header_has_no_constants_either) {
+  bw_import_report report;
+  bw_error err;
+  int rc = import_report(write_header("nothing.h", "/* nothing */\n"), &report, &err);
+  ck_assert_int_eq(rc, BW_EIMPORT);
+  ck_assert_int_eq(report.no_types, 1);
+  ck_assert_uint_eq(report.constant_count, 0);
+  ck_assert_ptr_nonnull(report.layout_json);
+  ck_assert_msg(strstr(report.layout_json, "\"types\":[],\"constants\":[]}\n") != NULL, "%s",
+                report.layout_json);
+  bw_import_report_free(&report);
+}
+END_TEST
+
+START_TEST(headers_with_types_leave_the_no_types_fields_empty) {
+  bw_import_report report;
+  bw_error err;
+  int rc = import_report(write_header("typed.h", "struct mo_typed { int a; };\n#define MO_ONE 1\n"),
+                         &report, &err);
+  ck_assert_int_eq(rc, 0);
+  ck_assert_int_eq(report.no_types, 0);
+  ck_assert_uint_eq(report.constant_count, 0);
+  ck_assert_ptr_null(report.layout_json);
+  bw_import_report_free(&report);
+  /* A failure for another reason (a syntax error) is not a header without types. */
+  rc = import_report(write_header("broken.h", "#define MO_TWO 2\nint x = ;\n"), &report, &err);
+  ck_assert_int_eq(rc, BW_EIMPORT);
+  ck_assert_int_eq(report.no_types, 0);
+  ck_assert_ptr_null(report.layout_json);
+  bw_import_report_free(&report);
+}
+END_TEST
+
 static Suite *macros_suite(void) {
   Suite *s = suite_create("import_macros");
   TCase *tc = tcase_create("macros");
@@ -184,6 +309,12 @@ static Suite *macros_suite(void) {
   tcase_add_test(tc, the_definition_at_the_end_counts);
   tcase_add_test(tc, non_integers_are_left_out);
   suite_add_tcase(s, tc);
+  TCase *only = tcase_create("macros_only");
+  tcase_set_timeout(only, 120);
+  tcase_add_test(only, macros_without_types_give_a_layout_document);
+  tcase_add_test(only, an_empty_header_has_no_constants_either);
+  tcase_add_test(only, headers_with_types_leave_the_no_types_fields_empty);
+  suite_add_tcase(s, only);
   return s;
 }
 
@@ -193,5 +324,14 @@ int main(void) {
   int failed = srunner_ntests_failed(sr);
   srunner_free(sr);
   bw_schema_free(schema);
+  if (tmp_dir[0]) {
+    const char *names[] = {"macros_only.h", "nothing.h", "typed.h", "broken.h"};
+    char path[160];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+      snprintf(path, sizeof path, "%s/%s", tmp_dir, names[i]);
+      remove(path);
+    }
+    remove(tmp_dir);
+  }
   return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

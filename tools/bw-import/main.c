@@ -207,6 +207,21 @@ static int render(const bw_schema *s, const bw_import_options *o, const char *fo
   return bw_schema_print(s, BW_PRINT_LAYOUT | BW_PRINT_DOCS, out, len, err);
 }
 
+/* The output for headers that define constants but declare no type: the layout document with
+ * an empty "types" for --format=json, else an error that says what was found. */
+static int only_constants(const cli *c, const bw_import_report *report) {
+  if (strcmp(c->format, "json") == 0)
+    return bw_tool_write(prog, c->output, report->layout_json, strlen(report->layout_json)) == 0
+               ? BW_EXIT_OK
+               : BW_EXIT_INVALID;
+  size_t n = report->constant_count;
+  fprintf(stderr,
+          "%s: error: no types to import, only %zu constant%s (a BARE schema needs at least one "
+          "type); use --format=json to get the constants\n",
+          prog, n, n == 1 ? "" : "s");
+  return BW_EXIT_INVALID;
+}
+
 /* A short run that allocates a few hundred MiB in many pieces (clang's AST, the schema, the
  * output): keep freed memory and large blocks in the heap instead of returning them to the
  * system and mapping them again (fewer mmap/munmap/brk calls and page faults). */
@@ -250,6 +265,14 @@ int main(int argc, char **argv) {
   bw_error_clear(&err);
   int rc = bw_import(&o, &s, &report, &err);
   for (size_t i = 0; i < report.count; i++) fprintf(stderr, "%s\n", report.lines[i]);
+  if (rc == BW_EIMPORT && report.no_types && report.layout_json) {
+    /* Macros and no type (<limits.h>): the layout document has the constants; a schema, a
+     * listing of record layouts or a layout check has nothing to hold. */
+    status = only_constants(&c, &report);
+    bw_import_report_free(&report);
+    cli_free(&c);
+    return status;
+  }
   if (rc != 0) {
     if (report.error_count == 0) bw_tool_print_error(prog, NULL, &err);
     bw_import_report_free(&report);
