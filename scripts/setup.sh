@@ -7,7 +7,8 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config clang libclang-dev check)
 if [ "${1:-}" = "--extra" ]; then
   packages+=(hyperfine bindgen libvulkan-dev dwarves qemu-user
-    gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu gcc-mingw-w64-x86-64)
+    gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu gcc-mingw-w64-x86-64
+    gcc-i686-linux-gnu)
   # Node.js and npm (the codec benchmark's @bare-ts/lib) may come from outside Debian.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)

@@ -4,7 +4,8 @@
 # --format=c-check` is compiled with `TRIPLE-gcc -fsyntax-only`: zero failed static
 # assertions. Targets: aarch64 (char unsigned), 32-bit ARM (ILP32, 8-byte long long
 # alignment), s390x (big-endian), x86_64-w64-mingw32 (LLP64, MS bitfield layout) and i686
-# (ILP32, 4-byte long long and double in records; the host gcc -m32, freestanding).
+# (ILP32, 4-byte long long and double in records; Debian's i686-linux-gnu-gcc and sysroot, or
+# without them the host gcc -m32, freestanding).
 #
 # Where qemu-user is installed the check is also linked and run under emulation, so that the
 # bitfield positions (big-endian ones included) are checked at run time too; without qemu
@@ -71,11 +72,12 @@ headers_of() {
 
 for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-mingw32 \
   i686-linux-gnu; do
-  # i686: the host's gcc -m32, freestanding on both sides (no 32-bit C library is installed;
-  # <stdint.h> and <stddef.h> are then the compilers' own), compile only.
+  # i686: Debian's cross gcc and its sysroot (gcc-i686-linux-gnu) when installed; otherwise
+  # the host's gcc -m32, freestanding on both sides (no 32-bit C library; <stdint.h> and
+  # <stddef.h> are then the compilers' own), compile only.
   cc=("$target-gcc")
   import_extra=()
-  if [ "$target" = i686-linux-gnu ]; then
+  if [ "$target" = i686-linux-gnu ] && ! command -v "${cc[0]}" >/dev/null; then
     cc=(gcc -m32 -ffreestanding -DBW_CHECK_NO_LIBC)
     import_extra=(-ffreestanding)
     if ! echo 'int x;' | "${cc[@]}" -fsyntax-only -x c - 2>/dev/null; then
@@ -87,6 +89,7 @@ for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-m
     continue
   fi
   qemu="qemu-${target%%-*}"
+  [ "$target" = i686-linux-gnu ] && qemu=qemu-i386
   runner=""
   if [ "$target" != x86_64-w64-mingw32 ] && command -v "$qemu" >/dev/null &&
     [ -d "/usr/$target/lib" ]; then
@@ -164,7 +167,7 @@ for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-m
   if [ -z "$runner" ] && [ "$target" = x86_64-w64-mingw32 ]; then
     skip "$target: a Windows program does not run here: bitfields only compiled"
   elif [ -z "$runner" ] && [ "$target" = i686-linux-gnu ]; then
-    skip "$target: no 32-bit C library: bitfields only compiled"
+    skip "$target: no $target-gcc with a 32-bit C library, or no $qemu: bitfields only compiled"
   elif [ -z "$runner" ]; then
     skip "$target: no $qemu (qemu-user) or /usr/$target: bitfields only compiled"
   fi
