@@ -2,7 +2,8 @@
 # bw-import for other ABIs, judged by the cross compilers from apt: for each target and each
 # fixture header (and all of them as one translation unit), `bw-import --target=TRIPLE
 # --format=c-check` is compiled with `TRIPLE-gcc -fsyntax-only`: zero failed static
-# assertions. Targets: aarch64 (char unsigned), 32-bit ARM (ILP32, 8-byte long long
+# assertions. The same for <sys/stat.h> from each target's own C library (Debian's cross
+# sysroots, /usr/TRIPLE/include, which bw-import uses by itself). Targets: aarch64 (char unsigned), 32-bit ARM (ILP32, 8-byte long long
 # alignment), s390x (big-endian), x86_64-w64-mingw32 (LLP64, MS bitfield layout) and i686
 # (ILP32, 4-byte long long and double in records; Debian's i686-linux-gnu-gcc and sysroot, or
 # without them the host gcc -m32, freestanding).
@@ -65,6 +66,8 @@ inputs+=(all-fixtures)
 headers_of() {
   if [ "$1" = all-fixtures ]; then
     printf '%s\n' "$fixtures"/*.h
+  elif [ "$1" = sys-stat ]; then
+    printf '%s\n' '<sys/stat.h>'
   else
     printf '%s\n' "$fixtures/$1.h"
   fi
@@ -95,7 +98,10 @@ for target in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu x86_64-w64-m
     [ -d "/usr/$target/lib" ]; then
     runner="$qemu"
   fi
-  for name in "${inputs[@]}"; do
+  # A real system header from the target's own C library, where there is one.
+  target_inputs=("${inputs[@]}")
+  [ -d "/usr/$target/include" ] && [ "${cc[0]}" = "$target-gcc" ] && target_inputs+=(sys-stat)
+  for name in "${target_inputs[@]}"; do
     d="$work/$target/$name"
     mkdir -p "$d"
     mapfile -t headers < <(headers_of "$name")
