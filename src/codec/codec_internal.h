@@ -49,11 +49,20 @@ static inline void *bw_value_arena_raw(bw_value_arena *a, size_t size) {
   return bw_value_arena_refill(a, size);
 }
 
-/* bw_value_copy_bytes without the call (len + 1 bytes: a NUL follows). */
+/* bw_value_copy_bytes without the call (len + 1 bytes: a NUL follows). Short strings (keys,
+ * names) are two overlapping moves instead of a memcpy call. */
 static inline uint8_t *bw_value_arena_copy(bw_value_arena *a, const uint8_t *p, size_t len) {
   uint8_t *q = len < SIZE_MAX / 4 ? (uint8_t *)bw_value_arena_raw(a, len + 1) : NULL;
   if (!q) return NULL;
-  memcpy(q, p, len);
+  if (len >= 8 && len <= 16) {
+    memcpy(q, p, 8);
+    memcpy(q + len - 8, p + len - 8, 8);
+  } else if (len >= 4 && len < 8) {
+    memcpy(q, p, 4);
+    memcpy(q + len - 4, p + len - 4, 4);
+  } else {
+    memcpy(q, p, len);
+  }
   q[len] = 0;
   return q;
 }
@@ -174,17 +183,20 @@ long bw_codec_find_duplicate(bw_span *spans, size_t n);
 /* A list of key spans that starts in place and grows by doubling as keys are read (never
  * sized by a count the message claims). */
 typedef struct bw_span_vec {
-  bw_span small[16];
+  bw_span small[64];
   bw_span *items;
   size_t cap;
 } bw_span_vec;
 
 static inline void bw_span_vec_init(bw_span_vec *v) {
   v->items = v->small;
-  v->cap = 16;
+  v->cap = 64;
 }
 /* Room for item i; 0 or BW_ENOMEM. */
-int bw_span_vec_reserve(bw_span_vec *v, size_t i);
+int bw_span_vec_grow(bw_span_vec *v, size_t i);
+static inline int bw_span_vec_reserve(bw_span_vec *v, size_t i) {
+  return i < v->cap ? 0 : bw_span_vec_grow(v, i);
+}
 static inline void bw_span_vec_free(bw_span_vec *v) {
   if (v->items != v->small) free(v->items);
 }
@@ -235,10 +247,23 @@ static inline int bw_rd_uint(const uint8_t *d, size_t len, size_t *pos, uint64_t
     }
     return bw_codec_varint_error(BW_EOVERFLOW, p, err);
   }
-  int n = bw_varint_get(d + p, len - p, out);
-  if (n < 0) return bw_codec_varint_error(n, p, err);
-  *pos = p + (size_t)n;
-  return 0;
+  /* Near the end: one loop over the bytes there are, with the same strict rules and the same
+   * codes as bw_varint_get: a zero last group is not minimal, a tenth byte above 1 overflows,
+   * running out of input inside the varint is truncation. */
+  size_t max = len - p < BW_VARINT_MAX ? len - p : BW_VARINT_MAX;
+  uint64_t v = 0;
+  for (size_t i = 0; i < max; i++) {
+    uint8_t b = d[p + i];
+    v |= (uint64_t)(b & 0x7f) << (7 * i);
+    if (!(b & 0x80)) {
+      if (b == 0) return bw_codec_varint_error(BW_ENONMINIMAL, p, err); /* i > 0 here */
+      if (i == 9 && b > 1) break;
+      *out = v;
+      *pos = p + i + 1;
+      return 0;
+    }
+  }
+  return bw_codec_varint_error(max < BW_VARINT_MAX ? BW_ETRUNCATED : BW_EOVERFLOW, p, err);
 }
 
 /* Reads a length or count prefix and checks it: more than max is BW_ELIMIT, more than the
@@ -262,12 +287,21 @@ static inline int bw_rd_count(const uint8_t *d, size_t len, size_t *pos, uint64_
 /* Checks a UTF-8 string of len bytes at d[pos]; BW_EUTF8 at the first bad byte. */
 int bw_codec_utf8_slow(const uint8_t *d, size_t pos, size_t len, bw_error *err);
 static inline int bw_codec_utf8(const uint8_t *d, size_t pos, size_t len, bw_error *err) {
-  /* Short ASCII strings (most keys and names) without a call. */
-  if (len <= 16) {
-    uint8_t any = 0;
-    for (size_t i = 0; i < len; i++) any |= d[pos + i];
-    if (!(any & 0x80)) return 0;
+  /* ASCII strings (most keys and names) without a call: the high bits of 8 bytes at a time
+   * (overlapping loads for the tail), else the full check, which also finds the offset. */
+  if (!len) return 0; /* (d may be NULL then) */
+  const uint8_t *p = d + pos;
+  uint64_t any = 0;
+  if (len >= 8) {
+    size_t i = 0;
+    for (; i + 8 < len; i += 8) any |= bw_ld_le(p + i, 8);
+    any |= bw_ld_le(p + len - 8, 8);
+  } else if (len >= 4) {
+    any = bw_ld_le(p, 4) | bw_ld_le(p + len - 4, 4);
+  } else {
+    any = (uint64_t)p[0] | p[len / 2] | p[len - 1];
   }
+  if (!(any & 0x8080808080808080ull)) return 0;
   return bw_codec_utf8_slow(d, pos, len, err);
 }
 

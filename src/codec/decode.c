@@ -47,7 +47,7 @@ static int truncated(decoder *s, size_t need, const char *what) {
 
 static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth);
 
-static int dec_bytes(decoder *s, const bw_type *t, bw_value *out, size_t n) {
+static BW_ALWAYS_INLINE int dec_bytes(decoder *s, const bw_type *t, bw_value *out, size_t n) {
   if (t->kind == BW_KIND_STR) {
     int rc = bw_codec_utf8(s->d, s->pos, n, s->err);
     if (rc) return rc;
@@ -275,12 +275,12 @@ static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t
   if (w) {
     /* Fixed-width numbers and bools: the count was checked against the bytes left (n * w),
      * so the whole array is allocated at once and the elements cannot be short. */
-    int rc = grow_items(s, &items, &cap, (size_t)n, (size_t)n);
+    items = bw_value_arena_raw(s->arena, n ? (size_t)n * sizeof *items : 1);
     out->as.list.items = items;
     out->as.list.count = (size_t)n;
-    if (rc) return rc;
+    if (!items) return oom(s);
     if (e->kind == BW_KIND_F32) {
-      rc = dec_numbers(s, e, items, (size_t)n);
+      int rc = dec_numbers(s, e, items, (size_t)n);
       for (size_t i = 0; i < n; i++) { /* bits to float, exactly (NaN payloads too) */
         uint32_t b = (uint32_t)items[i].as.u;
         memcpy(&items[i].as.f32, &b, 4);

@@ -42,7 +42,19 @@ static BW_ALWAYS_INLINE int room(encoder *e, size_t n) {
 }
 
 static inline void put(encoder *e, const void *p, size_t n) {
-  if (n && room(e, n)) memcpy(e->buf + e->pos, p, n);
+  if (n && room(e, n)) {
+    uint8_t *d = e->buf + e->pos;
+    const uint8_t *s = p;
+    if (n >= 8 && n <= 16) { /* short strings: two overlapping moves, no call */
+      memcpy(d, s, 8);
+      memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+      memcpy(d, s, 4);
+      memcpy(d + n - 4, s + n - 4, 4);
+    } else {
+      memcpy(d, s, n);
+    }
+  }
   e->pos += n;
 }
 

@@ -281,7 +281,7 @@ long bw_codec_find_duplicate(bw_span *spans, size_t n) {
   return best;
 }
 
-int bw_span_vec_reserve(bw_span_vec *v, size_t i) {
+int bw_span_vec_grow(bw_span_vec *v, size_t i) {
   if (i < v->cap) return 0;
   size_t cap = v->cap * 2;
   bw_span *p = v->items == v->small ? malloc(cap * sizeof *p) : realloc(v->items, cap * sizeof *p);
