@@ -38,7 +38,12 @@ static const char *schema_text = "type U uint\n"
                                  "type Person union { Customer | Terminated = 3 }\n"
                                  "type M map<str><u8>\n"
                                  "type MU map<uint><bool>\n"
-                                 "type Deep list<list<list<list<u8>>>>\n";
+                                 "type Deep list<list<list<list<u8>>>>\n"
+                                 "type LBool list<bool>\n"
+                                 "type AI16 list<i16>[4]\n"
+                                 "type LF32 list<f32>\n"
+                                 "type Rec struct { id: u32  ok: bool  dept: Department  pts: "
+                                 "list<i16>[4]  bits: list<bool>[3] }\n";
 
 static bw_schema *schema;
 
@@ -262,6 +267,62 @@ START_TEST(rejections_flags_and_text) {
          "01 01 ff 00"                            /* metadata: key "\xff" at 22 */
          "00",
          BW_EUTF8, 22);
+}
+END_TEST
+
+/* The decoder's shortcuts (lists of numbers and bools in one loop, strings checked for ASCII
+ * a word at a time, dense enums found without a search, varints near the end of the input)
+ * give the same values and the same rejections at the same offsets as the reader. */
+START_TEST(fast_paths_vectors) {
+  vector("LBool", "03 01 00 01", "[true,false,true]");
+  vector("AI16", "01 00 ff ff 00 80 ff 7f", "[1,-1,-32768,32767]");
+  vector("LF32", "02 00 00 80 3f 00 00 c0 7f", "[1,\"NaN\"]");
+  vector("Rec",
+         "2a 00 00 00"             /* id 42 */
+         "01"                      /* ok */
+         "07"                      /* CUSTOMER_SERVICE: not at index 7 (three members) */
+         "01 00 02 00 03 00 04 00" /* pts */
+         "00 01 00",               /* bits */
+         "{\"id\":42,\"ok\":true,\"dept\":\"CUSTOMER_SERVICE\",\"pts\":[1,2,3,4],"
+         "\"bits\":[false,true,false]}");
+  vector("Department", "01", "\"ADMINISTRATION\"");
+  /* ASCII and not: strings of 1-3, 4-7, 8-16 and more bytes */
+  vector("T", "03 c3 a9 41", "\"\u00e9A\"");
+  vector("T", "05 41 42 43 c3 a9", "\"ABC\u00e9\"");
+  vector("T", "0c 30 31 32 33 34 35 36 37 38 39 c3 a9", "\"0123456789\u00e9\"");
+  vector("T", "14 30 31 32 33 34 35 36 37 38 39 30 31 32 33 34 35 36 37 c3 a9",
+         "\"012345678901234567\u00e9\"");
+  /* varints of every length near the end of the input (fewer than ten bytes left) */
+  vector("U", "ff ff 03", "65535");
+  vector("U", "ff ff ff ff ff ff ff ff 7f", "9223372036854775807");
+}
+END_TEST
+
+START_TEST(fast_paths_rejections) {
+  reject("LBool", "03 01 00 02", BW_EBOOL, 3);   /* third element */
+  reject("LBool", "03 ff 00 01", BW_EBOOL, 1);   /* first element */
+  reject("LBool", "03 01 00", BW_ETRUNCATED, 0); /* count 3, 2 bytes */
+  reject("AI16", "01 00 02 00 03 00 04", BW_ETRUNCATED, 0);
+  reject("LF32", "02 00 00 80 3f 00 00 c0", BW_ETRUNCATED, 0);
+  reject("AI16", "01 00 02 00 03 00 04 00 05", BW_ETRAILING, 8);
+  reject("Rec", "2a 00 00 00 02", BW_EBOOL, 4);                              /* ok */
+  reject("Rec", "2a 00 00 00 01 03", BW_EENUM, 5);                           /* between 1 and 7 */
+  reject("Rec", "2a 00 00 00 01 80 01", BW_EENUM, 5);                        /* 128 */
+  reject("Rec", "2a 00 00 00 01 01 01 00 02 00 03 00 04", BW_ETRUNCATED, 6); /* pts */
+  reject("Rec", "2a 00 00 00 01 01 01 00 02 00 03 00 04 00 00 01 02", BW_EBOOL, 16);
+  reject("Rec", "2a 00 00 00 01 01 01 00 02 00 03 00 04 00 00 01", BW_ETRUNCATED, 14);
+  reject("Rec", "2a 00 00", BW_ETRUNCATED, 0);
+  reject("Department", "03", BW_EENUM, 0);
+  /* invalid UTF-8 in each length class, at the bad byte */
+  reject("T", "03 41 41 ff", BW_EUTF8, 3);
+  reject("T", "06 41 42 43 44 45 80", BW_EUTF8, 6);
+  reject("T", "0c 30 31 32 33 34 35 36 37 38 39 c3 41", BW_EUTF8, 11);
+  reject("T", "14 30 31 32 33 34 35 36 37 38 39 30 31 32 33 34 35 fe 37 38 39", BW_EUTF8, 17);
+  /* varints that end the input early */
+  reject("U", "ff ff", BW_ETRUNCATED, 0);
+  reject("U", "ff ff ff ff ff ff ff ff ff", BW_ETRUNCATED, 0); /* nine bytes, all continue */
+  reject("U", "ff ff ff ff ff ff ff 80 00", BW_ENONMINIMAL, 0);
+  reject("I", "81", BW_ETRUNCATED, 0);
 }
 END_TEST
 
@@ -704,6 +765,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, rejections_flags_and_text);
   tcase_add_test(tc, rejections_lengths_keys_trailing);
   tcase_add_test(tc, rejection_repeated_key_any_size);
+  tcase_add_test(tc, fast_paths_vectors);
+  tcase_add_test(tc, fast_paths_rejections);
   tcase_add_test(tc, limits);
   tcase_add_test(tc, allocation_bounded);
   tcase_add_test(tc, allocation_bounded_on_hostile_counts);
