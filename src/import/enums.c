@@ -106,9 +106,10 @@ void bw_import_enum_constants(bw_import_ctx *ctx, CXCursor en) {
     return;
   }
   for (size_t i = 0; i < w.count; i++) {
-    char *base = bw_import_member_name(w.items[i].c_name);
+    char buf[256];
+    char *base = bw_import_member_name_buf(w.items[i].c_name, buf, sizeof buf);
     const char *name = base ? bw_nameset_claim(&ctx->constant_names, base, "_") : NULL;
-    free(base);
+    if (base != buf) free(base);
     if (name)
       bw_draft_add_constant(ctx->draft, name, w.items[i].c_name, (int64_t)w.items[i].bits,
                             !w.is_signed);
@@ -143,9 +144,10 @@ int bw_import_build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out) {
   const char **cnames = calloc(w.count ? w.count : 1, sizeof *cnames);
   int rc = cnames ? 0 : -1;
   for (size_t i = 0; rc == 0 && i < w.count; i++) {
-    char *base = bw_import_member_name(w.items[i].c_name);
+    char buf[256];
+    char *base = bw_import_member_name_buf(w.items[i].c_name, buf, sizeof buf);
     cnames[i] = base ? bw_nameset_claim(names, base, "_") : NULL;
-    free(base);
+    if (base != buf) free(base);
     if (!cnames[i]) rc = -1;
   }
   bw_type *t = NULL;

@@ -22,6 +22,11 @@
 char *bw_import_type_name(const char *c);             /* PascalCase user type name */
 char *bw_import_field_name(const char *c, int camel); /* snake_case (or camelCase) field */
 char *bw_import_member_name(const char *c);           /* UPPER_CASE enum member / constant */
+/* The same written into buf when it has room (strlen(c) + 8 bytes), else malloc'd: the result
+ * is buf or a string to free; NULL when out of memory. */
+char *bw_import_type_name_buf(const char *c, char *buf, size_t cap);
+char *bw_import_field_name_buf(const char *c, int camel, char *buf, size_t cap);
+char *bw_import_member_name_buf(const char *c, char *buf, size_t cap);
 
 /* A set of names handed out once each (a zeroed struct is an empty set). */
 typedef struct bw_nameset {
@@ -71,10 +76,12 @@ typedef struct bw_entity {
   unsigned hash;
   bw_entity_kind kind;
   bw_entity_state state;
-  const char *c_name; /* "struct stat", "cplx_t"; NULL for unnamed records (ctx->strings) */
-  const char *tag;    /* identifier that names it ("stat", "cplx_t"); NULL when unnamed */
-  const char *name;   /* BARE name (owned by ctx->type_names); NULL until assigned */
-  const char *file;   /* declaration site (ctx->strings), read by bw_import_entity_site */
+  const char *c_name;   /* "struct stat", "cplx_t"; NULL for unnamed records (ctx->strings) */
+  const char *tag;      /* identifier that names it ("stat", "cplx_t"); NULL when unnamed */
+  const char *name;     /* BARE name (owned by ctx->type_names); NULL until assigned */
+  const char *base;     /* walk.c: tag in PascalCase, the base of name (ctx->strings) */
+  const char *base_tag; /* the tag base was made from (resolve_typedef may rename) */
+  const char *file;     /* declaration site (ctx->strings), read by bw_import_entity_site */
   uint32_t line;
   int site_known;     /* file, line and builtin are filled (bw_import_entity_site) */
   int builtin;        /* declared in clang's builtin headers or the generated main file */

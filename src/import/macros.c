@@ -137,9 +137,10 @@ int bw_import_macros_finish(bw_import_ctx *ctx) {
   for (size_t i = 0; i < ctx->macro_count; i++) {
     bw_import_macro *m = &ctx->macros[i];
     if (m->state != 1) continue;
-    char *base = bw_import_member_name(m->c_name);
+    char buf[256];
+    char *base = bw_import_member_name_buf(m->c_name, buf, sizeof buf);
     const char *name = base ? bw_nameset_claim(&ctx->constant_names, base, "_") : NULL;
-    free(base);
+    if (base != buf) free(base);
     if (!name) return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
     bw_draft_add_constant(ctx->draft, name, m->c_name, m->value, m->is_unsigned);
   }

@@ -26,9 +26,26 @@ static char lower(char c) {
   return (char)tolower((unsigned char)c);
 }
 
+/* Where a name of at most n + 7 characters is written: buf when it has room, else malloc'd. */
+static char *name_buffer(size_t n, char *buf, size_t cap) {
+  return buf && n + 8 <= cap ? buf : malloc(n + 8);
+}
+
 char *bw_import_type_name(const char *c) {
+  return bw_import_type_name_buf(c, NULL, 0);
+}
+
+char *bw_import_field_name(const char *c, int camel) {
+  return bw_import_field_name_buf(c, camel, NULL, 0);
+}
+
+char *bw_import_member_name(const char *c) {
+  return bw_import_member_name_buf(c, NULL, 0);
+}
+
+char *bw_import_type_name_buf(const char *c, char *buf, size_t cap) {
   size_t n = strlen(c);
-  char *out = malloc(n + 8);
+  char *out = name_buffer(n, buf, cap);
   if (!out) return NULL;
   size_t k = 0;
   int start = 1; /* the next letter begins a word */
@@ -49,9 +66,9 @@ char *bw_import_type_name(const char *c) {
   return out;
 }
 
-char *bw_import_field_name(const char *c, int camel) {
+char *bw_import_field_name_buf(const char *c, int camel, char *buf, size_t cap) {
   size_t n = strlen(c);
-  char *out = malloc(n + 8);
+  char *out = name_buffer(n, buf, cap);
   if (!out) return NULL;
   size_t k = 0;
   int boundary = 0; /* camel: an underscore was skipped since the last character */
@@ -83,9 +100,9 @@ char *bw_import_field_name(const char *c, int camel) {
   return out;
 }
 
-char *bw_import_member_name(const char *c) {
+char *bw_import_member_name_buf(const char *c, char *buf, size_t cap) {
   size_t n = strlen(c);
-  char *out = malloc(n + 8);
+  char *out = name_buffer(n, buf, cap);
   if (!out) return NULL;
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {

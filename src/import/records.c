@@ -87,10 +87,11 @@ const char *bw_import_hint_text(bw_import_hint *h) {
   if (!h->member) {
     snprintf(h->text, sizeof h->text, "%sAnon%zu", h->parent, h->anon);
   } else {
-    char *pascal = bw_import_type_name(h->member);
+    char buf[256];
+    char *pascal = bw_import_type_name_buf(h->member, buf, sizeof buf);
     if (!pascal) return NULL;
     snprintf(h->text, sizeof h->text, "%s%s", h->parent, pascal);
-    free(pascal);
+    if (pascal != buf) free(pascal);
   }
   h->ready = 1;
   return h->text;
@@ -124,16 +125,16 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   hint.member = NULL;
   hint.anon = 0;
   hint.ready = 0;
+  char buf[256]; /* the field name when it fits (base == buf), else malloc'd */
   char *base = NULL;
   if (anonymous) {
     size_t k = ctx->ents[w->idx].anon_count++;
     hint.anon = k;
-    char anon[32];
-    snprintf(anon, sizeof anon, "anon%zu", k);
-    base = strdup(anon);
+    snprintf(buf, sizeof buf, "anon%zu", k);
+    base = buf;
   } else {
     hint.member = c_name;
-    base = bw_import_field_name(c_name, ctx->opts->camel_fields);
+    base = bw_import_field_name_buf(c_name, ctx->opts->camel_fields, buf, sizeof buf);
   }
   if (!base) goto fail;
 
@@ -147,16 +148,16 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
                    "field '%s' of %s takes no space (empty type or zero-length array); "
                    "left out",
                    c_name, parent);
-    free(base);
+    if (base != buf) free(base);
     goto skip;
   }
   if (rc != MAP_OK || !type) {
-    free(base);
+    if (base != buf) free(base);
     goto fail;
   }
   if (type->kind != BW_KIND_LIST) flags &= ~BW_FIELD_FLEXIBLE; /* the hint, unused */
   const char *fname = bw_nameset_claim(w->names, base, ctx->opts->camel_fields ? "" : "_");
-  free(base);
+  if (base != buf) free(base);
   if (!fname) goto fail;
   bw_field *field = w->st ? bw_draft_add_field(ctx->draft, w->st, fname, type)
                           : bw_draft_add_native_member(ctx->draft, w->un, fname, type);

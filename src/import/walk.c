@@ -393,6 +393,20 @@ oom:
 
 /* ---- pass 2: typedefs --------------------------------------------------------------- */
 
+/* The PascalCase spelling of an entity's tag, made once (ctx->strings); NULL when out of
+ * memory. */
+static const char *entity_base(bw_import_ctx *ctx, bw_entity *e) {
+  if (!e->base || e->base_tag != e->tag) {
+    char buf[256];
+    char *name = bw_import_type_name_buf(e->tag, buf, sizeof buf);
+    if (!name) return NULL;
+    e->base = bw_arena_strdup(&ctx->strings, name);
+    e->base_tag = e->tag;
+    if (name != buf) free(name);
+  }
+  return e->base;
+}
+
 /* What a typedef stands for: sets is_alias/target or merged_into; leaves both 0 for a
  * primitive, pointer, array or function typedef, and for an opaque (incomplete) record. */
 static void resolve_typedef(bw_import_ctx *ctx, size_t idx) {
@@ -440,10 +454,8 @@ static void resolve_typedef(bw_import_ctx *ctx, size_t idx) {
   }
   int same = 0;
   if (rec->tag) {
-    char *a = bw_import_type_name(rec->tag), *b = bw_import_type_name(e->tag);
+    const char *a = entity_base(ctx, rec), *b = entity_base(ctx, e);
     same = a && b && strcmp(a, b) == 0; /* typedef struct foo foo; */
-    free(a);
-    free(b);
     if (!same_layout) same = 0; /* ...unless the typedef changes the layout: an alias then */
   }
   if (same) {
@@ -767,9 +779,8 @@ int bw_import_walk(bw_import_ctx *ctx) {
     bw_entity *e = &ctx->ents[i];
     if (e->kind == BW_ENT_TYPEDEF && !e->is_alias) continue;
     if (!e->tag) continue;
-    char *base = bw_import_type_name(e->tag);
+    const char *base = entity_base(ctx, e);
     e->name = base ? bw_nameset_claim(&ctx->type_names, base, "") : NULL;
-    free(base);
     if (!e->name) return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
   }
   for (size_t i = 0; i < n && !(ctx->failed && !ctx->opts->keep_going); i++) {
