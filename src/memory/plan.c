@@ -1230,26 +1230,34 @@ decode_small(const plan *p, const bw_view *v, const uint8_t *msg, size_t len, in
   return 0;
 }
 
+/* The checked half of decode_flat: into a scratch copy first (rec is written only when the
+ * whole message was good). Out of line: the scratch stays out of the callers' frames. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+decode_flat_checked(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *msg, size_t len,
+                    int trailing, size_t *consumed) {
+  uint8_t scratch[PLAN_SMALL_RECORD];
+  size_t pos = 0;
+  zero_record(p, scratch, size);
+  if (fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1) || (pos != len && !trailing))
+    return BW_MEM_PLAN_FALLBACK;
+  copy_bytes(rec, scratch, (size_t)size);
+  *consumed = pos;
+  return 0;
+}
+
 /* Decodes msg[0..len) into the record at rec of size bytes with a flat plan p whose zero list
  * is for size (p->fast, p->zero_size == size): 0 and *consumed, or BW_MEM_PLAN_FALLBACK with
  * rec untouched. Without checks the length is the only one: the record is written in place;
  * with checks, into a scratch copy first. */
 static inline int decode_flat(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *msg,
                               size_t len, int trailing, size_t *consumed) {
-  size_t pos = 0;
-  if (!p->checks) {
-    if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
-    zero_record(p, rec, size);
-    fast_decode(p->fast, rec, msg, len, &pos, p->big_endian, 0);
-  } else {
-    uint8_t scratch[PLAN_SMALL_RECORD];
-    zero_record(p, scratch, size);
-    if (fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1) ||
-        (pos != len && !trailing))
-      return BW_MEM_PLAN_FALLBACK;
-    copy_bytes(rec, scratch, (size_t)size);
-  }
-  *consumed = pos;
+  if (p->checks) return decode_flat_checked(p, rec, size, msg, len, trailing, consumed);
+  if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
+  zero_record(p, rec, size);
+  fast_decode(p->fast, rec, msg, len, consumed, p->big_endian, 0);
   return 0;
 }
 
@@ -1258,8 +1266,8 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
   if (!v || !msg || v->bit_width || !v->schema || !v->declared || !v->region.writable)
     return BW_MEM_PLAN_FALLBACK;
   const plan *p = plan_get(v->schema, v->declared, v->big_endian);
-  if (!p || v->offset > v->region.len || p->extent > v->region.len - v->offset ||
-      v->size > v->region.len - v->offset)
+  /* v->avail is region.len - offset (bw_view_init, bw_view_seek and the derived views keep it) */
+  if (!p || v->avail > v->region.len || p->extent > v->avail || v->size > v->avail)
     return BW_MEM_PLAN_FALLBACK;
   size_t max_size =
       opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE;
@@ -1267,7 +1275,7 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
   if (len > max_size) return BW_MEM_PLAN_FALLBACK;
   size_t pos = 0, end;
   uint64_t count = 0;
-  if (p->fast && p->zero_size && p->zero_size == v->size) {
+  if (p->fast && p->zero_size == v->size && v->size) {
     size_t used;
     if (decode_flat(p, v->base, v->size, msg, len, trailing, &used)) return BW_MEM_PLAN_FALLBACK;
     if (consumed) *consumed = used;

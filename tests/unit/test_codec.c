@@ -533,6 +533,62 @@ START_TEST(encode_refusals) {
 }
 END_TEST
 
+/* Lists of eight numbers or more are encoded in one loop per kind: the same bytes, and the
+ * same refusal at the same offset for an element out of range or of another kind, in a
+ * caller buffer, a growing buffer and a size-only pass. */
+START_TEST(encode_number_lists) {
+  const bw_type *lb = bw_type_resolve(type("LB")), *lbool = bw_type_resolve(type("LBool"));
+  bw_value items[12];
+  for (int i = 0; i < 12; i++) {
+    memset(&items[i], 0, sizeof items[i]);
+    items[i].type = bw_type_resolve(lb->elem);
+    items[i].as.u = (uint64_t)(0xf0 + i);
+  }
+  bw_value list = {.type = lb};
+  list.as.list.items = items;
+  list.as.list.count = 12;
+  uint8_t buf[64], want[13];
+  want[0] = 12;
+  for (int i = 0; i < 12; i++) want[1 + i] = (uint8_t)(0xf0 + i);
+  size_t n = 0;
+  ck_assert_int_eq(bw_encode(lb, &list, buf, sizeof buf, &n, NULL), 0);
+  ck_assert_uint_eq(n, 13);
+  ck_assert_mem_eq(buf, want, 13);
+  uint8_t *heap = NULL;
+  ck_assert_int_eq(bw_encode_alloc(lb, &list, &heap, &n, NULL), 0);
+  ck_assert_uint_eq(n, 13);
+  ck_assert_mem_eq(heap, want, 13);
+  free(heap);
+  ck_assert_int_eq(bw_encoded_size(lb, &list, &n, NULL), 0);
+  ck_assert_uint_eq(n, 13);
+  /* a buffer too small for the elements: BW_ENOSPACE and the size needed */
+  ck_assert_int_eq(bw_encode(lb, &list, buf, 5, &n, NULL), BW_ENOSPACE);
+  ck_assert_uint_eq(n, 13);
+  /* element 9 is 256: BW_EOVERFLOW at 1 + 9 */
+  items[9].as.u = 256;
+  refuse("LB", &list, BW_EOVERFLOW, 10);
+  bw_error err;
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_encoded_size(lb, &list, &n, &err), BW_EOVERFLOW);
+  ck_assert_uint_eq(err.offset, 10);
+  /* element 10 is a u16: BW_ETYPE at 1 + 10 */
+  items[9].as.u = 1;
+  items[10].type = bw_type_resolve(type("S"));
+  refuse("LB", &list, BW_ETYPE, 11);
+  /* bools: element 8 is 2 */
+  for (int i = 0; i < 12; i++) {
+    items[i].type = bw_type_resolve(lbool->elem);
+    items[i].as.u = (uint64_t)(i & 1);
+  }
+  list.type = lbool;
+  ck_assert_int_eq(bw_encode(lbool, &list, buf, sizeof buf, &n, NULL), 0);
+  ck_assert_uint_eq(n, 13);
+  ck_assert_uint_eq(buf[12], 1);
+  items[8].as.u = 2;
+  refuse("LBool", &list, BW_EBOOL, 9);
+}
+END_TEST
+
 START_TEST(encode_preserves_nan_payload) {
   uint8_t msg[8] = {0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf4, 0x7f}; /* signalling NaN */
   bw_value_arena *a = bw_value_arena_new();
@@ -773,6 +829,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, encode_modes);
   tcase_add_test(tc, encode_refusals);
   tcase_add_test(tc, encode_preserves_nan_payload);
+  tcase_add_test(tc, encode_number_lists);
   tcase_add_test(tc, reader_walks_without_copying);
   tcase_add_test(tc, reader_stream);
   tcase_add_test(tc, reader_primitives);
