@@ -29,8 +29,12 @@ char *bw_import_field_name_buf(const char *c, int camel, char *buf, size_t cap);
 char *bw_import_member_name_buf(const char *c, char *buf, size_t cap);
 
 /* A set of names handed out once each (a zeroed struct is an empty set). */
+typedef struct bw_nameslot {
+  const char *name; /* NULL: empty */
+  uint64_t hash;
+} bw_nameslot;
 typedef struct bw_nameset {
-  const char **slots; /* open addressing; the names live in arena */
+  bw_nameslot *slots; /* open addressing; the names live in arena */
   size_t size;
   size_t count;
   bw_arena arena;
@@ -99,7 +103,7 @@ typedef struct bw_entity {
 /* ---- the import context ------------------------------------------------------------- */
 
 typedef struct bw_import_macro {
-  char *c_name; /* malloc'd */
+  const char *c_name; /* ctx->strings */
   int64_t value;
   int is_unsigned;
   int state; /* 0 pending, 1 evaluated, 2 not an integer */
@@ -164,10 +168,9 @@ typedef struct bw_import_ctx {
   bw_import_macro *macros;
   size_t macro_count;
   size_t macro_cap;
-  bw_nameset macro_seen; /* C names of the macros recorded */
-  size_t macro_pending;  /* macros left for clang to evaluate */
-  bw_import_eval *eval;  /* every macro definition, for macro_eval.c */
-  CXFile macro_file;     /* the file of the last macro seen, and whether it is selected */
+  size_t macro_pending; /* macros left for clang to evaluate */
+  bw_import_eval *eval; /* every macro definition, for macro_eval.c */
+  CXFile macro_file;    /* the file of the last macro seen, and whether it is selected */
   int macro_file_known;
   int macro_file_wanted;
   int macro_file_system; /* the file of the last macro seen is a system header */
@@ -299,10 +302,14 @@ void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, int wanted);
 int bw_import_macros_finish(bw_import_ctx *ctx);
 void bw_import_macros_free(bw_import_ctx *ctx);
 
-/* macro_eval.c: records a definition (the last of a name wins); evaluates object-like macro
- * name as clang would at the end of the unit: 1 with *value / *is_unsigned, 0 when it is not
- * an integer constant (a pointer, float or string), -1 when it cannot tell (ask clang). */
-void bw_import_eval_define(bw_import_ctx *ctx, CXCursor c, const char *name);
+/* macro_eval.c: records a definition (the last of a name wins); *kept is the name as kept
+ * (ctx->strings: as long as the import). Returns the name's candidate flag, for macros.c to
+ * mark the names it recorded (kept across redefinitions; valid until the next definition), or
+ * NULL when out of memory. bw_import_eval_macro evaluates object-like macro name as clang
+ * would at the end of the unit: 1 with *value / *is_unsigned, 0 when it is not an integer
+ * constant (a pointer, float or string), -1 when it cannot tell (ask clang). */
+int *bw_import_eval_define(bw_import_ctx *ctx, CXCursor c, const char *name, int function_like,
+                           const char **kept);
 /* 1 when macro name's body is safe to hand to clang in a declaration (balanced, no braces,
  * semicolons, strings or statements). */
 int bw_import_eval_safe(bw_import_ctx *ctx, const char *name);

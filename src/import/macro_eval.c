@@ -28,12 +28,14 @@
 typedef bw_import_tok tok;
 
 typedef struct mdef {
-  char *name;
-  CXCursor cursor; /* the last definition */
-  int loaded;      /* site and tokens read */
-  int broken;      /* no tokens */
-  char *file;      /* where the last definition is */
-  unsigned offset; /* byte offset there */
+  const char *name; /* ctx->strings: lives as long as the import */
+  int candidate;    /* macros.c recorded the name as a candidate constant (kept across
+                       redefinitions) */
+  CXCursor cursor;  /* the last definition */
+  int loaded;       /* site and tokens read */
+  int broken;       /* no tokens */
+  char *file;       /* where the last definition is */
+  unsigned offset;  /* byte offset there */
   int function_like;
   int variadic;
   int stringify; /* the body has # (not followed here) */
@@ -94,7 +96,6 @@ static void index_put(size_t *index, size_t size, const mdef *defs, size_t slot)
 }
 
 static void free_def(mdef *d) {
-  free(d->name);
   free(d->file);
   for (size_t i = 0; i < d->param_count; i++) free(d->params[i]);
   free(d->params);
@@ -104,12 +105,15 @@ static void free_def(mdef *d) {
 }
 
 /* A new definition slot for name (the previous definition of the name is replaced). */
-static mdef *new_def(bw_import_eval *e, const char *name) {
+static mdef *new_def(bw_import_ctx *ctx, bw_import_eval *e, const char *name) {
   mdef *old = find_def(e, name);
   if (old) {
+    const char *kept = old->name;
+    int candidate = old->candidate;
     free_def(old);
-    old->name = strdup(name);
-    return old->name ? old : NULL;
+    old->name = kept;
+    old->candidate = candidate;
+    return old;
   }
   if (e->count == e->cap) {
     size_t cap = e->cap ? e->cap * 2 : 256;
@@ -129,21 +133,24 @@ static mdef *new_def(bw_import_eval *e, const char *name) {
   }
   mdef *d = &e->defs[e->count];
   memset(d, 0, sizeof *d);
-  d->name = strdup(name);
+  d->name = bw_arena_strdup(&ctx->strings, name);
   if (!d->name) return NULL;
   e->count++;
   index_put(e->index, e->index_size, e->defs, e->count);
   return d;
 }
 
-void bw_import_eval_define(bw_import_ctx *ctx, CXCursor c, const char *name) {
+int *bw_import_eval_define(bw_import_ctx *ctx, CXCursor c, const char *name, int function_like,
+                           const char **kept) {
   bw_import_eval *e = eval_of(ctx);
-  if (!e) return;
+  if (!e) return NULL;
   e->tu = ctx->tu;
-  mdef *d = new_def(e, name);
-  if (!d) return;
+  mdef *d = new_def(ctx, e, name);
+  if (!d) return NULL;
   d->cursor = c; /* tokens are read when an evaluation needs them */
-  d->function_like = clang_Cursor_isMacroFunctionLike(c) != 0;
+  d->function_like = function_like;
+  *kept = d->name;
+  return &d->candidate;
 }
 
 /* Reads a definition's site, parameters and body tokens (once). */

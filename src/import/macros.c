@@ -43,18 +43,17 @@ void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, int wanted) {
   CXString sp = clang_getCursorSpelling(c);
   const char *name = clang_getCString(sp);
   if (name && *name) {
-    bw_import_eval_define(ctx, c, name);
+    int function_like = clang_Cursor_isMacroFunctionLike(c) != 0;
+    const char *kept = NULL;
+    int *recorded = bw_import_eval_define(ctx, c, name, function_like, &kept);
     /* Reserved names of system headers are the implementation's own (include guards,
      * feature macros, compiler versions): skipped unless asked for. */
     if (wanted && ctx->macro_file_system && !ctx->opts->all_macros && reserved_name(name))
       wanted = 0;
-    if (wanted && !clang_Cursor_isMacroFunctionLike(c) && strncmp(name, "__bw_", 5) != 0 &&
-        !bw_nameset_has(&ctx->macro_seen, name) && bw_nameset_claim(&ctx->macro_seen, name, "")) {
+    if (wanted && recorded && !*recorded && !function_like && strncmp(name, "__bw_", 5) != 0) {
+      *recorded = 1;
       bw_import_macro *m = push_macro(ctx);
-      if (m) {
-        m->c_name = strdup(name);
-        if (!m->c_name) ctx->macro_count--;
-      }
+      if (m) m->c_name = kept;
     }
   }
   clang_disposeString(sp);
@@ -148,11 +147,9 @@ int bw_import_macros_finish(bw_import_ctx *ctx) {
 }
 
 void bw_import_macros_free(bw_import_ctx *ctx) {
-  for (size_t i = 0; i < ctx->macro_count; i++) free(ctx->macros[i].c_name);
   free(ctx->macros);
   ctx->macros = NULL;
   ctx->macro_count = ctx->macro_cap = ctx->macro_pending = 0;
-  bw_nameset_free(&ctx->macro_seen);
   bw_import_eval_free(ctx);
   bw_import_expr_free(ctx);
 }

@@ -134,54 +134,66 @@ static uint64_t hash_str(const char *s) {
   return h;
 }
 
+/* The slot that holds name (hash h), or the empty slot where it would go. */
+static size_t set_find(const bw_nameset *set, const char *name, uint64_t h) {
+  size_t mask = set->size - 1;
+  size_t i = (size_t)h & mask;
+  for (; set->slots[i].name; i = (i + 1) & mask)
+    if (set->slots[i].hash == h && strcmp(set->slots[i].name, name) == 0) break;
+  return i;
+}
+
 static int set_has(const bw_nameset *set, const char *name) {
   if (!set->size) return 0;
-  size_t mask = set->size - 1;
-  for (size_t i = (size_t)hash_str(name) & mask;; i = (i + 1) & mask) {
-    if (!set->slots[i]) return 0;
-    if (strcmp(set->slots[i], name) == 0) return 1;
-  }
+  return set->slots[set_find(set, name, hash_str(name))].name != NULL;
 }
 
-static void set_put(const char **slots, size_t size, const char *name) {
-  size_t mask = size - 1;
-  size_t i = (size_t)hash_str(name) & mask;
-  while (slots[i]) i = (i + 1) & mask;
-  slots[i] = name;
-}
-
-static int set_insert(bw_nameset *set, const char *name) {
-  if ((set->count + 1) * 2 > set->size) {
-    size_t size = set->size ? set->size * 2 : 64;
-    const char **slots = calloc(size, sizeof *slots);
-    if (!slots) return BW_ENOMEM;
-    for (size_t i = 0; i < set->size; i++)
-      if (set->slots[i]) set_put(slots, size, set->slots[i]);
-    free(set->slots);
-    set->slots = slots;
-    set->size = size;
+/* Room for one more name (the table stays at most half full). */
+static int set_reserve(bw_nameset *set) {
+  if ((set->count + 1) * 2 <= set->size) return 0;
+  size_t size = set->size ? set->size * 2 : 64;
+  bw_nameslot *slots = calloc(size, sizeof *slots);
+  if (!slots) return BW_ENOMEM;
+  for (size_t i = 0; i < set->size; i++) {
+    if (!set->slots[i].name) continue;
+    size_t j = (size_t)set->slots[i].hash & (size - 1);
+    while (slots[j].name) j = (j + 1) & (size - 1);
+    slots[j] = set->slots[i];
   }
-  set_put(set->slots, set->size, name);
-  set->count++;
+  free(set->slots);
+  set->slots = slots;
+  set->size = size;
   return 0;
 }
 
+/* Stores a copy of name in empty slot i. */
+static const char *set_store(bw_nameset *set, size_t i, const char *name, uint64_t h) {
+  char *copy = bw_arena_strdup(&set->arena, name);
+  if (!copy) return NULL;
+  set->slots[i].name = copy;
+  set->slots[i].hash = h;
+  set->count++;
+  return copy;
+}
+
 const char *bw_nameset_claim(bw_nameset *set, const char *base, const char *sep) {
-  if (!set_has(set, base)) {
-    char *name = bw_arena_strdup(&set->arena, base);
-    if (!name || set_insert(set, name) != 0) return NULL;
-    return name;
-  }
+  if (set_reserve(set) != 0) return NULL;
+  uint64_t h = hash_str(base);
+  size_t i = set_find(set, base, h);
+  if (!set->slots[i].name) return set_store(set, i, base, h);
   size_t n = strlen(base), sn = strlen(sep);
   char small[256];
   char *buf = n + sn + 24 <= sizeof small ? small : malloc(n + sn + 24);
   if (!buf) return NULL;
   memcpy(buf, base, n + 1);
-  for (unsigned long suffix = 2; set_has(set, buf); suffix++)
+  for (unsigned long suffix = 2;; suffix++) {
     snprintf(buf + n, sn + 24, "%s%lu", sep, suffix);
-  char *name = bw_arena_strdup(&set->arena, buf);
+    h = hash_str(buf);
+    i = set_find(set, buf, h);
+    if (!set->slots[i].name) break;
+  }
+  const char *name = set_store(set, i, buf, h);
   if (buf != small) free(buf);
-  if (!name || set_insert(set, name) != 0) return NULL;
   return name;
 }
 

@@ -278,6 +278,8 @@ static enum CXChildVisitResult find_packed(CXCursor c, CXCursor parent, CXClient
 }
 
 static int record_packed(CXCursor c) {
+  /* Most records have no attribute at all: then there is no child to look through. */
+  if (!clang_Cursor_hasAttrs(c)) return 0;
   int packed = 0;
   clang_visitChildren(c, find_packed, &packed);
   return packed;

@@ -12,16 +12,22 @@
 # CPU figures are the steadier ones.
 #
 # bw-import is the Release build in build/release (configured and built here if needed, with
-# -j2). Usage: tests/bench/bench_import.sh [HEADER] [--perf]; --perf also records where
-# bw-import spends its time (perf with DWARF call graphs: by library and by bw-import
-# function, children included). RUNS=N sets the sample count (default 20).
+# -j2). Usage: tests/bench/bench_import.sh [HEADER] [--perf] [--split]; --perf also records
+# where bw-import spends its time (perf with DWARF call graphs: by library and by bw-import
+# function, children included); --split counts instructions with callgrind (repeatable on a
+# busy machine, unlike times) for bw-import, clang -fsyntax-only and the libclang parse alone,
+# and splits bw-import's into program start (ld.so), the parse (libclang's thread), the walk
+# (types), the macros, validation, the output and the rest (disposal, exit). RUNS=N sets the
+# sample count (default 20).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 header=/usr/include/vulkan/vulkan_core.h
 want_perf=0
+want_split=0
 for a in "$@"; do
   case $a in
     --perf) want_perf=1 ;;
+    --split) want_split=1 ;;
     *) header=$a ;;
   esac
 done
@@ -62,6 +68,7 @@ if [ -n "$inc" ] && [ -n "$resource" ] &&
   "$work/import_floor" "$header" "$resource" 1; then
   names+=("libclang parse x1" "libclang parse x2")
   cmds+=("$work/import_floor $header $resource 1" "$work/import_floor $header $resource 2")
+  floor_cmd="$work/import_floor $header $resource 1"
 else
   echo "SKIP libclang floor: import_floor did not build or run"
   sed -n '1,5p' "$work/floor.log" 2>/dev/null || true
@@ -169,5 +176,56 @@ if [ $want_perf -eq 1 ]; then
       grep -vE '\] (_start|main|__libc)' | cut -c1-110 | head -30
   else
     echo "SKIP perf not found"
+  fi
+fi
+
+if [ $want_split -eq 1 ]; then
+  if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+    # Instructions of one run of a command (children followed: clang runs cc1 in-process, but
+    # the driver may fork); the total of every process.
+    count() {
+      local out=$1
+      shift
+      valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$work/$out.%p" "$@" \
+        >/dev/null 2>"$work/$out.log" || true
+      awk '/I[ ]+refs:/ {gsub(",", "", $NF); s += $NF} END {print s + 0}' "$work/$out.log"
+    }
+    total_bw=$(count cg_bw "$bwi" "$header")
+    total_clang=$(count cg_clang clang -fsyntax-only -x c "$header")
+    echo
+    echo "instructions (callgrind, one run each):"
+    printf '  %-22s %8.1f M\n' "bw-import" "$(echo "$total_bw / 1000000" | bc -l)"
+    printf '  %-22s %8.1f M\n' "clang -fsyntax-only" "$(echo "$total_clang / 1000000" | bc -l)"
+    if [ -n "${floor_cmd:-}" ]; then
+      # shellcheck disable=SC2086
+      total_floor=$(count cg_floor $floor_cmd)
+      printf '  %-22s %8.1f M\n' "libclang parse x1" "$(echo "$total_floor / 1000000" | bc -l)"
+    fi
+    printf '  bw-import / clang -fsyntax-only = %.2fx instructions\n' \
+      "$(echo "$total_bw / $total_clang" | bc -l)"
+    # bw-import's split: inclusive counts of its phases (functions of bw-import and libc).
+    cg=$(ls "$work"/cg_bw.* | head -1)
+    callgrind_annotate --inclusive=yes --threshold=100 "$cg" 2>/dev/null >"$work/split.txt"
+    phase() { # the inclusive count of the first function whose name matches $1
+      awk -v re="$1" '$0 ~ re {gsub(",", "", $1); print $1; exit}' "$work/split.txt"
+    }
+    start=$(phase ':_dl_start \\[')
+    parse=$(phase 'pthread_create.c:start_thread \\[')
+    walk=$(phase ':bw_import_walk \\[')
+    macros=$(phase ':bw_import_macros_finish \\[')
+    validate=$(phase ':bw_draft_validate \\[')
+    output=$(phase ':bw_schema_print \\[')
+    echo "bw-import by phase (inclusive instructions, M):"
+    rest=$total_bw
+    for p in "program start (ld.so):start" "parse (libclang thread):parse" "walk (types):walk" \
+      "macros:macros" "validation:validate" "output (schema text):output"; do
+      n=${p##*:}
+      v=${!n:-0}
+      rest=$((rest - v))
+      printf '  %-26s %8.1f\n' "${p%:*}" "$(echo "$v / 1000000" | bc -l)"
+    done
+    printf '  %-26s %8.1f\n' "rest (dispose, exit...)" "$(echo "$rest / 1000000" | bc -l)"
+  else
+    echo "SKIP --split: valgrind not found"
   fi
 fi
