@@ -514,12 +514,12 @@ typedef struct wide_move {
 } wide_move;
 
 typedef struct wide_bool {
-  uint32_t off;
+  uint32_t off, woff;
   uint64_t m0, m1; /* bytes 0-7 and 8-15 of the run: 0xfe in each byte of the run */
 } wide_bool;
 
 typedef struct wide_enum {
-  uint32_t off, woff;
+  uint32_t off, woff, width;
   uint64_t width_mask; /* the low `width` bytes */
   uint64_t members;    /* bit v set for each member value v */
 } wide_enum;
@@ -529,10 +529,25 @@ typedef struct wide {
   size_t need;     /* bytes of out written (moves of 16) */
   uint64_t extent; /* bytes of the record read (loads of 8 and 16) */
   size_t move_count, bool_count, enum_count;
-  wide_move *moves; /* in ascending wire order; all three point into the same allocation */
+  wide_move *moves; /* in ascending wire order; all four point into the same allocation */
   wide_bool *bools;
   wide_enum *enums;
+  /* decoding (arrays): the moves in ascending native order, and the message bytes read
+   * (moves and bool checks of 16 from each one's wire offset) */
+  wide_move *dmoves;
+  size_t dneed;
+  /* the record's bytes as words with 0x00 at the padding (the bytes no step writes), 0xff
+   * elsewhere: words 0..size/8-1, and the last 8 bytes (size - 8..size) when size % 8; set
+   * only when the plan has a zero list (keep_size == its record size) */
+  uint64_t keep_size;
+  uint64_t keep[PLAN_SMALL_RECORD / 8];
+  uint64_t keep_tail;
 } wide;
+
+static int cmp_move_off(const void *a, const void *b) {
+  const wide_move *x = a, *y = b;
+  return x->off < y->off ? -1 : x->off > y->off;
+}
 
 static void wide_reach(wide *w, uint64_t off) {
   if (off + 16 > w->extent) w->extent = off + 16;
@@ -553,18 +568,20 @@ static void make_wide(plan *p) {
       moves += (f->n + 15) / 16;
     if (f->op >= F_B1 && f->op <= F_B8) bools++;
   }
-  wide *w = calloc(1, sizeof *w + moves * sizeof(wide_move) + bools * sizeof(wide_bool) +
+  wide *w = calloc(1, sizeof *w + 2 * moves * sizeof(wide_move) + bools * sizeof(wide_bool) +
                           enums * sizeof(wide_enum));
   if (!w) return;
   w->bools = (wide_bool *)(void *)(w + 1);
   w->enums = (wide_enum *)(void *)(w->bools + bools);
   w->moves = (wide_move *)(void *)(w->enums + enums);
+  w->dmoves = w->moves + moves;
   uint64_t woff = 0;
   for (const fstep *f = p->fast; f->op != F_END; f++) {
     if (f->op == F_EM) {
       wide_enum *e = &w->enums[w->enum_count++];
       e->off = f->off;
       e->woff = (uint32_t)woff;
+      e->width = f->width;
       e->width_mask = f->width >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * f->width)) - 1;
       e->members = f->u.mask;
       wide_reach(w, f->off);
@@ -574,6 +591,8 @@ static void make_wide(plan *p) {
     if (f->op >= F_B1 && f->op <= F_B8) {
       wide_bool *b = &w->bools[w->bool_count++];
       b->off = f->off;
+      b->woff = (uint32_t)woff;
+      if (woff + 16 > w->dneed) w->dneed = (size_t)(woff + 16);
       for (uint32_t k = 0; k < f->n; k++) {
         if (k < 8)
           b->m0 |= (uint64_t)0xfe << (8 * k);
@@ -593,6 +612,18 @@ static void make_wide(plan *p) {
   }
   w->wire = (size_t)woff;
   if (w->need < w->wire) w->need = w->wire; /* enum bytes after the last move */
+  if (w->dneed < w->need) w->dneed = w->need;
+  if (p->zero_size >= 8) {
+    uint8_t keep[PLAN_SMALL_RECORD];
+    uint64_t size = p->zero_size;
+    memset(keep, 0xff, sizeof keep);
+    for (size_t i = 0; i < p->zero_count; i++) memset(keep + p->zero[i].off, 0, p->zero[i].len);
+    for (uint64_t k = 0; k < size / 8; k++) memcpy(&w->keep[k], keep + 8 * k, 8);
+    memcpy(&w->keep_tail, keep + size - 8, 8);
+    w->keep_size = size;
+  }
+  memcpy(w->dmoves, w->moves, moves * sizeof *w->moves);
+  qsort(w->dmoves, moves, sizeof *w->dmoves, cmp_move_off);
   p->wide = w;
 }
 
@@ -895,6 +926,56 @@ static inline size_t wide_encode(const wide *w, const uint8_t *restrict rec,
   for (size_t i = 0; i < nm; i++) memcpy(out + moves[i].woff, rec + moves[i].off, 16);
   for (size_t i = 0; i < ne; i++) out[enums[i].woff] = rec[enums[i].off];
   return w->wire;
+}
+
+/* Decodes the message at msg (w->dneed bytes readable there: a message and what follows it)
+ * into the record of size bytes at rec through scratch (size + 16 bytes) with w and the zero
+ * list of p: 0, or -1 when a bool or enum is refused (rec untouched). The moves go in
+ * ascending native order, so the surplus bytes of each land on bytes that a later move, an
+ * enum store or the padding zeroing rewrites. */
+static inline int wide_decode(const plan *p, const wide *w, uint8_t *restrict rec, uint64_t size,
+                              const uint8_t *restrict msg, uint8_t *restrict scratch) {
+  const wide_bool *bools = w->bools;
+  const wide_enum *enums = w->enums;
+  const wide_move *moves = w->dmoves;
+  size_t nb = w->bool_count, ne = w->enum_count, nm = w->move_count;
+  uint64_t bad = 0;
+  for (size_t i = 0; i < nb; i++) {
+    uint64_t a, b;
+    memcpy(&a, msg + bools[i].woff, 8);
+    memcpy(&b, msg + bools[i].woff + 8, 8);
+    bad |= (a & bools[i].m0) | (b & bools[i].m1);
+  }
+  for (size_t i = 0; i < ne; i++) {
+    uint8_t v = msg[enums[i].woff];
+    bad |= v >= 64 || !((enums[i].members >> (v & 63)) & 1);
+  }
+  if (bad) return -1;
+  for (size_t i = 0; i < nm; i++) memcpy(scratch + moves[i].off, msg + moves[i].woff, 16);
+  for (size_t i = 0; i < ne; i++) {
+    /* the member's value in the enum's storage (little-endian, every byte) */
+    store_w(scratch + enums[i].off, msg[enums[i].woff], enums[i].width, 0);
+  }
+  if (w->keep_size == size) {
+    /* to the record a word at a time, the padding masked to zero */
+    size_t words = (size_t)size / 8;
+    for (size_t k = 0; k < words; k++) {
+      uint64_t x;
+      memcpy(&x, scratch + 8 * k, 8);
+      x &= w->keep[k];
+      memcpy(rec + 8 * k, &x, 8);
+    }
+    if (size % 8) {
+      uint64_t x;
+      memcpy(&x, scratch + size - 8, 8);
+      x &= w->keep_tail;
+      memcpy(rec + size - 8, &x, 8);
+    }
+    return 0;
+  }
+  for (size_t i = 0; i < p->zero_count; i++) zero_bytes(scratch + p->zero[i].off, p->zero[i].len);
+  copy_bytes(rec, scratch, (size_t)size);
+  return 0;
 }
 
 /* Encodes the record at rec with the flat program f into out (room for the plan's max_wire
@@ -1452,9 +1533,16 @@ int bw_view_decode_array(const bw_view *v, uint64_t count, const void *msgs, siz
   one.max_elements = opts ? opts->max_elements : 0;
   one.allow_trailing = 1;
   int flat = p && p->zero_size == v->size && p->max_wire <= max_size;
+  const wide *w = flat && p->checks ? p->wide : NULL; /* (no checks: in place is cheaper) */
+  uint8_t scratch[PLAN_SMALL_RECORD + 16];
   size_t pos = 0;
   for (uint64_t i = 0; i < count; i++) {
     size_t n = 0;
+    if (w && w->dneed <= len - pos &&
+        wide_decode(p, w, v->base + i * v->size, v->size, m + pos, scratch) == 0) {
+      pos += w->wire;
+      continue;
+    }
     if (flat && decode_flat(p, v->base + i * v->size, v->size, m + pos, len - pos, 1, &n) == 0) {
       pos += n;
       continue;

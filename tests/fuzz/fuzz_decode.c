@@ -27,10 +27,12 @@ static const char *schema_text =
     "type Nothing void\n"
     "type Shape union { Point | Nums | Nothing = 4 | str | Color = 9 }\n"
     "type Tree struct { name: str  kids: list<Shape>  meta: optional<Maps>  all: Lists }\n"
-    "type Deep list<optional<list<optional<list<map<str><list<u8>>>>>>>\n";
+    "type Deep list<optional<list<optional<list<map<str><list<u8>>>>>>>\n"
+    "type NumLists struct { b: list<bool>  s: list<i16>[4]  f: list<f32>  w: list<u64>  bits: "
+    "list<bool>[3]  c: list<Color> }\n";
 
-static const char *const type_names[] = {"Point", "Nums",  "Vars", "Blob", "Opt",  "Lists",
-                                         "Maps",  "Shape", "Tree", "Deep", "Color"};
+static const char *const type_names[] = {"Point", "Nums",  "Vars", "Blob", "Opt",   "Lists",
+                                         "Maps",  "Shape", "Tree", "Deep", "Color", "NumLists"};
 #define TYPE_COUNT (sizeof type_names / sizeof type_names[0])
 
 static bw_schema *schema;

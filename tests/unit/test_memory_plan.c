@@ -657,7 +657,9 @@ static void run_array(const bw_schema *s, unsigned rounds, counts *c) {
   fixture fx;
   fixture_init(&fx, s, 0, 0);
   size_t size = fx.mem_len;
-  c->flat += (bw_mem_plan_forms(&fx.v_plan) & BW_MEM_PLAN_FORM_FLAT) != 0;
+  int forms = bw_mem_plan_forms(&fx.v_plan);
+  c->flat += (forms & BW_MEM_PLAN_FORM_FLAT) != 0;
+  c->wide += (forms & BW_MEM_PLAN_FORM_WIDE) != 0;
   fixture_free(&fx);
   const bw_type *root = bw_schema_find(s, "Root")->type;
   static msgbuf m;
@@ -708,7 +710,19 @@ START_TEST(arrays_of_records_agree_with_single_calls) {
     run_array(s, 200, &c);
     bw_schema_free(s);
   }
+  /* a record of fixed wire size with bools and a small enum (the wide encode and decode:
+   * every bool byte and enum value checked before anything is stored) */
+  static const char *text = "type Color enum { RED GREEN BLUE = 7 }\n"
+                            "type Root struct { id: u32  ok: bool  color: Color  pts: "
+                            "list<i16>[4]  w: f64  bits: list<bool>[3] }\n";
+  bw_schema *s = NULL;
+  ck_assert_int_eq(bw_schema_parse(text, strlen(text), NULL, &s, NULL), 0);
+  unsigned wide_before = c.wide;
+  run_array(s, 300, &c);
+  if (!bw_host_big_endian()) ck_assert_uint_eq(c.wide, wide_before + 1);
+  bw_schema_free(s);
   ck_assert_uint_gt(c.flat, 20);
+  ck_assert_uint_gt(c.wide, 5); /* the wide encode and decode of arrays */
   ck_assert_uint_gt(c.decode_ok, 200);
   ck_assert_uint_gt(c.decode_refused, 500);
   ck_assert_uint_gt(c.encode_ok, 200);
