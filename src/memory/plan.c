@@ -900,31 +900,113 @@ static inline int bad_bools(const uint8_t *p, uint32_t n, uint8_t op) {
     memcpy(d, s, n);                                                                               \
     break;
 
+#if defined(__GNUC__) && __GNUC__ >= 7
+#define FALLTHROUGH_ __attribute__((fallthrough))
+#else
+#define FALLTHROUGH_ ((void)0)
+#endif
+
 /* Encodes rec with w into out (w->need bytes of room; w->extent bytes readable at rec): the
  * message size, or SIZE_MAX when a bool or enum is refused. */
-static inline size_t wide_encode(const wide *w, const uint8_t *restrict rec,
-                                 uint8_t *restrict out) {
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline size_t
+wide_encode(const wide *w, const uint8_t *restrict rec, uint8_t *restrict out) {
   /* locals: stores through out cannot change them (out is only bytes of the message) */
   const wide_bool *bools = w->bools;
   const wide_enum *enums = w->enums;
   const wide_move *moves = w->moves;
   size_t nb = w->bool_count, ne = w->enum_count, nm = w->move_count;
   uint64_t bad = 0;
-  for (size_t i = 0; i < nb; i++) {
-    uint64_t a, b;
-    memcpy(&a, rec + bools[i].off, 8);
-    memcpy(&b, rec + bools[i].off + 8, 8);
-    bad |= (a & bools[i].m0) | (b & bools[i].m1);
+  /* the checks, unrolled for up to four bool runs and two enums */
+#define WIDE_BOOL_(i)                                                                              \
+  do {                                                                                             \
+    uint64_t a_, b_;                                                                               \
+    memcpy(&a_, rec + bools[i].off, 8);                                                            \
+    memcpy(&b_, rec + bools[i].off + 8, 8);                                                        \
+    bad |= (a_ & bools[i].m0) | (b_ & bools[i].m1);                                                \
+  } while (0)
+#define WIDE_ENUM_(i)                                                                              \
+  do {                                                                                             \
+    uint64_t v_;                                                                                   \
+    memcpy(&v_, rec + enums[i].off, 8);                                                            \
+    v_ &= enums[i].width_mask;                                                                     \
+    bad |= v_ >= 64 || !((enums[i].members >> (v_ & 63)) & 1);                                     \
+  } while (0)
+  if (nb | ne) { /* records of numbers only skip both */
+    switch (nb) {
+      case 4:
+        WIDE_BOOL_(3);
+        FALLTHROUGH_;
+      case 3:
+        WIDE_BOOL_(2);
+        FALLTHROUGH_;
+      case 2:
+        WIDE_BOOL_(1);
+        FALLTHROUGH_;
+      case 1:
+        WIDE_BOOL_(0);
+        FALLTHROUGH_;
+      case 0:
+        break;
+      default:
+        for (size_t i = 0; i < nb; i++) WIDE_BOOL_(i);
+    }
+    switch (ne) {
+      case 2:
+        WIDE_ENUM_(1);
+        FALLTHROUGH_;
+      case 1:
+        WIDE_ENUM_(0);
+        FALLTHROUGH_;
+      case 0:
+        break;
+      default:
+        for (size_t i = 0; i < ne; i++) WIDE_ENUM_(i);
+    }
   }
-  for (size_t i = 0; i < ne; i++) {
-    uint64_t v;
-    memcpy(&v, rec + enums[i].off, 8);
-    v &= enums[i].width_mask;
-    bad |= v >= 64 || !((enums[i].members >> (v & 63)) & 1);
-  }
+#undef WIDE_BOOL_
+#undef WIDE_ENUM_
   if (bad) return SIZE_MAX;
-  for (size_t i = 0; i < nm; i++) memcpy(out + moves[i].woff, rec + moves[i].off, 16);
-  for (size_t i = 0; i < ne; i++) out[enums[i].woff] = rec[enums[i].off];
+#define WIDE_MOVE_(i) memcpy(out + moves[i].woff, rec + moves[i].off, 16)
+  switch (nm) { /* unrolled for the usual records, in ascending wire order (the surplus of a
+                   move is overwritten by the moves after it) */
+    case 8:
+      WIDE_MOVE_(nm - 8);
+      FALLTHROUGH_;
+    case 7:
+      WIDE_MOVE_(nm - 7);
+      FALLTHROUGH_;
+    case 6:
+      WIDE_MOVE_(nm - 6);
+      FALLTHROUGH_;
+    case 5:
+      WIDE_MOVE_(nm - 5);
+      FALLTHROUGH_;
+    case 4:
+      WIDE_MOVE_(nm - 4);
+      FALLTHROUGH_;
+    case 3:
+      WIDE_MOVE_(nm - 3);
+      FALLTHROUGH_;
+    case 2:
+      WIDE_MOVE_(nm - 2);
+      FALLTHROUGH_;
+    case 1:
+      WIDE_MOVE_(nm - 1);
+      FALLTHROUGH_;
+    case 0:
+      break;
+    default:
+      for (size_t i = 0; i < nm; i++) WIDE_MOVE_(i);
+  }
+#undef WIDE_MOVE_
+  if (ne == 1) {
+    out[enums[0].woff] = rec[enums[0].off];
+  } else {
+    for (size_t i = 0; i < ne; i++) out[enums[i].woff] = rec[enums[i].off];
+  }
   return w->wire;
 }
 
@@ -1477,14 +1559,21 @@ int bw_view_encode_array(const bw_view *v, uint64_t count, uint8_t *out, size_t 
   if (p && p->wide && out) {
     /* every message has w->wire bytes: the records that fit are known up front */
     const wide *w = p->wide;
-    uint64_t size = v->size;
+    uint64_t size = v->size, fit = count;
     const uint8_t *rec = v->base;
-    while (i < count && w->need <= cap - pos && w->extent <= avail - i * size) {
+    /* records whose 16-byte moves stay inside the region and the buffer */
+    if (w->extent > avail)
+      fit = 0;
+    else if ((avail - w->extent) / size + 1 < fit)
+      fit = (avail - w->extent) / size + 1;
+    if (w->wire && (cap < w->need ? 0 : (cap - w->need) / w->wire + 1) < fit)
+      fit = cap < w->need ? 0 : (cap - w->need) / w->wire + 1;
+    else if (!w->wire && cap < w->need)
+      fit = 0;
+    for (; i < fit; i++, rec += size) {
       if (wide_encode(w, rec, out + pos) == SIZE_MAX) break;
       pos += w->wire;
       if (ends) ends[i] = pos;
-      i++;
-      rec += size;
     }
   }
   for (; i < count; i++) {

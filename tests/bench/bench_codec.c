@@ -395,7 +395,7 @@ int main(int argc, char **argv) {
     return 1;
   bw_value_arena *keep = bw_value_arena_new(), *scratch = bw_value_arena_new();
   char dir[] = "/tmp/bench_codec.XXXXXX";
-  if (!mkdtemp(dir)) {
+  if (!only_kind && !mkdtemp(dir)) {
     perror("mkdtemp");
     return 1;
   }
@@ -422,6 +422,7 @@ int main(int argc, char **argv) {
       len += n;
     }
     s->offs[MESSAGES] = len;
+    if (only_kind) continue; /* no node: no files */
     /* The messages for node: <kind>.bin (back to back) and <kind>.len (one length a line). */
     char path[512];
     snprintf(path, sizeof path, "%s/%s.bin", dir, labels[k]);
