@@ -41,6 +41,13 @@ static BW_ALWAYS_INLINE int room(encoder *e, size_t n) {
   return (e->pos <= e->cap && n <= e->cap - e->pos) || grow(e, n);
 }
 
+/* room for a small constant n (at most BW_VARINT_MAX): one compare. When pos has passed cap
+ * (counting the size needed), cap - pos wraps to more than PTRDIFF_MAX, i.e. negative as a
+ * signed difference. */
+static BW_ALWAYS_INLINE int room_small(encoder *e, size_t n) {
+  return (ptrdiff_t)(e->cap - e->pos) >= (ptrdiff_t)n || grow(e, n);
+}
+
 static inline void put(encoder *e, const void *p, size_t n) {
   if (n && room(e, n)) {
     uint8_t *d = e->buf + e->pos;
@@ -59,11 +66,11 @@ static inline void put(encoder *e, const void *p, size_t n) {
 }
 
 static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
-  if (v < 0x80 && room(e, 1)) {
+  if (v < 0x80 && room_small(e, 1)) {
     e->buf[e->pos++] = (uint8_t)v;
     return;
   }
-  if (room(e, BW_VARINT_MAX)) {
+  if (room_small(e, BW_VARINT_MAX)) {
     e->pos += bw_varint_put(e->buf + e->pos, v);
     return;
   }
@@ -72,7 +79,7 @@ static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
 }
 
 static BW_ALWAYS_INLINE void put_fixed(encoder *e, uint64_t v, unsigned w) {
-  if (room(e, w)) bw_st_le(e->buf + e->pos, v, w);
+  if (room_small(e, w)) bw_st_le(e->buf + e->pos, v, w);
   e->pos += w;
 }
 
@@ -289,16 +296,24 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
                             bw_kind_name(t->kind), n,
                             (unsigned long long)(t->kind == BW_KIND_STRUCT ? t->count : t->length));
       }
-      const bw_type *et = t->elem ? bw_type_resolve(t->elem) : NULL;
+      if (t->kind == BW_KIND_STRUCT) {
+        for (size_t i = 0; i < n; i++) {
+          const bw_type *ft = t->fields[i].type;
+          if (ft->kind == BW_KIND_REF) ft = bw_type_resolve(ft);
+          const bw_value *item = &items[i];
+          if (!item->type || item->type->kind != ft->kind) return mismatch(e, ft, item);
+          rc = enc_leaf(e, ft, item);
+          if (rc == NOT_LEAF) rc = enc_value(e, ft, item, depth);
+          if (rc) return rc;
+        }
+        return 0;
+      }
+      const bw_type *et = bw_type_resolve(t->elem);
       /* (short lists: the setup costs more than the dispatch it saves) */
       if (n >= 8 && et && bw_kind_width(et->kind) &&
           (rc = enc_numbers(e, et, items, n)) != NOT_LEAF)
         return rc;
       for (size_t i = 0; i < n; i++) {
-        if (t->kind == BW_KIND_STRUCT) {
-          et = t->fields[i].type;
-          if (et->kind == BW_KIND_REF) et = bw_type_resolve(et);
-        }
         const bw_value *item = &items[i];
         if (!item->type || item->type->kind != et->kind) return mismatch(e, et, item);
         rc = enc_leaf(e, et, item);
