@@ -31,6 +31,26 @@ static char *name_buffer(size_t n, char *buf, size_t cap) {
   return buf && n + 8 <= cap ? buf : malloc(n + 8);
 }
 
+static int ascii_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+
+static int ascii_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+
+static int ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+/* Most C names are already what the rules below make of them (VkInstanceCreateInfo, sType,
+ * VK_STRUCTURE_TYPE_APPLICATION_INFO): then the name is copied as it is. */
+static char *copy_name(const char *c, size_t n, char *buf, size_t cap) {
+  char *out = name_buffer(n, buf, cap);
+  if (out) memcpy(out, c, n + 1);
+  return out;
+}
+
 char *bw_import_type_name(const char *c) {
   return bw_import_type_name_buf(c, NULL, 0);
 }
@@ -45,6 +65,10 @@ char *bw_import_member_name(const char *c) {
 
 char *bw_import_type_name_buf(const char *c, char *buf, size_t cap) {
   size_t n = strlen(c);
+  size_t plain = ascii_upper(c[0]) ? 1 : n + 1; /* PascalCase already: [A-Z][A-Za-z0-9]* */
+  while (plain < n && (ascii_upper(c[plain]) || ascii_lower(c[plain]) || ascii_digit(c[plain])))
+    plain++;
+  if (plain == n) return copy_name(c, n, buf, cap);
   char *out = name_buffer(n, buf, cap);
   if (!out) return NULL;
   size_t k = 0;
@@ -68,6 +92,12 @@ char *bw_import_type_name_buf(const char *c, char *buf, size_t cap) {
 
 char *bw_import_field_name_buf(const char *c, int camel, char *buf, size_t cap) {
   size_t n = strlen(c);
+  /* Already a field name: [a-z][A-Za-z0-9_]* without "__" (without '_' at all in camelCase). */
+  size_t plain = ascii_lower(c[0]) ? 1 : n + 1;
+  while (plain < n && (ascii_upper(c[plain]) || ascii_lower(c[plain]) || ascii_digit(c[plain]) ||
+                       (c[plain] == '_' && !camel && c[plain - 1] != '_')))
+    plain++;
+  if (plain == n) return copy_name(c, n, buf, cap);
   char *out = name_buffer(n, buf, cap);
   if (!out) return NULL;
   size_t k = 0;
@@ -102,6 +132,9 @@ char *bw_import_field_name_buf(const char *c, int camel, char *buf, size_t cap) 
 
 char *bw_import_member_name_buf(const char *c, char *buf, size_t cap) {
   size_t n = strlen(c);
+  size_t plain = ascii_upper(c[0]) ? 1 : n + 1; /* UPPER_CASE already: [A-Z][A-Z0-9_]* */
+  while (plain < n && (ascii_upper(c[plain]) || ascii_digit(c[plain]) || c[plain] == '_')) plain++;
+  if (plain == n) return copy_name(c, n, buf, cap);
   char *out = name_buffer(n, buf, cap);
   if (!out) return NULL;
   size_t k = 0;
