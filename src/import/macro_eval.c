@@ -34,7 +34,7 @@ typedef struct mdef {
   CXCursor cursor;  /* the last definition */
   int loaded;       /* site and tokens read */
   int broken;       /* no tokens */
-  char *file;       /* where the last definition is */
+  const char *file; /* where the last definition is (mem) */
   unsigned offset;  /* byte offset there */
   int function_like;
   int variadic;
@@ -65,6 +65,9 @@ struct bw_import_eval {
   bw_nameset undefined; /* names some #undef line mentions */
   bw_nameset files;     /* files scanned for #undef */
   int scanned;
+  bw_arena mem;     /* the definitions' files, parameters and tokens */
+  CXFile last_file; /* the file of the last definition loaded, and its name */
+  const char *last_file_name;
 };
 
 static uint64_t hash_name(const char *s) {
@@ -95,12 +98,8 @@ static void index_put(size_t *index, size_t size, const mdef *defs, size_t slot)
   index[i] = slot;
 }
 
+/* A definition's site, parameters and tokens live in the evaluator's arena (freed with it). */
 static void free_def(mdef *d) {
-  free(d->file);
-  for (size_t i = 0; i < d->param_count; i++) free(d->params[i]);
-  free(d->params);
-  for (size_t i = 0; i < d->count; i++) free((char *)d->body[i].text);
-  free(d->body);
   memset(d, 0, sizeof *d);
 }
 
@@ -162,21 +161,28 @@ static void load_def(bw_import_eval *e, mdef *d) {
   clang_tokenize(e->tu, clang_getCursorExtent(d->cursor), &t, &n);
   CXFile file = NULL;
   clang_getSpellingLocation(clang_getCursorLocation(d->cursor), &file, NULL, NULL, &d->offset);
-  d->file = file ? bw_import_string(clang_getFileName(file)) : NULL;
+  if (file && file != e->last_file) { /* definitions come file by file */
+    CXString fs = clang_getFileName(file);
+    const char *fname = clang_getCString(fs);
+    e->last_file_name = bw_arena_strdup(&e->mem, fname ? fname : "");
+    e->last_file = e->last_file_name ? file : NULL;
+    clang_disposeString(fs);
+  }
+  d->file = file ? e->last_file_name : NULL;
   if (!t || n == 0) {
     d->broken = 1;
     return;
   }
   unsigned i = 1; /* t[0] is the name */
   if (d->function_like) {
-    d->params = calloc(MAX_PARAMS, sizeof *d->params);
+    d->params = bw_arena_alloc(&e->mem, MAX_PARAMS * sizeof *d->params);
     for (i = 2; i < n && d->params; i++) { /* t[1] is '(' */
       CXString s = clang_getTokenSpelling(e->tu, t[i]);
       const char *p = clang_getCString(s);
       int done = strcmp(p, ")") == 0;
       if (strcmp(p, "...") == 0) d->variadic = 1;
       if (clang_getTokenKind(t[i]) == CXToken_Identifier && d->param_count < MAX_PARAMS)
-        d->params[d->param_count++] = strdup(p);
+        d->params[d->param_count++] = bw_arena_strdup(&e->mem, p);
       clang_disposeString(s);
       if (done) {
         i++;
@@ -184,7 +190,7 @@ static void load_def(bw_import_eval *e, mdef *d) {
       }
     }
   }
-  d->body = calloc(n, sizeof *d->body);
+  d->body = bw_arena_alloc(&e->mem, n * sizeof *d->body);
   for (; d->body && i < n; i++) {
     CXTokenKind k = clang_getTokenKind(t[i]);
     if (k == CXToken_Comment) continue;
@@ -192,7 +198,7 @@ static void load_def(bw_import_eval *e, mdef *d) {
     const char *p = clang_getCString(s);
     if (k == CXToken_Punctuation && !strcmp(p, "#")) d->stringify = 1;
     if (k == CXToken_Punctuation && !strcmp(p, "##")) d->pastes = 1;
-    d->body[d->count].text = strdup(p);
+    d->body[d->count].text = bw_arena_strdup(&e->mem, p);
     d->body[d->count].kind = k;
     if (d->body[d->count].text) d->count++;
     clang_disposeString(s);
@@ -561,8 +567,8 @@ int bw_import_eval_macro(bw_import_ctx *ctx, const char *name, int64_t *value, i
 void bw_import_eval_free(bw_import_ctx *ctx) {
   bw_import_eval *e = ctx->eval;
   if (!e) return;
-  for (size_t i = 0; i < e->count; i++) free_def(&e->defs[i]);
   free(e->defs);
+  bw_arena_free(&e->mem);
   free(e->index);
   for (size_t i = 0; i < e->undef_count; i++) free(e->undefs[i].name);
   free(e->undefs);
