@@ -1214,8 +1214,12 @@ static size_t run_encode(const plan *p, const uint8_t *rec, uint8_t *out) {
 
 /* Encodes the record at rec (avail bytes readable there) with a flat plan p (p->fast): 0 and
  * *len, or BW_MEM_PLAN_FALLBACK (a refused value, too little room). */
-static inline int encode_flat(const plan *p, const uint8_t *rec, uint64_t avail, uint8_t *out,
-                              size_t cap, size_t *len) {
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int
+encode_flat(const plan *p, const uint8_t *rec, uint64_t avail, uint8_t *out, size_t cap,
+            size_t *len) {
   size_t n;
   if (p->wide && p->wide->need <= cap && p->wide->extent <= avail)
     n = wide_encode(p->wide, rec, out);
@@ -1233,9 +1237,11 @@ int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8
   if (!v || (!out && cap) || v->bit_width || !v->schema || !v->declared)
     return BW_MEM_PLAN_FALLBACK;
   const plan *p = plan_get(v->schema, v->declared, v->big_endian);
-  if (!p || v->offset > v->region.len || p->extent > v->region.len - v->offset)
+  if (!p) return BW_MEM_PLAN_FALLBACK;
+  if (p->fast && v->avail <= v->region.len) /* (encode_flat checks the extents against avail) */
+    return encode_flat(p, v->base, v->avail, out, cap, len);
+  if (v->offset > v->region.len || p->extent > v->region.len - v->offset)
     return BW_MEM_PLAN_FALLBACK;
-  if (p->fast) return encode_flat(p, v->base, v->region.len - v->offset, out, cap, len);
   uint64_t count = opts ? opts->flex_count : 0;
   size_t need = p->max_wire;
   if (p->has_flex) {
