@@ -80,7 +80,32 @@ typedef struct field_walk {
   size_t count;      /* fields added */
   CXCursor last;     /* the record\'s last member */
   int failed;
+  int hashed; /* names holds every field name (large records); else they are compared */
 } field_walk;
+
+/* Claims a field name: base, or base + sep + N (N = 2, 3...) when a field of the record has
+ * it. The record's fields are the names claimed so far: a small record compares them, a
+ * large one keeps them in a name set. Returns the name (valid until the next claim) or NULL
+ * when out of memory. */
+static const char *claim_field_name(field_walk *w, const char *base, const char *sep, char *buf,
+                                    size_t cap) {
+  const bw_field *list = w->st ? w->st->fields : w->un->members;
+  size_t n = w->st ? w->st->count : w->un->member_count;
+  if (!w->hashed && (n > 16 || strlen(base) + strlen(sep) + 24 > cap)) {
+    w->hashed = 1;
+    for (size_t i = 0; i < n; i++)
+      if (!bw_nameset_claim(w->names, list[i].name, sep)) return NULL;
+  }
+  if (w->hashed) return bw_nameset_claim(w->names, base, sep);
+  const char *name = base;
+  for (unsigned long suffix = 2;; suffix++) {
+    size_t i = 0;
+    while (i < n && strcmp(list[i].name, name) != 0) i++;
+    if (i == n) return name;
+    snprintf(buf, cap, "%s%s%lu", base, sep, suffix);
+    name = buf;
+  }
+}
 
 const char *bw_import_hint_text(bw_import_hint *h) {
   if (h->ready) return h->text;
@@ -156,11 +181,16 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
     goto fail;
   }
   if (type->kind != BW_KIND_LIST) flags &= ~BW_FIELD_FLEXIBLE; /* the hint, unused */
-  const char *fname = bw_nameset_claim(w->names, base, ctx->opts->camel_fields ? "" : "_");
-  if (base != buf) free(base);
-  if (!fname) goto fail;
+  char claimed[300];
+  const char *fname =
+      claim_field_name(w, base, ctx->opts->camel_fields ? "" : "_", claimed, sizeof claimed);
+  if (!fname) {
+    if (base != buf) free(base);
+    goto fail;
+  }
   bw_field *field = w->st ? bw_draft_add_field(ctx->draft, w->st, fname, type)
                           : bw_draft_add_native_member(ctx->draft, w->un, fname, type);
+  if (base != buf) free(base); /* fname may be base: the draft has copied it */
   if (!field) goto fail;
   field->offset = (uint64_t)bits / 8;
   if (bitfield) {

@@ -160,6 +160,43 @@ if [ -n "${cpu[libclang parse x1]:-}" ]; then
     "$(echo "(${cpu[bw-import]} - ${cpu[libclang parse x1]}) * 1000" | bc -l)"
 fi
 
+# The same ratio from interleaved runs (bw-import, clang, bw-import, clang...): each pair sees
+# the same load from whatever else the machine runs, which the separate series above do not.
+if command -v python3 >/dev/null; then
+  python3 - "$runs" "$bwi" "$header" <<'PY'
+import os, statistics, sys, time
+runs, bwi, header = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cmds = [[bwi, header], ["clang", "-fsyntax-only", "-x", "c", header]]
+def run(cmd):
+    t0 = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.execvp(cmd[0], cmd)
+    _, status, ru = os.wait4(pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("bench_import: %s failed" % cmd)
+    return wall, ru.ru_utime + ru.ru_stime
+for c in cmds:
+    run(c)  # warm-up
+walls, cpus = [[], []], [[], []]
+for _ in range(runs):
+    for k, c in enumerate(cmds):
+        w, u = run(c)
+        walls[k].append(w)
+        cpus[k].append(u)
+def pair(t):
+    return statistics.median(a / b for a, b in zip(t[0], t[1]))
+print("interleaved, %d pairs: bw-import / clang -fsyntax-only = %.2fx wall, %.2fx CPU "
+      "(median of the pairs); best runs %.1f / %.1f ms wall = %.2fx"
+      % (runs, pair(walls), pair(cpus), min(walls[0]) * 1e3, min(walls[1]) * 1e3,
+         min(walls[0]) / min(walls[1])))
+PY
+fi
+
 if [ $want_perf -eq 1 ]; then
   if command -v perf >/dev/null; then
     perf record -q -F 5000 --call-graph=dwarf,16384 -o "$work/perf.data" "$bwi" "$header" \
