@@ -63,6 +63,56 @@ static BW_ALWAYS_INLINE int dec_bytes(decoder *s, const bw_type *t, bw_value *ou
   return 0;
 }
 
+/* n fixed-width numbers (the count was checked against the bytes left: no bounds checks), or
+ * bools (each byte checked). One loop per kind, no dispatch per element. */
+static int dec_numbers(decoder *s, const bw_type *e, bw_value *items, size_t n) {
+  const uint8_t *d = s->d + s->pos;
+  switch (e->kind) {
+#define NUMBERS_(kindv, member, expr, w)                                                           \
+  case kindv:                                                                                      \
+    for (size_t i = 0; i < n; i++) {                                                               \
+      const uint8_t *p = d + i * (w);                                                              \
+      items[i].type = e;                                                                           \
+      items[i].as.member = (expr);                                                                 \
+    }                                                                                              \
+    s->pos += n * (w);                                                                             \
+    return 0;
+    NUMBERS_(BW_KIND_U8, u, p[0], 1)
+    NUMBERS_(BW_KIND_I8, i, (int8_t)p[0], 1)
+    NUMBERS_(BW_KIND_U16, u, bw_ld_le(p, 2), 2)
+    NUMBERS_(BW_KIND_I16, i, (int16_t)(uint16_t)bw_ld_le(p, 2), 2)
+    NUMBERS_(BW_KIND_U32, u, bw_ld_le(p, 4), 4)
+    NUMBERS_(BW_KIND_I32, i, (int32_t)(uint32_t)bw_ld_le(p, 4), 4)
+    NUMBERS_(BW_KIND_U64, u, bw_ld_le(p, 8), 8)
+    NUMBERS_(BW_KIND_I64, u, bw_ld_le(p, 8), 8)
+    NUMBERS_(BW_KIND_F32, u, bw_ld_le(p, 4), 4) /* the bits; f32 is read through them */
+    NUMBERS_(BW_KIND_F64, u, bw_ld_le(p, 8), 8)
+#undef NUMBERS_
+    default: /* BW_KIND_BOOL */
+      for (size_t i = 0; i < n; i++) {
+        if (d[i] > 1) {
+          s->pos += i;
+          return bw_error_set(s->err, BW_EBOOL, s->pos, "bool byte is %u, not 0 or 1", d[i]);
+        }
+        items[i].type = e;
+        items[i].as.u = d[i];
+      }
+      s->pos += n;
+      return 0;
+  }
+}
+
+/* The same with f32 values stored as floats (dec_numbers stores their bits). */
+static int dec_number_items(decoder *s, const bw_type *e, bw_value *items, size_t n) {
+  int rc = dec_numbers(s, e, items, n);
+  if (e->kind == BW_KIND_F32)
+    for (size_t i = 0; i < n; i++) { /* bits to float, exactly (NaN payloads too) */
+      uint32_t b = (uint32_t)items[i].as.u;
+      memcpy(&items[i].as.f32, &b, 4);
+    }
+  return rc;
+}
+
 /* Returned by dec_leaf for kinds it does not handle (aggregates). */
 #define NOT_LEAF 1
 
@@ -77,7 +127,8 @@ static BW_ALWAYS_INLINE int enum_defined(const bw_type *t, uint64_t v) {
  * list loops so that a record of numbers decodes without a call per field. The position is
  * the caller's local *pp (kept in a register across a loop of fields); s->pos is brought up to
  * date only where an error is reported (the error paths read it). */
-static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out, size_t *pp) {
+static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out, size_t *pp,
+                                     size_t depth) {
   const uint8_t *d = s->d;
   size_t pos = *pp, left = s->len - pos;
   int rc;
@@ -183,6 +234,29 @@ static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out
       return rc;
     case BW_KIND_VOID:
       return 0;
+    case BW_KIND_LIST:
+    case BW_KIND_LIST_FIXED: {
+      /* Lists of fixed-width numbers and bools need no recursion either: the same checks as
+       * dec_value's (which reports every failure but a bad count, reported the same here). */
+      const bw_type *e = t->elem;
+      unsigned w = bw_kind_width(e->kind); /* 0 for a REF and for aggregates */
+      uint64_t n = 0;
+      if (!w || depth >= s->lim.max_depth) return NOT_LEAF;
+      if (t->kind == BW_KIND_LIST) {
+        if ((rc = bw_rd_count(d, s->len, pp, w, s->lim.max_elements, &n, s->err))) return rc;
+      } else {
+        n = t->length;
+        if (n > s->lim.max_elements || n > left / w) return NOT_LEAF;
+      }
+      s->pos = *pp;
+      bw_value *items = bw_value_arena_raw(s->arena, n ? (size_t)n * sizeof *items : 1);
+      out->as.list.items = items;
+      out->as.list.count = (size_t)n;
+      if (!items) return oom(s);
+      rc = dec_number_items(s, e, items, (size_t)n);
+      *pp = s->pos;
+      return rc;
+    }
     case BW_KIND_ENUM:
       if ((rc = bw_rd_uint(d, s->len, pp, &out->as.u, s->err))) return rc;
       if (!enum_defined(t, out->as.u)) {
@@ -228,45 +302,6 @@ static int grow_items(decoder *s, bw_value **items, size_t *cap, size_t need, si
   return 0;
 }
 
-/* n fixed-width numbers (the count was checked against the bytes left: no bounds checks), or
- * bools (each byte checked). One loop per kind, no dispatch per element. */
-static int dec_numbers(decoder *s, const bw_type *e, bw_value *items, size_t n) {
-  const uint8_t *d = s->d + s->pos;
-  switch (e->kind) {
-#define NUMBERS_(kindv, member, expr, w)                                                           \
-  case kindv:                                                                                      \
-    for (size_t i = 0; i < n; i++) {                                                               \
-      const uint8_t *p = d + i * (w);                                                              \
-      items[i].type = e;                                                                           \
-      items[i].as.member = (expr);                                                                 \
-    }                                                                                              \
-    s->pos += n * (w);                                                                             \
-    return 0;
-    NUMBERS_(BW_KIND_U8, u, p[0], 1)
-    NUMBERS_(BW_KIND_I8, i, (int8_t)p[0], 1)
-    NUMBERS_(BW_KIND_U16, u, bw_ld_le(p, 2), 2)
-    NUMBERS_(BW_KIND_I16, i, (int16_t)(uint16_t)bw_ld_le(p, 2), 2)
-    NUMBERS_(BW_KIND_U32, u, bw_ld_le(p, 4), 4)
-    NUMBERS_(BW_KIND_I32, i, (int32_t)(uint32_t)bw_ld_le(p, 4), 4)
-    NUMBERS_(BW_KIND_U64, u, bw_ld_le(p, 8), 8)
-    NUMBERS_(BW_KIND_I64, u, bw_ld_le(p, 8), 8)
-    NUMBERS_(BW_KIND_F32, u, bw_ld_le(p, 4), 4) /* the bits; f32 is read through them */
-    NUMBERS_(BW_KIND_F64, u, bw_ld_le(p, 8), 8)
-#undef NUMBERS_
-    default: /* BW_KIND_BOOL */
-      for (size_t i = 0; i < n; i++) {
-        if (d[i] > 1) {
-          s->pos += i;
-          return bw_error_set(s->err, BW_EBOOL, s->pos, "bool byte is %u, not 0 or 1", d[i]);
-        }
-        items[i].type = e;
-        items[i].as.u = d[i];
-      }
-      s->pos += n;
-      return 0;
-  }
-}
-
 static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t n, size_t depth) {
   const bw_type *e = bw_type_resolve(elem);
   unsigned w = bw_kind_width(e->kind);
@@ -279,22 +314,14 @@ static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t
     out->as.list.items = items;
     out->as.list.count = (size_t)n;
     if (!items) return oom(s);
-    if (e->kind == BW_KIND_F32) {
-      int rc = dec_numbers(s, e, items, (size_t)n);
-      for (size_t i = 0; i < n; i++) { /* bits to float, exactly (NaN payloads too) */
-        uint32_t b = (uint32_t)items[i].as.u;
-        memcpy(&items[i].as.f32, &b, 4);
-      }
-      return rc;
-    }
-    return dec_numbers(s, e, items, (size_t)n);
+    return dec_number_items(s, e, items, (size_t)n);
   }
   int rc = grow_items(s, &items, &cap, 0, (size_t)n);
   size_t pos = s->pos;
   for (size_t i = 0; i < n && !rc; i++) {
     if (i == cap && (rc = grow_items(s, &items, &cap, i + 1, (size_t)n))) break;
     items[i].type = e;
-    rc = dec_leaf(s, e, &items[i], &pos);
+    rc = dec_leaf(s, e, &items[i], &pos, depth);
     if (rc == NOT_LEAF) {
       s->pos = pos;
       rc = dec_value(s, e, &items[i], depth);
@@ -328,11 +355,11 @@ static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
     size_t pos = s->pos;
     sp->p = s->d + pos;
     items[2 * i].type = kt;
-    rc = dec_leaf(s, kt, &items[2 * i], &pos); /* keys are never aggregates */
+    rc = dec_leaf(s, kt, &items[2 * i], &pos, depth); /* keys are never aggregates */
     sp->len = (size_t)(s->d + pos - sp->p);
     if (!rc) {
       items[2 * i + 1].type = vt;
-      rc = dec_leaf(s, vt, &items[2 * i + 1], &pos);
+      rc = dec_leaf(s, vt, &items[2 * i + 1], &pos, depth);
       if (rc == NOT_LEAF) {
         s->pos = pos;
         rc = dec_value(s, vt, &items[2 * i + 1], depth);
@@ -357,7 +384,7 @@ static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) 
   if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
   out->type = t;
   size_t at = s->pos;
-  int rc = dec_leaf(s, t, out, &at);
+  int rc = dec_leaf(s, t, out, &at, depth);
   if (rc != NOT_LEAF) {
     if (!rc) s->pos = at;
     return rc;
@@ -411,7 +438,7 @@ static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) 
         const bw_type *ft = t->fields[i].type;
         if (ft->kind == BW_KIND_REF) ft = bw_type_resolve(ft);
         items[i].type = ft;
-        rc = dec_leaf(s, ft, &items[i], &pos);
+        rc = dec_leaf(s, ft, &items[i], &pos, depth);
         if (rc == NOT_LEAF) {
           s->pos = pos;
           rc = dec_value(s, ft, &items[i], depth);

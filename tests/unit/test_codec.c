@@ -227,6 +227,20 @@ static void reject_with(const char *tname, const char *hex, const bw_decode_opti
   bw_value_arena_free(a);
 }
 
+/* hex decodes under opts (and checks with the reader). */
+static void vector_ok(const char *tname, const char *hex, const bw_decode_options *opts) {
+  uint8_t bytes[4096];
+  size_t n = unhex(hex, bytes);
+  bw_value_arena *a = bw_value_arena_new();
+  bw_value *v = NULL;
+  bw_error err;
+  bw_error_clear(&err);
+  ck_assert_msg(bw_decode(type(tname), bytes, n, opts, a, &v, NULL, &err) == 0, "%s %s: %s", tname,
+                hex, err.message);
+  ck_assert_int_eq(bw_message_check(type(tname), bytes, n, opts, NULL), 0);
+  bw_value_arena_free(a);
+}
+
 static void reject(const char *tname, const char *hex, int code, uint64_t offset) {
   reject_with(tname, hex, NULL, code, offset);
 }
@@ -323,6 +337,22 @@ START_TEST(fast_paths_rejections) {
   reject("U", "ff ff ff ff ff ff ff ff ff", BW_ETRUNCATED, 0); /* nine bytes, all continue */
   reject("U", "ff ff ff ff ff ff ff 80 00", BW_ENONMINIMAL, 0);
   reject("I", "81", BW_ETRUNCATED, 0);
+  /* the limits on lists of numbers: nesting (the list is one level below the struct: at
+   * max_depth 1 it is refused where it starts) and element counts */
+  static const char *rec = "2a 00 00 00 01 01 01 00 02 00 03 00 04 00 00 01 00";
+  bw_decode_options o = {0};
+  o.max_depth = 1;
+  reject_with("Rec", rec, &o, BW_ELIMIT, 6);
+  vector_ok("LBool", "01 01", &o); /* a list at the root is the first level */
+  o.max_depth = 2;
+  vector_ok("Rec", rec, &o);
+  memset(&o, 0, sizeof o);
+  o.max_elements = 3;
+  reject_with("LBool", "04 01 00 01 00", &o, BW_ELIMIT, 0);
+  reject_with("AI16", "01 00 02 00 03 00 04 00", &o, BW_ELIMIT, 0);
+  reject_with("Rec", rec, &o, BW_ELIMIT, 6);
+  o.max_elements = 4;
+  vector_ok("Rec", rec, &o);
 }
 END_TEST
 
