@@ -108,7 +108,9 @@ static int dec_number_items(decoder *s, const bw_type *e, bw_value *items, size_
   if (e->kind == BW_KIND_F32)
     for (size_t i = 0; i < n; i++) { /* bits to float, exactly (NaN payloads too) */
       uint32_t b = (uint32_t)items[i].as.u;
-      memcpy(&items[i].as.f32, &b, 4);
+      float f;
+      memcpy(&f, &b, 4);
+      items[i].as.f32 = f;
     }
   return rc;
 }
@@ -128,9 +130,9 @@ static BW_ALWAYS_INLINE int enum_defined(const bw_type *t, uint64_t v) {
  * the caller's local *pp (kept in a register across a loop of fields); s->pos is brought up to
  * date only where an error is reported (the error paths read it). */
 static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out, size_t *pp,
-                                     size_t depth) {
-  const uint8_t *d = s->d;
-  size_t pos = *pp, left = s->len - pos;
+                                     size_t depth, const uint8_t *d, size_t len) {
+  /* d and len are s->d and len, which the loops keep in registers */
+  size_t pos = *pp, left = len - pos;
   int rc;
   switch (t->kind) {
     case BW_KIND_UINT:
@@ -139,13 +141,13 @@ static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out
         *pp = pos + 1;
         return 0;
       }
-      return bw_rd_uint(d, s->len, pp, &out->as.u, s->err);
+      return bw_rd_uint(d, len, pp, &out->as.u, s->err);
     case BW_KIND_INT: {
       uint64_t z = 0;
       if (left && d[pos] < 0x80) {
         z = d[pos];
         *pp = pos + 1;
-      } else if ((rc = bw_rd_uint(d, s->len, pp, &z, s->err))) {
+      } else if ((rc = bw_rd_uint(d, len, pp, &z, s->err))) {
         return rc;
       }
       out->as.i = bw_zigzag_decode(z);
@@ -191,14 +193,18 @@ static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out
       /* Through the bit pattern: NaN payloads pass unchanged. */
       if (left < 4) goto short4;
       uint32_t b = (uint32_t)bw_ld_le(d + pos, 4);
-      memcpy(&out->as.f32, &b, 4);
+      float f; /* (a typed store: a byte copy into out could alias the decoder's fields) */
+      memcpy(&f, &b, 4);
+      out->as.f32 = f;
       *pp = pos + 4;
       return 0;
     }
     case BW_KIND_F64: {
       if (left < 8) goto short8;
       uint64_t b = bw_ld_le(d + pos, 8);
-      memcpy(&out->as.f64, &b, 8);
+      double f;
+      memcpy(&f, &b, 8);
+      out->as.f64 = f;
       *pp = pos + 8;
       return 0;
     }
@@ -218,7 +224,7 @@ static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out
         n = d[pos];
         pos++;
       } else {
-        if ((rc = bw_rd_count(d, s->len, pp, 1, UINT64_MAX, &n, s->err))) return rc;
+        if ((rc = bw_rd_count(d, len, pp, 1, UINT64_MAX, &n, s->err))) return rc;
         pos = *pp;
       }
       s->pos = pos;
@@ -243,7 +249,7 @@ static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out
       uint64_t n = 0;
       if (!w || depth >= s->lim.max_depth) return NOT_LEAF;
       if (t->kind == BW_KIND_LIST) {
-        if ((rc = bw_rd_count(d, s->len, pp, w, s->lim.max_elements, &n, s->err))) return rc;
+        if ((rc = bw_rd_count(d, len, pp, w, s->lim.max_elements, &n, s->err))) return rc;
       } else {
         n = t->length;
         if (n > s->lim.max_elements || n > left / w) return NOT_LEAF;
@@ -258,7 +264,7 @@ static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out
       return rc;
     }
     case BW_KIND_ENUM:
-      if ((rc = bw_rd_uint(d, s->len, pp, &out->as.u, s->err))) return rc;
+      if ((rc = bw_rd_uint(d, len, pp, &out->as.u, s->err))) return rc;
       if (!enum_defined(t, out->as.u)) {
         *pp = pos;
         return bw_error_set(s->err, BW_EENUM, pos, "enum value %llu is not defined",
@@ -317,11 +323,13 @@ static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t
     return dec_number_items(s, e, items, (size_t)n);
   }
   int rc = grow_items(s, &items, &cap, 0, (size_t)n);
+  const uint8_t *d = s->d;
+  size_t len = s->len;
   size_t pos = s->pos;
   for (size_t i = 0; i < n && !rc; i++) {
     if (i == cap && (rc = grow_items(s, &items, &cap, i + 1, (size_t)n))) break;
     items[i].type = e;
-    rc = dec_leaf(s, e, &items[i], &pos, depth);
+    rc = dec_leaf(s, e, &items[i], &pos, depth, d, len);
     if (rc == NOT_LEAF) {
       s->pos = pos;
       rc = dec_value(s, e, &items[i], depth);
@@ -345,6 +353,8 @@ static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
   bw_span_vec spans;
   bw_span_vec_init(&spans);
   rc = grow_items(s, &items, &cap, 0, 2 * (size_t)n);
+  const uint8_t *d = s->d;
+  size_t len = s->len;
   for (size_t i = 0; i < n && !rc; i++) {
     if (2 * i == cap && (rc = grow_items(s, &items, &cap, 2 * i + 2, 2 * (size_t)n))) break;
     if (bw_span_vec_reserve(&spans, i)) {
@@ -353,13 +363,13 @@ static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
     }
     bw_span *sp = &spans.items[i];
     size_t pos = s->pos;
-    sp->p = s->d + pos;
+    sp->p = d + pos;
     items[2 * i].type = kt;
-    rc = dec_leaf(s, kt, &items[2 * i], &pos, depth); /* keys are never aggregates */
-    sp->len = (size_t)(s->d + pos - sp->p);
+    rc = dec_leaf(s, kt, &items[2 * i], &pos, depth, d, len); /* keys: never aggregates */
+    sp->len = (size_t)(d + pos - sp->p);
     if (!rc) {
       items[2 * i + 1].type = vt;
-      rc = dec_leaf(s, vt, &items[2 * i + 1], &pos, depth);
+      rc = dec_leaf(s, vt, &items[2 * i + 1], &pos, depth, d, len);
       if (rc == NOT_LEAF) {
         s->pos = pos;
         rc = dec_value(s, vt, &items[2 * i + 1], depth);
@@ -384,7 +394,7 @@ static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) 
   if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
   out->type = t;
   size_t at = s->pos;
-  int rc = dec_leaf(s, t, out, &at, depth);
+  int rc = dec_leaf(s, t, out, &at, depth, s->d, s->len);
   if (rc != NOT_LEAF) {
     if (!rc) s->pos = at;
     return rc;
@@ -433,12 +443,15 @@ static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) 
       if (!items) return oom(s);
       out->as.list.items = items;
       out->as.list.count = n;
+      const uint8_t *d = s->d;
+      size_t len = s->len;
       size_t pos = s->pos;
-      for (size_t i = 0; i < n; i++) {
-        const bw_type *ft = t->fields[i].type;
+      const bw_field *f = t->fields;
+      for (size_t i = 0; i < n; i++, f++) {
+        const bw_type *ft = f->type;
         if (ft->kind == BW_KIND_REF) ft = bw_type_resolve(ft);
         items[i].type = ft;
-        rc = dec_leaf(s, ft, &items[i], &pos, depth);
+        rc = dec_leaf(s, ft, &items[i], &pos, depth, d, len);
         if (rc == NOT_LEAF) {
           s->pos = pos;
           rc = dec_value(s, ft, &items[i], depth);
