@@ -297,8 +297,9 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
                             (unsigned long long)(t->kind == BW_KIND_STRUCT ? t->count : t->length));
       }
       if (t->kind == BW_KIND_STRUCT) {
-        for (size_t i = 0; i < n; i++) {
-          const bw_type *ft = t->fields[i].type;
+        const bw_field *f = t->fields;
+        for (size_t i = 0; i < n; i++, f++) {
+          const bw_type *ft = f->type;
           if (ft->kind == BW_KIND_REF) ft = bw_type_resolve(ft);
           const bw_value *item = &items[i];
           if (!item->type || item->type->kind != ft->kind) return mismatch(e, ft, item);
