@@ -241,23 +241,23 @@ if [ $want_split -eq 1 ]; then
     printf '  bw-import / clang -fsyntax-only = %.2fx instructions\n' \
       "$(echo "$total_bw / $total_clang" | bc -l)"
     # bw-import's split: inclusive counts of its phases (functions of bw-import and libc).
-    cg=$(ls "$work"/cg_bw.* | head -1)
+    cg=$(find "$work" -name 'cg_bw.*' ! -name '*.log' | head -1)
     callgrind_annotate --inclusive=yes --threshold=100 "$cg" 2>/dev/null >"$work/split.txt"
     phase() { # the inclusive count of the first function whose name matches $1
       awk -v re="$1" '$0 ~ re {gsub(",", "", $1); print $1; exit}' "$work/split.txt"
     }
-    start=$(phase ':_dl_start \\[')
-    parse=$(phase 'pthread_create.c:start_thread \\[')
-    walk=$(phase ':bw_import_walk \\[')
-    macros=$(phase ':bw_import_macros_finish \\[')
-    validate=$(phase ':bw_draft_validate \\[')
-    output=$(phase ':bw_schema_print \\[')
+    declare -A ph
+    ph[start]=$(phase ':_dl_start \\[')
+    ph[parse]=$(phase 'pthread_create.c:start_thread \\[')
+    ph[walk]=$(phase ':bw_import_walk \\[')
+    ph[macros]=$(phase ':bw_import_macros_finish \\[')
+    ph[validate]=$(phase ':bw_draft_validate \\[')
+    ph[output]=$(phase ':bw_schema_print \\[')
     echo "bw-import by phase (inclusive instructions, M):"
     rest=$total_bw
     for p in "program start (ld.so):start" "parse (libclang thread):parse" "walk (types):walk" \
       "macros:macros" "validation:validate" "output (schema text):output"; do
-      n=${p##*:}
-      v=${!n:-0}
+      v=${ph[${p##*:}]:-0}
       rest=$((rest - v))
       printf '  %-26s %8.1f\n' "${p%:*}" "$(echo "$v / 1000000" | bc -l)"
     done

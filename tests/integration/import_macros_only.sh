@@ -68,9 +68,11 @@ PY
       '<'*) echo "#include $header" ;;
       *) echo "#include \"$header\"" ;;
     esac
-    echo "#define SHOW(n) printf(#n \" %s\\n\", ((__typeof__((n) + 0))-1 > 0) ? \\"
-    echo "  (snprintf(buf, sizeof buf, \"%llu\", (unsigned long long)((n) + 0)), buf) : \\"
-    echo "  (snprintf(buf, sizeof buf, \"%lld\", (long long)((n) + 0)), buf))"
+    cat <<'C'
+#define SHOW(n) printf(#n " %s\n", ((__typeof__((n) + 0))-1 > 0) ? \
+  (snprintf(buf, sizeof buf, "%llu", (unsigned long long)((n) + 0)), buf) : \
+  (snprintf(buf, sizeof buf, "%lld", (long long)((n) + 0)), buf))
+C
     echo "int main(void) { char buf[32];"
     for c in "$@"; do echo "  SHOW($c);"; done
     echo "  return 0; }"
