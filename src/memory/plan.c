@@ -1444,20 +1444,6 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
   if (len > max_size) return BW_MEM_PLAN_FALLBACK;
   size_t pos = 0, end;
   uint64_t count = 0;
-  if (p->wide && p->zero_size == v->size && len >= p->wide->wire &&
-      (len == p->wide->wire || trailing) && p->wide->dneed <= PLAN_SMALL_RECORD + 16) {
-    /* a record of fixed wire size: the wide decode, from a copy of the message with room for
-     * its 16-byte reads */
-    const wide *w = p->wide;
-    uint8_t padded[PLAN_SMALL_RECORD + 16], scratch[PLAN_SMALL_RECORD + 16];
-    copy_bytes(padded, msg, w->wire);
-    if (wide_decode(p, w, v->base, v->size, padded, scratch) == 0) {
-      if (consumed) *consumed = w->wire;
-      if (flex_count) *flex_count = 0;
-      return 0;
-    }
-    return BW_MEM_PLAN_FALLBACK;
-  }
   if (p->fast && p->zero_size == v->size && v->size) {
     size_t used;
     if (decode_flat(p, v->base, v->size, msg, len, trailing, &used)) return BW_MEM_PLAN_FALLBACK;
