@@ -66,8 +66,10 @@ struct bw_import_eval {
   bw_nameset files;     /* files scanned for #undef */
   int scanned;
   bw_arena mem;     /* the definitions' files, parameters and tokens */
-  CXFile last_file; /* the file of the last definition loaded, and its name */
+  CXFile last_file; /* the file of the last definition loaded, its name and text */
   const char *last_file_name;
+  const char *last_text;
+  size_t last_size;
 };
 
 static uint64_t hash_name(const char *s) {
@@ -153,12 +155,220 @@ int *bw_import_eval_define(bw_import_ctx *ctx, CXCursor c, const char *name, int
 }
 
 /* Reads a definition's site, parameters and body tokens (once). */
+/* Words that are keywords in C or C++ (a user may ask for C++ with -x), or alternative
+ * spellings of C++ operators: with every name that starts with '_', they send a definition
+ * to clang's tokenizer. */
+static int maybe_keyword(const char *s, size_t n) {
+  static const char *const words[] = {"alignas",
+                                      "alignof",
+                                      "and",
+                                      "and_eq",
+                                      "asm",
+                                      "auto",
+                                      "bitand",
+                                      "bitor",
+                                      "bool",
+                                      "break",
+                                      "case",
+                                      "catch",
+                                      "char",
+                                      "char8_t",
+                                      "char16_t",
+                                      "char32_t",
+                                      "class",
+                                      "compl",
+                                      "concept",
+                                      "const",
+                                      "const_cast",
+                                      "consteval",
+                                      "constexpr",
+                                      "constinit",
+                                      "continue",
+                                      "co_await",
+                                      "co_return",
+                                      "co_yield",
+                                      "decltype",
+                                      "default",
+                                      "delete",
+                                      "do",
+                                      "double",
+                                      "dynamic_cast",
+                                      "else",
+                                      "enum",
+                                      "explicit",
+                                      "export",
+                                      "extern",
+                                      "false",
+                                      "float",
+                                      "for",
+                                      "friend",
+                                      "goto",
+                                      "if",
+                                      "inline",
+                                      "int",
+                                      "long",
+                                      "mutable",
+                                      "namespace",
+                                      "new",
+                                      "noexcept",
+                                      "not",
+                                      "not_eq",
+                                      "nullptr",
+                                      "operator",
+                                      "or",
+                                      "or_eq",
+                                      "private",
+                                      "protected",
+                                      "public",
+                                      "register",
+                                      "reinterpret_cast",
+                                      "requires",
+                                      "restrict",
+                                      "return",
+                                      "short",
+                                      "signed",
+                                      "sizeof",
+                                      "static",
+                                      "static_assert",
+                                      "static_cast",
+                                      "struct",
+                                      "switch",
+                                      "template",
+                                      "this",
+                                      "thread_local",
+                                      "throw",
+                                      "true",
+                                      "try",
+                                      "typedef",
+                                      "typeid",
+                                      "typename",
+                                      "typeof",
+                                      "typeof_unqual",
+                                      "union",
+                                      "unsigned",
+                                      "using",
+                                      "virtual",
+                                      "void",
+                                      "volatile",
+                                      "wchar_t",
+                                      "while",
+                                      "xor",
+                                      "xor_eq"};
+  if (s[0] == '_') return 1;
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0) return 1;
+  return 0;
+}
+
+static int ident_char(char c);
+
+#define PLAIN_TOKENS 64 /* longer bodies go to clang */
+
+/* Reads the body of an object-like macro straight from its file when the definition is one
+ * plain line that clang tokenizes the obvious way: identifiers that are no keywords, numbers,
+ * and the operators of integer expressions, nothing else (no comment, string, character,
+ * backslash, '#', '.', '$', '[', digraph, trigraph or byte outside ASCII). Returns 0 to send
+ * the definition to clang_tokenize. Most integer macros are like that, and reading them here
+ * costs a small part of tokenizing them through clang. */
+static int lex_plain(bw_import_eval *e, mdef *d, const char *text, size_t n) {
+  size_t len = strlen(d->name), i = d->offset;
+  if (i > n || n - i < len || memcmp(text + i, d->name, len) != 0) return 0;
+  i += len;
+  if (i < n && (ident_char(text[i]) || text[i] == '$' || text[i] == '(')) return 0;
+  size_t end = i;
+  while (end < n && text[end] != '\n' && text[end] != '\r') end++;
+  size_t starts[PLAIN_TOKENS], lens[PLAIN_TOKENS];
+  CXTokenKind kinds[PLAIN_TOKENS];
+  size_t count = 0;
+  while (i < end) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\f' || c == '\v') {
+      i++;
+      continue;
+    }
+    if (count == PLAIN_TOKENS) return 0;
+    size_t start = i;
+    CXTokenKind kind = CXToken_Punctuation;
+    char next = i + 1 < end ? text[i + 1] : 0;
+    char third = i + 2 < end ? text[i + 2] : 0;
+    if (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      while (i < end && ident_char(text[i])) i++;
+      if ((i < end && text[i] == '$') || maybe_keyword(text + start, i - start)) return 0;
+      kind = CXToken_Identifier;
+    } else if (c >= '0' && c <= '9') {
+      /* a preprocessing number: digits, letters, '_' and '.', and a sign after e, E, p, P */
+      for (i++; i < end; i++) {
+        char prev = text[i - 1];
+        if (ident_char(text[i]) || text[i] == '.') continue;
+        if ((text[i] == '+' || text[i] == '-') &&
+            (prev == 'e' || prev == 'E' || prev == 'p' || prev == 'P'))
+          continue;
+        break;
+      }
+      if (i < end && (text[i] == '$' || text[i] == '\'')) return 0;
+      kind = CXToken_Literal;
+    } else {
+      switch (c) {
+        case '(':
+        case ')':
+        case ',':
+        case '~':
+          i++;
+          break;
+        case '?':
+          if (next == '?') return 0; /* a trigraph (under -std=c11) */
+          i++;
+          break;
+        case ':':
+          if (next == '>') return 0; /* a digraph */
+          i++;
+          break;
+        case '<':
+        case '>':
+          if (c == '<' && (next == ':' || next == '%')) return 0; /* digraphs */
+          i += next == c ? (third == '=' ? 3 : 2) : next == '=' ? 2 : 1;
+          break;
+        case '%':
+          if (next == '>' || next == ':') return 0; /* digraphs */
+          i += next == '=' ? 2 : 1;
+          break;
+        case '+':
+        case '-':
+        case '&':
+        case '|':
+          i += next == c || next == '=' || (c == '-' && next == '>') ? 2 : 1;
+          break;
+        case '*':
+        case '!':
+        case '^':
+        case '=':
+          i += next == '=' ? 2 : 1;
+          break;
+        default:
+          return 0;
+      }
+    }
+    starts[count] = start;
+    lens[count] = i - start;
+    kinds[count] = kind;
+    count++;
+  }
+  if (count) {
+    d->body = bw_arena_alloc(&e->mem, count * sizeof *d->body);
+    if (!d->body) return 0;
+  }
+  for (size_t k = 0; k < count; k++) {
+    d->body[k].text = bw_arena_strndup(&e->mem, text + starts[k], lens[k]);
+    d->body[k].kind = kinds[k];
+    if (!d->body[k].text) return 0;
+  }
+  d->count = count;
+  return 1;
+}
+
 static void load_def(bw_import_eval *e, mdef *d) {
   if (d->loaded) return;
   d->loaded = 1;
-  CXToken *t = NULL;
-  unsigned n = 0;
-  clang_tokenize(e->tu, clang_getCursorExtent(d->cursor), &t, &n);
   CXFile file = NULL;
   clang_getSpellingLocation(clang_getCursorLocation(d->cursor), &file, NULL, NULL, &d->offset);
   if (file && file != e->last_file) { /* definitions come file by file */
@@ -166,9 +376,19 @@ static void load_def(bw_import_eval *e, mdef *d) {
     const char *fname = clang_getCString(fs);
     e->last_file_name = bw_arena_strdup(&e->mem, fname ? fname : "");
     e->last_file = e->last_file_name ? file : NULL;
+    e->last_size = 0;
+    e->last_text = clang_getFileContents(e->tu, file, &e->last_size);
     clang_disposeString(fs);
   }
   d->file = file ? e->last_file_name : NULL;
+  if (file && file == e->last_file && e->last_text && !d->function_like &&
+      lex_plain(e, d, e->last_text, e->last_size))
+    return;
+  d->body = NULL;
+  d->count = 0;
+  CXToken *t = NULL;
+  unsigned n = 0;
+  clang_tokenize(e->tu, clang_getCursorExtent(d->cursor), &t, &n);
   if (!t || n == 0) {
     d->broken = 1;
     return;

@@ -61,6 +61,17 @@ enum tm_big { TM_HUGE = 1u << 31 }; /* does not fit an int: the enum's own type 
 #define TM_GONE 5
 #undef TM_GONE
 
+/* One-line bodies that macro_eval.c reads from the file itself (no comment on the line) and
+ * look-alikes that it leaves to clang's tokenizer; their spacing, or its absence, is part of
+ * the cases. */
+// clang-format off
+#define TM_PLAIN_OPS ((TM_DECIMAL << 2) | 1) != 0 && -1 >= -2 ? ~0u >> 4 : 0
+#define TM_PLAIN_COMPOUND ((TM_DECIMAL<<1)+(TM_SHIFT>>30)-(3*4%5))^(6&7)
+#define TM_PLAIN_KEYWORD sizeof(int) * 2
+#define TM_PLAIN_PPNUMBER 0xE+1
+#define TM_PLAIN_FLOAT_EXP 1e+5
+// clang-format on
+
 #define TM_STRING "text"
 #define TM_FLOAT 1.5f
 #define TM_NULL ((void *)0)
@@ -158,6 +169,16 @@ END_TEST
 START_TEST(the_definition_at_the_end_counts) {
   ASSERT_CONSTANT(TM_REDEFINED);
   ASSERT_NOT_CONSTANT(TM_GONE);
+}
+END_TEST
+
+START_TEST(plain_one_line_bodies) {
+  ASSERT_CONSTANT(TM_PLAIN_OPS);
+  ASSERT_CONSTANT(TM_PLAIN_COMPOUND);
+  ASSERT_CONSTANT(TM_PLAIN_KEYWORD);
+  /* "0xE+1" is one preprocessing number, and not a valid one; 1e+5 is a double. */
+  ASSERT_NOT_CONSTANT(TM_PLAIN_PPNUMBER);
+  ASSERT_NOT_CONSTANT(TM_PLAIN_FLOAT_EXP);
 }
 END_TEST
 
@@ -307,6 +328,7 @@ static Suite *macros_suite(void) {
   tcase_add_test(tc, casts_pasting_and_function_like_macros);
   tcase_add_test(tc, sizeof_and_enumerators);
   tcase_add_test(tc, the_definition_at_the_end_counts);
+  tcase_add_test(tc, plain_one_line_bodies);
   tcase_add_test(tc, non_integers_are_left_out);
   suite_add_tcase(s, tc);
   TCase *only = tcase_create("macros_only");
