@@ -266,8 +266,9 @@ static int ident_char(char c);
 
 /* Reads the body of an object-like macro straight from its file when the definition is one
  * plain line that clang tokenizes the obvious way: identifiers that are no keywords, numbers,
- * and the operators of integer expressions, nothing else (no comment, string, character,
- * backslash, '#', '.', '$', '[', digraph, trigraph or byte outside ASCII). Returns 0 to send
+ * strings without escapes and the operators of integer expressions, nothing else (no
+ * comment, character, backslash, '#', '.', '$', '[', digraph, trigraph or byte outside
+ * ASCII). Returns 0 to send
  * the definition to clang_tokenize. Most integer macros are like that, and reading them here
  * costs a small part of tokenizing them through clang. */
 static int lex_plain(bw_import_eval *e, mdef *d, const char *text, size_t n) {
@@ -306,6 +307,14 @@ static int lex_plain(bw_import_eval *e, mdef *d, const char *text, size_t n) {
         break;
       }
       if (i < end && (text[i] == '$' || text[i] == '\'')) return 0;
+      kind = CXToken_Literal;
+    } else if (c == '"') {
+      /* a string without escapes or prefix ("VK_KHR_surface"), closed on the line */
+      for (i++; i < end && text[i] != '"'; i++)
+        if (text[i] == '\\' || text[i] < 0x20 || text[i] > 0x7e) return 0;
+      if (i == end) return 0;
+      i++;
+      if (i < end && (ident_char(text[i]) || text[i] == '$')) return 0; /* a suffix */
       kind = CXToken_Literal;
     } else {
       switch (c) {
