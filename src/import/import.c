@@ -94,7 +94,8 @@ char *bw_import_string(CXString s) {
 char *bw_import_location(CXCursor c, uint32_t *line, uint32_t *column) {
   CXFile file = NULL;
   unsigned l = 0, col = 0;
-  clang_getExpansionLocation(clang_getCursorLocation(c), &file, &l, &col, NULL);
+  clang_getExpansionLocation(clang_getCursorLocation(c), &file, line ? &l : NULL,
+                             column ? &col : NULL, NULL);
   if (line) *line = l;
   if (column) *column = col;
   if (!file) return NULL;
@@ -122,15 +123,15 @@ static size_t file_slot(const void *file, size_t mask) {
   return ((uintptr_t)file >> 4) & mask;
 }
 
-const char *bw_import_site(bw_import_ctx *ctx, CXCursor c, uint32_t *line, uint32_t *column) {
-  CXFile file = NULL;
-  unsigned l = 0, col = 0;
-  /* Without line or column clang need not compute the file's line table. */
-  clang_getExpansionLocation(clang_getCursorLocation(c), &file, line ? &l : NULL,
-                             column ? &col : NULL, NULL);
-  if (line) *line = l;
-  if (column) *column = col;
-  if (!file) return NULL;
+void bw_import_files_free(bw_import_ctx *ctx) {
+  for (size_t i = 0; i < ctx->file_name_size; i++) free(ctx->file_names[i].line_starts);
+  free(ctx->file_names);
+  ctx->file_names = NULL;
+  ctx->file_name_size = ctx->file_name_count = 0;
+}
+
+/* The cache entry of a clang file, created with its name when new; NULL when out of memory. */
+static struct bw_file_name *file_entry(bw_import_ctx *ctx, CXFile file) {
   if ((ctx->file_name_count + 1) * 2 > ctx->file_name_size) {
     size_t size = ctx->file_name_size ? ctx->file_name_size * 2 : 64;
     struct bw_file_name *tab = calloc(size, sizeof *tab);
@@ -148,13 +149,86 @@ const char *bw_import_site(bw_import_ctx *ctx, CXCursor c, uint32_t *line, uint3
   size_t mask = ctx->file_name_size - 1;
   size_t i = file_slot(file, mask);
   for (; ctx->file_names[i].file; i = (i + 1) & mask)
-    if (ctx->file_names[i].file == file) return ctx->file_names[i].name;
+    if (ctx->file_names[i].file == file) return &ctx->file_names[i];
   const char *name = file_name_of(ctx, file);
   if (!name) return NULL;
+  memset(&ctx->file_names[i], 0, sizeof ctx->file_names[i]);
   ctx->file_names[i].file = file;
   ctx->file_names[i].name = name;
   ctx->file_name_count++;
-  return name;
+  return &ctx->file_names[i];
+}
+
+/* Where the file's lines start, as clang counts them (a line ends at "\n", "\r\n" or a lone
+ * "\r": SourceManager's ComputeLineNumbers), found with memchr: clang's byte loop costs ~3
+ * instructions a byte, which is felt on a 1 MB header. 0 when the text is unavailable. */
+static int file_lines(bw_import_ctx *ctx, struct bw_file_name *f) {
+  if (f->lines_known) return f->line_starts != NULL;
+  f->lines_known = 1;
+  size_t n = 0;
+  const char *text = clang_getFileContents(ctx->tu, f->file, &n);
+  if (!text || n >= UINT32_MAX) return 0;
+  size_t cap = 1024, count = 0;
+  uint32_t *starts = malloc(cap * sizeof *starts);
+  if (!starts) return 0;
+  starts[count++] = 0;
+  int has_cr = memchr(text, '\r', n) != NULL;
+  for (size_t i = 0; i < n;) {
+    size_t next; /* the offset after the next line end */
+    if (!has_cr) {
+      const char *nl = memchr(text + i, '\n', n - i);
+      if (!nl) break;
+      next = (size_t)(nl - text) + 1;
+    } else {
+      while (i < n && text[i] != '\n' && text[i] != '\r') i++;
+      if (i == n) break;
+      next = text[i] == '\r' && i + 1 < n && text[i + 1] == '\n' ? i + 2 : i + 1;
+    }
+    if (count == cap) {
+      uint32_t *grown = realloc(starts, cap * 2 * sizeof *starts);
+      if (!grown) {
+        free(starts);
+        return 0;
+      }
+      starts = grown;
+      cap *= 2;
+    }
+    starts[count++] = (uint32_t)next;
+    i = next;
+  }
+  f->line_starts = starts;
+  f->line_count = count;
+  return 1;
+}
+
+const char *bw_import_site(bw_import_ctx *ctx, CXCursor c, uint32_t *line, uint32_t *column) {
+  CXFile file = NULL;
+  unsigned col = 0, offset = 0;
+  CXSourceLocation loc = clang_getCursorLocation(c);
+  /* File and offset only: the line is counted here, once per file (file_lines); a column is
+   * clang's to compute. */
+  clang_getExpansionLocation(loc, &file, NULL, column ? &col : NULL, &offset);
+  if (column) *column = col;
+  struct bw_file_name *f = file ? file_entry(ctx, file) : NULL;
+  if (line) {
+    if (f && file_lines(ctx, f)) {
+      /* the number of line starts at or before offset */
+      size_t lo = 0, hi = f->line_count;
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->line_starts[mid] <= offset)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+      *line = (uint32_t)lo;
+    } else {
+      unsigned l = 0;
+      clang_getExpansionLocation(loc, NULL, &l, NULL, NULL);
+      *line = l;
+    }
+  }
+  return f ? f->name : NULL;
 }
 
 int bw_import_is_builtin(const bw_import_ctx *ctx, const char *file) {

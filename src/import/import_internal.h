@@ -144,7 +144,10 @@ typedef struct bw_import_ctx {
   /* file names by clang file (open addressing; file NULL empty), valid for the walk */
   struct bw_file_name {
     CXFile file;
-    const char *name; /* ctx->strings; "./" prefixes removed */
+    const char *name;      /* ctx->strings; "./" prefixes removed */
+    uint32_t *line_starts; /* offsets where its lines start (malloc'd), once asked */
+    size_t line_count;
+    int lines_known;
   } * file_names;
   size_t file_name_size;
   size_t file_name_count;
@@ -177,6 +180,10 @@ typedef struct bw_import_ctx {
   bw_import_expr *expr;  /* name indexes for macro_expr.c */
   CXCursor *decls;       /* enum definitions, functions and variables in declaration order,
                             noted by the walk for macro_names.c (valid until a reparse) */
+  CXFile *included;      /* the files #include directives entered (the walk notes them for
+                            macro_eval.c's #undef scan; valid until a reparse) */
+  size_t included_count;
+  size_t included_cap;
   size_t decl_count;
   size_t decl_cap;
 
@@ -236,6 +243,8 @@ char *bw_import_location(CXCursor c, uint32_t *line, uint32_t *column);
 /* The same, with the file name looked up once per clang file: owned by ctx (ctx->strings),
  * NULL when the location has no file or out of memory. line and column may be NULL. */
 const char *bw_import_site(bw_import_ctx *ctx, CXCursor c, uint32_t *line, uint32_t *column);
+/* Forgets the files bw_import_site met (their names stay in ctx->strings). */
+void bw_import_files_free(bw_import_ctx *ctx);
 
 /* walk.c: the entity of a declaration (index + 1), 0 when it is none. */
 size_t bw_import_entity_of(const bw_import_ctx *ctx, CXCursor c);

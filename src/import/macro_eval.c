@@ -550,11 +550,8 @@ typedef struct scan_ctx {
   bw_import_eval *e;
 } scan_ctx;
 
-static void visit_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth,
-                            CXClientData data) {
-  (void)stack;
-  (void)depth;
-  scan_ctx *sc = data;
+/* Scans a file of the unit for #undef lines (once per file name). */
+static void scan_file(scan_ctx *sc, CXFile file) {
   char *name = bw_import_string(clang_getFileName(file));
   if (!name) return;
   const char *kept =
@@ -771,8 +768,10 @@ int bw_import_eval_macro(bw_import_ctx *ctx, const char *name, int64_t *value, i
   bw_import_eval *e = ctx->eval;
   if (!e) return -1;
   if (!e->scanned) {
+    /* Every file but the generated main file, which has no #undef, came through an #include
+     * directive the walk noted; clang_getInclusions would say the same at a higher price. */
     scan_ctx sc = {ctx, e};
-    clang_getInclusions(ctx->tu, visit_inclusion, &sc);
+    for (size_t i = 0; i < ctx->included_count; i++) scan_file(&sc, ctx->included[i]);
     e->scanned = 1;
   }
   mdef *d = find_def(e, name);

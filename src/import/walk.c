@@ -83,9 +83,7 @@ static size_t add_entity(bw_import_ctx *ctx, CXCursor c, bw_entity_kind kind) {
 void bw_import_walk_free(bw_import_ctx *ctx) {
   free(ctx->ents);
   bw_arena_free(&ctx->strings); /* the entities' names and files */
-  free(ctx->file_names);
-  ctx->file_names = NULL;
-  ctx->file_name_size = ctx->file_name_count = 0;
+  bw_import_files_free(ctx);
   free(ctx->map);
   for (size_t i = 0; i < ctx->field_name_count; i++) bw_nameset_free(&ctx->field_names[i]);
   free(ctx->field_names);
@@ -95,6 +93,9 @@ void bw_import_walk_free(bw_import_ctx *ctx) {
   free(ctx->decls);
   ctx->decls = NULL;
   ctx->decl_count = ctx->decl_cap = 0;
+  free(ctx->included);
+  ctx->included = NULL;
+  ctx->included_count = ctx->included_cap = 0;
   bw_nameset_free(&ctx->type_names);
   bw_nameset_free(&ctx->constant_names);
   free(ctx->type_text);
@@ -315,6 +316,21 @@ static int note_decl(bw_import_ctx *ctx, CXCursor c) {
   return 0;
 }
 
+/* Notes a file an #include directive entered (every file of the unit but the generated main
+ * file, -include ones included): macro_eval.c scans them for #undef lines. 0, or -1 when out
+ * of memory. */
+static int note_included(bw_import_ctx *ctx, CXFile file) {
+  if (ctx->included_count == ctx->included_cap) {
+    size_t cap = ctx->included_cap ? ctx->included_cap * 2 : 64;
+    CXFile *f = realloc(ctx->included, cap * sizeof *f);
+    if (!f) return -1;
+    ctx->included = f;
+    ctx->included_cap = cap;
+  }
+  ctx->included[ctx->included_count++] = file;
+  return 0;
+}
+
 static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data) {
   (void)parent;
   bw_import_ctx *ctx = data;
@@ -340,6 +356,11 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
     case CXCursor_VarDecl:
       if (note_decl(ctx, c) != 0) goto oom;
       return CXChildVisit_Continue;
+    case CXCursor_InclusionDirective: {
+      CXFile file = clang_getIncludedFile(c);
+      if (file && note_included(ctx, file) != 0) goto oom;
+      return CXChildVisit_Continue;
+    }
     case CXCursor_StructDecl:
     case CXCursor_UnionDecl:
     case CXCursor_EnumDecl: {
@@ -790,9 +811,7 @@ int bw_import_walk(bw_import_ctx *ctx) {
   }
   /* The cached spellings and file names are keyed by clang's types and files, which a reparse
    * (macros.c) frees. */
-  free(ctx->file_names);
-  ctx->file_names = NULL;
-  ctx->file_name_size = ctx->file_name_count = 0;
+  bw_import_files_free(ctx);
   free(ctx->type_text);
   ctx->type_text = NULL;
   ctx->type_text_size = ctx->type_text_count = 0;

@@ -319,6 +319,36 @@ START_TEST(headers_with_types_leave_the_no_types_fields_empty) {
 }
 END_TEST
 
+/* An #undef in a file that the header includes after the definition: the macro is gone at
+ * the end of the unit (the #undef scan reaches every included file). */
+START_TEST(an_undef_in_an_included_file_counts) {
+  write_header("undef_inner.h", "#undef MO_GONE_LATER\n#define MO_KEPT 3\n");
+  const char *path = write_header("undef_outer.h", "struct mo_t { int a; };\n"
+                                                   "#define MO_GONE_LATER 1\n"
+                                                   "#include \"undef_inner.h\"\n");
+  const char *headers[1] = {path};
+  bw_import_options o;
+  memset(&o, 0, sizeof o);
+  o.headers = headers;
+  o.header_count = 1;
+  bw_schema *s = NULL;
+  bw_import_report report;
+  bw_error err;
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_import(&o, &s, &report, &err), 0);
+  bw_import_report_free(&report);
+  int kept = 0, gone = 0;
+  for (size_t i = 0; i < bw_schema_constant_count(s); i++) {
+    const bw_constant *c = bw_schema_constant_at(s, i);
+    if (strcmp(c->c_name, "MO_KEPT") == 0 && c->value == 3) kept = 1;
+    if (strcmp(c->c_name, "MO_GONE_LATER") == 0) gone = 1;
+  }
+  bw_schema_free(s);
+  ck_assert_msg(kept, "MO_KEPT = 3 is missing");
+  ck_assert_msg(!gone, "MO_GONE_LATER was #undef'd in undef_inner.h");
+}
+END_TEST
+
 static Suite *macros_suite(void) {
   Suite *s = suite_create("import_macros");
   TCase *tc = tcase_create("macros");
@@ -336,6 +366,7 @@ static Suite *macros_suite(void) {
   tcase_add_test(only, macros_without_types_give_a_layout_document);
   tcase_add_test(only, an_empty_header_has_no_constants_either);
   tcase_add_test(only, headers_with_types_leave_the_no_types_fields_empty);
+  tcase_add_test(only, an_undef_in_an_included_file_counts);
   suite_add_tcase(s, only);
   return s;
 }
@@ -347,7 +378,8 @@ int main(void) {
   srunner_free(sr);
   bw_schema_free(schema);
   if (tmp_dir[0]) {
-    const char *names[] = {"macros_only.h", "nothing.h", "typed.h", "broken.h"};
+    const char *names[] = {"macros_only.h", "nothing.h",     "typed.h",
+                           "broken.h",      "undef_inner.h", "undef_outer.h"};
     char path[160];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
       snprintf(path, sizeof path, "%s/%s", tmp_dir, names[i]);
