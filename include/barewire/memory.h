@@ -368,7 +368,8 @@ int bw_view_encode_array(const bw_view *v, uint64_t count, uint8_t *out, size_t 
  * unless opts->allow_trailing. Stops at the first bad message with its error, err->offset
  * counted from the start of msgs: the records before it are written, that one and the ones
  * after it are untouched. *decoded (may be NULL) gets the records written, *consumed (may be
- * NULL) the bytes of their messages. opts may be NULL; its flex_count is not used. */
+ * NULL) the bytes of their messages. opts may be NULL; its flex_count is not used. msgs must
+ * not overlap the records. */
 int bw_view_decode_array(const bw_view *v, uint64_t count, const void *msgs, size_t len,
                          const bw_native_options *opts, uint64_t *decoded, size_t *consumed,
                          bw_error *err);

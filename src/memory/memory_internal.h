@@ -118,7 +118,9 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
  * the type has no plan). */
 #define BW_MEM_PLAN_FORM_STEPS 1 /* the step plan */
 #define BW_MEM_PLAN_FORM_FLAT 2  /* the flat program (size-specialised steps) */
-#define BW_MEM_PLAN_FORM_WIDE 4  /* the wide encode (fixed wire size, 16-byte moves) */
+#define BW_MEM_PLAN_FORM_WIDE                                                                      \
+  4 /* the wide form (fixed wire size, 16-byte moves): encode,                                     \
+       and decode in the array calls */
 int bw_mem_plan_forms(const bw_view *v);
 
 /* The reference walkers behind bw_view_encode_to and bw_view_decode (same contracts), kept
