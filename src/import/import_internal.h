@@ -325,6 +325,13 @@ int bw_import_eval_safe(bw_import_ctx *ctx, const char *name);
 int bw_import_eval_macro(bw_import_ctx *ctx, const char *name, int64_t *value, int *is_unsigned);
 void bw_import_eval_free(bw_import_ctx *ctx);
 
+/* macro_lex.c: the body tokens of the object-like macro name whose name starts at offset of
+ * text (the file's n bytes), when the definition is one plain line (identifiers that are no
+ * keywords, numbers, strings without escapes, integer operators): 1 with *body (in mem) and
+ * *count, 0 when clang_tokenize must read it, -1 when out of memory. */
+int bw_import_lex_plain(bw_arena *mem, const char *name, size_t offset, const char *text, size_t n,
+                        bw_import_tok **body, size_t *count);
+
 /* macro_expr.c: evaluates expanded macro tokens as an integer constant expression of the
  * target: 1 with *value / *is_unsigned (after integer promotion, as `(NAME) + 0`), 0 surely not
  * an integer constant, -1 not sure. */
