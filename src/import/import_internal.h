@@ -1,9 +1,10 @@
 /* barewire import: what the importer's files share (internal; not installed).
  *
  * import.c parses the translation unit and owns the context; walk.c turns declarations into
- * the draft (records, fields, bitfields, enums, typedefs, selection, ordering); names.c makes
- * BARE names; macros.c turns object-like macros into schema constants. Only src/import includes
- * clang-c/. */
+ * the draft (records, fields, bitfields, enums, typedefs, selection, ordering) with records.c,
+ * enums.c and ctypes.c (C types: spellings, kinds, a cache per clang type); names.c makes BARE
+ * names; macros.c turns object-like macros into schema constants (macro_eval.c, macro_lex.c,
+ * macro_expr.c, macro_names.c). Only src/import includes clang-c/. */
 #ifndef BAREWIRE_IMPORT_INTERNAL_H
 #define BAREWIRE_IMPORT_INTERNAL_H
 
@@ -262,6 +263,11 @@ int bw_import_from_matches(const bw_import_ctx *ctx, const char *file);
  * path)" parts (draft string); signedness of a canonical builtin kind; the BARE kind of an
  * arithmetic type by signedness and size (BW_KIND_VOID when BARE has none). */
 const char *bw_import_c_type_text(bw_import_ctx *ctx, CXType t);
+/* ctypes.c: the cache entry of clang type t (keyed by t.data[0], the QualType with its sugar
+ * and qualifiers), created empty when new; NULL when t has no key or out of memory. Valid
+ * until the next call (the table may grow). mapped says what bw_import_map_type remembered. */
+enum { BW_TYPE_MAPPED_NONE, BW_TYPE_MAPPED_KIND, BW_TYPE_MAPPED_ENTITY };
+struct bw_type_text *bw_import_type_info(bw_import_ctx *ctx, CXType t);
 /* clang's size and alignment of t (clang_Type_getSizeOf / getAlignOf), asked once per type. */
 void bw_import_type_layout(bw_import_ctx *ctx, CXType t, long long *size, long long *align);
 int bw_import_is_signed_kind(enum CXTypeKind k);
