@@ -118,10 +118,12 @@ static int kind_error(const bw_view *v, bw_kind want, bw_error *err) {
                       bw_kind_name(v->type->kind), bw_kind_name(want));
 }
 
+/* The typed get and set of kind k accept a view of kind k; those of u64 and i64 also a view of
+ * uint and int (held as uint64_t and int64_t). */
 static int get_kind(const bw_view *v, bw_kind k, uint64_t *raw, bw_error *err) {
   mem_slot s;
   if (!v) return bw_error_set(err, BW_EINVAL, 0, "view: NULL view");
-  if (v->type->kind != k) return kind_error(v, k, err);
+  if (bw_mem_access_kind(v->type->kind) != k) return kind_error(v, k, err);
   int rc = view_slot(v, 0, &s, err);
   if (rc) return rc;
   *raw = bw_mem_slot_load(&s);
@@ -141,7 +143,7 @@ static int store_checked(const bw_view *v, const mem_slot *s, uint64_t raw, bw_e
 static int set_kind(const bw_view *v, bw_kind k, uint64_t raw, bw_error *err) {
   mem_slot s;
   if (!v) return bw_error_set(err, BW_EINVAL, 0, "view: NULL view");
-  if (v->type->kind != k) return kind_error(v, k, err);
+  if (bw_mem_access_kind(v->type->kind) != k) return kind_error(v, k, err);
   int rc = view_slot(v, 1, &s, err);
   if (rc) return rc;
   return store_checked(v, &s, raw, err);
@@ -210,7 +212,8 @@ int bw_view_set_bool(const bw_view *v, int value, bw_error *err) {
 /* ---- widening access ----------------------------------------------------------------- */
 
 static int is_integer_kind(bw_kind k) {
-  return (k >= BW_KIND_U8 && k <= BW_KIND_I64) || k == BW_KIND_BOOL || k == BW_KIND_ENUM;
+  return (k >= BW_KIND_U8 && k <= BW_KIND_I64) || k == BW_KIND_BOOL || k == BW_KIND_ENUM ||
+         bw_mem_kind_varint(k);
 }
 
 static int widen(const char *name, uint64_t offset, bw_kind kind, uint64_t raw, int want_signed,
@@ -487,7 +490,7 @@ static int accessor_raw(const bw_accessor *a, const bw_view *v, uint64_t *raw, b
 
 bw_accessor_result_ bw_accessor_read_(const bw_accessor *a, const bw_view *v, bw_kind kind) {
   bw_accessor_result_ r = {0, 0};
-  if (a && a->kind != kind)
+  if (a && bw_mem_access_kind(a->kind) != kind)
     r.rc = BW_ETYPE;
   else
     r.rc = accessor_raw(a, v, &r.raw, NULL);
@@ -496,7 +499,7 @@ bw_accessor_result_ bw_accessor_read_(const bw_accessor *a, const bw_view *v, bw
 
 int bw_accessor_explain_(const bw_accessor *a, const bw_view *v, bw_kind kind, bw_error *err) {
   uint64_t raw;
-  if (a && a->kind != kind)
+  if (a && bw_mem_access_kind(a->kind) != kind)
     return bw_error_set(err, BW_ETYPE, v ? v->offset : 0, "accessor reads %s, not %s",
                         bw_kind_name(a->kind), bw_kind_name(kind));
   return accessor_raw(a, v, &raw, err);

@@ -19,6 +19,22 @@
  * enum whose values all fit is an int or unsigned int on every ABI barewire targets. */
 #define BW_MEM_ENUM_DEFAULT_SIZE 4u
 
+/* Native size of the varint kinds: a `uint` is held in memory as a uint64_t, an `int` as an
+ * int64_t (docs/layout.md), in the layout's byte order; on the wire they are LEB128 varints
+ * (an int zig-zag encoded first). */
+#define BW_MEM_VARINT_SIZE 8u
+
+/* 1 for uint and int. */
+static inline int bw_mem_kind_varint(bw_kind k) {
+  return k == BW_KIND_UINT || k == BW_KIND_INT;
+}
+
+/* The kind whose typed getters and setters read a value of kind k: u64 for uint, i64 for int,
+ * else k itself. */
+static inline bw_kind bw_mem_access_kind(bw_kind k) {
+  return k == BW_KIND_UINT ? BW_KIND_U64 : k == BW_KIND_INT ? BW_KIND_I64 : k;
+}
+
 typedef struct mem_loc {
   const bw_type *declared; /* as named by the field or user type (may be a REF) */
   const bw_type *type;     /* resolved */
@@ -72,7 +88,7 @@ int bw_mem_view_from_loc(const bw_schema *s, const bw_region *r, uint64_t base_o
 int bw_mem_loc_index(const bw_schema *s, const mem_loc *loc, uint64_t idx, uint64_t room,
                      mem_loc *out, bw_error *err);
 
-/* 1 for i8..i64. */
+/* 1 for i8..i64 and int. */
 int bw_mem_kind_signed(bw_kind k);
 
 /* Storage width of a scalar (enum included) of resolved type t. 0 when t is not a scalar. */

@@ -11,8 +11,9 @@
  * and no scratch copy is needed.
  *
  * Wire forms (BARE.md): fixed-width numbers little-endian, bool one byte 0/1, enums as their
- * value in a uint varint, byte arrays and C unions (data[N]) as their bytes, fixed arrays as
- * their elements, a flexible array (list<T>) as a count and its elements. */
+ * value in a uint varint, `uint` and `int` (8 bytes in memory: uint64_t and int64_t) as a
+ * varint (an int zig-zag encoded first), byte arrays and C unions (data[N]) as their bytes, fixed
+ * arrays as their elements, a flexible array (list<T>) as a count and its elements. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -81,6 +82,8 @@ static int encode_scalar(walker *w, const bw_type *t, uint64_t raw, uint64_t off
                           (unsigned long long)off, (unsigned long long)raw);
     return put_varint(w, raw);
   }
+  if (t->kind == BW_KIND_UINT) return put_varint(w, raw);
+  if (t->kind == BW_KIND_INT) return put_varint(w, bw_zigzag_encode((int64_t)raw));
   uint8_t tmp[8];
   unsigned width = bw_kind_width(t->kind);
   bw_store_le(tmp, raw, width);
@@ -295,6 +298,10 @@ static int decode_scalar(walker *w, const bw_type *t, mem_slot *s) {
     if (!bw_mem_enum_member(t, raw))
       return bw_error_set(w->err, BW_EENUM, at, "%llu is not a member of %s",
                           (unsigned long long)raw, bw_mem_type_name(w->schema, t));
+  } else if (bw_mem_kind_varint(t->kind)) {
+    /* strict: a minimal varint of at most 64 bits, else the reader's code at its first byte */
+    if ((rc = take_varint(w, &raw)) != 0) return rc;
+    if (t->kind == BW_KIND_INT) raw = (uint64_t)bw_zigzag_decode(raw);
   } else {
     unsigned width = bw_kind_width(t->kind);
     if ((rc = take(w, width, &p)) != 0) return rc;

@@ -325,9 +325,11 @@ int bw_accessor_compile(bw_accessor *a, const bw_schema *s, const char *type_nam
   a->swap = a->big_endian != bw_host_big_endian();
   /* The inline fast path is a memcpy into the caller's C type, right only for whole values in
    * host order; a bool must still be checked for 0/1, so it takes the general path. */
-  a->plain = !a->swap && !a->bit_width && sw && bw_kind_is_fixed_primitive(a->kind) &&
+  a->plain = !a->swap && !a->bit_width && sw &&
+             (bw_kind_is_fixed_primitive(a->kind) || bw_mem_kind_varint(a->kind)) &&
              a->kind != BW_KIND_BOOL;
-  a->fast_key = a->plain ? (uintptr_t)a->root + (uintptr_t)a->kind : 0;
+  /* uint and int are read by the u64 and i64 getters: the key names the kind they ask for */
+  a->fast_key = a->plain ? (uintptr_t)a->root + (uintptr_t)bw_mem_access_kind(a->kind) : 0;
   return 0;
 }
 

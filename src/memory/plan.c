@@ -5,9 +5,11 @@
  * a native offset from the start of the record: "copy N bytes" (runs of adjacent little-endian
  * numbers, byte arrays and arrays of numbers, merged when memory and wire are both contiguous),
  * "byte-swap W bytes" (numbers of a big-endian layout), "bool byte", "enum of W bytes" (checked
- * against a sorted value table), "bitfield" (any kind), "repeat a sub-plan N times with a
- * stride" (long arrays of records) and "flexible array" (a sub-plan per element, last). Encoding
- * and decoding a record is then a loop over the steps: no tree walk, no allocation, no names.
+ * against a sorted value table), "varint" (a uint or int held as 8 bytes in the layout's byte
+ * order, a LEB128 varint on the wire, zig-zag for int), "bitfield" (any kind), "repeat a sub-plan N
+ * times with a stride" (long arrays of records) and "flexible array" (a sub-plan per element,
+ * last). Encoding and decoding a record is then a loop over the steps: no tree walk, no allocation,
+ * no names.
  *
  * Plans are cached per (schema, type node, byte order) in a lock-free list hung on the schema
  * (freed by bw_schema_free); a type that cannot be planned (no native layout, a flexible array
@@ -21,9 +23,9 @@
  * on random records and messages. Decoding checks the whole message first and writes only
  * after that (nothing is written on error), as the walker does.
  *
- * A flat plan (a record of numbers, bools, enums and arrays of them: no bitfield, no repeat,
- * no flexible array) also gets two faster forms: a program of size-specialised steps (copies
- * as two overlapping fixed-size moves, enums checked against a 64-bit member mask) that
+ * A flat plan (a record of numbers, varints, bools, enums and arrays of them: no bitfield, no
+ * repeat, no flexible array) also gets two faster forms: a program of size-specialised steps
+ * (copies as two overlapping fixed-size moves, enums checked against a 64-bit member mask) that
  * small records decode with in one checked pass, and, when every message has the same size,
  * a wide encode (16-byte moves to constant wire offsets, checks without dispatch). The array
  * calls bw_view_encode_array and bw_view_decode_array run them over many records per call,
@@ -42,21 +44,23 @@
 #define PLAN_SMALL_RECORD 256u
 
 enum {
-  OP_COPY,  /* n bytes, same in memory and on the wire */
-  OP_SWAP,  /* a number of width bytes stored big-endian; little-endian on the wire */
-  OP_BOOL,  /* n adjacent bytes, each 0 or 1 (a run of bools) */
-  OP_ENUM,  /* width bytes of the layout's byte order; a uint varint on the wire */
-  OP_BITS,  /* a bitfield (or any scalar the others do not cover) through a mem_slot */
-  OP_REPEAT /* sub-plan n times, stride apart */
+  OP_COPY,   /* n bytes, same in memory and on the wire */
+  OP_SWAP,   /* a number of width bytes stored big-endian; little-endian on the wire */
+  OP_BOOL,   /* n adjacent bytes, each 0 or 1 (a run of bools) */
+  OP_ENUM,   /* width bytes of the layout's byte order; a uint varint on the wire */
+  OP_VARINT, /* uint (kind BW_KIND_UINT) or int: 8 bytes of the layout's byte order; a varint on
+                the wire, zig-zag encoded for int */
+  OP_BITS,   /* a bitfield (or any scalar the others do not cover) through a mem_slot */
+  OP_REPEAT  /* sub-plan n times, stride apart */
 };
 
 typedef struct plan plan;
 
 typedef struct step {
   uint8_t op;
-  uint8_t width; /* SWAP, ENUM, BITS: storage bytes */
+  uint8_t width; /* SWAP, ENUM, VARINT, BITS: storage bytes */
   uint8_t bit_shift;
-  uint8_t kind;           /* BITS: resolved kind of the value */
+  uint8_t kind;           /* BITS, VARINT: resolved kind of the value */
   uint32_t bit_width;     /* BITS: 0 for a whole value */
   uint64_t off;           /* native offset from the record's start */
   uint64_t n;             /* COPY: bytes; REPEAT: count */
@@ -72,7 +76,7 @@ struct plan {
   uint64_t extent; /* native bytes from the record's start that the steps touch */
   size_t max_wire; /* wire bytes at most (without the flexible array) */
   int fixed_wire;  /* every message has exactly max_wire bytes (no varints, no flex) */
-  int checks;      /* some step can reject a message (bool, enum, bitfield range) */
+  int checks;      /* some step can reject a message (bool, enum, varint, bitfield range) */
   int all_copy;    /* every step is a COPY (and no flex): the loops below need no dispatch */
   int big_endian;
   /* the flexible array (the record's tail), when has_flex */
@@ -228,6 +232,15 @@ static int add_scalar(plan *p, const bw_type *r, uint64_t off, uint32_t sw, uint
     p->max_wire = add_wire(p->max_wire, BW_VARINT_MAX);
     p->checks = 1;
     if (enum_table(p, r, &st.values, &st.value_count)) return -1;
+  } else if (bw_mem_kind_varint(r->kind)) {
+    /* (a message can hold an overlong or truncated varint: the checked paths decode it) */
+    if (bit_width || sw != BW_MEM_VARINT_SIZE) return -1;
+    p->fixed_wire = 0;
+    p->max_wire = add_wire(p->max_wire, BW_VARINT_MAX);
+    p->checks = 1;
+    st.op = OP_VARINT;
+    st.kind = (uint8_t)r->kind;
+    return push(p, &st);
   } else {
     p->max_wire = add_wire(p->max_wire, r->kind == BW_KIND_BOOL ? 1 : bw_kind_width(r->kind));
   }
@@ -387,9 +400,9 @@ static void make_zero_list(plan *p, uint64_t size) {
   memset(covered, 0, sizeof covered);
   for (size_t i = 0; i < p->count; i++) {
     const step *st = &p->steps[i];
-    uint64_t n = st->op == OP_COPY || st->op == OP_BOOL   ? st->n
-                 : st->op == OP_SWAP || st->op == OP_ENUM ? st->width
-                                                          : 0;
+    uint64_t n = st->op == OP_COPY || st->op == OP_BOOL                          ? st->n
+                 : st->op == OP_SWAP || st->op == OP_ENUM || st->op == OP_VARINT ? st->width
+                                                                                 : 0;
     for (uint64_t k = 0; k < n; k++) covered[st->off + k] = 1;
   }
   size_t count = 0;
@@ -433,7 +446,9 @@ enum {
   F_SW4,
   F_SW8,
   F_EM, /* enum of width bytes, members below 64: mask */
-  F_EG  /* enum of width bytes: the sorted table of the step */
+  F_EG, /* enum of width bytes: the sorted table of the step */
+  F_UV, /* uint: 8 bytes of the layout's byte order, a varint on the wire */
+  F_SV  /* int: the same, zig-zag encoded */
 };
 
 typedef struct fstep {
@@ -464,7 +479,8 @@ static void make_fast(plan *p) {
   for (size_t i = 0; i < p->count; i++) {
     const step *st = &p->steps[i];
     uint64_t n = st->op == OP_COPY || st->op == OP_BOOL ? st->n : st->width;
-    if ((st->op != OP_COPY && st->op != OP_SWAP && st->op != OP_BOOL && st->op != OP_ENUM) ||
+    if ((st->op != OP_COPY && st->op != OP_SWAP && st->op != OP_BOOL && st->op != OP_ENUM &&
+         st->op != OP_VARINT) ||
         st->off > UINT32_MAX || n > UINT32_MAX - st->off || n == 0)
       return;
   }
@@ -483,6 +499,10 @@ static void make_fast(plan *p) {
       case OP_SWAP:
         f[i].op = st->width == 2 ? F_SW2 : st->width == 4 ? F_SW4 : F_SW8;
         f[i].n = st->width;
+        break;
+      case OP_VARINT:
+        f[i].op = st->kind == BW_KIND_INT ? F_SV : F_UV;
+        f[i].n = 1; /* wire bytes at least */
         break;
       default: /* OP_ENUM */
         f[i].n = 1;
@@ -560,7 +580,8 @@ static void make_wide(plan *p) {
   if (!p->fast || p->big_endian || bw_host_big_endian()) return;
   size_t moves = 0, bools = 0, enums = 0;
   for (const fstep *f = p->fast; f->op != F_END; f++) {
-    if (f->op == F_EG || f->op == F_BN || f->op == F_SW2 || f->op == F_SW4 || f->op == F_SW8)
+    if (f->op == F_EG || f->op == F_BN || f->op == F_SW2 || f->op == F_SW4 || f->op == F_SW8 ||
+        f->op == F_UV || f->op == F_SV)
       return;
     if (f->op == F_EM)
       enums++;
@@ -813,6 +834,27 @@ static inline void zero_bytes(uint8_t *d, size_t n) {
     copy_bytes(d, zeros, n);
   else
     memset(d, 0, n);
+}
+
+/* The varints of uint and int fields: the one-byte values (the usual small numbers) without
+ * a loop. varint_put writes at most BW_VARINT_MAX bytes; varint_get is bw_varint_get (strict:
+ * minimal, at most 64 bits) returning the bytes read, or 0 for a varint the plan refuses (the
+ * walker then reports it). */
+static inline size_t varint_put(uint8_t *out, uint64_t v) {
+  if (v < 0x80) {
+    out[0] = (uint8_t)v;
+    return 1;
+  }
+  return bw_varint_put(out, v);
+}
+
+static inline size_t varint_get(const uint8_t *p, size_t len, uint64_t *v) {
+  if (len && p[0] < 0x80) {
+    *v = p[0];
+    return 1;
+  }
+  int n = bw_varint_get(p, len, v);
+  return n < 0 ? 0 : (size_t)n;
 }
 
 static int enum_has(const step *st, uint64_t v) {
@@ -1095,6 +1137,12 @@ static size_t fast_encode(const fstep *f, const uint8_t *rec, uint8_t *out, int 
         pos += bw_varint_put(o, v);
         continue;
       }
+      case F_UV:
+        pos += varint_put(o, load_w(src, 8, be));
+        continue;
+      case F_SV:
+        pos += varint_put(o, bw_zigzag_encode((int64_t)load_w(src, 8, be)));
+        continue;
     }
     pos += f->n;
   }
@@ -1144,6 +1192,15 @@ fast_decode(const fstep *f, uint8_t *rec, const uint8_t *msg, size_t len, size_t
         at += (size_t)n;
         continue;
       }
+      case F_UV:
+      case F_SV: {
+        uint64_t raw;
+        size_t n = varint_get(m, len - at, &raw);
+        if (!n) return -1;
+        store_w(dst, f->op == F_SV ? (uint64_t)bw_zigzag_decode(raw) : raw, 8, be);
+        at += n;
+        continue;
+      }
     }
     at += f->n;
   }
@@ -1182,6 +1239,12 @@ static size_t run_encode(const plan *p, const uint8_t *rec, uint8_t *out) {
         uint64_t v = load_w(src, st->width, p->big_endian);
         if (!enum_has(st, v)) return SIZE_MAX;
         pos += bw_varint_put(out + pos, v);
+        break;
+      }
+      case OP_VARINT: {
+        uint64_t v = load_w(src, 8, p->big_endian);
+        if (st->kind == BW_KIND_INT) v = bw_zigzag_encode((int64_t)v);
+        pos += varint_put(out + pos, v);
         break;
       }
       case OP_BITS: {
@@ -1313,6 +1376,15 @@ static inline int run_decode(const plan *p, uint8_t *rec, const uint8_t *msg, si
         at += (size_t)n;
         if (check && (!enum_has(st, raw) || (st->width < 8 && raw >> (8 * st->width)))) return -1;
         if (write) store_w(dst, raw, st->width, p->big_endian);
+        break;
+      }
+      case OP_VARINT: {
+        uint64_t raw;
+        size_t n = varint_get(msg + at, len - at, &raw);
+        if (!n) return -1;
+        at += n;
+        if (st->kind == BW_KIND_INT) raw = (uint64_t)bw_zigzag_decode(raw);
+        if (write) store_w(dst, raw, 8, p->big_endian);
         break;
       }
       case OP_BITS: {

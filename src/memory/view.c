@@ -33,6 +33,7 @@ const char *bw_mem_type_name(const bw_schema *s, const bw_type *declared) {
 
 uint32_t bw_mem_scalar_width(const bw_type *t, const bw_native *n) {
   if (bw_kind_is_fixed_primitive(t->kind)) return bw_kind_width(t->kind);
+  if (bw_mem_kind_varint(t->kind)) return BW_MEM_VARINT_SIZE;
   if (t->kind == BW_KIND_ENUM) {
     uint64_t size = n && n->size ? n->size : BW_MEM_ENUM_DEFAULT_SIZE;
     return size == 1 || size == 2 || size == 4 || size == 8 ? (uint32_t)size : 0;
@@ -74,8 +75,8 @@ static int type_size(const bw_schema *s, const bw_type *t, uint64_t *size, unsig
       *size = n->size;
       return 0;
     default:
-      if (bw_kind_is_fixed_primitive(r->kind)) {
-        *size = bw_kind_width(r->kind);
+      if (bw_kind_is_fixed_primitive(r->kind) || bw_mem_kind_varint(r->kind)) {
+        *size = bw_mem_scalar_width(r, n);
         return 0;
       }
       return bw_error_set(err, BW_ENOLAYOUT, 0, "type %s (%s) has no fixed native size",
@@ -141,7 +142,8 @@ int bw_mem_loc_field(const bw_schema *s, const mem_loc *parent, const bw_field *
 }
 
 int bw_mem_kind_signed(bw_kind k) {
-  return k == BW_KIND_I8 || k == BW_KIND_I16 || k == BW_KIND_I32 || k == BW_KIND_I64;
+  return k == BW_KIND_I8 || k == BW_KIND_I16 || k == BW_KIND_I32 || k == BW_KIND_I64 ||
+         k == BW_KIND_INT;
 }
 
 const bw_enum_member *bw_mem_enum_member(const bw_type *t, uint64_t value) {

@@ -3,15 +3,16 @@
  * Two jobs, in one walk of every type tree in dependency order:
  * - a native layout the draft already carries (imported from C, or read back from `#@`
  *   annotations) is checked for consistency: alignment a power of two, the size agreeing with
- *   the wire type (a u32 is 4 bytes, data[N] is N bytes, list<T>[N] spans N elements), every
- *   field and C union member inside the record, bitfields within their storage type and the
- *   record, a flexible array member last;
+ *   the wire type (a u32 is 4 bytes, a uint or int 8, data[N] is N bytes, list<T>[N] spans N
+ * elements), every field and C union member inside the record, bitfields within their storage type
+ * and the record, a flexible array member last;
  * - for a schema without a target (hand-written), every fixed-size type without a layout gets
  *   the natural layout a C compiler on this host gives the equivalent declaration
- *   (BW_NATIVE_NATURAL): primitives at their C alignment, data[N] as N bytes, list<T>[N] as an
- *   array, an enum as a C enum of those values, a struct by the C rules (each field at the next
- *   multiple of its alignment, size rounded up to the struct's alignment).
- * Sizes are computed with overflow checks; a layout that does not fit in 64 bits is no layout. */
+ *   (BW_NATIVE_NATURAL): primitives at their C alignment (uint and int as uint64_t and
+ *   int64_t), data[N] as N bytes, list<T>[N] as an array, an enum as a C enum of those values, a
+ * struct by the C rules (each field at the next multiple of its alignment, size rounded up to the
+ * struct's alignment). Sizes are computed with overflow checks; a layout that does not fit in 64
+ * bits is no layout. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,9 @@ typedef struct lctx {
 } lctx;
 
 static const lay no_layout = {0, 0, 0};
+
+/* Native size of `uint` and `int`: they are held in memory as uint64_t and int64_t. */
+#define VARINT_NATIVE_SIZE 8u
 
 /* ---- descriptions for messages ---------------------------------------------------------- */
 
@@ -90,6 +94,10 @@ void bw_type_describe(const bw_type *t, char *buf, size_t size) {
 
 static uint64_t host_align(bw_kind kind) {
   switch (kind) {
+    case BW_KIND_UINT:
+      return _Alignof(uint64_t);
+    case BW_KIND_INT:
+      return _Alignof(int64_t);
     case BW_KIND_U8:
       return _Alignof(uint8_t);
     case BW_KIND_I8:
@@ -140,6 +148,10 @@ static uint64_t round_up(uint64_t x, uint64_t align, int *ok) {
 
 static const char *primitive_c_type(bw_kind kind) {
   switch (kind) {
+    case BW_KIND_UINT:
+      return "uint64_t";
+    case BW_KIND_INT:
+      return "int64_t";
     case BW_KIND_U8:
       return "uint8_t";
     case BW_KIND_U16:
@@ -384,6 +396,16 @@ static lay given_layout(lctx *L, bw_type *t, size_t depth) {
         bw_vctx_report(v, BW_ESCHEMA, t->pos, "%s has native size %llu, but a %s is %u bytes", type,
                        (unsigned long long)n->size, type, bw_kind_width(t->kind));
       break;
+    case BW_KIND_UINT:
+    case BW_KIND_INT:
+      /* A varint is held in memory as the widest C integer of its sign, whatever its wire
+       * size: a narrower C field must be annotated with its own fixed-width type. */
+      if (n->size != VARINT_NATIVE_SIZE)
+        bw_vctx_report(v, BW_ESCHEMA, t->pos,
+                       "%s has native size %llu, but %s is held in memory as %s (%u bytes)", type,
+                       (unsigned long long)n->size, type, primitive_c_type(t->kind),
+                       (unsigned)VARINT_NATIVE_SIZE);
+      break;
     case BW_KIND_DATA_FIXED:
       if (n->size != t->length)
         bw_vctx_report(v, BW_ESCHEMA, t->pos,
@@ -466,6 +488,10 @@ static lay node_layout(lctx *L, bw_type *t, size_t depth) {
       l = (lay){bw_kind_width(t->kind), L->natural ? host_align(t->kind) : bw_kind_width(t->kind),
                 1};
       break;
+    case BW_KIND_UINT:
+    case BW_KIND_INT:
+      l = (lay){VARINT_NATIVE_SIZE, L->natural ? host_align(t->kind) : VARINT_NATIVE_SIZE, 1};
+      break;
     case BW_KIND_DATA_FIXED:
       l = (lay){t->length, 1, 1};
       break;
@@ -504,9 +530,11 @@ static lay node_layout(lctx *L, bw_type *t, size_t depth) {
       break;
   }
   if (L->natural && l.ok && !t->native) {
-    if (bw_kind_is_fixed_primitive(t->kind) && L->primitive[t->kind])
+    int shared =
+        bw_kind_is_fixed_primitive(t->kind) || (t->kind == BW_KIND_UINT || t->kind == BW_KIND_INT);
+    if (shared && L->primitive[t->kind])
       t->native = L->primitive[t->kind];
-    else if (new_native(L, t, l) && bw_kind_is_fixed_primitive(t->kind))
+    else if (new_native(L, t, l) && shared)
       L->primitive[t->kind] = t->native;
   }
   return l;

@@ -95,6 +95,20 @@ struct c_arrays {
   int64_t tail;
 };
 
+/* type Varints struct { a: u8 id: uint b: i8 delta: int c: u16 ids: list<uint>[3]
+ *                       deltas: list<int>[2] tail: u8 }: uint and int are held as uint64_t
+ * and int64_t. */
+struct c_varints {
+  uint8_t a;
+  uint64_t id;
+  int8_t b;
+  int64_t delta;
+  uint16_t c;
+  uint64_t ids[3];
+  int64_t deltas[2];
+  uint8_t tail;
+};
+
 /* ---- building the schema ------------------------------------------------------------------ */
 
 static bw_draft *draft;
@@ -179,6 +193,17 @@ static bw_schema *natural_schema(void) {
   add(t, "tail", prim(BW_KIND_I64));
   bw_draft_add_type(d, "Arrays", t);
 
+  t = prim(BW_KIND_STRUCT);
+  add(t, "a", prim(BW_KIND_U8));
+  add(t, "id", prim(BW_KIND_UINT));
+  add(t, "b", prim(BW_KIND_I8));
+  add(t, "delta", prim(BW_KIND_INT));
+  add(t, "c", prim(BW_KIND_U16));
+  add(t, "ids", bw_draft_list_fixed(d, prim(BW_KIND_UINT), 3));
+  add(t, "deltas", bw_draft_list_fixed(d, prim(BW_KIND_INT), 2));
+  add(t, "tail", prim(BW_KIND_U8));
+  bw_draft_add_type(d, "Varints", t);
+
   bw_draft_add_type(d, "Location", bw_draft_ref(d, "Point")); /* an alias */
   bw_draft_add_type(d, "Time", prim(BW_KIND_U64));
   bw_draft_add_type(d, "Key", bw_draft_data_fixed(d, 32));
@@ -197,6 +222,8 @@ static bw_schema *natural_schema(void) {
   add(t, "tags", bw_draft_list(d, prim(BW_KIND_STR)));
   bw_draft_add_type(d, "Tagged", t);
   bw_draft_add_type(d, "Count", prim(BW_KIND_UINT));
+  bw_draft_add_type(d, "Delta", prim(BW_KIND_INT));
+  bw_draft_add_type(d, "Blob", prim(BW_KIND_DATA));
 
   bw_schema *s = NULL;
   bw_diags diags = {0};
@@ -349,6 +376,34 @@ START_TEST(aliases_and_primitive_types) {
   ASSERT_TYPE(s, "Location", struct c_point);
   ASSERT_TYPE(s, "Time", uint64_t);
   ASSERT_TYPE(s, "Key", uint8_t[32]);
+  ASSERT_TYPE(s, "Count", uint64_t); /* a uint */
+  ASSERT_TYPE(s, "Delta", int64_t);  /* an int */
+  bw_schema_free(s);
+}
+END_TEST
+
+START_TEST(varints_as_64_bit_integers) {
+  bw_schema *s = natural_schema();
+  ASSERT_TYPE(s, "Varints", struct c_varints);
+  ASSERT_FIELD(s, "Varints", struct c_varints, a);
+  ASSERT_FIELD(s, "Varints", struct c_varints, id);
+  ASSERT_FIELD(s, "Varints", struct c_varints, b);
+  ASSERT_FIELD(s, "Varints", struct c_varints, delta);
+  ASSERT_FIELD(s, "Varints", struct c_varints, c);
+  ASSERT_FIELD(s, "Varints", struct c_varints, ids);
+  ASSERT_FIELD(s, "Varints", struct c_varints, deltas);
+  ASSERT_FIELD(s, "Varints", struct c_varints, tail);
+  const bw_native *id = bw_type_native(s, field_of(s, "Varints", "id")->type, NULL);
+  ck_assert_uint_eq(id->size, sizeof(uint64_t));
+  ck_assert_uint_eq(id->align, _Alignof(uint64_t));
+  const bw_native *delta = bw_type_native(s, field_of(s, "Varints", "delta")->type, NULL);
+  ck_assert_uint_eq(delta->size, sizeof(int64_t));
+  ck_assert_uint_eq(delta->align, _Alignof(int64_t));
+  /* the C spellings of the equivalent declaration */
+  ck_assert_str_eq(field_of(s, "Varints", "id")->c_type, "uint64_t");
+  ck_assert_str_eq(field_of(s, "Varints", "delta")->c_type, "int64_t");
+  ck_assert_str_eq(field_of(s, "Varints", "ids")->c_type, "uint64_t[3]");
+  ck_assert_str_eq(field_of(s, "Varints", "deltas")->c_type, "int64_t[2]");
   bw_schema_free(s);
 }
 END_TEST
@@ -362,7 +417,7 @@ START_TEST(no_layout_names_the_field) {
       {"Address", "type Address has no native layout: field 'street' is str"},
       {"Tagged", "type Tagged has no native layout: field 'tags' is list<...>, which has no "
                  "fixed size"},
-      {"Count", "type Count has no native layout: it is uint, which has no fixed size"},
+      {"Blob", "type Blob has no native layout: it is data, which has no fixed size"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     bw_error_clear(&err);
@@ -572,7 +627,15 @@ START_TEST(json_document_matches_the_compiler) {
                   sizeof(struct c_point));
   /* Types without a layout are left out; the type order is the schema's. */
   ck_assert_ptr_null(strstr(doc, "\"name\":\"Person\""));
-  ck_assert_ptr_null(strstr(doc, "\"name\":\"Count\""));
+  ck_assert_ptr_null(strstr(doc, "\"name\":\"Blob\""));
+  /* uint and int as the C integers that hold them */
+  assert_contains(doc, FIELD_JSON(struct c_varints, id, "uint", "uint64_t"));
+  assert_contains(doc, FIELD_JSON(struct c_varints, delta, "int", "int64_t"));
+  assert_contains(doc, FIELD_JSON(struct c_varints, ids, "list<uint>[3]", "uint64_t[3]"));
+  assert_contains(doc,
+                  "{\"name\":\"Count\",\"c_name\":null,\"kind\":\"alias\",\"size\":%zu,"
+                  "\"align\":%zu,",
+                  sizeof(uint64_t), _Alignof(uint64_t));
   ck_assert(strstr(doc, "\"name\":\"Widths\"") < strstr(doc, "\"name\":\"Small\""));
   /* Deterministic: the same schema gives the same bytes. */
   char *again = NULL;
@@ -873,6 +936,7 @@ static Suite *layout_suite(void) {
   tcase_add_test(tc, inline_struct_and_array_of_structs_with_tail_padding);
   tcase_add_test(tc, arrays_of_bools_enums_data_floats);
   tcase_add_test(tc, aliases_and_primitive_types);
+  tcase_add_test(tc, varints_as_64_bit_integers);
   tcase_add_test(tc, no_layout_names_the_field);
   tcase_add_test(tc, no_layout_in_an_imported_schema);
   tcase_add_test(tc, forward_references_laid_out_in_dependency_order);

@@ -861,6 +861,56 @@ START_TEST(imported_alignment_and_sizes) {
 }
 END_TEST
 
+/* struct ids { uint64_t id; int64_t delta; } annotated `id: uint  delta: int`: a varint held as
+ * the 64-bit C integer of its sign is accepted; a varint annotated with any other size (a
+ * uint32_t field written `uint`) is refused at the type's position. */
+struct c_ids {
+  uint64_t id;
+  int64_t delta;
+};
+
+START_TEST(imported_varints_are_64_bit_integers) {
+  bw_draft *d;
+  bw_type *st = imported_struct(&d, sizeof(struct c_ids), _Alignof(struct c_ids));
+  bw_type *id = prim(d, BW_KIND_UINT, 2, 7), *delta = prim(d, BW_KIND_INT, 3, 10);
+  bw_draft_native(d, id)->size = sizeof(uint64_t);
+  bw_draft_native(d, id)->align = _Alignof(uint64_t);
+  bw_draft_native(d, delta)->size = sizeof(int64_t);
+  bw_draft_native(d, delta)->align = _Alignof(int64_t);
+  native_field(d, st, "id", id, offsetof(struct c_ids, id), 2);
+  native_field(d, st, "delta", delta, offsetof(struct c_ids, delta), 3);
+  bw_schema *s = valid(d, NULL);
+  const bw_type *rec = bw_type_resolve(bw_schema_find(s, "Rec")->type);
+  ck_assert_uint_eq(bw_type_native(s, rec->fields[0].type, NULL)->size, sizeof(uint64_t));
+  ck_assert_uint_eq(bw_type_native(s, rec->fields[1].type, NULL)->size, sizeof(int64_t));
+  bw_schema_free(s);
+
+  /* an unannotated varint field of an imported record is 8 bytes too */
+  st = imported_struct(&d, sizeof(struct c_ids), _Alignof(struct c_ids));
+  native_field(d, st, "id", prim(d, BW_KIND_UINT, 2, 7), offsetof(struct c_ids, id), 2);
+  native_field(d, st, "delta", prim(d, BW_KIND_INT, 3, 10), offsetof(struct c_ids, delta), 3);
+  bw_schema_free(valid(d, NULL));
+
+  st = imported_struct(&d, 24, 8);
+  id = prim(d, BW_KIND_UINT, 2, 7);
+  bw_draft_native(d, id)->size = sizeof(uint32_t);
+  bw_draft_native(d, id)->align = _Alignof(uint32_t);
+  delta = prim(d, BW_KIND_INT, 3, 10);
+  bw_draft_native(d, delta)->size = 16;
+  bw_draft_native(d, delta)->align = 8;
+  native_field(d, st, "id", id, 0, 2);
+  native_field(d, st, "delta", delta, 8, 3);
+  bw_diags diags = {0};
+  invalid(d, NULL, BW_ESCHEMA, &diags);
+  expect(&diags, BW_ESCHEMA,
+         "uint has native size 4, but uint is held in memory as uint64_t (8 bytes)", 2, 7);
+  expect(&diags, BW_ESCHEMA,
+         "int has native size 16, but int is held in memory as int64_t (8 bytes)", 3, 10);
+  ck_assert_uint_eq(diags.count, 2);
+  bw_diags_free(&diags);
+}
+END_TEST
+
 START_TEST(imported_c_union_and_arrays) {
   bw_draft *d;
   bw_type *st = imported_struct(&d, 40, 8);
@@ -1116,6 +1166,7 @@ static Suite *validate_suite(void) {
   tcase_add_test(tc, imported_layout_consistent);
   tcase_add_test(tc, imported_field_outside_record);
   tcase_add_test(tc, imported_alignment_and_sizes);
+  tcase_add_test(tc, imported_varints_are_64_bit_integers);
   tcase_add_test(tc, imported_c_union_and_arrays);
   tcase_add_test(tc, imported_list_with_tail_padding);
   tcase_add_test(tc, imported_bitfields);
