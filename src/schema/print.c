@@ -117,7 +117,22 @@ static void put_string(bw_buf *b, const char *s) {
   if (bw_buf_reserve(b, n * 4 + 3) != 0) return;
   char *o = b->data + b->len;
   *o++ = '"';
-  for (size_t i = 0; i < n; i++) {
+  size_t i = 0;
+  /* Eight plain bytes at a time: none below 0x20, above 0x7e, '"' or '\\'. */
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  for (; n - i >= 8; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+    uint64_t special =
+        ((w - ones * 0x20) | (w + ones * 0x01) | (quote - ones) | (slash - ones) | w) & highs;
+    /* (w + 0x01) sets a high bit for 0x7f; w itself for 0x80 and above. The borrows and
+     * carries between bytes only ever add false alarms, which the byte loop settles. */
+    if (special) break;
+    memcpy(o, s + i, 8);
+    o += 8;
+  }
+  for (; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') {
       *o++ = (char)c;
