@@ -1,8 +1,9 @@
 /* Check suite for the compiled native <-> wire plans (src/memory/plan.c), differential against
  * the reference walker (src/memory/native_wire.c, reachable as bw_mem_walk_*):
  *
- *   - random schemas of every construct with a natural host layout (numbers, bools, enums, byte
- *     arrays, fixed arrays short and long, nested structs), and a hand-laid record with padding,
+ *   - random schemas of every construct with a natural host layout (numbers, uint and int,
+ *     bools, enums, byte arrays, fixed arrays short and long, nested structs), a hand-laid
+ *     record of varints in both byte orders, and a hand-laid record with padding,
  *     bitfields (unsigned, signed, bool), an enum, a byte array, a fixed array and a flexible
  *     array member, in little-endian and in big-endian layout;
  *   - for each, valid messages made from the type (random values), mutated messages (a byte
@@ -38,9 +39,10 @@ static int enum_counter;
 
 static bw_type *gen_type(bw_draft *d, int depth) {
   unsigned pick = (unsigned)(rnd() % (depth < 3 ? 16 : 12));
-  static const bw_kind fixed[] = {BW_KIND_U8,  BW_KIND_U16, BW_KIND_U32, BW_KIND_U64, BW_KIND_I8,
-                                  BW_KIND_I16, BW_KIND_I32, BW_KIND_I64, BW_KIND_F32, BW_KIND_F64};
-  if (pick < 6) return bw_draft_type(d, fixed[rnd() % 10]);
+  static const bw_kind fixed[] = {BW_KIND_U8,  BW_KIND_U16, BW_KIND_U32,  BW_KIND_U64,
+                                  BW_KIND_I8,  BW_KIND_I16, BW_KIND_I32,  BW_KIND_I64,
+                                  BW_KIND_F32, BW_KIND_F64, BW_KIND_UINT, BW_KIND_INT};
+  if (pick < 6) return bw_draft_type(d, fixed[rnd() % 12]);
   switch (pick) {
     case 6:
     case 7:
@@ -212,6 +214,31 @@ static bw_schema *flat_schema(int big_endian) {
   return s;
 }
 
+/* struct varints { uint8_t a; uint64_t id; int64_t d; _Bool ok; uint64_t ids[2]; int64_t e; }
+ * written `a: u8  id: uint  d: int  ok: bool  ids: list<uint>[2]  e: int`, laid out by hand
+ * (a@0 id@8 d@16 ok@24 ids@32 e@48, 56 bytes) in either byte order: the varint steps of the
+ * plan, of the flat program and of the array calls. */
+#define VARINT_REC_SIZE 56u
+static bw_schema *varint_schema(int big_endian) {
+  bw_draft *d = bw_draft_new();
+  ck_assert_ptr_nonnull(d);
+  if (big_endian) bw_draft_set_target(d, "s390x-ibm-linux", 8, 1, 0);
+  bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
+  bw_native *n = bw_draft_native(d, st);
+  n->size = VARINT_REC_SIZE;
+  n->align = 8;
+  field(d, st, "a", bw_draft_type(d, BW_KIND_U8), 0);
+  field(d, st, "id", bw_draft_type(d, BW_KIND_UINT), 8);
+  field(d, st, "d", bw_draft_type(d, BW_KIND_INT), 16);
+  field(d, st, "ok", bw_draft_type(d, BW_KIND_BOOL), 24);
+  field(d, st, "ids", bw_draft_list_fixed(d, bw_draft_type(d, BW_KIND_UINT), 2), 32);
+  field(d, st, "e", bw_draft_type(d, BW_KIND_INT), 48);
+  bw_draft_add_type(d, "Root", st);
+  bw_schema *s = NULL;
+  ck_assert_int_eq(bw_draft_validate(d, NULL, &s, NULL), 0);
+  return s;
+}
+
 /* ---- valid messages from the type ---------------------------------------------------- */
 
 typedef struct msgbuf {
@@ -257,6 +284,10 @@ static void gen_scalar(msgbuf *m, const bw_type *r, uint32_t bits) {
     put_varint(m, r->members[rnd() % r->count].value);
   } else if (r->kind == BW_KIND_BOOL) {
     put_bytes(m, rnd() % 2, 1);
+  } else if (r->kind == BW_KIND_UINT || r->kind == BW_KIND_INT) {
+    /* any 64-bit value is a uint, or an int zig-zag encoded: magnitudes of 1..10 bytes */
+    uint64_t v = rnd();
+    put_varint(m, v >> (rnd() % 64));
   } else {
     uint64_t v = rnd();
     if (bits && bits < 64) {
@@ -548,6 +579,23 @@ START_TEST(flat_record_every_step_agrees_with_the_walker) {
 }
 END_TEST
 
+/* _i: 0 little-endian, 1 big-endian. */
+START_TEST(varint_record_agrees_with_the_walker) {
+  rng_state = 0x7a41e7ull + (uint64_t)_i;
+  counts c = {0};
+  bw_schema *s = varint_schema(_i);
+  run_schema(s, 0, 0, 1500, 0, &c);
+  run_schema(s, 0, 0, 1500, 32, &c);
+  bw_schema_free(s);
+  ck_assert_uint_eq(c.flat, 2);
+  ck_assert_uint_eq(c.wide, 0); /* varints: the wire size varies */
+  ck_assert_uint_gt(c.decode_ok, 1000);
+  ck_assert_uint_gt(c.decode_refused, 1000);
+  ck_assert_uint_gt(c.encode_ok, 1000);
+  ck_assert_uint_gt(c.encode_refused, 100); /* every 64-bit value has a varint: only the bool */
+}
+END_TEST
+
 /* ---- arrays of records: bw_view_encode_array and bw_view_decode_array against the single
  * calls they stand for ------------------------------------------------------------------- */
 
@@ -725,6 +773,9 @@ START_TEST(arrays_of_records_agree_with_single_calls) {
     bw_schema *s = flat_schema(be);
     run_array(s, 200, &c);
     bw_schema_free(s);
+    s = varint_schema(be);
+    run_array(s, 200, &c);
+    bw_schema_free(s);
   }
   /* a record of fixed wire size with bools and a small enum (the wide encode and decode:
    * every bool byte and enum value checked before anything is stored) */
@@ -886,6 +937,7 @@ static Suite *plan_suite(void) {
   tcase_add_test(tc, plain_record_vector);
   tcase_add_test(tc, random_natural_schemas_agree_with_the_walker);
   tcase_add_loop_test(tc, flat_record_every_step_agrees_with_the_walker, 0, 2);
+  tcase_add_loop_test(tc, varint_record_agrees_with_the_walker, 0, 2);
   tcase_add_test(tc, arrays_of_records_agree_with_single_calls);
   tcase_add_test(tc, array_call_errors);
   tcase_add_test(tc, array_message_over_the_limit);
