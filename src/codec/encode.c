@@ -65,6 +65,34 @@ static inline void put(encoder *e, const void *p, size_t n) {
   e->pos += n;
 }
 
+/* n < 128 bytes from s to d: overlapping moves, a call only from 16 bytes up. */
+static BW_ALWAYS_INLINE void copy_short(uint8_t *d, const uint8_t *s, size_t n) {
+  if (n > 16) {
+    memcpy(d, s, n);
+  } else if (n >= 8) {
+    uint64_t a, b;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + n - 8, 8);
+    memcpy(d, &a, 8);
+    memcpy(d + n - 8, &b, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    memcpy(&a, s, 4);
+    memcpy(&b, s + n - 4, 4);
+    memcpy(d, &a, 4);
+    memcpy(d + n - 4, &b, 4);
+  } else if (n) {
+    uint8_t a = s[0], b = s[n / 2], c = s[n - 1];
+    d[0] = a;
+    d[n / 2] = b;
+    d[n - 1] = c;
+  }
+}
+
+/* A str or data value's length and bytes (checked by the caller): a string under 128 bytes
+ * with room for it is one length byte and the short copy, with one room check. */
+static BW_ALWAYS_INLINE void put_bytes(encoder *e, const uint8_t *p, size_t n);
+
 static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
   if (v < 0x80 && room_small(e, 1)) {
     e->buf[e->pos++] = (uint8_t)v;
@@ -76,6 +104,18 @@ static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
   }
   uint8_t tmp[BW_VARINT_MAX];
   put(e, tmp, bw_varint_put(tmp, v));
+}
+
+static BW_ALWAYS_INLINE void put_bytes(encoder *e, const uint8_t *p, size_t n) {
+  if (n < 0x80 && (ptrdiff_t)(e->cap - e->pos) > (ptrdiff_t)n) {
+    uint8_t *d = e->buf + e->pos;
+    e->pos += n + 1; /* (before the byte stores, which could alias it) */
+    d[0] = (uint8_t)n;
+    copy_short(d + 1, p, n);
+    return;
+  }
+  put_uint(e, n);
+  put(e, p, n);
 }
 
 static BW_ALWAYS_INLINE void put_fixed(encoder *e, uint64_t v, unsigned w) {
@@ -122,6 +162,81 @@ long bw_codec_find_duplicate_key(const bw_value *pairs, size_t n) {
 }
 
 #define NOT_LEAF 1
+
+/* The duplicate-key check of a map whose values are leaves, done while the keys are written: an
+ * open-addressing table on the stack (no span list, no second pass). The keys are the map's
+ * key values themselves (bytes or 64 bits, as key_span). Only for maps of up to
+ * KEYSET_MAX keys and leaf values (no recursion while the table is live, so the 1.5 KiB frame is
+ * never nested); bw_codec_find_duplicate_key serves every other map. */
+#define KEYSET_MAX 256u
+
+/* The kinds enc_leaf writes (no recursion). */
+static inline int kind_is_leaf(bw_kind k) {
+  return k <= BW_KIND_VOID || k == BW_KIND_ENUM;
+}
+
+typedef struct keyset {
+  uint16_t slot[2 * KEYSET_MAX]; /* 0: empty, else key index + 1 */
+  uint32_t hash[KEYSET_MAX];
+  size_t mask;
+} keyset;
+
+/* The hash of a byte string, and in *high the OR of its bytes' high bits (0x80 in some byte of
+ * *high & 0x8080808080808080 when it is not ASCII): one pass of word loads for the UTF-8 fast
+ * check and the hash. */
+static BW_ALWAYS_INLINE uint32_t bytes_hash(const uint8_t *p, size_t n, uint64_t *high) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n, any = 0;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      uint64_t w = bw_ld_le(p + i, 8);
+      any |= w;
+      h = (h ^ w) * 0xff51afd7ed558ccdull;
+    }
+    uint64_t w = bw_ld_le(p + n - 8, 8);
+    any |= w;
+    h ^= w;
+  } else if (n >= 4) {
+    uint64_t a = bw_ld_le(p, 4), b = bw_ld_le(p + n - 4, 4);
+    any = a | b;
+    h ^= a << 32 | b;
+  } else if (n > 0) {
+    any = (uint64_t)p[0] | p[n / 2] | p[n - 1];
+    h ^= (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
+  }
+  *high = any;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  return (uint32_t)(h >> 32);
+}
+
+static BW_ALWAYS_INLINE uint32_t key_hash(const bw_value *k, int bytes) {
+  if (bytes) {
+    uint64_t high;
+    return bytes_hash(k->as.bytes.ptr, k->as.bytes.len, &high);
+  }
+  return (uint32_t)((k->as.u * 0xc4ceb9fe1a85ec53ull) >> 32);
+}
+
+/* Adds key i (pairs[2 * i]); 1 when an earlier key equals it (then it is not added). */
+static BW_ALWAYS_INLINE int keyset_add(keyset *ks, const bw_value *pairs, size_t i, int bytes,
+                                       uint32_t h) {
+  const bw_value *k = &pairs[2 * i];
+  size_t s = h & ks->mask;
+  while (ks->slot[s]) {
+    size_t j = ks->slot[s] - 1u;
+    if (ks->hash[j] == h) {
+      const bw_value *o = &pairs[2 * j];
+      if (bytes
+              ? o->as.bytes.len == k->as.bytes.len &&
+                    (!k->as.bytes.len || !memcmp(o->as.bytes.ptr, k->as.bytes.ptr, k->as.bytes.len))
+              : o->as.u == k->as.u)
+        return 1;
+    }
+    s = (s + 1) & ks->mask;
+  }
+  ks->slot[s] = (uint16_t)(i + 1);
+  ks->hash[i] = h;
+  return 0;
+}
 
 static BW_ALWAYS_INLINE int enc_unsigned(encoder *e, const bw_value *v, unsigned w,
                                          const char *name) {
@@ -203,10 +318,10 @@ static BW_ALWAYS_INLINE int enc_leaf(encoder *e, const bw_type *t, const bw_valu
         if (n != t->length)
           return bw_error_set(e->err, BW_ETYPE, e->pos, "data[%llu] value has %zu bytes",
                               (unsigned long long)t->length, n);
+        put(e, v->as.bytes.ptr, n);
       } else {
-        put_uint(e, n);
+        put_bytes(e, v->as.bytes.ptr, n);
       }
-      put(e, v->as.bytes.ptr, n);
       return 0;
     }
     case BW_KIND_VOID:
@@ -329,11 +444,45 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
       if (n && !items) return mismatch(e, t, v);
       size_t start = e->pos;
       put_uint(e, n);
-      size_t key0 = 0;
+      size_t key0 = e->pos;
       const bw_type *kt = bw_type_resolve(t->key), *vt = bw_type_resolve(t->elem);
+      if (n >= 2 && n <= KEYSET_MAX && kind_is_leaf(vt->kind)) {
+        /* leaf values: the keys go into a table as they are written */
+        keyset ks;
+        size_t size = 16;
+        while (size < 2 * n) size *= 2;
+        ks.mask = size - 1;
+        memset(ks.slot, 0, size * sizeof ks.slot[0]);
+        int bytes =
+            kt->kind == BW_KIND_STR || kt->kind == BW_KIND_DATA || kt->kind == BW_KIND_DATA_FIXED;
+        long dup = -1;
+        for (size_t i = 0; i < n; i++) {
+          const bw_value *k = &items[2 * i], *val = k + 1;
+          if (!k->type || k->type->kind != kt->kind) return mismatch(e, kt, k);
+          if (kt->kind == BW_KIND_STR) {
+            /* str keys: one pass of loads for the ASCII check and the hash */
+            const uint8_t *kp = k->as.bytes.ptr;
+            size_t kn = k->as.bytes.len;
+            if (kn && !kp) return mismatch(e, kt, k);
+            uint64_t high;
+            uint32_t h = bytes_hash(kp, kn, &high);
+            if ((high & 0x8080808080808080ull) && bw_codec_utf8_slow(kp, 0, kn, NULL))
+              return bw_error_set(e->err, BW_EUTF8, e->pos, "str value is not valid UTF-8");
+            put_bytes(e, kp, kn);
+            if (dup < 0 && keyset_add(&ks, items, i, 1, h)) dup = (long)i;
+          } else {
+            if ((rc = enc_leaf(e, kt, k))) return rc; /* keys are never aggregates */
+            if (dup < 0 && keyset_add(&ks, items, i, bytes, key_hash(k, bytes))) dup = (long)i;
+          }
+          if (!val->type || val->type->kind != vt->kind) return mismatch(e, vt, val);
+          if ((rc = enc_leaf(e, vt, val))) return rc;
+        }
+        if (dup >= 0)
+          return bw_error_set(e->err, BW_EDUPKEY, key0, "map key %ld repeats an earlier key", dup);
+        return 0;
+      }
       for (size_t i = 0; i < n; i++) {
         const bw_value *k = &items[2 * i], *val = k + 1;
-        if (i == 0) key0 = e->pos;
         if (!k->type || k->type->kind != kt->kind) return mismatch(e, kt, k);
         if ((rc = enc_leaf(e, kt, k))) return rc; /* keys are never aggregates */
         if (!val->type || val->type->kind != vt->kind) return mismatch(e, vt, val);
