@@ -125,9 +125,10 @@ static void put_string(bw_buf *b, const char *s) {
     memcpy(&w, s + i, 8);
     uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
     uint64_t special =
-        ((w - ones * 0x20) | (w + ones * 0x01) | (quote - ones) | (slash - ones) | w) & highs;
-    /* (w + 0x01) sets a high bit for 0x7f; w itself for 0x80 and above. The borrows and
-     * carries between bytes only ever add false alarms, which the byte loop settles. */
+        ((w - ones * 0x20) | (w + ones * 0x01) | (quote - ones) | (slash - ones)) & highs;
+    /* A high bit: w - 0x20 for bytes below 0x20 (and 0xa0 and above), w + 1 for 0x7f to 0xfe,
+     * quote - 1 and slash - 1 for '"' and '\\'. The borrows and carries between bytes only
+     * ever add false alarms, which the byte loop below settles. */
     if (special) break;
     memcpy(o, s + i, 8);
     o += 8;

@@ -713,6 +713,35 @@ START_TEST(fingerprint_changes_with_the_schema) {
 }
 END_TEST
 
+/* Annotation strings are copied eight plain bytes at a time: every byte value, at every
+ * position of a word and across word ends, must still come back exactly. */
+START_TEST(annotation_strings_round_trip_every_byte_at_every_position) {
+  bw_draft *d = bw_draft_new();
+  ck_assert_int_eq(bw_draft_set_target(d, "x86_64-pc-linux-gnu", 8, 0, 1), 0);
+  ck_assert_ptr_nonnull(bw_draft_add_type(d, "T", bw_draft_type(d, BW_KIND_U8)));
+  char text[256 * 17][24];
+  size_t n = 0;
+  for (unsigned b = 1; b < 256; b++) {
+    for (unsigned at = 0; at < 17; at++, n++) {
+      memcpy(text[n], "plain-run-of-23-bytes..", 24); /* 23 characters and the NUL */
+      text[n][at] = (char)b;
+      char name[16];
+      snprintf(name, sizeof name, "C%zu", n);
+      ck_assert_ptr_nonnull(bw_draft_add_constant(d, name, text[n], (int64_t)n, 0));
+    }
+  }
+  bw_schema *s1 = NULL;
+  ck_assert_int_eq(bw_draft_validate(d, NULL, &s1, NULL), 0);
+  char *p1 = print(s1, BW_PRINT_LAYOUT);
+  bw_schema *s2 = parse(p1);
+  ck_assert_uint_eq(bw_schema_constant_count(s2), n);
+  for (size_t i = 0; i < n; i++) ck_assert_str_eq(bw_schema_constant_at(s2, i)->c_name, text[i]);
+  free(p1);
+  bw_schema_free(s1);
+  bw_schema_free(s2);
+}
+END_TEST
+
 static Suite *print_suite(void) {
   Suite *s = suite_create("schema_print");
   TCase *tc = tcase_create("canonical");
@@ -731,6 +760,7 @@ static Suite *print_suite(void) {
   tcase_add_test(tc, fingerprint_ignores_spacing_and_comments);
   tcase_add_test(tc, fingerprint_ignores_layout_annotations);
   tcase_add_test(tc, fingerprint_changes_with_the_schema);
+  tcase_add_test(tc, annotation_strings_round_trip_every_byte_at_every_position);
   suite_add_tcase(s, tc);
   return s;
 }
