@@ -216,6 +216,44 @@ static BW_ALWAYS_INLINE uint32_t key_hash(const bw_value *k, int bytes) {
   return (uint32_t)((k->as.u * 0xc4ceb9fe1a85ec53ull) >> 32);
 }
 
+static BW_ALWAYS_INLINE int keyset_add(keyset *ks, const bw_value *pairs, size_t i, int bytes,
+                                       uint32_t h);
+
+/* Pairs i.. of a map<str><fixed-width number or bool> with its table ks, whole pairs at a time
+ * from local copies of the position: checks first (kinds, the value's range as
+ * value + bias <= limit, a key under 128 bytes that is ASCII or valid UTF-8, room for the pair),
+ * then the moves. Returns the index of the first pair it did not write (n when done): that pair
+ * fails a check or does not fit, and the caller writes or refuses it one value at a time. */
+static BW_ALWAYS_INLINE size_t enc_str_pairs(encoder *e, const bw_value *items, size_t i, size_t n,
+                                             keyset *ks, const bw_type *kt, const bw_type *vt,
+                                             unsigned w, uint64_t bias, uint64_t limit, long *dup) {
+  uint8_t *buf = e->buf;
+  size_t pos = e->pos, cap = e->cap;
+  for (; i < n; i++) {
+    const bw_value *k = &items[2 * i], *val = k + 1;
+    if ((k->type != kt && (!k->type || k->type->kind != BW_KIND_STR)) ||
+        (val->type != vt && (!val->type || val->type->kind != vt->kind)))
+      break;
+    const uint8_t *kp = k->as.bytes.ptr;
+    size_t kn = k->as.bytes.len;
+    uint64_t bits = val->as.u; /* (f64: its bits; signed kinds: two's complement) */
+    if (kn >= 0x80 || (kn && !kp) || bits + bias > limit ||
+        (ptrdiff_t)(cap - pos) < (ptrdiff_t)(kn + 1 + w))
+      break;
+    uint64_t high;
+    uint32_t h = bytes_hash(kp, kn, &high);
+    if ((high & 0x8080808080808080ull) && bw_codec_utf8_slow(kp, 0, kn, NULL)) break;
+    uint8_t *d = buf + pos;
+    pos += kn + 1 + w;
+    d[0] = (uint8_t)kn;
+    copy_short(d + 1, kp, kn);
+    bw_st_le(d + 1 + kn, bits, w);
+    if (*dup < 0 && keyset_add(ks, items, i, 1, h)) *dup = (long)i;
+  }
+  e->pos = pos;
+  return i;
+}
+
 /* Adds key i (pairs[2 * i]); 1 when an earlier key equals it (then it is not added). */
 static BW_ALWAYS_INLINE int keyset_add(keyset *ks, const bw_value *pairs, size_t i, int bytes,
                                        uint32_t h) {
@@ -456,7 +494,33 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
         int bytes =
             kt->kind == BW_KIND_STR || kt->kind == BW_KIND_DATA || kt->kind == BW_KIND_DATA_FIXED;
         long dup = -1;
-        for (size_t i = 0; i < n; i++) {
+        /* str keys and fixed-width values (not f32): whole pairs in one step while they fit */
+        unsigned w =
+            kt->kind == BW_KIND_STR && vt->kind != BW_KIND_F32 ? bw_kind_width(vt->kind) : 0;
+        uint64_t bias = 0, limit = UINT64_MAX; /* u64, i64, f64 */
+        if (w && w < 8) {
+          limit = vt->kind == BW_KIND_BOOL ? 1 : ((uint64_t)1 << (8 * w)) - 1;
+          if (vt->kind >= BW_KIND_I8 && vt->kind <= BW_KIND_I32) bias = (uint64_t)1 << (8 * w - 1);
+        }
+        for (size_t i = 0;; i++) {
+          switch (w) {
+            case 1:
+              i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 1, bias, limit, &dup);
+              break;
+            case 2:
+              i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 2, bias, limit, &dup);
+              break;
+            case 4:
+              i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 4, bias, limit, &dup);
+              break;
+            case 8:
+              i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 8, bias, limit, &dup);
+              break;
+            default:
+              break;
+          }
+          if (i >= n) break;
+          /* pair i one value at a time (and its refusal, if any, at its offset) */
           const bw_value *k = &items[2 * i], *val = k + 1;
           if (!k->type || k->type->kind != kt->kind) return mismatch(e, kt, k);
           if (kt->kind == BW_KIND_STR) {

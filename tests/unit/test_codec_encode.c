@@ -16,7 +16,18 @@ static const char *schema_text = "type T str\n"
                                  "type M map<str><u8>\n"
                                  "type MU map<uint><bool>\n"
                                  "type MI map<i64><str>\n"
-                                 "type ML map<str><list<u8>>\n";
+                                 "type ML map<str><list<u8>>\n"
+                                 "type MU8 map<str><u8>\n"
+                                 "type MU16 map<str><u16>\n"
+                                 "type MU32 map<str><u32>\n"
+                                 "type MU64 map<str><u64>\n"
+                                 "type MI8 map<str><i8>\n"
+                                 "type MI16 map<str><i16>\n"
+                                 "type MI32 map<str><i32>\n"
+                                 "type MI64 map<str><i64>\n"
+                                 "type MF32 map<str><f32>\n"
+                                 "type MF64 map<str><f64>\n"
+                                 "type MB map<str><bool>\n";
 
 static bw_schema *schema;
 
@@ -338,6 +349,96 @@ START_TEST(map_number_keys_and_aggregate_values) {
 }
 END_TEST
 
+/* map<str><number or bool> of every fixed width: each value at and just past the ends of its
+ * range. In range: the pairs' bytes (key, then the value little-endian); past the range:
+ * BW_EOVERFLOW (BW_EBOOL for bool) at the value's offset, after the key. */
+START_TEST(map_fixed_values_at_range_ends) {
+  static const struct {
+    const char *type;
+    unsigned width;
+    int64_t lo, hi; /* the range (u64: hi = -1 stands for 2^64 - 1) */
+    int has_range;
+  } kinds[] = {
+      {"MU8", 1, 0, 255, 1},
+      {"MU16", 2, 0, 65535, 1},
+      {"MU32", 4, 0, 4294967295, 1},
+      {"MU64", 8, 0, -1, 0},
+      {"MI8", 1, -128, 127, 1},
+      {"MI16", 2, -32768, 32767, 1},
+      {"MI32", 4, INT32_MIN, INT32_MAX, 1},
+      {"MI64", 8, INT64_MIN, INT64_MAX, 0},
+      {"MB", 1, 0, 1, 1},
+  };
+  for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+    const bw_type *m = type(kinds[k].type);
+    bw_value pairs[8];
+    memset(pairs, 0, sizeof pairs);
+    const char *keys[4] = {"lo", "hi", "zero", "one"};
+    int64_t vals[4] = {kinds[k].lo, kinds[k].hi, 0, 1};
+    uint8_t want[64];
+    size_t at = 0;
+    want[at++] = 4;
+    for (int i = 0; i < 4; i++) {
+      pairs[2 * i].type = bw_type_resolve(m->key);
+      pairs[2 * i].as.bytes.ptr = (const uint8_t *)keys[i];
+      pairs[2 * i].as.bytes.len = strlen(keys[i]);
+      pairs[2 * i + 1].type = bw_type_resolve(m->elem);
+      pairs[2 * i + 1].as.i = vals[i];
+      want[at++] = (uint8_t)strlen(keys[i]);
+      memcpy(want + at, keys[i], strlen(keys[i]));
+      at += strlen(keys[i]);
+      for (unsigned b = 0; b < kinds[k].width; b++)
+        want[at++] = (uint8_t)((uint64_t)vals[i] >> (8 * b));
+    }
+    bw_value map = {.type = m};
+    map.as.list.items = pairs;
+    map.as.list.count = 4;
+    encodes_to(m, &map, want, at);
+    if (!kinds[k].has_range) continue;
+    /* value 1 ("hi") one past the top, then value 0 ("lo") one below the bottom (unsigned:
+     * -1 is 2^64 - 1): at 1 + 3 + width + 3 and at 1 + 3 */
+    int code = m->elem->kind == BW_KIND_BOOL ? BW_EBOOL : BW_EOVERFLOW;
+    pairs[3].as.i = kinds[k].hi + 1;
+    refused(m, &map, code, 1 + 3 + kinds[k].width + 3, NULL);
+    pairs[3].as.i = kinds[k].hi;
+    pairs[1].as.i = kinds[k].lo - 1;
+    refused(m, &map, code, 1 + 3, NULL);
+  }
+  /* f32 and f64 values: their bits (a NaN with a payload, -0.0), no range */
+  const bw_type *mf = type("MF32"), *md = type("MF64");
+  bw_value fp[4];
+  memset(fp, 0, sizeof fp);
+  uint32_t fbits[2] = {0x7fa00001u, 0x80000000u};
+  uint64_t dbits[2] = {0x7ff4000000000001ull, 0x8000000000000000ull};
+  uint8_t fwant[1 + 2 * (2 + 4)], dwant[1 + 2 * (2 + 8)];
+  size_t fa = 0, da = 0;
+  fwant[fa++] = dwant[da++] = 2;
+  for (int i = 0; i < 2; i++) {
+    fp[2 * i].type = bw_type_resolve(mf->key);
+    fp[2 * i].as.bytes.ptr = (const uint8_t *)(i ? "b" : "a");
+    fp[2 * i].as.bytes.len = 1;
+    fwant[fa++] = dwant[da++] = 1;
+    fwant[fa++] = dwant[da++] = (uint8_t)(i ? 'b' : 'a');
+    for (int b = 0; b < 4; b++) fwant[fa++] = (uint8_t)(fbits[i] >> (8 * b));
+    for (int b = 0; b < 8; b++) dwant[da++] = (uint8_t)(dbits[i] >> (8 * b));
+  }
+  bw_value fmap = {.type = mf};
+  fmap.as.list.items = fp;
+  fmap.as.list.count = 2;
+  for (int i = 0; i < 2; i++) {
+    fp[2 * i + 1].type = bw_type_resolve(mf->elem);
+    memcpy(&fp[2 * i + 1].as.f32, &fbits[i], 4);
+  }
+  encodes_to(mf, &fmap, fwant, fa);
+  fmap.type = md;
+  for (int i = 0; i < 2; i++) {
+    fp[2 * i + 1].type = bw_type_resolve(md->elem);
+    memcpy(&fp[2 * i + 1].as.f64, &dbits[i], 8);
+  }
+  encodes_to(md, &fmap, dwant, da);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("codec_encode");
   TCase *tc = tcase_create("encode");
@@ -348,6 +449,7 @@ int main(void) {
   tcase_add_test(tc, map_repeated_key);
   tcase_add_test(tc, map_refusals_before_repeats);
   tcase_add_test(tc, map_number_keys_and_aggregate_values);
+  tcase_add_test(tc, map_fixed_values_at_range_ends);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
