@@ -148,7 +148,9 @@ uint64_t bw_view_length(const bw_view *v);
  * reads it in the schema's byte order (bitfields: shifted, masked and, when signed, sign
  * extended). Setters also need a writable region (BW_EREADONLY) and, for a bitfield, a value
  * that fits its width (BW_ERANGE); they leave the other bits of the storage unit alone. A bool
- * byte other than 0 or 1 reads as BW_EBOOL. */
+ * byte other than 0 or 1 reads as BW_EBOOL. A `uint` is held in memory as a uint64_t and an
+ * `int` as an int64_t: their views are read and set with the u64 and i64 functions (and so
+ * are their accessors). */
 int bw_view_get_u8(const bw_view *v, uint8_t *out, bw_error *err);
 int bw_view_get_u16(const bw_view *v, uint16_t *out, bw_error *err);
 int bw_view_get_u32(const bw_view *v, uint32_t *out, bw_error *err);

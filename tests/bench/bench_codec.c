@@ -6,11 +6,11 @@
  *   text    strings and lists (two str, list<str>, list<u32>, optional<str>),
  *   map     map<str><u32> of 8..24 entries,
  *   record  a record of fixed-size numbers, a bool, an enum and fixed arrays.
- * The kinds with a native layout (fixed, record) also go through the memory module's native
- * path: "native decode" (BARE -> the C struct, bw_view_decode) and "native encode" (the C
- * struct -> BARE, bw_view_encode_to), into and from an array of the real C structs (their
- * layout checked against offsetof).
- * The same two kinds also go through the array calls (bw_view_decode_array and
+ * The kinds with a native layout (fixed, varint, record) also go through the memory module's
+ * native path (a varint record's `uint` and `int` fields are uint64_t and int64_t in C): "native
+ * decode" (BARE -> the C struct, bw_view_decode) and "native encode" (the C struct -> BARE,
+ * bw_view_encode_to), into and from an array of the real C structs (their layout checked against
+ * offsetof). The same two kinds also go through the array calls (bw_view_decode_array and
  * bw_view_encode_array: all 1000 records of the C array in one call), in their own table.
  * Also the zero-copy path (bw_message_check: strict validation with the reader, no values).
  * Beside it, in the same run: memcpy of the same bytes (the floor) and @bare-ts/lib in node
@@ -62,6 +62,17 @@ struct fixed_c {
   float x;
   double y;
   double z;
+};
+struct varint_c {
+  uint64_t id;
+  int64_t a;
+  uint64_t b;
+  int64_t c;
+  uint64_t d;
+  int64_t e;
+  uint64_t f;
+  int64_t g;
+  bool flag;
 };
 enum color_c { RED, GREEN, BLUE = 7 };
 struct record_c {
@@ -387,6 +398,10 @@ int main(int argc, char **argv) {
       check_offset(schema, "Fixed", "h", offsetof(struct fixed_c, h)) ||
       check_offset(schema, "Fixed", "x", offsetof(struct fixed_c, x)) ||
       check_offset(schema, "Fixed", "z", offsetof(struct fixed_c, z)) ||
+      check_offset(schema, "Varint", "a", offsetof(struct varint_c, a)) ||
+      check_offset(schema, "Varint", "d", offsetof(struct varint_c, d)) ||
+      check_offset(schema, "Varint", "g", offsetof(struct varint_c, g)) ||
+      check_offset(schema, "Varint", "flag", offsetof(struct varint_c, flag)) ||
       check_offset(schema, "Record", "ok", offsetof(struct record_c, ok)) ||
       check_offset(schema, "Record", "color", offsetof(struct record_c, color)) ||
       check_offset(schema, "Record", "pts[1]", offsetof(struct record_c, pts[1])) ||
@@ -437,6 +452,7 @@ int main(int argc, char **argv) {
 
   /* bare-ts in node, on the same files. */
   if (native_setup(&sets[0], schema, "Fixed", sizeof(struct fixed_c)) ||
+      native_setup(&sets[1], schema, "Varint", sizeof(struct varint_c)) ||
       native_setup(&sets[4], schema, "Record", sizeof(struct record_c)))
     return 1;
 

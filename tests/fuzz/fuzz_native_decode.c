@@ -17,7 +17,9 @@
  * With bit 5 of byte 0 set, the input goes instead to two records without bitfields or
  * flexible arrays in the host's natural layout (the plans' flat programs and wide encode),
  * decoded and encoded as arrays of one to four records (bits 6-7) with bw_view_decode_array /
- * bw_view_encode_array and with single calls, which must agree in everything. */
+ * bw_view_encode_array and with single calls, which must agree in everything; bit 3 then picks
+ * a record of varints instead (`uint` and `int` held as uint64_t and int64_t: overlong,
+ * truncated and oversized varints must be refused, good ones round-trip). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +108,8 @@ static const char *flat_text =
     "type Flat struct { a: u8  b: i16  c: u32  color: Color  ok: bool  two: list<bool>[2]  d: "
     "u64  x: f32  w: Wide }\n"
     "type Wire struct { id: u32  ok: bool  color: Color  pts: list<i16>[4]  w: f64  bits: "
-    "list<bool>[3] }\n";
+    "list<bool>[3] }\n"
+    "type Varints struct { a: u8  id: uint  d: int  ok: bool  ids: list<int>[2] }\n";
 
 /* Decodes msg as n records of type name with bw_view_decode_array and with n single calls
  * (each on the rest of the input, trailing bytes allowed), over the same garbage: the same
@@ -208,8 +211,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (size < 1) return 0;
   if (data[0] & 0x20) {
-    /* bit 5: the flat records; bit 4: which; bits 6-7: one to four records */
-    flat_case(flat, data[0] & 0x10 ? "Wire" : "Flat", 1 + (data[0] >> 6), data + 1, size - 1);
+    /* bit 5: the flat records; bits 3 and 4: which; bits 6-7: one to four records */
+    const char *name = data[0] & 0x08 ? "Varints" : data[0] & 0x10 ? "Wire" : "Flat";
+    flat_case(flat, name, 1 + (data[0] >> 6), data + 1, size - 1);
     return 0;
   }
   const bw_schema *s = schemas[data[0] & 1];
