@@ -295,6 +295,18 @@ static BW_ALWAYS_INLINE int enc_signed(encoder *e, const bw_value *v, unsigned w
   return 0;
 }
 
+/* The OR of n bytes at p (n > 0 needs p), 8 at a time with an overlapping tail: no high bit
+ * set means ASCII. Inline where bw_codec_utf8 would be a call. */
+static BW_ALWAYS_INLINE uint64_t ascii_high(const uint8_t *p, size_t n) {
+  if (n >= 8) {
+    uint64_t any = bw_ld_le(p + n - 8, 8);
+    for (size_t i = 0; i + 8 < n; i += 8) any |= bw_ld_le(p + i, 8);
+    return any;
+  }
+  if (n >= 4) return bw_ld_le(p, 4) | bw_ld_le(p + n - 4, 4);
+  return n ? (uint64_t)p[0] | p[n / 2] | p[n - 1] : 0;
+}
+
 /* Scalars, strings and data (no recursion); inlined into the struct and list loops. t is
  * resolved and v's kind already checked against it. */
 static BW_ALWAYS_INLINE int enc_leaf(encoder *e, const bw_type *t, const bw_value *v) {
@@ -350,7 +362,8 @@ static BW_ALWAYS_INLINE int enc_leaf(encoder *e, const bw_type *t, const bw_valu
     case BW_KIND_DATA_FIXED: {
       size_t n = v->as.bytes.len;
       if (n && !v->as.bytes.ptr) return mismatch(e, t, v);
-      if (t->kind == BW_KIND_STR && bw_codec_utf8(v->as.bytes.ptr, 0, n, NULL))
+      if (t->kind == BW_KIND_STR && (ascii_high(v->as.bytes.ptr, n) & 0x8080808080808080ull) &&
+          bw_codec_utf8_slow(v->as.bytes.ptr, 0, n, NULL))
         return bw_error_set(e->err, BW_EUTF8, e->pos, "str value is not valid UTF-8");
       if (t->kind == BW_KIND_DATA_FIXED) {
         if (n != t->length)
@@ -424,6 +437,49 @@ static int enc_numbers(encoder *e, const bw_type *et, const bw_value *items, siz
   return enc_leaf(e, et, bad); /* the range error */
 }
 
+static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t depth);
+
+/* A field's aggregate value whose parts are leaves (optional<leaf>, list<leaf>, list<leaf>[N]
+ * of up to 7 numbers or any strings): written here
+ * without a call, exactly as enc_value writes and refuses it; anything else, and every value at
+ * the depth limit, goes to enc_value. t is resolved and v's kind checked against it. */
+static BW_ALWAYS_INLINE int enc_shallow(encoder *e, const bw_type *t, const bw_value *v,
+                                        size_t depth) {
+  if (depth < BW_DEFAULT_MAX_VALUE_DEPTH * 64) {
+    const bw_type *et = t->elem;
+    if (t->kind == BW_KIND_OPTIONAL) {
+      if (et->kind == BW_KIND_REF) et = bw_type_resolve(et);
+      if (kind_is_leaf(et->kind)) {
+        const bw_value *in = v->as.optional;
+        put_fixed(e, in != NULL, 1);
+        if (!in) return 0;
+        if (!in->type || in->type->kind != et->kind) return mismatch(e, et, in);
+        return enc_leaf(e, et, in);
+      }
+    } else if (t->kind == BW_KIND_LIST || t->kind == BW_KIND_LIST_FIXED) {
+      if (et->kind == BW_KIND_REF) et = bw_type_resolve(et);
+      size_t n = v->as.list.count;
+      const bw_value *items = v->as.list.items;
+      if (kind_is_leaf(et->kind) && (n < 8 || !bw_kind_width(et->kind))) {
+        if (n && !items) return mismatch(e, t, v);
+        if (t->kind == BW_KIND_LIST)
+          put_uint(e, n);
+        else if (n != t->length)
+          return bw_error_set(e->err, BW_ETYPE, e->pos, "%s value has %zu items, type has %llu",
+                              bw_kind_name(t->kind), n, (unsigned long long)t->length);
+        for (size_t i = 0; i < n; i++) {
+          const bw_value *item = &items[i];
+          if (!item->type || item->type->kind != et->kind) return mismatch(e, et, item);
+          int rc = enc_leaf(e, et, item);
+          if (rc) return rc;
+        }
+        return 0;
+      }
+    }
+  }
+  return enc_value(e, t, v, depth);
+}
+
 static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t depth) {
   if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
   if (!v || !v->type || v->type->kind != t->kind) return mismatch(e, t, v);
@@ -457,7 +513,7 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
           const bw_value *item = &items[i];
           if (!item->type || item->type->kind != ft->kind) return mismatch(e, ft, item);
           rc = enc_leaf(e, ft, item);
-          if (rc == NOT_LEAF) rc = enc_value(e, ft, item, depth);
+          if (rc == NOT_LEAF) rc = enc_shallow(e, ft, item, depth);
           if (rc) return rc;
         }
         return 0;

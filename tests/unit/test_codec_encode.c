@@ -27,7 +27,9 @@ static const char *schema_text = "type T str\n"
                                  "type MI64 map<str><i64>\n"
                                  "type MF32 map<str><f32>\n"
                                  "type MF64 map<str><f64>\n"
-                                 "type MB map<str><bool>\n";
+                                 "type MB map<str><bool>\n"
+                                 "type R struct { name: str  tags: list<str>  opt: optional<u16>  "
+                                 "fx: list<u8>[3]  nums: list<i32> }\n";
 
 static bw_schema *schema;
 
@@ -439,6 +441,88 @@ START_TEST(map_fixed_values_at_range_ends) {
 }
 END_TEST
 
+/* Struct fields that are optional<leaf>, list<leaf> or list<leaf>[N] are written by the struct
+ * loop itself: the same bytes and the same refusals, at the same offsets, as the general walk.
+ * R { name: "ab", tags: ["x", "yz"], opt: 0x1234, fx: [1, 2, 3], nums: [-1] } */
+typedef struct r_case {
+  bw_value r, fields[5], tags[2], opt, fx[3], nums[1];
+} r_case;
+
+static void build_r(r_case *c) {
+  const bw_type *rt = type("R");
+  memset(c, 0, sizeof *c);
+  c->r.type = rt;
+  c->r.as.list.items = c->fields;
+  c->r.as.list.count = 5;
+  for (int i = 0; i < 5; i++) c->fields[i].type = bw_type_resolve(rt->fields[i].type);
+  c->fields[0].as.bytes.ptr = (const uint8_t *)"ab";
+  c->fields[0].as.bytes.len = 2;
+  const char *tags[2] = {"x", "yz"};
+  for (int i = 0; i < 2; i++) {
+    c->tags[i].type = bw_type_resolve(c->fields[1].type->elem);
+    c->tags[i].as.bytes.ptr = (const uint8_t *)tags[i];
+    c->tags[i].as.bytes.len = strlen(tags[i]);
+  }
+  c->fields[1].as.list.items = c->tags;
+  c->fields[1].as.list.count = 2;
+  c->opt.type = bw_type_resolve(c->fields[2].type->elem);
+  c->opt.as.u = 0x1234;
+  c->fields[2].as.optional = &c->opt;
+  for (int i = 0; i < 3; i++) {
+    c->fx[i].type = bw_type_resolve(c->fields[3].type->elem);
+    c->fx[i].as.u = (uint64_t)(i + 1);
+  }
+  c->fields[3].as.list.items = c->fx;
+  c->fields[3].as.list.count = 3;
+  c->nums[0].type = bw_type_resolve(c->fields[4].type->elem);
+  c->nums[0].as.i = -1;
+  c->fields[4].as.list.items = c->nums;
+  c->fields[4].as.list.count = 1;
+}
+
+START_TEST(struct_fields_of_leaves) {
+  static r_case c;
+  build_r(&c);
+  const bw_type *rt = c.r.type;
+  uint8_t want[] = {2, 'a',  'b',                  /* name */
+                    2, 1,    'x',  2,    'y', 'z', /* tags */
+                    1, 0x34, 0x12,                 /* opt */
+                    1, 2,    3,                    /* fx */
+                    1, 0xff, 0xff, 0xff, 0xff};
+  encodes_to(rt, &c.r, want, sizeof want);
+  /* absent optional, empty list */
+  c.fields[2].as.optional = NULL;
+  c.fields[4].as.list.count = 0;
+  uint8_t want2[] = {2, 'a', 'b', 2, 1, 'x', 2, 'y', 'z', 0, 1, 2, 3, 0};
+  encodes_to(rt, &c.r, want2, sizeof want2);
+  /* refusals, each at its offset */
+  build_r(&c);
+  c.tags[1].type = c.opt.type; /* a u16 in list<str>: at tags[1] */
+  refused(rt, &c.r, BW_ETYPE, 6, "value of kind u16 where str is expected");
+  build_r(&c);
+  c.tags[1].as.bytes.ptr = (const uint8_t *)"\xff\xfe";
+  refused(rt, &c.r, BW_EUTF8, 6, "str value is not valid UTF-8");
+  build_r(&c);
+  c.fields[1].as.list.items = NULL; /* two items claimed, none given */
+  refused(rt, &c.r, BW_ETYPE, 3, "value of kind list where list is expected");
+  build_r(&c);
+  c.opt.as.u = 70000; /* does not fit in u16: after the flag */
+  refused(rt, &c.r, BW_EOVERFLOW, 10, "70000 does not fit in u16");
+  build_r(&c);
+  c.opt.type = c.tags[0].type; /* a str in optional<u16> */
+  refused(rt, &c.r, BW_ETYPE, 10, "value of kind str where u16 is expected");
+  build_r(&c);
+  c.fields[3].as.list.count = 2; /* list<u8>[3] with two items */
+  refused(rt, &c.r, BW_ETYPE, 12, "list value has 2 items, type has 3");
+  build_r(&c);
+  c.fx[2].as.u = 256;
+  refused(rt, &c.r, BW_EOVERFLOW, 14, "256 does not fit in u8");
+  build_r(&c);
+  c.nums[0].as.i = (int64_t)1 << 31;
+  refused(rt, &c.r, BW_EOVERFLOW, 16, "2147483648 does not fit in i32");
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("codec_encode");
   TCase *tc = tcase_create("encode");
@@ -450,6 +534,7 @@ int main(void) {
   tcase_add_test(tc, map_refusals_before_repeats);
   tcase_add_test(tc, map_number_keys_and_aggregate_values);
   tcase_add_test(tc, map_fixed_values_at_range_ends);
+  tcase_add_test(tc, struct_fields_of_leaves);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
