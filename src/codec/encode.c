@@ -94,12 +94,17 @@ static BW_ALWAYS_INLINE void copy_short(uint8_t *d, const uint8_t *s, size_t n) 
 static BW_ALWAYS_INLINE void put_bytes(encoder *e, const uint8_t *p, size_t n);
 
 static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
-  if (v < 0x80 && room_small(e, 1)) {
-    e->buf[e->pos++] = (uint8_t)v;
-    return;
-  }
-  if (room_small(e, BW_VARINT_MAX)) {
-    e->pos += bw_varint_put(e->buf + e->pos, v);
+  /* the position in a local: the byte stores could alias e->pos */
+  size_t pos = e->pos;
+  ptrdiff_t room = (ptrdiff_t)(e->cap - pos);
+  if (room >= BW_VARINT_MAX || (v < 0x80 && room >= 1)) {
+    uint8_t *d = e->buf + pos;
+    while (v >= 0x80) {
+      *d++ = (uint8_t)(v | 0x80);
+      v >>= 7;
+    }
+    *d++ = (uint8_t)v;
+    e->pos = (size_t)(d - e->buf);
     return;
   }
   uint8_t tmp[BW_VARINT_MAX];
@@ -121,6 +126,12 @@ static BW_ALWAYS_INLINE void put_bytes(encoder *e, const uint8_t *p, size_t n) {
 static BW_ALWAYS_INLINE void put_fixed(encoder *e, uint64_t v, unsigned w) {
   if (room_small(e, w)) bw_st_le(e->buf + e->pos, v, w);
   e->pos += w;
+}
+
+/* 1 when value v (not NULL) cannot be of resolved type t: its type is not t itself (the common
+ * case: one compare) and not of t's kind either. */
+static BW_ALWAYS_INLINE int wrong_kind(const bw_value *v, const bw_type *t) {
+  return v->type != t && (!v->type || v->type->kind != t->kind);
 }
 
 static int mismatch(encoder *e, const bw_type *t, const bw_value *v) {
@@ -453,7 +464,7 @@ static BW_ALWAYS_INLINE int enc_shallow(encoder *e, const bw_type *t, const bw_v
         const bw_value *in = v->as.optional;
         put_fixed(e, in != NULL, 1);
         if (!in) return 0;
-        if (!in->type || in->type->kind != et->kind) return mismatch(e, et, in);
+        if (wrong_kind(in, et)) return mismatch(e, et, in);
         return enc_leaf(e, et, in);
       }
     } else if (t->kind == BW_KIND_LIST || t->kind == BW_KIND_LIST_FIXED) {
@@ -469,7 +480,7 @@ static BW_ALWAYS_INLINE int enc_shallow(encoder *e, const bw_type *t, const bw_v
                               bw_kind_name(t->kind), n, (unsigned long long)t->length);
         for (size_t i = 0; i < n; i++) {
           const bw_value *item = &items[i];
-          if (!item->type || item->type->kind != et->kind) return mismatch(e, et, item);
+          if (wrong_kind(item, et)) return mismatch(e, et, item);
           int rc = enc_leaf(e, et, item);
           if (rc) return rc;
         }
@@ -511,7 +522,7 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
           const bw_type *ft = f->type;
           if (ft->kind == BW_KIND_REF) ft = bw_type_resolve(ft);
           const bw_value *item = &items[i];
-          if (!item->type || item->type->kind != ft->kind) return mismatch(e, ft, item);
+          if (wrong_kind(item, ft)) return mismatch(e, ft, item);
           rc = enc_leaf(e, ft, item);
           if (rc == NOT_LEAF) rc = enc_shallow(e, ft, item, depth);
           if (rc) return rc;
@@ -525,7 +536,7 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
         return rc;
       for (size_t i = 0; i < n; i++) {
         const bw_value *item = &items[i];
-        if (!item->type || item->type->kind != et->kind) return mismatch(e, et, item);
+        if (wrong_kind(item, et)) return mismatch(e, et, item);
         rc = enc_leaf(e, et, item);
         if (rc == NOT_LEAF) rc = enc_value(e, et, item, depth);
         if (rc) return rc;
@@ -578,7 +589,7 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
           if (i >= n) break;
           /* pair i one value at a time (and its refusal, if any, at its offset) */
           const bw_value *k = &items[2 * i], *val = k + 1;
-          if (!k->type || k->type->kind != kt->kind) return mismatch(e, kt, k);
+          if (wrong_kind(k, kt)) return mismatch(e, kt, k);
           if (kt->kind == BW_KIND_STR) {
             /* str keys: one pass of loads for the ASCII check and the hash */
             const uint8_t *kp = k->as.bytes.ptr;
@@ -594,7 +605,7 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
             if ((rc = enc_leaf(e, kt, k))) return rc; /* keys are never aggregates */
             if (dup < 0 && keyset_add(&ks, items, i, bytes, key_hash(k, bytes))) dup = (long)i;
           }
-          if (!val->type || val->type->kind != vt->kind) return mismatch(e, vt, val);
+          if (wrong_kind(val, vt)) return mismatch(e, vt, val);
           if ((rc = enc_leaf(e, vt, val))) return rc;
         }
         if (dup >= 0)
@@ -603,9 +614,9 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
       }
       for (size_t i = 0; i < n; i++) {
         const bw_value *k = &items[2 * i], *val = k + 1;
-        if (!k->type || k->type->kind != kt->kind) return mismatch(e, kt, k);
+        if (wrong_kind(k, kt)) return mismatch(e, kt, k);
         if ((rc = enc_leaf(e, kt, k))) return rc; /* keys are never aggregates */
-        if (!val->type || val->type->kind != vt->kind) return mismatch(e, vt, val);
+        if (wrong_kind(val, vt)) return mismatch(e, vt, val);
         rc = enc_leaf(e, vt, val);
         if (rc == NOT_LEAF) rc = enc_value(e, vt, val, depth);
         if (rc) return rc;
