@@ -447,17 +447,19 @@ enum {
   F_SW8,
   F_EM, /* enum of width bytes, members below 64: mask */
   F_EG, /* enum of width bytes: the sorted table of the step */
-  F_UV, /* uint: 8 bytes of the layout's byte order, a varint on the wire */
-  F_SV  /* int: the same, zig-zag encoded */
+  F_VR, /* n uint or int fields 8 bytes apart (u.mask: bit k set when field k is an int),
+           little-endian; each a varint on the wire, an int zig-zag encoded */
+  F_VRB /* the same, big-endian */
 };
 
 typedef struct fstep {
   uint8_t op;
   uint8_t width; /* F_EM, F_EG: storage bytes */
   uint32_t off;  /* native offset */
-  uint32_t n;    /* bytes of the copy or bool run; wire bytes at least (enums: 1) */
+  uint32_t n;    /* bytes of the copy or bool run; wire bytes at least (enums: 1; F_VR: the
+                    number of varints, one byte each at least) */
   union {
-    uint64_t mask;  /* F_EM: bit v set for each member value v */
+    uint64_t mask;  /* F_EM: bit v set for each member value v; F_VR: the ints of the run */
     const step *st; /* F_EG: the plan step (its table) */
   } u;
 } fstep;
@@ -486,8 +488,9 @@ static void make_fast(plan *p) {
   }
   fstep *f = calloc(p->count + 1, sizeof *f);
   if (!f) return;
-  for (size_t i = 0; i < p->count; i++) {
-    const step *st = &p->steps[i];
+  size_t i = 0; /* f[i]: the program's next step */
+  for (size_t j = 0; j < p->count; j++, i++) {
+    const step *st = &p->steps[j];
     f[i].off = (uint32_t)st->off;
     f[i].width = st->width;
     switch (st->op) {
@@ -501,8 +504,19 @@ static void make_fast(plan *p) {
         f[i].n = st->width;
         break;
       case OP_VARINT:
-        f[i].op = st->kind == BW_KIND_INT ? F_SV : F_UV;
-        f[i].n = 1; /* wire bytes at least */
+        /* adjacent varint fields (uint64_t and int64_t back to back) are one step: one
+         * dispatch for the run */
+        f[i].op = p->big_endian ? F_VRB : F_VR;
+        f[i].n = 0;
+        f[i].u.mask = 0;
+        for (;;) {
+          if (p->steps[j].kind == BW_KIND_INT) f[i].u.mask |= (uint64_t)1 << f[i].n;
+          f[i].n++;
+          if (j + 1 == p->count || f[i].n == 64 || p->steps[j + 1].op != OP_VARINT ||
+              p->steps[j + 1].off != st->off + 8 * (uint64_t)f[i].n)
+            break;
+          j++;
+        }
         break;
       default: /* OP_ENUM */
         f[i].n = 1;
@@ -519,7 +533,7 @@ static void make_fast(plan *p) {
         break;
     }
   }
-  f[p->count].op = F_END;
+  f[i].op = F_END;
   p->fast = f;
 }
 
@@ -581,7 +595,7 @@ static void make_wide(plan *p) {
   size_t moves = 0, bools = 0, enums = 0;
   for (const fstep *f = p->fast; f->op != F_END; f++) {
     if (f->op == F_EG || f->op == F_BN || f->op == F_SW2 || f->op == F_SW4 || f->op == F_SW8 ||
-        f->op == F_UV || f->op == F_SV)
+        f->op == F_VR || f->op == F_VRB)
       return;
     if (f->op == F_EM)
       enums++;
@@ -836,15 +850,50 @@ static inline void zero_bytes(uint8_t *d, size_t n) {
     memset(d, 0, n);
 }
 
-/* The varints of uint and int fields: the one-byte values (the usual small numbers) without
- * a loop. varint_put writes at most BW_VARINT_MAX bytes; varint_get is bw_varint_get (strict:
- * minimal, at most 64 bits) returning the bytes read, or 0 for a varint the plan refuses (the
- * walker then reports it). */
+/* The varints of uint and int fields. varint_put writes v (into room for BW_VARINT_MAX bytes)
+ * and returns its size; varint_get is bw_varint_get (strict: minimal, at most 64 bits)
+ * returning the bytes read, or 0 for a varint the plan refuses (the walker then reports it).
+ * One-byte values take no loop; on little-endian hosts, values of up to 8 bytes are one 8-byte
+ * load or store whose 7-bit groups are spread to bytes (or gathered from them) with three
+ * mask-and-shift steps, the end found from the first byte without its high bit. */
+#if defined(HOST_BE_) && !HOST_BE_
+#define WORD_VARINTS_ 1
+#endif
+
+/* By the count of leading zero bits of a value: its varint's size; by that size (up to 8
+ * bytes): the continuation bits of all its bytes but the last. */
+#ifdef WORD_VARINTS_
+static const uint8_t varint_len[65] = {10, 9, 9, 9, 9, 9, 9, 9, 8, 8, 8, 8, 8, 8, 8, 7, 7,
+                                       7,  7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5,
+                                       5,  5, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 2,
+                                       2,  2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1};
+static const uint64_t varint_more[9] = {0,
+                                        0,
+                                        0x80,
+                                        0x8080,
+                                        0x808080,
+                                        0x80808080,
+                                        0x8080808080ull,
+                                        0x808080808080ull,
+                                        0x80808080808080ull};
+#endif
+
 static inline size_t varint_put(uint8_t *out, uint64_t v) {
   if (v < 0x80) {
     out[0] = (uint8_t)v;
     return 1;
   }
+#ifdef WORD_VARINTS_
+  if (v < (uint64_t)1 << 56) {
+    uint64_t x = (v & 0x000000000fffffffull) | ((v & 0x00fffffff0000000ull) << 4);
+    x = (x & 0x00003fff00003fffull) | ((x & 0x0fffc0000fffc000ull) << 2);
+    x = (x & 0x007f007f007f007full) | ((x & 0x3f803f803f803f80ull) << 1);
+    size_t n = varint_len[__builtin_clzll(v)]; /* 2..8 */
+    x |= varint_more[n];
+    memcpy(out, &x, 8); /* (the bytes past the varint are room the caller reserved) */
+    return n;
+  }
+#endif
   return bw_varint_put(out, v);
 }
 
@@ -853,8 +902,60 @@ static inline size_t varint_get(const uint8_t *p, size_t len, uint64_t *v) {
     *v = p[0];
     return 1;
   }
+#ifdef WORD_VARINTS_
+  if (len >= 8) {
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t stop = ~x & 0x8080808080808080ull;
+    if (stop) {
+      size_t n = (size_t)__builtin_ctzll(stop) / 8 + 1; /* 2..8: p[0] has its high bit */
+      if (p[n - 1] == 0) return 0;                      /* a trailing zero group */
+      x &= 0x7f7f7f7f7f7f7f7full & (~(uint64_t)0 >> (64 - 8 * n));
+      x = (x & 0x007f007f007f007full) | ((x & 0x7f007f007f007f00ull) >> 1);
+      x = (x & 0x00003fff00003fffull) | ((x & 0x3fff00003fff0000ull) >> 2);
+      x = (x & 0x000000000fffffffull) | ((x & 0x0fffffff00000000ull) >> 4);
+      *v = x;
+      return n;
+    }
+  }
+#endif
   int n = bw_varint_get(p, len, v);
   return n < 0 ? 0 : (size_t)n;
+}
+
+/* A run of count uint/int fields 8 bytes apart at rec (bit k of ints: field k is an int), in
+ * the byte order be, to varints at out: the bytes written. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline size_t
+put_varints(uint8_t *out, const uint8_t *rec, uint32_t count, uint64_t ints, int be) {
+  size_t pos = 0;
+  for (uint32_t k = 0; k < count; k++) {
+    uint64_t v = load_w(rec + 8 * (size_t)k, 8, be);
+    uint64_t zz = (v << 1) ^ (uint64_t)((int64_t)v >> 63);
+    pos += varint_put(out + pos, (ints >> k) & 1 ? zz : v);
+  }
+  return pos;
+}
+
+/* The varints of count uint/int fields from msg[0..len) into the fields 8 bytes apart at rec:
+ * the bytes read, or SIZE_MAX for a varint the plan refuses. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline size_t
+get_varints(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64_t ints, int be) {
+  size_t at = 0;
+  for (uint32_t k = 0; k < count; k++) {
+    uint64_t v;
+    size_t n = varint_get(msg + at, len - at, &v);
+    if (!n) return SIZE_MAX;
+    at += n;
+    uint64_t zz = (v >> 1) ^ (uint64_t) - (int64_t)(v & 1);
+    store_w(rec + 8 * (size_t)k, (ints >> k) & 1 ? zz : v, 8, be);
+  }
+  return at;
 }
 
 static int enum_has(const step *st, uint64_t v) {
@@ -1137,11 +1238,11 @@ static size_t fast_encode(const fstep *f, const uint8_t *rec, uint8_t *out, int 
         pos += bw_varint_put(o, v);
         continue;
       }
-      case F_UV:
-        pos += varint_put(o, load_w(src, 8, be));
+      case F_VR:
+        pos += put_varints(o, src, f->n, f->u.mask, 0);
         continue;
-      case F_SV:
-        pos += varint_put(o, bw_zigzag_encode((int64_t)load_w(src, 8, be)));
+      case F_VRB:
+        pos += put_varints(o, src, f->n, f->u.mask, 1);
         continue;
     }
     pos += f->n;
@@ -1192,12 +1293,11 @@ fast_decode(const fstep *f, uint8_t *rec, const uint8_t *msg, size_t len, size_t
         at += (size_t)n;
         continue;
       }
-      case F_UV:
-      case F_SV: {
-        uint64_t raw;
-        size_t n = varint_get(m, len - at, &raw);
-        if (!n) return -1;
-        store_w(dst, f->op == F_SV ? (uint64_t)bw_zigzag_decode(raw) : raw, 8, be);
+      case F_VR:
+      case F_VRB: {
+        size_t n = f->op == F_VR ? get_varints(dst, m, len - at, f->n, f->u.mask, 0)
+                                 : get_varints(dst, m, len - at, f->n, f->u.mask, 1);
+        if (n == SIZE_MAX) return -1;
         at += n;
         continue;
       }
