@@ -159,6 +159,9 @@ struct bw_type {
   bw_enum_member *members;   /* ENUM */
   bw_union_member *variants; /* UNION */
   bw_native *native;         /* NULL when the type has no native layout */
+  /* Internal to the codec, not an API: set by bw_draft_validate for a STRUCT of fixed-width
+   * numbers and bools (src/codec/wire_plan.h), else NULL; freed with the schema. */
+  const struct bw_wire_plan *wire;
 };
 
 struct bw_user_type {

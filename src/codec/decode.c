@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "codec_internal.h"
+#include "wire_plan.h"
 
 typedef struct decoder {
   const uint8_t *d;
@@ -446,6 +447,25 @@ static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) 
       const uint8_t *d = s->d;
       size_t len = s->len;
       size_t pos = s->pos;
+      const bw_wire_plan *wp = t->wire;
+      if (wp && wp->size <= len - pos) {
+        /* a struct of fixed-width numbers, all there: one load per field, no dispatch */
+        const uint8_t *b = d + pos;
+        const bw_wire_field *wf = wp->fields;
+        for (size_t i = 0; i < n; i++, wf++) {
+          uint64_t x = bw_ld_le(b + wf->load, 8) << wf->left;
+          uint64_t v = (uint64_t)((int64_t)x >> wf->right) & wf->dmask;
+          if (v + wf->bias > wf->limit) { /* only a bool byte above 1 */
+            s->pos = pos + wf->at;
+            return bw_error_set(s->err, BW_EBOOL, s->pos, "bool byte is %u, not 0 or 1",
+                                (unsigned)v);
+          }
+          items[i].type = wf->type;
+          items[i].as.u = v; /* (f32: its bits in the low half, as the union reads them) */
+        }
+        s->pos = pos + wp->size;
+        return 0;
+      }
       const bw_field *f = t->fields;
       for (size_t i = 0; i < n; i++, f++) {
         const bw_type *ft = f->type;

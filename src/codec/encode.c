@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "codec_internal.h"
+#include "wire_plan.h"
 
 typedef struct encoder {
   uint8_t *buf;
@@ -517,6 +518,29 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
                             (unsigned long long)(t->kind == BW_KIND_STRUCT ? t->count : t->length));
       }
       if (t->kind == BW_KIND_STRUCT) {
+        const bw_wire_plan *wp = t->wire;
+        if (wp && room(e, wp->size)) {
+          /* a struct of fixed-width numbers with room for all of it: each value checked and
+           * stored without a dispatch; at the first value of another kind or out of range,
+           * the loop below writes the struct again and refuses that value at its offset */
+          uint8_t *b = e->buf + e->pos;
+          const bw_wire_field *wf = wp->fields;
+          size_t i = 0;
+          for (; i < n; i++, wf++) {
+            const bw_value *item = &items[i];
+            if (wrong_kind(item, wf->type)) break;
+            uint64_t bits = item->as.u & wf->mask;
+            if (bits + wf->bias > wf->limit) break;
+            if (wf->is_forward) /* 8 bytes inside the struct; later fields overwrite the rest */
+              bw_st_le(b + wf->at, bits, 8);
+            else
+              bw_st_le(b + wf->at, bits, wf->width);
+          }
+          if (i == n) {
+            e->pos += wp->size;
+            return 0;
+          }
+        }
         const bw_field *f = t->fields;
         for (size_t i = 0; i < n; i++, f++) {
           const bw_type *ft = f->type;

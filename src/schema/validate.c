@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../codec/wire_plan.h"
 #include "validate_internal.h"
 
 /* Names are quoted in messages up to this many bytes, so a message stays readable. */
@@ -772,6 +773,7 @@ int bw_draft_validate(bw_draft *d, const bw_validate_options *opts, bw_schema **
     bw_draft_free(d);
     return code;
   }
+  for (size_t i = 0; i < s->type_count; i++) bw_wire_plan_tree(&s->arena, s->types[i]->type, 0);
   s->validated = 1;
   *out = s;
   return 0;

@@ -1,0 +1,121 @@
+/* barewire codec: wire plans of structs of fixed-width numbers (internal; not installed). A
+ * struct whose fields all resolve to u8..u64, i8..i64, f32, f64 or bool has the same size and
+ * the same field offsets in every message; its plan (bw_type.wire, made once by
+ * bw_draft_validate through bw_wire_plan_tree, in the schema's arena, freed with it) gives each
+ * field's offset and the shifts and range that read or check it without a dispatch on its kind.
+ * The decoder reads such a struct with one bounds check and one 8-byte load per field: fields
+ * whose 8 bytes from their offset stay inside the struct load forward and shift their bytes to
+ * the top; the others load the 8 bytes that end with them (the struct takes at least
+ * BW_WIRE_PLAN_MIN bytes, so those start inside it). The encoder checks each value's kind and
+ * range and stores it (forward fields as 8 bytes that later fields overwrite). Little-endian
+ * hosts only (f32 values are read and written through the low half of their 64 bits). */
+#ifndef BAREWIRE_WIRE_PLAN_H
+#define BAREWIRE_WIRE_PLAN_H
+
+#include "barewire/schema.h"
+
+#include "../core/core.h"
+
+#define BW_WIRE_PLAN_MIN 16u
+#define BW_WIRE_PLAN_MAX_FIELDS 4096u
+
+typedef struct bw_wire_field {
+  const bw_type *type; /* the field's resolved type */
+  uint64_t mask;       /* encode: value bits & mask (f32: the low 32) ... */
+  uint64_t bias;       /* ... + bias must be <= limit (signed kinds shifted to unsigned) */
+  uint64_t limit;
+  uint64_t dmask; /* decode: value = (load << left) >> right (arithmetic) & dmask */
+  uint32_t at;    /* the field's offset in the struct */
+  uint32_t load;  /* decode: offset of the 8-byte load */
+  uint8_t width;  /* 1, 2, 4 or 8 */
+  uint8_t left;   /* decode: see dmask */
+  uint8_t right;
+  uint8_t is_signed;  /* i8..i64 */
+  uint8_t is_bool;    /* a byte above 1 is refused (decode: value + bias > limit) */
+  uint8_t is_forward; /* load == at: 8 bytes from the field's offset stay inside the struct */
+} bw_wire_field;
+
+struct bw_wire_plan {
+  size_t size; /* bytes on the wire */
+  size_t count;
+  bw_wire_field fields[];
+};
+typedef struct bw_wire_plan bw_wire_plan;
+
+/* Plans struct t if its fields qualify (leaves t->wire NULL otherwise, or when out of memory:
+ * the codec then takes its general path). */
+static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  size_t size = 0;
+  if (t->count == 0 || t->count > BW_WIRE_PLAN_MAX_FIELDS) return;
+  for (size_t i = 0; i < t->count; i++) {
+    const bw_type *ft = bw_type_resolve(t->fields[i].type);
+    if (!ft || !bw_kind_is_fixed_primitive(ft->kind)) return;
+    size += bw_kind_width(ft->kind);
+  }
+  if (size < BW_WIRE_PLAN_MIN) return;
+  bw_wire_plan *p = bw_arena_alloc(arena, sizeof *p + t->count * sizeof p->fields[0]);
+  if (!p) return;
+  p->size = size;
+  p->count = t->count;
+  size_t at = 0;
+  for (size_t i = 0; i < t->count; i++) {
+    bw_wire_field *f = &p->fields[i];
+    const bw_type *ft = bw_type_resolve(t->fields[i].type);
+    unsigned w = bw_kind_width(ft->kind);
+    f->type = ft;
+    f->at = (uint32_t)at;
+    f->width = (uint8_t)w;
+    f->is_signed = ft->kind >= BW_KIND_I8 && ft->kind <= BW_KIND_I64;
+    f->is_bool = ft->kind == BW_KIND_BOOL;
+    f->is_forward = at + 8 <= size;
+    f->load = (uint32_t)(f->is_forward ? at : at + w - 8);
+    f->right = (uint8_t)(64 - 8 * w);
+    f->left = f->is_forward ? f->right : 0;
+    f->mask = ft->kind == BW_KIND_F32 ? 0xffffffffu : UINT64_MAX;
+    f->bias = 0;
+    f->limit = UINT64_MAX;
+    if (ft->kind == BW_KIND_BOOL) {
+      f->limit = 1;
+    } else if (w < 8 && ft->kind != BW_KIND_F32) {
+      f->limit = ((uint64_t)1 << (8 * w)) - 1;
+      if (f->is_signed) f->bias = (uint64_t)1 << (8 * w - 1);
+    }
+    f->dmask = f->is_signed || w == 8 ? UINT64_MAX : ((uint64_t)1 << (8 * w)) - 1;
+    at += w;
+  }
+  t->wire = p;
+#else
+  (void)arena, (void)t;
+#endif
+}
+
+/* Plans every struct in the type tree t (anonymous ones included; references are not followed:
+ * the types they name are planned as trees of their own). depth bounds the recursion (a
+ * validated schema is nested at most its max_depth). */
+static inline void bw_wire_plan_tree(bw_arena *arena, bw_type *t, size_t depth) {
+  if (!t || depth > 4096) return;
+  switch (t->kind) {
+    case BW_KIND_OPTIONAL:
+    case BW_KIND_LIST:
+    case BW_KIND_LIST_FIXED:
+      bw_wire_plan_tree(arena, t->elem, depth + 1);
+      return;
+    case BW_KIND_MAP:
+      bw_wire_plan_tree(arena, t->key, depth + 1);
+      bw_wire_plan_tree(arena, t->elem, depth + 1);
+      return;
+    case BW_KIND_UNION:
+      for (size_t i = 0; i < t->count; i++)
+        bw_wire_plan_tree(arena, t->variants[i].type, depth + 1);
+      return;
+    case BW_KIND_STRUCT:
+      for (size_t i = 0; i < t->count; i++) bw_wire_plan_tree(arena, t->fields[i].type, depth + 1);
+      bw_wire_plan_struct(arena, t);
+      return;
+    default:
+      return;
+  }
+}
+
+#endif

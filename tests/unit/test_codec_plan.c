@@ -1,0 +1,312 @@
+/* Check suite for the codec's wire plans (src/codec/wire_plan.h): which structs get one, and
+ * that decoding and encoding through a plan give exactly what the general walk gives: the same
+ * values and bytes, the same refusals at the same offsets (compared with bw_message_check, whose
+ * reader never uses plans), no byte written past the struct, and truncated structs left to the
+ * general walk. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/codec/wire_plan.h"
+#include "barewire/codec.h"
+
+static const char *schema_text =
+    "type W u32\n"
+    "type P struct { a: u8  b: i8  c: u16  d: i16  e: u32  f: i32  g: u64  h: i64  x: f32  "
+    "y: f64  z: bool }\n"
+    "type Q struct { s: bool  a: u64  b: W  c: u64  t: bool }\n"
+    "type Small struct { a: u32  b: u32 }\n"
+    "type WithStr struct { a: u64  b: u64  s: str }\n"
+    "type Nested list<struct { a: u64  b: u64 }>\n";
+
+static bw_schema *schema;
+
+static void setup(void) {
+  ck_assert_int_eq(bw_schema_parse(schema_text, strlen(schema_text), NULL, &schema, NULL), 0);
+}
+
+static void teardown(void) {
+  bw_schema_free(schema);
+  schema = NULL;
+}
+
+static const bw_type *type(const char *name) {
+  const bw_user_type *u = bw_schema_find(schema, name);
+  ck_assert_msg(u != NULL, "no type %s", name);
+  return bw_type_resolve(u->type);
+}
+
+static int little_endian(void) {
+  const uint16_t one = 1;
+  uint8_t b;
+  memcpy(&b, &one, 1);
+  return b == 1;
+}
+
+/* The struct's size on the wire: the sum of its fields' widths. */
+static size_t wire_size(const bw_type *t) {
+  size_t n = 0;
+  for (size_t i = 0; i < t->count; i++)
+    n += bw_kind_width(bw_type_resolve(t->fields[i].type)->kind);
+  return n;
+}
+
+START_TEST(which_structs_are_planned) {
+  const bw_type *p = type("P"), *q = type("Q");
+  if (little_endian()) {
+    ck_assert_ptr_nonnull(p->wire);
+    ck_assert_uint_eq(p->wire->size, wire_size(p));
+    ck_assert_uint_eq(p->wire->count, p->count);
+    ck_assert_ptr_nonnull(q->wire); /* a reference to u32 counts as u32 */
+    ck_assert_ptr_eq(q->wire->fields[2].type, bw_type_resolve(q->fields[2].type));
+    ck_assert_ptr_nonnull(type("Nested")->elem->wire); /* anonymous structs too */
+  }
+  ck_assert_ptr_null(type("Small")->wire);   /* 8 bytes: below the minimum */
+  ck_assert_ptr_null(type("WithStr")->wire); /* a str field */
+  ck_assert_ptr_null(type("W")->wire);
+}
+END_TEST
+
+/* Decodes msg[0..n) as t and checks code and offset against bw_message_check (no plans). */
+static int decode_like_reader(const bw_type *t, const uint8_t *msg, size_t n, bw_value_arena *a,
+                              bw_value **v, uint64_t *offset) {
+  bw_error e1, e2;
+  bw_error_clear(&e1);
+  bw_error_clear(&e2);
+  int rc = bw_decode(t, msg, n, NULL, a, v, NULL, &e1);
+  ck_assert_int_eq(rc, bw_message_check(t, msg, n, NULL, &e2));
+  if (rc) {
+    ck_assert_uint_eq(e1.offset, e2.offset);
+    *offset = e1.offset;
+  }
+  return rc;
+}
+
+/* P's fields at their ends: a=255 b=-128 c=65535 d=-32768 e=2^32-1 f=INT32_MIN g=2^64-1
+ * h=INT64_MIN x=(bits 0x7fa00001) y=(bits 0x8000000000000001) z=true, and the opposite ends. */
+static size_t p_bytes(uint8_t *m, const uint64_t *u) {
+  static const unsigned widths[11] = {1, 1, 2, 2, 4, 4, 8, 8, 4, 8, 1};
+  size_t at = 0;
+  for (int i = 0; i < 11; i++)
+    for (unsigned k = 0; k < widths[i]; k++) m[at++] = (uint8_t)(u[i] >> (8 * k));
+  return at;
+}
+
+START_TEST(decode_through_plan) {
+  const bw_type *p = type("P");
+  static const uint64_t ends[2][11] = {
+      {255, (uint64_t)-128, 65535, (uint64_t)-32768, 0xffffffffu, (uint64_t)(int64_t)INT32_MIN,
+       UINT64_MAX, (uint64_t)INT64_MIN, 0x7fa00001u, 0x8000000000000001ull, 1},
+      {0, 127, 0, 32767, 0, INT32_MAX, 0, INT64_MAX, 0x80000000u, 0x7ff0000000000000ull, 0}};
+  bw_value_arena *a = bw_value_arena_new();
+  for (int r = 0; r < 2; r++) {
+    uint8_t m[64], out[64];
+    size_t n = p_bytes(m, ends[r]);
+    ck_assert_uint_eq(n, wire_size(p));
+    bw_value *v;
+    uint64_t off = 0;
+    ck_assert_int_eq(decode_like_reader(p, m, n, a, &v, &off), 0);
+    ck_assert_uint_eq(v->as.list.count, 11);
+    for (int i = 0; i < 11; i++) {
+      const bw_value *it = &v->as.list.items[i];
+      ck_assert_ptr_eq(it->type, bw_type_resolve(p->fields[i].type));
+      switch (it->type->kind) {
+        case BW_KIND_I8:
+        case BW_KIND_I16:
+        case BW_KIND_I32:
+        case BW_KIND_I64:
+          ck_assert_int_eq(it->as.i, (int64_t)ends[r][i]);
+          break;
+        case BW_KIND_F32: {
+          uint32_t bits;
+          memcpy(&bits, &it->as.f32, 4);
+          ck_assert_uint_eq(bits, ends[r][i]);
+          break;
+        }
+        case BW_KIND_F64: {
+          uint64_t bits;
+          memcpy(&bits, &it->as.f64, 8);
+          ck_assert_uint_eq(bits, ends[r][i]);
+          break;
+        }
+        default:
+          ck_assert_uint_eq(it->as.u, ends[r][i]);
+      }
+    }
+    size_t written = 0;
+    ck_assert_int_eq(bw_encode(p, v, out, sizeof out, &written, NULL), 0);
+    ck_assert_uint_eq(written, n);
+    ck_assert_mem_eq(out, m, n);
+    /* every shorter message: truncated, where the reader says */
+    for (size_t k = 0; k < n; k++) {
+      ck_assert_int_eq(decode_like_reader(p, m, k, a, &v, &off), BW_ETRUNCATED);
+      ck_assert_uint_le(off, k);
+    }
+    /* a trailing byte */
+    m[n] = 0;
+    ck_assert_int_eq(decode_like_reader(p, m, n + 1, a, &v, &off), BW_ETRAILING);
+    ck_assert_uint_eq(off, n);
+  }
+  bw_value_arena_free(a);
+}
+END_TEST
+
+/* Bools loaded forward (offset 0) and backward (the last byte): a byte above 1 is refused at
+ * its offset, every value 2..255. */
+START_TEST(decode_bool_refusals) {
+  const bw_type *q = type("Q");
+  size_t n = wire_size(q);
+  ck_assert_uint_eq(n, 1 + 8 + 4 + 8 + 1);
+  uint8_t m[32];
+  memset(m, 0x5a, sizeof m);
+  m[0] = 1;
+  m[n - 1] = 0;
+  bw_value_arena *a = bw_value_arena_new();
+  bw_value *v;
+  uint64_t off = 0;
+  ck_assert_int_eq(decode_like_reader(q, m, n, a, &v, &off), 0);
+  ck_assert_uint_eq(v->as.list.items[0].as.u, 1);
+  ck_assert_uint_eq(v->as.list.items[1].as.u, 0x5a5a5a5a5a5a5a5aull);
+  ck_assert_uint_eq(v->as.list.items[2].as.u, 0x5a5a5a5au);
+  ck_assert_uint_eq(v->as.list.items[3].as.u, 0x5a5a5a5a5a5a5a5aull);
+  ck_assert_uint_eq(v->as.list.items[4].as.u, 0);
+  for (unsigned b = 2; b < 256; b++) {
+    m[0] = (uint8_t)b;
+    ck_assert_int_eq(decode_like_reader(q, m, n, a, &v, &off), BW_EBOOL);
+    ck_assert_uint_eq(off, 0);
+    m[0] = 0;
+    m[n - 1] = (uint8_t)b;
+    ck_assert_int_eq(decode_like_reader(q, m, n, a, &v, &off), BW_EBOOL);
+    ck_assert_uint_eq(off, n - 1);
+    m[n - 1] = 1;
+  }
+  bw_value_arena_free(a);
+}
+END_TEST
+
+/* Encoding through the plan: exactly the struct's bytes, nothing written past them, and each
+ * refusal (a value out of range, a value of another kind) at its field's offset in every mode. */
+START_TEST(encode_through_plan) {
+  const bw_type *p = type("P");
+  static const uint64_t vals[11] = {
+      7,           (uint64_t)-2,          300,        (uint64_t)-300,
+      70000,       (uint64_t)-70000,      1ull << 40, (uint64_t) - (1ll << 40),
+      0x3f800000u, 0x4000000000000000ull, 1};
+  uint8_t want[64];
+  size_t n = p_bytes(want, vals);
+  bw_value items[11];
+  memset(items, 0, sizeof items);
+  for (int i = 0; i < 11; i++) {
+    items[i].type = bw_type_resolve(p->fields[i].type);
+    items[i].as.u = vals[i];
+  }
+  uint32_t fbits = 0x3f800000u;
+  memcpy(&items[8].as.f32, &fbits, 4);
+  bw_value v = {.type = p};
+  v.as.list.items = items;
+  v.as.list.count = 11;
+  uint8_t buf[128];
+  memset(buf, 0xaa, sizeof buf);
+  size_t written = 0;
+  ck_assert_int_eq(bw_encode(p, &v, buf, n + 32, &written, NULL), 0);
+  ck_assert_uint_eq(written, n);
+  ck_assert_mem_eq(buf, want, n);
+  for (size_t k = n; k < sizeof buf; k++) ck_assert_uint_eq(buf[k], 0xaa);
+  ck_assert_int_eq(bw_encode(p, &v, buf, n, &written, NULL), 0);
+  ck_assert_mem_eq(buf, want, n);
+  ck_assert_int_eq(bw_encode(p, &v, buf, n - 1, &written, NULL), BW_ENOSPACE);
+  ck_assert_uint_eq(written, n);
+  uint8_t *heap = NULL;
+  ck_assert_int_eq(bw_encode_alloc(p, &v, &heap, &written, NULL), 0);
+  ck_assert_uint_eq(written, n);
+  ck_assert_mem_eq(heap, want, n);
+  free(heap);
+  /* out of range, field by field (u64, i64, f32, f64 have no range) */
+  static const struct {
+    int field;
+    uint64_t value;
+    int code;
+  } bad[] = {{0, 256, BW_EOVERFLOW},
+             {1, 128, BW_EOVERFLOW},
+             {1, (uint64_t)-129, BW_EOVERFLOW},
+             {2, 65536, BW_EOVERFLOW},
+             {3, 32768, BW_EOVERFLOW},
+             {3, (uint64_t)-32769, BW_EOVERFLOW},
+             {4, 1ull << 32, BW_EOVERFLOW},
+             {5, 1ull << 31, BW_EOVERFLOW},
+             {5, (uint64_t)(-(1ll << 31) - 1), BW_EOVERFLOW},
+             {10, 2, BW_EBOOL}};
+  size_t at[11];
+  for (int i = 0, o = 0; i < 11; o += (int)bw_kind_width(items[i].type->kind), i++)
+    at[i] = (size_t)o;
+  for (size_t c = 0; c < sizeof bad / sizeof bad[0]; c++) {
+    bw_value keep = items[bad[c].field];
+    items[bad[c].field].as.u = bad[c].value;
+    bw_error err;
+    bw_error_clear(&err);
+    ck_assert_int_eq(bw_encode(p, &v, buf, sizeof buf, NULL, &err), bad[c].code);
+    ck_assert_uint_eq(err.offset, at[bad[c].field]);
+    bw_error_clear(&err);
+    ck_assert_int_eq(bw_encoded_size(p, &v, &written, &err), bad[c].code);
+    ck_assert_uint_eq(err.offset, at[bad[c].field]);
+    items[bad[c].field] = keep;
+  }
+  /* a value of another kind in each field: at its offset */
+  for (int i = 0; i < 11; i++) {
+    bw_value keep = items[i];
+    items[i].type = items[i == 0 ? 1 : 0].type;
+    bw_error err;
+    bw_error_clear(&err);
+    ck_assert_int_eq(bw_encode(p, &v, buf, sizeof buf, NULL, &err), BW_ETYPE);
+    ck_assert_uint_eq(err.offset, at[i]);
+    items[i].type = NULL;
+    ck_assert_int_eq(bw_encode(p, &v, buf, sizeof buf, NULL, &err), BW_ETYPE);
+    ck_assert_uint_eq(err.offset, at[i]);
+    items[i] = keep;
+  }
+}
+END_TEST
+
+/* Random messages of Q: the plan's answer is the reader's; accepted ones encode back. */
+START_TEST(random_messages_agree_with_reader) {
+  const bw_type *q = type("Q");
+  uint64_t rng = 0x9e3779b97f4a7c15ull;
+  bw_value_arena *a = bw_value_arena_new();
+  for (int r = 0; r < 2000; r++) {
+    uint8_t m[32], out[32];
+    for (size_t k = 0; k < sizeof m; k++) {
+      rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+      m[k] = (uint8_t)(rng % 4 == 0 ? rng >> 8 : rng % 2); /* bool bytes mostly valid */
+    }
+    size_t n = 18 + (size_t)(rng >> 40) % 8; /* 22 is the size */
+    bw_value *v;
+    uint64_t off;
+    bw_value_arena_reset(a);
+    if (decode_like_reader(q, m, n, a, &v, &off) == 0) {
+      size_t w = 0;
+      ck_assert_int_eq(bw_encode(q, v, out, sizeof out, &w, NULL), 0);
+      ck_assert_uint_eq(w, n);
+      ck_assert_mem_eq(out, m, n);
+    }
+  }
+  bw_value_arena_free(a);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("codec_plan");
+  TCase *tc = tcase_create("plan");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, which_structs_are_planned);
+  tcase_add_test(tc, decode_through_plan);
+  tcase_add_test(tc, decode_bool_refusals);
+  tcase_add_test(tc, encode_through_plan);
+  tcase_add_test(tc, random_messages_agree_with_reader);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
