@@ -391,6 +391,29 @@ static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
   return rc;
 }
 
+/* The fields of a struct with a wire plan from b (all wp->size bytes are there) into items:
+ * one load per field, no dispatch. Returns wp->count, or the index of the first bool field
+ * whose byte is above 1. */
+static BW_ALWAYS_INLINE size_t dec_planned(const bw_wire_plan *wp, const uint8_t *b,
+                                           bw_value *items) {
+  const bw_wire_field *wf = wp->fields;
+  size_t n = wp->count;
+  for (size_t i = 0; i < n; i++, wf++) {
+    uint64_t x = bw_ld_le(b + wf->load, 8) << wf->left;
+    uint64_t v = (uint64_t)((int64_t)x >> wf->right) & wf->dmask;
+    if (v + wf->bias > wf->limit) return i; /* only a bool byte above 1 */
+    items[i].type = wf->type;
+    items[i].as.u = v; /* (f32: its bits in the low half, as the union reads them) */
+  }
+  return n;
+}
+
+/* dec_planned's refusal, as dec_leaf reports a bool: at the byte, s->pos there. */
+static int planned_bool_error(decoder *s, const bw_wire_plan *wp, size_t pos, size_t bad) {
+  s->pos = pos + wp->fields[bad].at;
+  return bw_error_set(s->err, BW_EBOOL, s->pos, "bool byte is %u, not 0 or 1", s->d[s->pos]);
+}
+
 static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
   if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
   out->type = t;
@@ -449,20 +472,8 @@ static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) 
       size_t pos = s->pos;
       const bw_wire_plan *wp = t->wire;
       if (wp && wp->size <= len - pos) {
-        /* a struct of fixed-width numbers, all there: one load per field, no dispatch */
-        const uint8_t *b = d + pos;
-        const bw_wire_field *wf = wp->fields;
-        for (size_t i = 0; i < n; i++, wf++) {
-          uint64_t x = bw_ld_le(b + wf->load, 8) << wf->left;
-          uint64_t v = (uint64_t)((int64_t)x >> wf->right) & wf->dmask;
-          if (v + wf->bias > wf->limit) { /* only a bool byte above 1 */
-            s->pos = pos + wf->at;
-            return bw_error_set(s->err, BW_EBOOL, s->pos, "bool byte is %u, not 0 or 1",
-                                (unsigned)v);
-          }
-          items[i].type = wf->type;
-          items[i].as.u = v; /* (f32: its bits in the low half, as the union reads them) */
-        }
+        size_t bad = dec_planned(wp, d + pos, items);
+        if (bad < n) return planned_bool_error(s, wp, pos, bad);
         s->pos = pos + wp->size;
         return 0;
       }
@@ -511,6 +522,27 @@ int bw_decode(const bw_type *t, const void *data, size_t len, const bw_decode_op
   if (out) *out = NULL;
   if (!t || !arena || !out || (!data && len))
     return bw_error_set(err, BW_EINVAL, 0, "bw_decode: NULL argument");
+  const bw_wire_plan *wp = t->wire;
+  if (wp && (consumed ? wp->size <= len : wp->size == len) &&
+      wp->size <=
+          (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE)) {
+    /* a whole struct of fixed-width numbers (what dec_value would do, without its walk; the
+     * struct is at depth 0, within any depth limit) */
+    bw_value *root = bw_value_arena_raw(arena, (1 + wp->count) * sizeof *root);
+    if (!root) return bw_error_set(err, BW_ENOMEM, 0, "out of memory while decoding");
+    size_t bad = dec_planned(wp, data, root + 1);
+    if (bad < wp->count) {
+      size_t at = wp->fields[bad].at;
+      return bw_error_set(err, BW_EBOOL, at, "bool byte is %u, not 0 or 1",
+                          ((const uint8_t *)data)[at]);
+    }
+    root->type = t;
+    root->as.list.items = root + 1;
+    root->as.list.count = wp->count;
+    if (consumed) *consumed = wp->size;
+    *out = root;
+    return 0;
+  }
   decoder s;
   s.d = data ? data : (const uint8_t *)"";
   s.len = len;

@@ -492,6 +492,29 @@ static BW_ALWAYS_INLINE int enc_shallow(encoder *e, const bw_type *t, const bw_v
   return enc_value(e, t, v, depth);
 }
 
+/* A struct of fixed-width numbers (wire plan wp, items its field values) with room for all of
+ * it: each value checked and stored without a dispatch. 1 when written; 0 (e->pos unchanged)
+ * at the first value of another kind or out of range, or without room: the general walk then
+ * writes the struct and refuses that value at its offset. */
+static BW_ALWAYS_INLINE int enc_planned(encoder *e, const bw_wire_plan *wp, const bw_value *items) {
+  if (!room(e, wp->size)) return 0;
+  uint8_t *b = e->buf + e->pos;
+  const bw_wire_field *wf = wp->fields;
+  size_t n = wp->count;
+  for (size_t i = 0; i < n; i++, wf++) {
+    const bw_value *item = &items[i];
+    if (wrong_kind(item, wf->type)) return 0;
+    uint64_t bits = item->as.u & wf->mask;
+    if (bits + wf->bias > wf->limit) return 0;
+    if (wf->is_forward) /* 8 bytes inside the struct; later fields overwrite the rest */
+      bw_st_le(b + wf->at, bits, 8);
+    else
+      bw_st_le(b + wf->at, bits, wf->width);
+  }
+  e->pos += wp->size;
+  return 1;
+}
+
 static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t depth) {
   if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
   if (!v || !v->type || v->type->kind != t->kind) return mismatch(e, t, v);
@@ -518,29 +541,7 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
                             (unsigned long long)(t->kind == BW_KIND_STRUCT ? t->count : t->length));
       }
       if (t->kind == BW_KIND_STRUCT) {
-        const bw_wire_plan *wp = t->wire;
-        if (wp && room(e, wp->size)) {
-          /* a struct of fixed-width numbers with room for all of it: each value checked and
-           * stored without a dispatch; at the first value of another kind or out of range,
-           * the loop below writes the struct again and refuses that value at its offset */
-          uint8_t *b = e->buf + e->pos;
-          const bw_wire_field *wf = wp->fields;
-          size_t i = 0;
-          for (; i < n; i++, wf++) {
-            const bw_value *item = &items[i];
-            if (wrong_kind(item, wf->type)) break;
-            uint64_t bits = item->as.u & wf->mask;
-            if (bits + wf->bias > wf->limit) break;
-            if (wf->is_forward) /* 8 bytes inside the struct; later fields overwrite the rest */
-              bw_st_le(b + wf->at, bits, 8);
-            else
-              bw_st_le(b + wf->at, bits, wf->width);
-          }
-          if (i == n) {
-            e->pos += wp->size;
-            return 0;
-          }
-        }
+        if (t->wire && enc_planned(e, t->wire, items)) return 0;
         const bw_field *f = t->fields;
         for (size_t i = 0; i < n; i++, f++) {
           const bw_type *ft = f->type;
@@ -668,6 +669,11 @@ int bw_encode(const bw_type *t, const bw_value *v, void *buf, size_t cap, size_t
               bw_error *err) {
   if (!t || !v || (!buf && cap)) return bw_error_set(err, BW_EINVAL, 0, "bw_encode: NULL argument");
   encoder e = {buf, cap, 0, 0, 0, err};
+  if (t->wire && !wrong_kind(v, t) && v->as.list.count == t->count && v->as.list.items &&
+      enc_planned(&e, t->wire, v->as.list.items)) {
+    if (written) *written = e.pos; /* (a whole struct of fixed-width numbers, no walk) */
+    return 0;
+  }
   int rc = enc_value(&e, t, v, 0);
   if (rc) return rc;
   if (written) *written = e.pos;

@@ -294,6 +294,59 @@ START_TEST(random_messages_agree_with_reader) {
 }
 END_TEST
 
+/* The planned struct at the front of a stream, under a message size limit, and inside a list
+ * (planned structs below the root): the same results as the general walk and the reader. */
+START_TEST(streams_limits_and_nesting) {
+  const bw_type *p = type("P"), *nested = type("Nested");
+  static const uint64_t vals[11] = {1, 2, 3, 4, 5, 6, 7, 8, 0x3f800000u, 9, 1};
+  uint8_t m[128];
+  size_t n = p_bytes(m, vals);
+  memcpy(m + n, m, n); /* two messages back to back */
+  bw_value_arena *a = bw_value_arena_new();
+  bw_value *v;
+  size_t used = 0;
+  bw_error err;
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_decode(p, m, 2 * n, NULL, a, &v, &used, &err), 0);
+  ck_assert_uint_eq(used, n);
+  ck_assert_uint_eq(v->as.list.items[10].as.u, 1);
+  ck_assert_int_eq(bw_decode(p, m, n - 1, NULL, a, &v, &used, &err), BW_ETRUNCATED);
+  ck_assert_ptr_null(v);
+  /* a limit below the struct's size: BW_ELIMIT, as for any message */
+  bw_decode_options o = {.max_message_size = n - 1};
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_decode(p, m, n, &o, a, &v, NULL, &err), BW_ELIMIT);
+  ck_assert_uint_eq(err.offset, 0);
+  ck_assert_int_eq(bw_decode(p, m, 2 * n, &o, a, &v, &used, &err), BW_ELIMIT);
+  o.max_message_size = n;
+  ck_assert_int_eq(bw_decode(p, m, n, &o, a, &v, NULL, &err), 0);
+  /* list<struct { a: u64  b: u64 }> of three, the second b = 2^64 - 1 */
+  uint8_t l[1 + 3 * 16], out[64];
+  l[0] = 3;
+  for (size_t k = 0; k < 3 * 16; k++)
+    l[1 + k] = (uint8_t)(k == 31 ? 0 : k >= 24 && k < 32 ? 0xff : k);
+  uint64_t off = 0;
+  ck_assert_int_eq(decode_like_reader(nested, l, sizeof l, a, &v, &off), 0);
+  ck_assert_uint_eq(v->as.list.count, 3);
+  ck_assert_uint_eq(v->as.list.items[1].as.list.items[1].as.u, 0x00ffffffffffffffull);
+  ck_assert_uint_eq(v->as.list.items[2].as.list.items[0].as.u, 0x2726252423222120ull);
+  size_t w = 0;
+  ck_assert_int_eq(bw_encode(nested, v, out, sizeof out, &w, NULL), 0);
+  ck_assert_uint_eq(w, sizeof l);
+  ck_assert_mem_eq(out, l, sizeof l);
+  /* the last struct cut short: truncated where the reader says */
+  ck_assert_int_eq(decode_like_reader(nested, l, sizeof l - 1, a, &v, &off), BW_ETRUNCATED);
+  /* a value of another kind in the second struct: at its offset (1 + 16 + 8) */
+  ck_assert_int_eq(bw_decode(nested, l, sizeof l, NULL, a, &v, NULL, NULL), 0);
+  bw_value *inner = &v->as.list.items[1].as.list.items[1];
+  inner->type = p->fields[0].type; /* a u8 */
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_encode(nested, v, out, sizeof out, NULL, &err), BW_ETYPE);
+  ck_assert_uint_eq(err.offset, 1 + 16 + 8);
+  bw_value_arena_free(a);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("codec_plan");
   TCase *tc = tcase_create("plan");
@@ -303,6 +356,7 @@ int main(void) {
   tcase_add_test(tc, decode_bool_refusals);
   tcase_add_test(tc, encode_through_plan);
   tcase_add_test(tc, random_messages_agree_with_reader);
+  tcase_add_test(tc, streams_limits_and_nesting);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
