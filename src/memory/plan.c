@@ -853,9 +853,12 @@ static inline void zero_bytes(uint8_t *d, size_t n) {
 /* The varints of uint and int fields. varint_put writes v (into room for BW_VARINT_MAX bytes)
  * and returns its size; varint_get is bw_varint_get (strict: minimal, at most 64 bits)
  * returning the bytes read, or 0 for a varint the plan refuses (the walker then reports it).
- * One-byte values take no loop; on little-endian hosts, values of up to 8 bytes are one 8-byte
- * load or store whose 7-bit groups are spread to bytes (or gathered from them) with three
- * mask-and-shift steps, the end found from the first byte without its high bit. */
+ * One-byte values take no loop. On little-endian hosts a value of up to 8 bytes is written as
+ * one 8-byte store whose 7-bit groups are spread to bytes with three mask-and-shift steps.
+ * Reading stays a loop over the bytes (unrolled, no bounds check per byte when ten bytes are
+ * there): the same gather from one 8-byte load was slower in time (28 -> 39 ns per 9-field
+ * record in the array call), since each varint's position then waits for the previous one's
+ * length, while the loop's exit is predicted and the next varint starts early. */
 #if defined(HOST_BE_) && !HOST_BE_
 #define WORD_VARINTS_ 1
 #endif
@@ -902,23 +905,20 @@ static inline size_t varint_get(const uint8_t *p, size_t len, uint64_t *v) {
     *v = p[0];
     return 1;
   }
-#ifdef WORD_VARINTS_
-  if (len >= 8) {
-    uint64_t x;
-    memcpy(&x, p, 8);
-    uint64_t stop = ~x & 0x8080808080808080ull;
-    if (stop) {
-      size_t n = (size_t)__builtin_ctzll(stop) / 8 + 1; /* 2..8: p[0] has its high bit */
-      if (p[n - 1] == 0) return 0;                      /* a trailing zero group */
-      x &= 0x7f7f7f7f7f7f7f7full & (~(uint64_t)0 >> (64 - 8 * n));
-      x = (x & 0x007f007f007f007full) | ((x & 0x7f007f007f007f00ull) >> 1);
-      x = (x & 0x00003fff00003fffull) | ((x & 0x3fff00003fff0000ull) >> 2);
-      x = (x & 0x000000000fffffffull) | ((x & 0x0fffffff00000000ull) >> 4);
-      *v = x;
-      return n;
+  if (len >= BW_VARINT_MAX) {
+    /* ten bytes are there: no bounds check per byte (the rules of bw_varint_get) */
+    uint64_t x = 0;
+    for (size_t i = 0; i < BW_VARINT_MAX; i++) {
+      uint8_t b = p[i];
+      x |= (uint64_t)(b & 0x7f) << (7 * i);
+      if (!(b & 0x80)) {
+        if (b == 0 || (i == 9 && b > 1)) return 0;
+        *v = x;
+        return i + 1;
+      }
     }
+    return 0;
   }
-#endif
   int n = bw_varint_get(p, len, v);
   return n < 0 ? 0 : (size_t)n;
 }
