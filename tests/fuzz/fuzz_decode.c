@@ -29,10 +29,12 @@ static const char *schema_text =
     "type Tree struct { name: str  kids: list<Shape>  meta: optional<Maps>  all: Lists }\n"
     "type Deep list<optional<list<optional<list<map<str><list<u8>>>>>>>\n"
     "type NumLists struct { b: list<bool>  s: list<i16>[4]  f: list<f32>  w: list<u64>  bits: "
-    "list<bool>[3]  c: list<Color> }\n";
+    "list<bool>[3]  c: list<Color> }\n"
+    "type Flags struct { a: bool  b: u64  c: i8  d: u64  e: bool }\n";
 
-static const char *const type_names[] = {"Point", "Nums",  "Vars", "Blob", "Opt",   "Lists",
-                                         "Maps",  "Shape", "Tree", "Deep", "Color", "NumLists"};
+static const char *const type_names[] = {"Point", "Nums",     "Vars",  "Blob", "Opt",
+                                         "Lists", "Maps",     "Shape", "Tree", "Deep",
+                                         "Color", "NumLists", "Flags"};
 #define TYPE_COUNT (sizeof type_names / sizeof type_names[0])
 
 static bw_schema *schema;
