@@ -78,6 +78,7 @@ struct plan {
   int fixed_wire;  /* every message has exactly max_wire bytes (no varints, no flex) */
   int checks;      /* some step can reject a message (bool, enum, varint, bitfield range) */
   int all_copy;    /* every step is a COPY (and no flex): the loops below need no dispatch */
+  int varints;     /* some step is a VARINT (then checks is set too) */
   int big_endian;
   /* the flexible array (the record's tail), when has_flex */
   int has_flex;
@@ -240,6 +241,7 @@ static int add_scalar(plan *p, const bw_type *r, uint64_t off, uint32_t sw, uint
     p->checks = 1;
     st.op = OP_VARINT;
     st.kind = (uint8_t)r->kind;
+    p->varints = 1;
     return push(p, &st);
   } else {
     p->max_wire = add_wire(p->max_wire, r->kind == BW_KIND_BOOL ? 1 : bw_kind_width(r->kind));
@@ -299,6 +301,7 @@ static int compile_array(plan *p, const bw_schema *s, const bw_type *r, uint64_t
   note_extent(p, last + sub->extent);
   p->fixed_wire &= sub->fixed_wire;
   p->checks |= sub->checks;
+  p->varints |= sub->varints;
   p->max_wire = sub->max_wire && r->length > SIZE_MAX / sub->max_wire
                     ? SIZE_MAX
                     : add_wire(p->max_wire, sub->max_wire * r->length);
@@ -1258,7 +1261,7 @@ __attribute__((always_inline))
 #endif
 static inline int
 fast_decode(const fstep *f, uint8_t *rec, const uint8_t *msg, size_t len, size_t *pos, int be,
-            int bounds) {
+            int bounds, int varints) {
   size_t at = 0;
   for (;; f++) {
     uint8_t *dst = rec + f->off;
@@ -1295,6 +1298,9 @@ fast_decode(const fstep *f, uint8_t *rec, const uint8_t *msg, size_t len, size_t
       }
       case F_VR:
       case F_VRB: {
+        /* (the program of a record without varints is compiled without this code, which would
+         * cost its loop a few spills per step) */
+        if (!varints) return -1;
         size_t n = f->op == F_VR ? get_varints(dst, m, len - at, f->n, f->u.mask, 0)
                                  : get_varints(dst, m, len - at, f->n, f->u.mask, 1);
         if (n == SIZE_MAX) return -1;
@@ -1561,7 +1567,8 @@ decode_small(const plan *p, const bw_view *v, const uint8_t *msg, size_t len, in
   uint8_t scratch[PLAN_SMALL_RECORD];
   size_t pos = 0;
   zero_record(p, scratch, v->size);
-  if ((p->fast ? fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1)
+  if ((p->fast ? (p->varints ? fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1, 1)
+                             : fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1, 0))
                : checked_write_pass(p, scratch, msg, len, &pos)) ||
       (pos != len && !trailing))
     return BW_MEM_PLAN_FALLBACK;
@@ -1582,8 +1589,9 @@ decode_flat_checked(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *m
   uint8_t scratch[PLAN_SMALL_RECORD];
   size_t pos = 0;
   zero_record(p, scratch, size);
-  if (fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1) || (pos != len && !trailing))
-    return BW_MEM_PLAN_FALLBACK;
+  int bad = p->varints ? fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1, 1)
+                       : fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1, 0);
+  if (bad || (pos != len && !trailing)) return BW_MEM_PLAN_FALLBACK;
   copy_bytes(rec, scratch, (size_t)size);
   *consumed = pos;
   return 0;
@@ -1598,7 +1606,7 @@ static inline int decode_flat(const plan *p, uint8_t *rec, uint64_t size, const 
   if (p->checks) return decode_flat_checked(p, rec, size, msg, len, trailing, consumed);
   if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
   zero_record(p, rec, size);
-  fast_decode(p->fast, rec, msg, len, consumed, p->big_endian, 0);
+  fast_decode(p->fast, rec, msg, len, consumed, p->big_endian, 0, 0); /* (no varints: no checks) */
   return 0;
 }
 
@@ -1630,7 +1638,7 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
     if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
     zero_record(p, v->base, v->size);
     if (p->fast) {
-      fast_decode(p->fast, v->base, msg, len, &pos, 0, 0); /* copies of max_wire bytes */
+      fast_decode(p->fast, v->base, msg, len, &pos, 0, 0, 0); /* copies of max_wire bytes */
     } else {
       for (size_t i = 0; i < p->count; i++) {
         copy_bytes(v->base + p->steps[i].off, msg + pos, (size_t)p->steps[i].n);
