@@ -95,17 +95,12 @@ static BW_ALWAYS_INLINE void copy_short(uint8_t *d, const uint8_t *s, size_t n) 
 static BW_ALWAYS_INLINE void put_bytes(encoder *e, const uint8_t *p, size_t n);
 
 static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
-  /* the position in a local: the byte stores could alias e->pos */
-  size_t pos = e->pos;
-  ptrdiff_t room = (ptrdiff_t)(e->cap - pos);
-  if (room >= BW_VARINT_MAX || (v < 0x80 && room >= 1)) {
-    uint8_t *d = e->buf + pos;
-    while (v >= 0x80) {
-      *d++ = (uint8_t)(v | 0x80);
-      v >>= 7;
-    }
-    *d++ = (uint8_t)v;
-    e->pos = (size_t)(d - e->buf);
+  if (v < 0x80 && room_small(e, 1)) {
+    e->buf[e->pos++] = (uint8_t)v;
+    return;
+  }
+  if (room_small(e, BW_VARINT_MAX)) {
+    e->pos += bw_varint_put(e->buf + e->pos, v);
     return;
   }
   uint8_t tmp[BW_VARINT_MAX];
@@ -129,10 +124,10 @@ static BW_ALWAYS_INLINE void put_fixed(encoder *e, uint64_t v, unsigned w) {
   e->pos += w;
 }
 
-/* 1 when value v (not NULL) cannot be of resolved type t: its type is not t itself (the common
- * case: one compare) and not of t's kind either. */
+/* 1 when value v (not NULL) cannot be of resolved type t: it has no type or one of another kind.
+ * (Comparing the type pointers first saves instructions but measured slower.) */
 static BW_ALWAYS_INLINE int wrong_kind(const bw_value *v, const bw_type *t) {
-  return v->type != t && (!v->type || v->type->kind != t->kind);
+  return !v->type || v->type->kind != t->kind;
 }
 
 static int mismatch(encoder *e, const bw_type *t, const bw_value *v) {
