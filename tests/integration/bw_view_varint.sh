@@ -56,4 +56,26 @@ printf '\x00\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01\xc8\x7f\x7e\x40' >"$wor
 expect_error "error: offset 1: value does not fit" "$BW" unview "$schema" Sample "$work/long.bin"
 printf '\x00\x01\xc8\x7f\x7e' >"$work/short.bin"
 expect_error "error: offset 5: unexpected end of input" "$BW" unview "$schema" Sample "$work/short.bin"
+# An imported layout (`#@` annotations, as bw-import writes them): a uint and an int annotated
+# as the 8-byte C integers are accepted and decoded into them; annotated with another size, the
+# schema is refused at the field's type.
+cat >"$work/ids.bare" <<'SCHEMA'
+#@ target triple="x86_64-pc-linux-gnu" pointer_size=8 endian=little char_signed=1
+#@ native c_name="struct ids" size=16 align=8
+type Ids struct {
+  #@ native size=8 align=8
+  #@ field offset=0 c_name="id" c_type="uint64_t"
+  id: uint
+  #@ native size=8 align=8
+  #@ field offset=8 c_name="delta" c_type="int64_t"
+  delta: int
+}
+SCHEMA
+printf '\xac\x02\x05' >"$work/ids.msg" # id 300, delta -3
+"$BW" unview "$work/ids.bare" Ids "$work/ids.msg" -o "$work/ids.bin"
+[ "$(od -An -tx1 "$work/ids.bin" | tr -d ' \n')" = 2c01000000000000fdffffffffffffff ] ||
+  fail "annotated record: $(od -An -tx1 "$work/ids.bin")"
+sed '4s/size=8 align=8/size=4 align=4/' "$work/ids.bare" >"$work/ids4.bare"
+expect_error "ids4.bare:6:7: error: uint has native size 4, but uint is held in memory as uint64_t (8 bytes)" \
+  "$BW" layout "$work/ids4.bare"
 echo "bw_view_varint: ok"
