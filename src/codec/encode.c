@@ -94,17 +94,29 @@ static BW_ALWAYS_INLINE void copy_short(uint8_t *d, const uint8_t *s, size_t n) 
  * with room for it is one length byte and the short copy, with one room check. */
 static BW_ALWAYS_INLINE void put_bytes(encoder *e, const uint8_t *p, size_t n);
 
+/* bw_varint_put, always inlined (the compiler stops inlining core's copy into the big struct
+ * loop: a call per varint). */
+static BW_ALWAYS_INLINE size_t varint_put(uint8_t *out, uint64_t v) {
+  size_t n = 0;
+  while (v >= 0x80) {
+    out[n++] = (uint8_t)(v | 0x80);
+    v >>= 7;
+  }
+  out[n++] = (uint8_t)v;
+  return n;
+}
+
 static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
   if (v < 0x80 && room_small(e, 1)) {
     e->buf[e->pos++] = (uint8_t)v;
     return;
   }
   if (room_small(e, BW_VARINT_MAX)) {
-    e->pos += bw_varint_put(e->buf + e->pos, v);
+    e->pos += varint_put(e->buf + e->pos, v);
     return;
   }
   uint8_t tmp[BW_VARINT_MAX];
-  put(e, tmp, bw_varint_put(tmp, v));
+  put(e, tmp, varint_put(tmp, v));
 }
 
 static BW_ALWAYS_INLINE void put_bytes(encoder *e, const uint8_t *p, size_t n) {
@@ -322,7 +334,9 @@ static BW_ALWAYS_INLINE int enc_leaf(encoder *e, const bw_type *t, const bw_valu
       put_uint(e, v->as.u);
       return 0;
     case BW_KIND_ENUM:
-      if (bw_codec_enum_index(t, v->as.u) < 0)
+      /* dense enums (values 0..n-1) without the search */
+      if (!(v->as.u < t->count && t->members[v->as.u].value == v->as.u) &&
+          bw_codec_enum_index(t, v->as.u) < 0)
         return bw_error_set(e->err, BW_EENUM, e->pos, "enum value %llu is not defined",
                             (unsigned long long)v->as.u);
       put_uint(e, v->as.u);
