@@ -273,6 +273,17 @@ static lay natural_enum(lctx *L, bw_type *t) {
 
 /* ---- checks of given layouts ------------------------------------------------------------ */
 
+/* A type's description for messages, made only when a message needs it. */
+typedef struct tdesc {
+  const bw_type *t;
+  char text[160];
+} tdesc;
+
+static const char *tdesc_text(tdesc *d) {
+  if (!d->text[0]) bw_type_describe(d->t, d->text, sizeof d->text);
+  return d->text;
+}
+
 static bw_pos pos_or(bw_pos a, bw_pos b) {
   return a.line ? a : b;
 }
@@ -283,13 +294,13 @@ static void check_member(lctx *L, const bw_type *record, const bw_field *f, lay 
                          uint64_t record_size, const char *what) {
   bw_vctx *v = L->v;
   bw_pos pos = pos_or(f->pos, record->pos);
-  char type[160];
-  bw_type_describe(f->type, type, sizeof type);
+  tdesc type = {f->type, ""};
   const char *name = f->name ? f->name : "?";
   if (f->flags & BW_FIELD_FLEXIBLE) {
     if (f->type->kind != BW_KIND_LIST)
       bw_vctx_report(v, BW_ESCHEMA, pos,
-                     "flexible array member '%.100s' must have a list type, not %s", name, type);
+                     "flexible array member '%.100s' must have a list type, not %s", name,
+                     tdesc_text(&type));
     if (f->offset > record_size)
       bw_vctx_report(v, BW_ESCHEMA, pos,
                      "flexible array member '%.100s' starts at offset %llu, past the end of the "
@@ -300,7 +311,7 @@ static void check_member(lctx *L, const bw_type *record, const bw_field *f, lay 
   if (f->flags & BW_FIELD_BITFIELD) {
     if (!fl.ok) {
       bw_vctx_report(v, BW_ESCHEMA, pos, "bitfield '%.100s' has type %s, which cannot hold bits",
-                     name, type);
+                     name, tdesc_text(&type));
       return;
     }
     uint64_t storage_bits = fl.size > UINT64_MAX / 8 ? UINT64_MAX : fl.size * 8;
@@ -309,7 +320,8 @@ static void check_member(lctx *L, const bw_type *record, const bw_field *f, lay 
       bw_vctx_report(v, BW_ESCHEMA, pos,
                      "bitfield '%.100s' is %u bits wide, which does not fit its type %s (%llu "
                      "bits)",
-                     name, (unsigned)f->bit_width, type, (unsigned long long)storage_bits);
+                     name, (unsigned)f->bit_width, tdesc_text(&type),
+                     (unsigned long long)storage_bits);
     else if (f->bit_width > record_bits || f->bit_offset > record_bits - f->bit_width)
       bw_vctx_report(v, BW_ESCHEMA, pos,
                      "bitfield '%.100s' (bits %llu..%llu) extends past the end of the %s (%llu "
@@ -326,7 +338,7 @@ static void check_member(lctx *L, const bw_type *record, const bw_field *f, lay 
   }
   if (!fl.ok) {
     bw_vctx_report(v, BW_ESCHEMA, pos, "%s '%.100s' is %s, which has no fixed native size",
-                   what[0] == 'r' ? "field" : "member", name, type);
+                   what[0] == 'r' ? "field" : "member", name, tdesc_text(&type));
     return;
   }
   if (fl.size > record_size || f->offset > record_size - fl.size)
@@ -371,11 +383,10 @@ static void check_struct_native(lctx *L, bw_type *t, size_t depth) {
 static lay given_layout(lctx *L, bw_type *t, size_t depth) {
   bw_vctx *v = L->v;
   bw_native *n = t->native;
-  char type[160];
-  bw_type_describe(t, type, sizeof type);
+  tdesc type = {t, ""};
   if (!is_pow2(n->align))
     bw_vctx_report(v, BW_ESCHEMA, t->pos, "native alignment %llu of %s is not a power of two",
-                   (unsigned long long)n->align, type);
+                   (unsigned long long)n->align, tdesc_text(&type));
   /* No "size is a multiple of align" check: a typedef may over-align what it names
    * (`typedef struct {...} t __attribute__((aligned(32)))` keeps size 16, align 32), and an
    * anonymous record takes its typedef's name and layout. */
@@ -393,8 +404,9 @@ static lay given_layout(lctx *L, bw_type *t, size_t depth) {
     case BW_KIND_F64:
     case BW_KIND_BOOL:
       if (n->size != bw_kind_width(t->kind))
-        bw_vctx_report(v, BW_ESCHEMA, t->pos, "%s has native size %llu, but a %s is %u bytes", type,
-                       (unsigned long long)n->size, type, bw_kind_width(t->kind));
+        bw_vctx_report(v, BW_ESCHEMA, t->pos, "%s has native size %llu, but a %s is %u bytes",
+                       tdesc_text(&type), (unsigned long long)n->size, tdesc_text(&type),
+                       bw_kind_width(t->kind));
       break;
     case BW_KIND_UINT:
     case BW_KIND_INT:
@@ -402,16 +414,16 @@ static lay given_layout(lctx *L, bw_type *t, size_t depth) {
        * size: a narrower C field must be annotated with its own fixed-width type. */
       if (n->size != VARINT_NATIVE_SIZE)
         bw_vctx_report(v, BW_ESCHEMA, t->pos,
-                       "%s has native size %llu, but %s is held in memory as %s (%u bytes)", type,
-                       (unsigned long long)n->size, type, primitive_c_type(t->kind),
-                       (unsigned)VARINT_NATIVE_SIZE);
+                       "%s has native size %llu, but %s is held in memory as %s (%u bytes)",
+                       tdesc_text(&type), (unsigned long long)n->size, tdesc_text(&type),
+                       primitive_c_type(t->kind), (unsigned)VARINT_NATIVE_SIZE);
       break;
     case BW_KIND_DATA_FIXED:
       if (n->size != t->length)
         bw_vctx_report(v, BW_ESCHEMA, t->pos,
                        "%s has native size %llu: a C union or byte array carried as data[N] "
                        "must have N equal to its size",
-                       type, (unsigned long long)n->size);
+                       tdesc_text(&type), (unsigned long long)n->size);
       for (size_t i = 0; i < n->member_count; i++) {
         lay ml = node_layout(L, n->members[i].type, depth + 1);
         check_member(L, t, &n->members[i], ml, n->size, "union");
@@ -428,9 +440,10 @@ static lay given_layout(lctx *L, bw_type *t, size_t depth) {
       uint64_t pad_max = bw_kind_is_fixed_primitive(bw_type_resolve(t->elem)->kind) ? n->align : 1;
       if (e.ok && (overflow || span > n->size || n->size - span >= pad_max))
         bw_vctx_report(v, BW_ESCHEMA, t->pos,
-                       "%s has native size %llu, but %llu elements of size %llu span %llu%s", type,
-                       (unsigned long long)n->size, (unsigned long long)t->length,
-                       (unsigned long long)e.size, (unsigned long long)span,
+                       "%s has native size %llu, but %llu elements of size %llu span %llu%s",
+                       tdesc_text(&type), (unsigned long long)n->size,
+                       (unsigned long long)t->length, (unsigned long long)e.size,
+                       (unsigned long long)span,
                        overflow          ? " (overflow)"
                        : n->size <= span ? ""
                        : pad_max == 1    ? " (only a list of numbers may end in padding)"
@@ -448,12 +461,13 @@ static lay given_layout(lctx *L, bw_type *t, size_t depth) {
       lay r = ref_layout(L, t);
       if (r.ok && r.size != n->size)
         bw_vctx_report(v, BW_ESCHEMA, t->pos, "alias of %s has native size %llu, but %s is %llu",
-                       type, (unsigned long long)n->size, type, (unsigned long long)r.size);
+                       tdesc_text(&type), (unsigned long long)n->size, tdesc_text(&type),
+                       (unsigned long long)r.size);
       break;
     }
     default:
       bw_vctx_report(v, BW_ESCHEMA, t->pos, "%s cannot have a native layout: it has no fixed size",
-                     type);
+                     tdesc_text(&type));
       l = no_layout;
       break;
   }
