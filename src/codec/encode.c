@@ -334,9 +334,7 @@ static BW_ALWAYS_INLINE int enc_leaf(encoder *e, const bw_type *t, const bw_valu
       put_uint(e, v->as.u);
       return 0;
     case BW_KIND_ENUM:
-      /* dense enums (values 0..n-1) without the search */
-      if (!(v->as.u < t->count && t->members[v->as.u].value == v->as.u) &&
-          bw_codec_enum_index(t, v->as.u) < 0)
+      if (bw_codec_enum_index(t, v->as.u) < 0)
         return bw_error_set(e->err, BW_EENUM, e->pos, "enum value %llu is not defined",
                             (unsigned long long)v->as.u);
       put_uint(e, v->as.u);
