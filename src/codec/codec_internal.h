@@ -9,14 +9,6 @@
 
 #include "../core/core.h"
 
-/* The leaf encoders/decoders are inlined into the struct and list loops (a call per field
- * costs as much as the field itself). */
-#if defined(__GNUC__)
-#define BW_ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define BW_ALWAYS_INLINE inline
-#endif
-
 /* The value arena is a list of blocks with a bump pointer. It is separate from core's
  * bw_arena because decoding many messages in a row wants a reset that keeps the first block
  * (no malloc per message) and an allocation fast path that the compiler can inline. */
@@ -49,20 +41,24 @@ static inline void *bw_value_arena_raw(bw_value_arena *a, size_t size) {
   return bw_value_arena_refill(a, size);
 }
 
-/* bw_value_copy_bytes without the call (len + 1 bytes: a NUL follows). Short strings (keys,
- * names) are two overlapping moves instead of a memcpy call. */
+/* memcpy of n bytes where short strings (keys, names) are two overlapping moves, no call. */
+static BW_ALWAYS_INLINE void bw_codec_copy(uint8_t *d, const uint8_t *s, size_t n) {
+  if (n >= 8 && n <= 16) {
+    memcpy(d, s, 8);
+    memcpy(d + n - 8, s + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    memcpy(d, s, 4);
+    memcpy(d + n - 4, s + n - 4, 4);
+  } else {
+    memcpy(d, s, n);
+  }
+}
+
+/* bw_value_copy_bytes without the call (len + 1 bytes: a NUL follows). */
 static inline uint8_t *bw_value_arena_copy(bw_value_arena *a, const uint8_t *p, size_t len) {
   uint8_t *q = len < SIZE_MAX / 4 ? (uint8_t *)bw_value_arena_raw(a, len + 1) : NULL;
   if (!q) return NULL;
-  if (len >= 8 && len <= 16) {
-    memcpy(q, p, 8);
-    memcpy(q + len - 8, p + len - 8, 8);
-  } else if (len >= 4 && len < 8) {
-    memcpy(q, p, 4);
-    memcpy(q + len - 4, p + len - 4, 4);
-  } else {
-    memcpy(q, p, len);
-  }
+  bw_codec_copy(q, p, len);
   q[len] = 0;
   return q;
 }

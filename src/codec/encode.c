@@ -50,19 +50,7 @@ static BW_ALWAYS_INLINE int room_small(encoder *e, size_t n) {
 }
 
 static inline void put(encoder *e, const void *p, size_t n) {
-  if (n && room(e, n)) {
-    uint8_t *d = e->buf + e->pos;
-    const uint8_t *s = p;
-    if (n >= 8 && n <= 16) { /* short strings: two overlapping moves, no call */
-      memcpy(d, s, 8);
-      memcpy(d + n - 8, s + n - 8, 8);
-    } else if (n >= 4 && n < 8) {
-      memcpy(d, s, 4);
-      memcpy(d + n - 4, s + n - 4, 4);
-    } else {
-      memcpy(d, s, n);
-    }
-  }
+  if (n && room(e, n)) bw_codec_copy(e->buf + e->pos, p, n);
   e->pos += n;
 }
 
@@ -94,29 +82,17 @@ static BW_ALWAYS_INLINE void copy_short(uint8_t *d, const uint8_t *s, size_t n) 
  * with room for it is one length byte and the short copy, with one room check. */
 static BW_ALWAYS_INLINE void put_bytes(encoder *e, const uint8_t *p, size_t n);
 
-/* bw_varint_put, always inlined (the compiler stops inlining core's copy into the big struct
- * loop: a call per varint). */
-static BW_ALWAYS_INLINE size_t varint_put(uint8_t *out, uint64_t v) {
-  size_t n = 0;
-  while (v >= 0x80) {
-    out[n++] = (uint8_t)(v | 0x80);
-    v >>= 7;
-  }
-  out[n++] = (uint8_t)v;
-  return n;
-}
-
 static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
   if (v < 0x80 && room_small(e, 1)) {
     e->buf[e->pos++] = (uint8_t)v;
     return;
   }
   if (room_small(e, BW_VARINT_MAX)) {
-    e->pos += varint_put(e->buf + e->pos, v);
+    e->pos += bw_varint_put(e->buf + e->pos, v);
     return;
   }
   uint8_t tmp[BW_VARINT_MAX];
-  put(e, tmp, varint_put(tmp, v));
+  put(e, tmp, bw_varint_put(tmp, v));
 }
 
 static BW_ALWAYS_INLINE void put_bytes(encoder *e, const uint8_t *p, size_t n) {

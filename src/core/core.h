@@ -66,8 +66,17 @@ size_t bw_utf8_check(const uint8_t *s, size_t len);
 
 #define BW_VARINT_MAX 10
 
-/* Writes v as unsigned LEB128 to out (at least BW_VARINT_MAX bytes); returns the byte count. */
-static inline size_t bw_varint_put(uint8_t *out, uint64_t v) {
+/* For small helpers on hot loops that compilers stop inlining once the caller is large (a
+ * call per varint or per field costs as much as the work). */
+#if defined(__GNUC__)
+#define BW_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define BW_ALWAYS_INLINE inline
+#endif
+
+/* Writes v as unsigned LEB128 to out (at least BW_VARINT_MAX bytes); returns the byte count.
+ * Always inlined: the encoders call it inside their field loops. */
+static BW_ALWAYS_INLINE size_t bw_varint_put(uint8_t *out, uint64_t v) {
   size_t n = 0;
   while (v >= 0x80) {
     out[n++] = (uint8_t)(v | 0x80);
