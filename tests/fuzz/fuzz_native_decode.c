@@ -24,76 +24,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/laid_out_record.h"
 #include "barewire/memory.h"
 #include "barewire/schema.h"
 
-#define REC_SIZE 40u
+#define REC_SIZE BW_LAID_OUT_SIZE
 #define ELEM_SIZE 2u
 
-static bw_field *field(bw_draft *d, bw_type *st, const char *name, bw_type *t, uint64_t off) {
-  bw_field *f = bw_draft_add_field(d, st, name, t);
-  f->offset = off;
-  f->c_name = name;
-  return f;
-}
-
-static void bitfield(bw_draft *d, bw_type *st, const char *name, bw_type *t, uint64_t bit,
-                     uint32_t width) {
-  bw_field *f = bw_draft_add_field(d, st, name, t);
-  f->flags = BW_FIELD_BITFIELD;
-  f->bit_offset = bit;
-  f->bit_width = width;
-  f->offset = bit / 8;
-  f->c_name = name;
-}
-
-/* struct rec {
- *   uint8_t a;            // 0, then 1 byte of padding
- *   int16_t b;            // 2
- *   unsigned c : 3;       // bit 32
- *   int d : 5;            // bit 35
- *   _Bool e : 1;          // bit 40
- *   unsigned f : 20;      // bit 41
- *   enum color color;     // 12 (4 bytes: RED 0, GREEN 5, BLUE 6)
- *   char name[5];         // 16, then 1 byte of padding
- *   int16_t arr[3];       // 22, then 4 bytes of padding
- *   double x;             // 32
- *   uint16_t items[];     // 40
- * }; */
+/* struct rec of tests/common/laid_out_record.h (bitfields, an enum, padding, a flexible
+ * array), shared with the plan's differential unit test. */
 static bw_schema *make_schema(int big_endian) {
-  bw_draft *d = bw_draft_new();
-  if (!d) return NULL;
-  if (big_endian) bw_draft_set_target(d, "s390x-ibm-linux", 8, 1, 0);
-  bw_type *color = bw_draft_type(d, BW_KIND_ENUM);
-  bw_draft_add_enum_member(d, color, "RED", 1, 0);
-  bw_draft_add_enum_member(d, color, "GREEN", 1, 5);
-  bw_draft_add_enum_member(d, color, "BLUE", 1, 6);
-  bw_native *cn = bw_draft_native(d, color);
-  cn->size = 4;
-  cn->align = 4;
-  cn->flags = BW_NATIVE_C_ENUM;
-  cn->underlying = "unsigned int";
-  bw_draft_add_type(d, "Color", color);
-  bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
-  bw_native *n = bw_draft_native(d, st);
-  n->size = REC_SIZE;
-  n->align = 8;
-  field(d, st, "a", bw_draft_type(d, BW_KIND_U8), 0);
-  field(d, st, "b", bw_draft_type(d, BW_KIND_I16), 2);
-  bitfield(d, st, "c", bw_draft_type(d, BW_KIND_U8), 32, 3);
-  bitfield(d, st, "d", bw_draft_type(d, BW_KIND_I8), 35, 5);
-  bitfield(d, st, "e", bw_draft_type(d, BW_KIND_BOOL), 40, 1);
-  bitfield(d, st, "f", bw_draft_type(d, BW_KIND_U32), 41, 20);
-  field(d, st, "color", bw_draft_ref(d, "Color"), 12);
-  field(d, st, "name", bw_draft_data_fixed(d, 5), 16);
-  field(d, st, "arr", bw_draft_list_fixed(d, bw_draft_type(d, BW_KIND_I16), 3), 22);
-  field(d, st, "x", bw_draft_type(d, BW_KIND_F64), 32);
-  field(d, st, "items", bw_draft_list(d, bw_draft_type(d, BW_KIND_U16)), 40)->flags =
-      BW_FIELD_FLEXIBLE;
-  bw_draft_add_type(d, "Rec", st);
-  bw_schema *s = NULL;
-  if (bw_draft_validate(d, NULL, &s, NULL) != 0) return NULL;
-  return s;
+  return bw_test_laid_out_schema("Rec", big_endian);
 }
 
 /* Bytes of struct rec that no field covers. */

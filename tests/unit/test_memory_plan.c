@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/laid_out_record.h"
 #include "barewire/memory.h"
 #include "barewire/schema.h"
 #include "memory/memory_internal.h"
@@ -107,62 +108,18 @@ static bw_schema *random_schema(void) {
   return s;
 }
 
-static bw_field *field(bw_draft *d, bw_type *st, const char *name, bw_type *t, uint64_t off) {
-  bw_field *f = bw_draft_add_field(d, st, name, t);
-  f->offset = off;
-  f->c_name = name;
-  return f;
-}
+#define field bw_test_field
+#define bitfield bw_test_bitfield
 
-static void bitfield(bw_draft *d, bw_type *st, const char *name, bw_type *t, uint64_t bit,
-                     uint32_t width) {
-  bw_field *f = bw_draft_add_field(d, st, name, t);
-  f->flags = BW_FIELD_BITFIELD;
-  f->bit_offset = bit;
-  f->bit_width = width;
-  f->offset = bit / 8;
-  f->c_name = name;
-}
-
-#define REC_SIZE 40u
+#define REC_SIZE BW_LAID_OUT_SIZE
 
 /* struct rec { uint8_t a; int16_t b; unsigned c : 3; int d : 5; _Bool e : 1; unsigned f : 20;
  *              enum color color; char name[5]; int16_t arr[3]; double x; uint16_t items[]; }
- * as an x86-64 (or, big_endian, s390x) compiler lays it out: the layout of
- * tests/fuzz/fuzz_native_decode.c. */
+ * as an x86-64 (or, big_endian, s390x) compiler lays it out (tests/common/laid_out_record.h,
+ * shared with tests/fuzz/fuzz_native_decode.c). */
 static bw_schema *laid_out_schema(int big_endian) {
-  bw_draft *d = bw_draft_new();
-  ck_assert_ptr_nonnull(d);
-  if (big_endian) bw_draft_set_target(d, "s390x-ibm-linux", 8, 1, 0);
-  bw_type *color = bw_draft_type(d, BW_KIND_ENUM);
-  bw_draft_add_enum_member(d, color, "RED", 1, 0);
-  bw_draft_add_enum_member(d, color, "GREEN", 1, 5);
-  bw_draft_add_enum_member(d, color, "BLUE", 1, 6);
-  bw_native *cn = bw_draft_native(d, color);
-  cn->size = 4;
-  cn->align = 4;
-  cn->flags = BW_NATIVE_C_ENUM;
-  cn->underlying = "unsigned int";
-  bw_draft_add_type(d, "Color", color);
-  bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
-  bw_native *n = bw_draft_native(d, st);
-  n->size = REC_SIZE;
-  n->align = 8;
-  field(d, st, "a", bw_draft_type(d, BW_KIND_U8), 0);
-  field(d, st, "b", bw_draft_type(d, BW_KIND_I16), 2);
-  bitfield(d, st, "c", bw_draft_type(d, BW_KIND_U8), 32, 3);
-  bitfield(d, st, "d", bw_draft_type(d, BW_KIND_I8), 35, 5);
-  bitfield(d, st, "e", bw_draft_type(d, BW_KIND_BOOL), 40, 1);
-  bitfield(d, st, "f", bw_draft_type(d, BW_KIND_U32), 41, 20);
-  field(d, st, "color", bw_draft_ref(d, "Color"), 12);
-  field(d, st, "name", bw_draft_data_fixed(d, 5), 16);
-  field(d, st, "arr", bw_draft_list_fixed(d, bw_draft_type(d, BW_KIND_I16), 3), 22);
-  field(d, st, "x", bw_draft_type(d, BW_KIND_F64), 32);
-  field(d, st, "items", bw_draft_list(d, bw_draft_type(d, BW_KIND_U16)), 40)->flags =
-      BW_FIELD_FLEXIBLE;
-  bw_draft_add_type(d, "Root", st);
-  bw_schema *s = NULL;
-  ck_assert_int_eq(bw_draft_validate(d, NULL, &s, NULL), 0);
+  bw_schema *s = bw_test_laid_out_schema("Root", big_endian);
+  ck_assert_ptr_nonnull(s);
   return s;
 }
 
