@@ -256,27 +256,6 @@ static int skip_map(bw_reader *r, const bw_type *t, uint64_t n, size_t depth, in
 
 #define NOT_LEAF 1
 
-static inline unsigned width_of(bw_kind kind) {
-  switch (kind) {
-    case BW_KIND_U8:
-    case BW_KIND_I8:
-      return 1;
-    case BW_KIND_U16:
-    case BW_KIND_I16:
-      return 2;
-    case BW_KIND_U32:
-    case BW_KIND_I32:
-    case BW_KIND_F32:
-      return 4;
-    case BW_KIND_U64:
-    case BW_KIND_I64:
-    case BW_KIND_F64:
-      return 8;
-    default:
-      return 0;
-  }
-}
-
 /* Scalars, strings and data, checked as strictly as the decoder does; inlined into the struct
  * and list loops. t is resolved. */
 static BW_ALWAYS_INLINE int skip_leaf(bw_reader *r, const bw_type *t) {
@@ -309,7 +288,7 @@ static BW_ALWAYS_INLINE int skip_leaf(bw_reader *r, const bw_type *t) {
     case BW_KIND_I64:
     case BW_KIND_F32:
     case BW_KIND_F64: {
-      unsigned w = width_of(t->kind);
+      unsigned w = bw_kind_width(t->kind);
       if (left < w) return need(r, w, bw_kind_name(t->kind));
       r->pos = pos + w;
       return 0;
@@ -366,7 +345,8 @@ static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys)
                               (unsigned long long)n);
       }
       const bw_type *e = bw_type_resolve(t->elem);
-      unsigned w = width_of(e->kind);
+      /* bools are fixed-width too, but each must be checked as 0 or 1 */
+      unsigned w = e->kind == BW_KIND_BOOL ? 0 : bw_kind_width(e->kind);
       uint64_t unit = w ? w : bw_codec_min_size(e);
       if (unit && n > (r->len - r->pos) / unit)
         return bw_error_set(r->err, BW_ETRUNCATED, r->pos,

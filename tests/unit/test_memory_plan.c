@@ -216,24 +216,6 @@ static void put_varint(msgbuf *m, uint64_t v) {
   } while (v);
 }
 
-static unsigned kind_width(bw_kind k) {
-  switch (k) {
-    case BW_KIND_U8:
-    case BW_KIND_I8:
-    case BW_KIND_BOOL:
-      return 1;
-    case BW_KIND_U16:
-    case BW_KIND_I16:
-      return 2;
-    case BW_KIND_U32:
-    case BW_KIND_I32:
-    case BW_KIND_F32:
-      return 4;
-    default:
-      return 8;
-  }
-}
-
 static void gen_value(msgbuf *m, const bw_type *t, uint64_t flex_room);
 
 static void gen_scalar(msgbuf *m, const bw_type *r, uint32_t bits) {
@@ -252,7 +234,7 @@ static void gen_scalar(msgbuf *m, const bw_type *r, uint32_t bits) {
       int is_signed = r->kind >= BW_KIND_I8 && r->kind <= BW_KIND_I64;
       if (is_signed && ((v >> (bits - 1)) & 1)) v |= ~(uint64_t)0 << bits;
     }
-    put_bytes(m, v, kind_width(r->kind));
+    put_bytes(m, v, bw_kind_width(r->kind));
   }
 }
 
