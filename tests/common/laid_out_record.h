@@ -44,21 +44,28 @@ static inline void bw_test_bitfield(bw_draft *d, bw_type *st, const char *name, 
   f->c_name = name;
 }
 
+/* A C enum of size bytes (underlying its C type) named name, with count members. */
+static inline void bw_test_c_enum(bw_draft *d, const char *name, uint64_t size,
+                                  const char *underlying, const char *const *members,
+                                  const uint64_t *values, size_t count) {
+  bw_type *e = bw_draft_type(d, BW_KIND_ENUM);
+  for (size_t i = 0; i < count; i++) bw_draft_add_enum_member(d, e, members[i], 1, values[i]);
+  bw_native *n = bw_draft_native(d, e);
+  n->size = size;
+  n->align = size;
+  n->flags = BW_NATIVE_C_ENUM;
+  n->underlying = underlying;
+  bw_draft_add_type(d, name, e);
+}
+
 /* The validated schema of struct rec as the type type_name (and enum Color), or NULL. */
 static inline bw_schema *bw_test_laid_out_schema(const char *type_name, int big_endian) {
   bw_draft *d = bw_draft_new();
   if (!d) return NULL;
   if (big_endian) bw_draft_set_target(d, "s390x-ibm-linux", 8, 1, 0);
-  bw_type *color = bw_draft_type(d, BW_KIND_ENUM);
-  bw_draft_add_enum_member(d, color, "RED", 1, 0);
-  bw_draft_add_enum_member(d, color, "GREEN", 1, 5);
-  bw_draft_add_enum_member(d, color, "BLUE", 1, 6);
-  bw_native *cn = bw_draft_native(d, color);
-  cn->size = 4;
-  cn->align = 4;
-  cn->flags = BW_NATIVE_C_ENUM;
-  cn->underlying = "unsigned int";
-  bw_draft_add_type(d, "Color", color);
+  static const char *const colors[] = {"RED", "GREEN", "BLUE"};
+  static const uint64_t color_values[] = {0, 5, 6};
+  bw_test_c_enum(d, "Color", 4, "unsigned int", colors, color_values, 3);
   bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
   bw_native *n = bw_draft_native(d, st);
   n->size = BW_LAID_OUT_SIZE;
