@@ -457,7 +457,7 @@ enum {
 
 typedef struct fstep {
   uint8_t op;
-  uint8_t width; /* F_EM, F_EG: storage bytes */
+  uint8_t width; /* F_EM, F_EG: storage bytes; F_VR, F_VRB: 1 to use pext and pdep */
   uint32_t off;  /* native offset */
   uint32_t n;    /* bytes of the copy or bool run; wire bytes at least (enums: 1; F_VR: the
                     number of varints, one byte each at least) */
@@ -466,6 +466,8 @@ typedef struct fstep {
     const step *st; /* F_EG: the plan step (its table) */
   } u;
 } fstep;
+
+static int pext_varints_ok(void);
 
 static uint8_t size_op(uint64_t n, int bools) {
   if (bools) return n == 1 ? F_B1 : n <= 3 ? F_B2 : n <= 7 ? F_B4 : n <= 16 ? F_B8 : F_BN;
@@ -510,6 +512,7 @@ static void make_fast(plan *p) {
         /* adjacent varint fields (uint64_t and int64_t back to back) are one step: one
          * dispatch for the run */
         f[i].op = p->big_endian ? F_VRB : F_VR;
+        f[i].width = (uint8_t)pext_varints_ok(); /* decode with get_varints_pext */
         f[i].n = 0;
         f[i].u.mask = 0;
         for (;;) {
@@ -734,6 +737,9 @@ static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n) {
     } else if (n <= 64) {
       memcpy(d, s, 32);
       memcpy(d + n - 32, s + n - 32, 32);
+    } else if (n <= 128) {
+      memcpy(d, s, 64);
+      memcpy(d + n - 64, s + n - 64, 64);
     } else {
       memcpy(d, s, n);
     }
@@ -858,10 +864,11 @@ static inline void zero_bytes(uint8_t *d, size_t n) {
  * returning the bytes read, or 0 for a varint the plan refuses (the walker then reports it).
  * One-byte values take no loop. On little-endian hosts a value of up to 8 bytes is written as
  * one 8-byte store whose 7-bit groups are spread to bytes with three mask-and-shift steps.
- * Reading stays a loop over the bytes (unrolled, no bounds check per byte when ten bytes are
- * there): the same gather from one 8-byte load was slower in time (28 -> 39 ns per 9-field
- * record in the array call), since each varint's position then waits for the previous one's
- * length, while the loop's exit is predicted and the next varint starts early. */
+ * Reading is a loop over the bytes, unrolled, with no bounds check per byte when ten bytes are
+ * there. (The same gather from one 8-byte load was slower in time: 28 -> 39 ns per 9-field
+ * record in the array call, since each varint's position then waits for the previous one's
+ * length, while the loop's exit is predicted and the next varint starts early.) On x86-64
+ * CPUs with a fast BMI2, runs of varints use pext and pdep instead (get_varints_pext). */
 #if defined(HOST_BE_) && !HOST_BE_
 #define WORD_VARINTS_ 1
 #endif
@@ -903,27 +910,55 @@ static inline size_t varint_put(uint8_t *out, uint64_t v) {
   return bw_varint_put(out, v);
 }
 
-static inline size_t varint_get(const uint8_t *p, size_t len, uint64_t *v) {
-  if (len && p[0] < 0x80) {
-    *v = p[0];
+/* The continuation bits of the first i (1..9) bytes of a varint, as they add up when each
+ * byte is added whole at 7 bits per byte: bits 7, 14, ... 7i. */
+#define varint_cont_bits_(i) (0x8102040810204080ull & (((uint64_t)2 << (7 * (i))) - 1))
+
+/* One varint from p, which has at least BW_VARINT_MAX readable bytes: the rules of
+ * bw_varint_get with no bounds check per byte. Each byte is added whole (its continuation bit
+ * too) and the continuation bits of the bytes before the last are taken off once at the end:
+ * a constant for each length. Returns the bytes read, or 0 for a varint the plan refuses. */
+static BW_ALWAYS_INLINE size_t varint_get10(const uint8_t *p, uint64_t *v) {
+  uint64_t x = p[0], b;
+  if (x < 0x80) {
+    *v = x;
     return 1;
   }
-  if (len >= BW_VARINT_MAX) {
-    /* ten bytes are there: no bounds check per byte (the rules of bw_varint_get) */
-    uint64_t x = 0;
-    for (size_t i = 0; i < BW_VARINT_MAX; i++) {
-      uint8_t b = p[i];
-      x |= (uint64_t)(b & 0x7f) << (7 * i);
-      if (!(b & 0x80)) {
-        if (b == 0 || (i == 9 && b > 1)) return 0;
-        *v = x;
-        return i + 1;
-      }
-    }
-    return 0;
+#define VARINT_BYTE_(i)                                                                            \
+  b = p[i];                                                                                        \
+  x += b << (7 * (i));                                                                             \
+  if (b < 0x80) {                                                                                  \
+    if (!b) return 0; /* a trailing zero group */                                                  \
+    *v = x - varint_cont_bits_((i));                                                               \
+    return (i) + 1;                                                                                \
   }
+  VARINT_BYTE_(1)
+  VARINT_BYTE_(2)
+  VARINT_BYTE_(3)
+  VARINT_BYTE_(4)
+  VARINT_BYTE_(5)
+  VARINT_BYTE_(6)
+  VARINT_BYTE_(7)
+  VARINT_BYTE_(8)
+#undef VARINT_BYTE_
+  b = p[9];
+  if (b != 1) return 0; /* a trailing zero group, or more than 64 bits */
+  *v = x + (b << 63) - varint_cont_bits_(9);
+  return 10;
+}
+
+static inline size_t varint_get(const uint8_t *p, size_t len, uint64_t *v) {
+  if (len >= BW_VARINT_MAX) return varint_get10(p, v);
   int n = bw_varint_get(p, len, v);
   return n < 0 ? 0 : (size_t)n;
+}
+
+/* Stores v, the value of varint k of a run (bit k of ints: an int, zig-zag encoded), into the
+ * field 8 * k bytes from rec in the byte order be. */
+static BW_ALWAYS_INLINE void store_varint(uint8_t *rec, uint32_t k, uint64_t v, uint64_t ints,
+                                          int be) {
+  uint64_t zz = (v >> 1) ^ (uint64_t) - (int64_t)(v & 1);
+  store_w(rec + 8 * (size_t)k, (ints >> k) & 1 ? zz : v, 8, be);
 }
 
 /* A run of count uint/int fields 8 bytes apart at rec (bit k of ints: field k is an int), in
@@ -950,16 +985,134 @@ __attribute__((always_inline))
 static inline size_t
 get_varints(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64_t ints, int be) {
   size_t at = 0;
-  for (uint32_t k = 0; k < count; k++) {
+  uint32_t k = 0;
+  if (len / BW_VARINT_MAX >= count) {
+    /* room for count varints of the longest kind: no bounds check in the run */
+    for (; k < count; k++) {
+      uint64_t v;
+      size_t n = varint_get10(msg + at, &v);
+      if (!n) return SIZE_MAX;
+      at += n;
+      store_varint(rec, k, v, ints, be);
+    }
+    return at;
+  }
+  for (; k < count; k++) {
     uint64_t v;
     size_t n = varint_get(msg + at, len - at, &v);
     if (!n) return SIZE_MAX;
     at += n;
-    uint64_t zz = (v >> 1) ^ (uint64_t) - (int64_t)(v & 1);
-    store_w(rec + 8 * (size_t)k, (ints >> k) & 1 ? zz : v, 8, be);
+    store_varint(rec, k, v, ints, be);
   }
   return at;
 }
+
+/* With BMI2 (and a fast pext: not AMD's Zen 1 and 2, where it is microcoded), a run of
+ * varints is read from a mask of the continuation bits of 64 bytes: each varint ends at the
+ * mask's lowest clear bit, so the chain from one varint to the next is one bit operation (the
+ * byte loop's chain is its predicted exits), and its value is one pext of an 8-byte load. A
+ * varint of 9 or 10 bytes, one that runs past the window, and the last 72 bytes of the input
+ * go through the byte loop. pext_varints_ok() says whether this CPU has it (checked when a
+ * plan is compiled). */
+#if defined(WORD_VARINTS_) && defined(__x86_64__) && defined(__SSE2__) &&                          \
+    (defined(__GNUC__) || defined(__clang__))
+#define PEXT_VARINTS_ 1
+#include <immintrin.h>
+
+static int pext_varints_ok(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("bmi2") && !__builtin_cpu_is("znver1") &&
+         !__builtin_cpu_is("znver2");
+}
+
+/* The value of the varint of n (1..8) bytes at p (8 bytes readable). */
+__attribute__((target("bmi,bmi2"))) static inline uint64_t pext_varint(const uint8_t *p, size_t n) {
+  uint64_t x;
+  memcpy(&x, p, 8);
+  return _pext_u64(x, _bzhi_u64(0x7f7f7f7f7f7f7f7full, (unsigned)(8 * n)));
+}
+
+__attribute__((target("bmi,bmi2,popcnt"))) static size_t
+get_varints_pext(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64_t ints,
+                 int be) {
+  size_t at = 0;
+  uint32_t k = 0;
+  while (k < count && len - at >= 72) {
+    const uint8_t *w = msg + at;
+    uint64_t cont = 0, zeros = 0; /* bit i: byte i has its top bit set; byte i is 0 */
+    for (int q = 0; q < 4; q++) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(w + 16 * q));
+      cont |= (uint64_t)(uint32_t)_mm_movemask_epi8(x) << (16 * q);
+      zeros |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()))
+               << (16 * q);
+    }
+    uint64_t ends = ~cont;
+    size_t rel = 0; /* the next varint's start in the window */
+    uint64_t c2 = cont & (cont >> 1), c4 = c2 & (c2 >> 2);
+    if (!(c4 & (c4 >> 4)) && (uint64_t)__builtin_popcountll(ends) >= count - k) {
+      /* no 8 continuation bytes in a row (every varint here has at most 8 bytes) and the
+       * remaining varints all end in the window: no check in the loop */
+      for (; k < count; k++) {
+        size_t e = (size_t)_tzcnt_u64(ends);
+        uint64_t x = pext_varint(w + rel, e - rel + 1);
+        store_varint(rec, k, x, ints, be);
+        rel = e + 1;
+        ends = _blsr_u64(ends);
+      }
+      if (_bzhi_u64(zeros & (cont << 1), (unsigned)rel)) return SIZE_MAX;
+      return at + rel;
+    }
+    while (k < count && ends) {
+      size_t e = (size_t)_tzcnt_u64(ends);
+      if (e - rel >= 8) break; /* 9 bytes or more */
+      uint64_t x = pext_varint(w + rel, e - rel + 1);
+      store_varint(rec, k, x, ints, be);
+      k++;
+      rel = e + 1;
+      ends = _blsr_u64(ends);
+    }
+    /* a trailing zero group: a 0 byte after a continuation byte, in the bytes read */
+    if (_bzhi_u64(zeros & (cont << 1), (unsigned)rel)) return SIZE_MAX;
+    at += rel;
+    if (k == count) return at;
+    /* the next varint: 9 or 10 bytes, or past the window (or no varint: refused) */
+    uint64_t v;
+    size_t n = varint_get(msg + at, len - at, &v);
+    if (!n) return SIZE_MAX;
+    at += n;
+    store_varint(rec, k, v, ints, be);
+    k++;
+  }
+  if (k == count) return at;
+  size_t n = get_varints(rec + 8 * (size_t)k, msg + at, len - at, count - k, ints >> k, be);
+  return n == SIZE_MAX ? n : at + n;
+}
+
+/* The encoder's side: each value below 2^56 is one pdep (its 7-bit groups to bytes), its
+ * continuation bits and one 8-byte store. */
+__attribute__((target("bmi,bmi2,lzcnt"))) static size_t
+put_varints_pdep(uint8_t *out, const uint8_t *rec, uint32_t count, uint64_t ints, int be) {
+  size_t pos = 0;
+  for (uint32_t k = 0; k < count; k++) {
+    uint64_t v = load_w(rec + 8 * (size_t)k, 8, be);
+    uint64_t zz = (v << 1) ^ (uint64_t)((int64_t)v >> 63);
+    v = (ints >> k) & 1 ? zz : v;
+    if (v < (uint64_t)1 << 56) {
+      size_t n = varint_len[_lzcnt_u64(v | 1)]; /* 1..8 */
+      uint64_t x = _pdep_u64(v, 0x7f7f7f7f7f7f7f7full) | varint_more[n];
+      memcpy(out + pos, &x, 8); /* (the bytes past the varint are room the caller reserved) */
+      pos += n;
+    } else {
+      pos += bw_varint_put(out + pos, v);
+    }
+  }
+  return pos;
+}
+#else
+static int pext_varints_ok(void) {
+  return 0;
+}
+#endif
 
 static int enum_has(const step *st, uint64_t v) {
   size_t lo = 0, hi = st->value_count;
@@ -1242,10 +1395,15 @@ static size_t fast_encode(const fstep *f, const uint8_t *rec, uint8_t *out, int 
         continue;
       }
       case F_VR:
-        pos += put_varints(o, src, f->n, f->u.mask, 0);
-        continue;
       case F_VRB:
-        pos += put_varints(o, src, f->n, f->u.mask, 1);
+#ifdef PEXT_VARINTS_
+        if (f->width) {
+          pos += put_varints_pdep(o, src, f->n, f->u.mask, f->op == F_VRB);
+          continue;
+        }
+#endif
+        pos += f->op == F_VR ? put_varints(o, src, f->n, f->u.mask, 0)
+                             : put_varints(o, src, f->n, f->u.mask, 1);
         continue;
     }
     pos += f->n;
@@ -1301,8 +1459,14 @@ fast_decode(const fstep *f, uint8_t *rec, const uint8_t *msg, size_t len, size_t
         /* (the program of a record without varints is compiled without this code, which would
          * cost its loop a few spills per step) */
         if (!varints) return -1;
-        size_t n = f->op == F_VR ? get_varints(dst, m, len - at, f->n, f->u.mask, 0)
-                                 : get_varints(dst, m, len - at, f->n, f->u.mask, 1);
+        size_t n;
+#ifdef PEXT_VARINTS_
+        if (f->width)
+          n = get_varints_pext(dst, m, len - at, f->n, f->u.mask, f->op == F_VRB);
+        else
+#endif
+          n = f->op == F_VR ? get_varints(dst, m, len - at, f->n, f->u.mask, 0)
+                            : get_varints(dst, m, len - at, f->n, f->u.mask, 1);
         if (n == SIZE_MAX) return -1;
         at += n;
         continue;

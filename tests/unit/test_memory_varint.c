@@ -14,6 +14,10 @@
 #include "barewire/schema.h"
 #include "memory/memory_internal.h"
 
+static int64_t bw_test_zigzag_decode(uint64_t v) {
+  return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
 /* type Rec struct { a: u8  id: uint  delta: int  c: u16 } as C declares it. */
 struct c_rec {
   uint8_t a;
@@ -410,6 +414,145 @@ START_TEST(array_calls) {
 }
 END_TEST
 
+/* Long runs of varints, as the array calls and the decoder's 64-byte windows see them:
+ * struct { uint8_t a; uint64_t/int64_t v0..v11; bool flag; } in the host's layout and, laid
+ * out by hand, in a big-endian one. Values of every varint length from 1 to 10 bytes in random
+ * mix; the array calls against the reference walker message by message, on good streams and on
+ * streams with a byte set to 0 (trailing zero groups), a byte given a continuation bit
+ * (varints of 11 bytes, values past 64 bits, messages shifted) or the end cut: the same
+ * code, offset, records written and bytes in every record. */
+#define RUN_FIELDS 12
+#define RUN_RECORDS 40
+
+static uint64_t run_rng = 0x9e3779b97f4a7c15ull;
+static uint64_t run_rand(void) {
+  run_rng ^= run_rng << 13;
+  run_rng ^= run_rng >> 7;
+  run_rng ^= run_rng << 17;
+  return run_rng;
+}
+
+/* A value whose varint has 1..10 bytes, each size about as likely. */
+static uint64_t run_value(void) {
+  unsigned bytes = 1 + (unsigned)(run_rand() % 10);
+  unsigned bits =
+      bytes == 1 ? (unsigned)(run_rand() % 8) : 7 * (bytes - 1) + 1 + (unsigned)(run_rand() % 7);
+  if (bits > 64) bits = 64;
+  if (bits == 0) return 0;
+  uint64_t v = bits == 64 ? run_rand() : run_rand() & (((uint64_t)1 << bits) - 1);
+  return v | (uint64_t)1 << (bits - 1);
+}
+
+static bw_schema *run_schema(int big_endian) {
+  bw_draft *d = bw_draft_new();
+  ck_assert_ptr_nonnull(d);
+  if (big_endian) ck_assert_int_eq(bw_draft_set_target(d, "s390x-ibm-linux", 8, 1, 0), 0);
+  bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
+  bw_native *n = bw_draft_native(d, st);
+  n->size = 8 + 8 * RUN_FIELDS + 8;
+  n->align = 8;
+  static const char *names[RUN_FIELDS] = {"v0", "v1", "v2", "v3", "v4",  "v5",
+                                          "v6", "v7", "v8", "v9", "v10", "v11"};
+  bw_field *f = bw_draft_add_field(d, st, "a", bw_draft_type(d, BW_KIND_U8));
+  f->offset = 0;
+  f->c_name = "a";
+  for (int k = 0; k < RUN_FIELDS; k++) {
+    f = bw_draft_add_field(d, st, names[k],
+                           bw_draft_type(d, k % 3 == 1 ? BW_KIND_INT : BW_KIND_UINT));
+    f->offset = 8 + 8 * (uint64_t)k;
+    f->c_name = names[k];
+  }
+  f = bw_draft_add_field(d, st, "flag", bw_draft_type(d, BW_KIND_BOOL));
+  f->offset = 8 + 8 * RUN_FIELDS;
+  f->c_name = "flag";
+  bw_draft_add_type(d, "Run", st);
+  bw_schema *s = NULL;
+  ck_assert_int_eq(bw_draft_validate(d, NULL, &s, NULL), 0);
+  return s;
+}
+
+static void run_fill(uint8_t *rec, int big_endian) {
+  memset(rec, 0, 8 + 8 * RUN_FIELDS + 8);
+  rec[0] = (uint8_t)run_rand();
+  for (int k = 0; k < RUN_FIELDS; k++) {
+    uint64_t v = run_value();
+    if (k % 3 == 1) v = (uint64_t)bw_test_zigzag_decode(v); /* an int: its zig-zag has that size */
+    for (int b = 0; b < 8; b++) rec[8 + 8 * k + (big_endian ? 7 - b : b)] = (uint8_t)(v >> (8 * b));
+  }
+  rec[8 + 8 * RUN_FIELDS] = (uint8_t)(run_rand() & 1);
+}
+
+START_TEST(long_runs_against_the_walker) {
+  const size_t size = 8 + 8 * RUN_FIELDS + 8;
+  static uint8_t recs[RUN_RECORDS * (8 + 8 * RUN_FIELDS + 8)];
+  static uint8_t got[sizeof recs], want[sizeof recs];
+  static uint8_t stream[RUN_RECORDS * 128], one[128];
+  for (int big_endian = 0; big_endian < 2; big_endian++) {
+    bw_schema *s = run_schema(big_endian);
+    for (int trial = 0; trial < 300; trial++) {
+      for (int r = 0; r < RUN_RECORDS; r++) run_fill(recs + r * size, big_endian);
+      /* the array encode is the walker's messages back to back */
+      bw_view v = view_of(s, "Run", recs, sizeof recs);
+      ck_assert_uint_eq(v.size, size);
+      size_t len = 0, pos = 0;
+      ck_assert_int_eq(
+          bw_view_encode_array(&v, RUN_RECORDS, stream, sizeof stream, &len, NULL, NULL), 0);
+      for (int r = 0; r < RUN_RECORDS; r++) {
+        size_t n = 0;
+        ck_assert_int_eq(bw_view_seek(&v, (uint64_t)r * size), 0);
+        ck_assert_int_eq(bw_mem_walk_encode_to(&v, NULL, one, sizeof one, &n, NULL), 0);
+        ck_assert_mem_eq(stream + pos, one, n);
+        pos += n;
+      }
+      ck_assert_uint_eq(pos, len);
+      /* damage: none, a zero byte, a continuation bit, a cut */
+      int damage = trial % 4;
+      if (damage == 1) stream[run_rand() % len] = 0;
+      if (damage == 2) stream[run_rand() % len] |= 0x80;
+      if (damage == 3) len = (size_t)(run_rand() % len);
+      bw_native_options opts = {0};
+      opts.allow_trailing = 1;
+      /* reference: the walker, one message at a time */
+      memset(want, 0xee, sizeof want);
+      bw_view w = view_of(s, "Run", want, sizeof want);
+      bw_error werr;
+      bw_error_clear(&werr);
+      int wrc = 0;
+      uint64_t wdone = 0;
+      size_t wpos = 0;
+      for (; wdone < RUN_RECORDS; wdone++) {
+        size_t used = 0;
+        ck_assert_int_eq(bw_view_seek(&w, wdone * size), 0);
+        wrc = bw_mem_walk_decode(&w, stream + wpos, len - wpos, &opts, &used, NULL, &werr);
+        if (wrc) break;
+        wpos += used;
+      }
+      /* the array call */
+      memset(got, 0xee, sizeof got);
+      bw_view g = view_of(s, "Run", got, sizeof got);
+      bw_error err;
+      bw_error_clear(&err);
+      uint64_t done = 0;
+      size_t used = 0;
+      int rc = bw_view_decode_array(&g, RUN_RECORDS, stream, len, &opts, &done, &used, &err);
+      ck_assert_msg(rc == wrc, "be %d trial %d: rc %d, walker %d", big_endian, trial, rc, wrc);
+      ck_assert_uint_eq(done, wdone);
+      if (rc) {
+        ck_assert_int_eq(err.code, werr.code);
+        ck_assert_msg(err.offset == wpos + werr.offset, "be %d trial %d: offset %llu, walker %llu",
+                      big_endian, trial, (unsigned long long)err.offset,
+                      (unsigned long long)(wpos + werr.offset));
+      } else {
+        ck_assert_uint_eq(used, wpos);
+      }
+      ck_assert_mem_eq(got, want, sizeof got);
+      if (!damage) ck_assert_mem_eq(got, recs, sizeof recs);
+    }
+    bw_schema_free(s);
+  }
+}
+END_TEST
+
 static Suite *varint_suite(void) {
   Suite *s = suite_create("memory_varint");
   TCase *tc = tcase_create("varints");
@@ -420,6 +563,7 @@ static Suite *varint_suite(void) {
   tcase_add_test(tc, big_endian_layout);
   tcase_add_test(tc, typed_and_widening_access);
   tcase_add_test(tc, array_calls);
+  tcase_add_test(tc, long_runs_against_the_walker);
   suite_add_tcase(s, tc);
   return s;
 }
