@@ -852,8 +852,8 @@ static inline void store_w(uint8_t *p, uint64_t v, unsigned w, int be) {
 #endif
 
 static inline void zero_bytes(uint8_t *d, size_t n) {
-  static const uint8_t zeros[64];
-  if (n <= 64)
+  static const uint8_t zeros[128];
+  if (n <= 128)
     copy_bytes(d, zeros, n);
   else
     memset(d, 0, n);
@@ -1007,8 +1007,8 @@ get_varints(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64
   return at;
 }
 
-/* With BMI2 (and a fast pext: not AMD's Zen 1 and 2, where it is microcoded), a run of
- * varints is read from a mask of the continuation bits of 64 bytes: each varint ends at the
+/* With BMI2 and AVX2 (and a fast pext: not AMD's Zen 1 and 2, where it is microcoded), a run
+ * of varints is read from a mask of the continuation bits of 64 bytes: each varint ends at the
  * mask's lowest clear bit, so the chain from one varint to the next is one bit operation (the
  * byte loop's chain is its predicted exits), and its value is one pext of an 8-byte load. A
  * varint of 9 or 10 bytes, one that runs past the window, and the last 72 bytes of the input
@@ -1021,8 +1021,8 @@ get_varints(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64
 
 static int pext_varints_ok(void) {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("bmi2") && !__builtin_cpu_is("znver1") &&
-         !__builtin_cpu_is("znver2");
+  return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx2") &&
+         !__builtin_cpu_is("znver1") && !__builtin_cpu_is("znver2");
 }
 
 /* The value of the varint of n (1..8) bytes at p (8 bytes readable). */
@@ -1032,20 +1032,21 @@ __attribute__((target("bmi,bmi2"))) static inline uint64_t pext_varint(const uin
   return _pext_u64(x, _bzhi_u64(0x7f7f7f7f7f7f7f7full, (unsigned)(8 * n)));
 }
 
-__attribute__((target("bmi,bmi2,popcnt"))) static size_t
-get_varints_pext(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64_t ints,
-                 int be) {
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) static BW_ALWAYS_INLINE size_t pext_run(
+    uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64_t ints, const int be) {
   size_t at = 0;
   uint32_t k = 0;
   while (k < count && len - at >= 72) {
     const uint8_t *w = msg + at;
-    uint64_t cont = 0, zeros = 0; /* bit i: byte i has its top bit set; byte i is 0 */
-    for (int q = 0; q < 4; q++) {
-      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(w + 16 * q));
-      cont |= (uint64_t)(uint32_t)_mm_movemask_epi8(x) << (16 * q);
-      zeros |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()))
-               << (16 * q);
-    }
+    /* bit i: byte i has its top bit set; byte i is 0 */
+    __m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)w);
+    __m256i hi = _mm256_loadu_si256((const __m256i *)(const void *)(w + 32));
+    uint64_t cont =
+        (uint32_t)_mm256_movemask_epi8(lo) | (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
+    uint64_t zeros =
+        (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, _mm256_setzero_si256())) |
+        (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, _mm256_setzero_si256()))
+            << 32;
     uint64_t ends = ~cont;
     size_t rel = 0; /* the next varint's start in the window */
     uint64_t c2 = cont & (cont >> 1), c4 = c2 & (c2 >> 2);
@@ -1088,10 +1089,17 @@ get_varints_pext(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, u
   return n == SIZE_MAX ? n : at + n;
 }
 
+/* pext_run with the byte order a constant in each copy. */
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) static size_t
+get_varints_pext(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64_t ints,
+                 int be) {
+  return be ? pext_run(rec, msg, len, count, ints, 1) : pext_run(rec, msg, len, count, ints, 0);
+}
+
 /* The encoder's side: each value below 2^56 is one pdep (its 7-bit groups to bytes), its
  * continuation bits and one 8-byte store. */
-__attribute__((target("bmi,bmi2,lzcnt"))) static size_t
-put_varints_pdep(uint8_t *out, const uint8_t *rec, uint32_t count, uint64_t ints, int be) {
+__attribute__((target("bmi,bmi2,lzcnt"))) static BW_ALWAYS_INLINE size_t
+pdep_run(uint8_t *out, const uint8_t *rec, uint32_t count, uint64_t ints, const int be) {
   size_t pos = 0;
   for (uint32_t k = 0; k < count; k++) {
     uint64_t v = load_w(rec + 8 * (size_t)k, 8, be);
@@ -1107,6 +1115,11 @@ put_varints_pdep(uint8_t *out, const uint8_t *rec, uint32_t count, uint64_t ints
     }
   }
   return pos;
+}
+
+__attribute__((target("bmi,bmi2,lzcnt"))) static size_t
+put_varints_pdep(uint8_t *out, const uint8_t *rec, uint32_t count, uint64_t ints, int be) {
+  return be ? pdep_run(out, rec, count, ints, 1) : pdep_run(out, rec, count, ints, 0);
 }
 #else
 static int pext_varints_ok(void) {
@@ -1742,8 +1755,23 @@ decode_small(const plan *p, const bw_view *v, const uint8_t *msg, size_t len, in
   return 0;
 }
 
-/* The checked half of decode_flat: into a scratch copy first (rec is written only when the
- * whole message was good). Out of line: the scratch stays out of the callers' frames. */
+/* The checked half of decode_flat: into scratch (PLAN_SMALL_RECORD bytes) first, so that rec
+ * is written only when the whole message was good. zeroed: the padding of scratch is zero
+ * already (the program writes only fields: a scratch zeroed once stays so for every record). */
+static BW_ALWAYS_INLINE int flat_checked(const plan *p, uint8_t *rec, uint64_t size,
+                                         const uint8_t *msg, size_t len, int trailing,
+                                         size_t *consumed, uint8_t *scratch, int zeroed) {
+  size_t pos = 0;
+  if (!zeroed) zero_record(p, scratch, size);
+  int bad = p->varints ? fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1, 1)
+                       : fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1, 0);
+  if (bad || (pos != len && !trailing)) return BW_MEM_PLAN_FALLBACK;
+  copy_bytes(rec, scratch, (size_t)size);
+  *consumed = pos;
+  return 0;
+}
+
+/* flat_checked out of line: the scratch stays out of the callers' frames. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
@@ -1751,14 +1779,7 @@ static int
 decode_flat_checked(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *msg, size_t len,
                     int trailing, size_t *consumed) {
   uint8_t scratch[PLAN_SMALL_RECORD];
-  size_t pos = 0;
-  zero_record(p, scratch, size);
-  int bad = p->varints ? fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1, 1)
-                       : fast_decode(p->fast, scratch, msg, len, &pos, p->big_endian, 1, 0);
-  if (bad || (pos != len && !trailing)) return BW_MEM_PLAN_FALLBACK;
-  copy_bytes(rec, scratch, (size_t)size);
-  *consumed = pos;
-  return 0;
+  return flat_checked(p, rec, size, msg, len, trailing, consumed, scratch, 0);
 }
 
 /* Decodes msg[0..len) into the record at rec of size bytes with a flat plan p whose zero list
@@ -1975,6 +1996,9 @@ int bw_view_decode_array(const bw_view *v, uint64_t count, const void *msgs, siz
   const wide *w = flat && p->checks ? p->wide : NULL; /* (no checks: in place is cheaper) */
   uint8_t scratch[PLAN_SMALL_RECORD + 16];
   size_t pos = 0;
+  /* (wide_decode uses scratch too, and all of it) */
+  int zeroed = flat && p->checks && !w;
+  if (zeroed) zero_record(p, scratch, v->size);
   for (uint64_t i = 0; i < count; i++) {
     size_t n = 0;
     if (w && w->dneed <= len - pos &&
@@ -1982,7 +2006,11 @@ int bw_view_decode_array(const bw_view *v, uint64_t count, const void *msgs, siz
       pos += w->wire;
       continue;
     }
-    if (flat && decode_flat(p, v->base + i * v->size, v->size, m + pos, len - pos, 1, &n) == 0) {
+    /* (the checked path inline here: one call less per record) */
+    if (flat && (p->checks ? flat_checked(p, v->base + i * v->size, v->size, m + pos, len - pos, 1,
+                                          &n, scratch, zeroed)
+                           : decode_flat(p, v->base + i * v->size, v->size, m + pos, len - pos, 1,
+                                         &n)) == 0) {
       pos += n;
       continue;
     }
