@@ -139,6 +139,11 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
        and decode in the array calls */
 int bw_mem_plan_forms(const bw_view *v);
 
+/* For tests: plans compiled after bw_mem_plan_allow_simd(0) use no CPU-specific code (pext and
+ * pdep runs of varints); 1 (the default) lets them use it where the CPU has it. Not for use
+ * while other threads compile plans. */
+void bw_mem_plan_allow_simd(int on);
+
 /* The reference walkers behind bw_view_encode_to and bw_view_decode (same contracts), kept
  * for the fallback and for the differential test against the plans. */
 int bw_mem_walk_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,

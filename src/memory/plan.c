@@ -469,6 +469,12 @@ typedef struct fstep {
 
 static int pext_varints_ok(void);
 
+/* bw_mem_plan_allow_simd: tests compile plans both ways. */
+static int simd_allowed_ = 1;
+void bw_mem_plan_allow_simd(int on) {
+  simd_allowed_ = on;
+}
+
 static uint8_t size_op(uint64_t n, int bools) {
   if (bools) return n == 1 ? F_B1 : n <= 3 ? F_B2 : n <= 7 ? F_B4 : n <= 16 ? F_B8 : F_BN;
   return n == 1    ? F_CP1
@@ -1020,6 +1026,7 @@ get_varints(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64
 #include <immintrin.h>
 
 static int pext_varints_ok(void) {
+  if (!simd_allowed_) return 0;
   __builtin_cpu_init();
   return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx2") &&
          !__builtin_cpu_is("znver1") && !__builtin_cpu_is("znver2");
