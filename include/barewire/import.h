@@ -34,6 +34,10 @@ typedef struct bw_import_options {
   int all_macros;   /* also keep macros with reserved names (`__X`, `_X`) defined in system
                        headers (_SYS_STAT_H, __USE_POSIX...); 0: skip them, user headers keep
                        every macro either way */
+  int leave_clang;  /* for a program that exits right after the import: clang's translation
+                       unit and index are not freed but left to the process exit, as
+                       `clang -fsyntax-only` leaves its AST (-disable-free); the library keeps
+                       them reachable (no leak is reported). 0: freed before bw_import returns */
 } bw_import_options;
 
 /* What the import said besides its result: clang's diagnostics and, with keep_going, what was

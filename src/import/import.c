@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <fnmatch.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -563,6 +564,33 @@ static int run(bw_import_ctx *ctx, bw_schema **out) {
   return 0;
 }
 
+/* Translation units left to the process exit (opts->leave_clang), reachable from here. */
+typedef struct left_unit {
+  CXTranslationUnit tu;
+  CXIndex index;
+  struct left_unit *next;
+} left_unit;
+static _Atomic(left_unit *) left_units;
+
+/* Frees clang's translation unit and index, or with opts->leave_clang keeps them for the
+ * process exit (disposing of them is work that an exiting program does not need: the system
+ * takes the memory back whole). */
+static void release_clang(bw_import_ctx *ctx) {
+  if (ctx->opts->leave_clang && (ctx->tu || ctx->index)) {
+    left_unit *u = malloc(sizeof *u);
+    if (u) {
+      u->tu = ctx->tu;
+      u->index = ctx->index;
+      u->next = atomic_load(&left_units);
+      while (!atomic_compare_exchange_weak(&left_units, &u->next, u)) {
+      }
+      return;
+    }
+  }
+  if (ctx->tu) clang_disposeTranslationUnit(ctx->tu);
+  if (ctx->index) clang_disposeIndex(ctx->index);
+}
+
 int bw_import(const bw_import_options *opts, bw_schema **out, bw_import_report *report,
               bw_error *err) {
   if (out) *out = NULL;
@@ -597,7 +625,6 @@ int bw_import(const bw_import_options *opts, bw_schema **out, bw_import_report *
   free_regexes(ctx.exclude_res, ctx.exclude_re_count);
   free(ctx.main_text);
   free(ctx.triple);
-  if (ctx.tu) clang_disposeTranslationUnit(ctx.tu);
-  if (ctx.index) clang_disposeIndex(ctx.index);
+  release_clang(&ctx);
   return rc;
 }

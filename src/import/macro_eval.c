@@ -73,9 +73,7 @@ struct bw_import_eval {
 };
 
 static uint64_t hash_name(const char *s) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
-  return h;
+  return bw_import_hash(s);
 }
 
 static bw_import_eval *eval_of(bw_import_ctx *ctx) {

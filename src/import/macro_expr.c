@@ -621,29 +621,52 @@ static ival binary(evaluator *v, const char *op, ival a, ival b) {
   return r;
 }
 
-/* Binary levels, lowest precedence first. */
-static const char *const levels[][7] = {
-    {"||"},       {"&&"},     {"|"},          {"^"}, {"&"}, {"==", "!="}, {"<", ">", "<=", ">="},
-    {"<<", ">>"}, {"+", "-"}, {"*", "/", "%"}};
-#define LEVELS ((int)(sizeof levels / sizeof *levels))
+/* The precedence level of binary operator s, lowest first: || 0, && 1, | 2, ^ 3, & 4, == != 5,
+ * < > <= >= 6, << >> 7, + - 8, * / % 9; -1 for anything else. */
+static int binary_level_of(const char *s) {
+  switch (s[0]) {
+    case '|':
+      return s[1] == 0 ? 2 : s[1] == '|' && s[2] == 0 ? 0 : -1;
+    case '&':
+      return s[1] == 0 ? 4 : s[1] == '&' && s[2] == 0 ? 1 : -1;
+    case '^':
+      return s[1] == 0 ? 3 : -1;
+    case '=':
+    case '!':
+      return s[1] == '=' && s[2] == 0 ? 5 : -1;
+    case '<':
+    case '>':
+      if (s[1] == 0 || (s[1] == '=' && s[2] == 0)) return 6;
+      return s[1] == s[0] && s[2] == 0 ? 7 : -1;
+    case '+':
+    case '-':
+      return s[1] == 0 ? 8 : -1;
+    case '*':
+    case '/':
+    case '%':
+      return s[1] == 0 ? 9 : -1;
+    default:
+      return -1;
+  }
+}
 
-static ival binary_level(evaluator *v, int level) {
-  if (level >= LEVELS) return unary_expr(v);
-  ival a = binary_level(v, level + 1);
+/* Binary operators of level min_level and above, left to right (precedence climbing: the same
+ * operands and operations, in the same order, as one function per level). */
+static ival binary_expr(evaluator *v, int min_level) {
+  ival a = unary_expr(v);
   while (!v->fail && v->pos < v->n && v->t[v->pos].kind == CXToken_Punctuation) {
-    const char *op = NULL;
-    for (int i = 0; i < 7 && levels[level][i]; i++)
-      if (!strcmp(v->t[v->pos].text, levels[level][i])) op = levels[level][i];
-    if (!op) break;
+    const char *op = v->t[v->pos].text;
+    int level = binary_level_of(op);
+    if (level < min_level) break; /* a lower level's, or no binary operator */
     v->pos++;
-    ival b = binary_level(v, level + 1);
+    ival b = binary_expr(v, level + 1);
     a = binary(v, op, a, b);
   }
   return a;
 }
 
 static ival cond_expr(evaluator *v) {
-  ival c = binary_level(v, 0);
+  ival c = binary_expr(v, 0);
   if (!accept(v, "?")) return c;
   ival a = cond_expr(v);
   if (!accept(v, ":")) v->fail = 1;

@@ -26,9 +26,7 @@ struct bw_import_expr {
 };
 
 static uint64_t hash_name(const char *s) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
-  return h;
+  return bw_import_hash(s);
 }
 
 /* An index of entities by a name: typedefs by their name, records and enums by their C

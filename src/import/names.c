@@ -162,9 +162,7 @@ char *bw_import_member_name_buf(const char *c, char *buf, size_t cap) {
  * header. */
 
 static uint64_t hash_str(const char *s) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
-  return h;
+  return bw_import_hash(s);
 }
 
 /* The slot that holds name (hash h), or the empty slot where it would go. */

@@ -78,7 +78,9 @@ typedef struct field_walk {
   bw_native *un;     /* native layout (unions) */
   bw_nameset *names; /* field names claimed so far (ctx->field_names[depth]) */
   size_t count;      /* fields added */
-  CXCursor last;     /* the record\'s last member */
+  CXType record;     /* the record's type */
+  CXCursor last;     /* the record\'s last member, once asked (last_known) */
+  int last_known;
   int failed;
   int hashed; /* names holds every field name (large records); else they are compared */
 } field_walk;
@@ -120,6 +122,11 @@ const char *bw_import_hint_text(bw_import_hint *h) {
   }
   h->ready = 1;
   return h->text;
+}
+
+static enum CXVisitorResult find_last_field(CXCursor f, CXClientData data) {
+  *(CXCursor *)data = f;
+  return CXVisit_Continue;
 }
 
 static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
@@ -164,8 +171,21 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   if (!base) goto fail;
 
   bw_type *type = NULL;
-  /* Only the last member may be flexible: map_type reads the hint from flags. */
-  uint32_t flags = clang_equalCursors(f, w->last) ? BW_FIELD_FLEXIBLE : 0;
+  /* Only the last member may be flexible: map_type reads the hint from flags, and only for an
+   * array without elements ([] or [0], through typedefs): the last member is looked up for
+   * those (one more pass over the members, for few records). */
+  uint32_t flags = 0;
+  if (!bitfield) {
+    CXType ct = clang_getCanonicalType(ft);
+    if (ct.kind == CXType_IncompleteArray ||
+        (ct.kind == CXType_ConstantArray && clang_getArraySize(ct) == 0)) {
+      if (!w->last_known) {
+        w->last_known = 1;
+        clang_Type_visitFields(w->record, find_last_field, &w->last);
+      }
+      if (clang_equalCursors(f, w->last)) flags = BW_FIELD_FLEXIBLE;
+    }
+  }
   int rc = bitfield ? bitfield_type(ctx, ft, (unsigned)width, &hint, f, &type)
                     : bw_import_map_type(ctx, ft, &hint, 1, &flags, f, &type);
   if (rc == MAP_EMPTY) {
@@ -220,11 +240,6 @@ fail:
 
 static int record_packed(CXCursor c);
 
-static enum CXVisitorResult find_last_field(CXCursor f, CXClientData data) {
-  *(CXCursor *)data = f;
-  return CXVisit_Continue;
-}
-
 /* Builds a struct (STRUCT node) or union (data[size] with its members) for entity idx. */
 int bw_import_build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empty) {
   CXCursor c = ctx->ents[idx].cursor;
@@ -269,8 +284,8 @@ int bw_import_build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *e
   }
   w.names = &ctx->field_names[ctx->depth];
   bw_nameset_clear(w.names);
+  w.record = rt;
   w.last = clang_getNullCursor();
-  clang_Type_visitFields(rt, find_last_field, &w.last);
   long long visited = clang_Type_visitFields(rt, visit_field, &w);
   if (w.failed) return MAP_FAIL;
   if (visited < 0) {

@@ -282,6 +282,7 @@ int main(int argc, char **argv) {
   o.camel_fields = c.camel;
   o.keep_going = c.keep_going;
   o.all_macros = c.all_macros;
+  o.leave_clang = 1; /* the program exits right after */
 
   bw_schema *s = NULL;
   bw_import_report report;
