@@ -154,7 +154,8 @@ int bw_message_check(const bw_type *t, const void *data, size_t len, const bw_de
  * The encoder refuses what a strict decoder would reject: BW_ETYPE (a value whose kind is not
  * t's, or a list[N] with another count), BW_EOVERFLOW (an integer too wide for its kind),
  * BW_EUTF8, BW_EBOOL, BW_EENUM, BW_ETAG, BW_EDUPKEY; err->offset is the output offset where
- * the bad value would have started. */
+ * the bad value would have started. Bytes of buf between the end of the message and cap may
+ * be overwritten (varints are stored as 8-byte words); nothing at or past cap is. */
 int bw_encode(const bw_type *t, const bw_value *v, void *buf, size_t cap, size_t *written,
               bw_error *err);
 

@@ -9,6 +9,16 @@
 
 #include "../core/core.h"
 
+/* On the codec's hot entry points and walks: a start on a 64-byte boundary, so that the
+ * placement of their loops in the instruction fetch windows depends on their own code only,
+ * not on how much code of other files the linker put before them (a shift of 16 bytes moved
+ * encode times by 10-15%). */
+#if defined(__GNUC__)
+#define BW_CODEC_HOT __attribute__((aligned(64)))
+#else
+#define BW_CODEC_HOT
+#endif
+
 /* The value arena is a list of blocks with a bump pointer. It is separate from core's
  * bw_arena because decoding many messages in a row wants a reset that keeps the first block
  * (no malloc per message) and an allocation fast path that the compiler can inline. */

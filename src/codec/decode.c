@@ -66,7 +66,7 @@ static BW_ALWAYS_INLINE int dec_bytes(decoder *s, const bw_type *t, bw_value *ou
 
 /* n fixed-width numbers (the count was checked against the bytes left: no bounds checks), or
  * bools (each byte checked). One loop per kind, no dispatch per element. */
-static int dec_numbers(decoder *s, const bw_type *e, bw_value *items, size_t n) {
+BW_CODEC_HOT static int dec_numbers(decoder *s, const bw_type *e, bw_value *items, size_t n) {
   const uint8_t *d = s->d + s->pos;
   switch (e->kind) {
 #define NUMBERS_(kindv, member, expr, w)                                                           \
@@ -309,7 +309,8 @@ static int grow_items(decoder *s, bw_value **items, size_t *cap, size_t need, si
   return 0;
 }
 
-static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t n, size_t depth) {
+BW_CODEC_HOT static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t n,
+                                     size_t depth) {
   const bw_type *e = bw_type_resolve(elem);
   unsigned w = bw_kind_width(e->kind);
   bw_value *items = NULL;
@@ -343,7 +344,7 @@ static int dec_elements(decoder *s, const bw_type *elem, bw_value *out, uint64_t
   return rc;
 }
 
-static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
+BW_CODEC_HOT static int dec_map(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
   uint64_t n = 0;
   uint64_t unit = elem_min_size(t->key) + elem_min_size(t->elem);
   int rc = bw_rd_count(s->d, s->len, &s->pos, unit, s->lim.max_elements, &n, s->err);
@@ -414,7 +415,7 @@ static int planned_bool_error(decoder *s, const bw_wire_plan *wp, size_t pos, si
   return bw_error_set(s->err, BW_EBOOL, s->pos, "bool byte is %u, not 0 or 1", s->d[s->pos]);
 }
 
-static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
+BW_CODEC_HOT static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) {
   if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
   out->type = t;
   size_t at = s->pos;
@@ -517,8 +518,9 @@ static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth) 
   }
 }
 
-int bw_decode(const bw_type *t, const void *data, size_t len, const bw_decode_options *opts,
-              bw_value_arena *arena, bw_value **out, size_t *consumed, bw_error *err) {
+BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
+                           const bw_decode_options *opts, bw_value_arena *arena, bw_value **out,
+                           size_t *consumed, bw_error *err) {
   if (out) *out = NULL;
   if (!t || !arena || !out || (!data && len))
     return bw_error_set(err, BW_EINVAL, 0, "bw_decode: NULL argument");

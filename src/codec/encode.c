@@ -5,8 +5,12 @@
  * so that it never produces a message that barewire itself refuses. */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "codec_internal.h"
+#include "varint_word.h"
 #include "wire_plan.h"
 
 typedef struct encoder {
@@ -49,8 +53,19 @@ static BW_ALWAYS_INLINE int room_small(encoder *e, size_t n) {
   return (ptrdiff_t)(e->cap - e->pos) >= (ptrdiff_t)n || grow(e, n);
 }
 
+/* The bytes of an item that does not fit in a caller buffer: those before its end, so that
+ * after BW_ENOSPACE the buffer holds the message's first cap bytes. (The word stores of
+ * varints may have written zeros past a varint; the item after it overwrites them here as far
+ * as the buffer goes.) */
+static __attribute__((noinline)) void put_part(encoder *e, const void *p, size_t n) {
+  if (e->pos < e->cap) memcpy(e->buf + e->pos, p, e->cap - e->pos < n ? e->cap - e->pos : n);
+}
+
 static inline void put(encoder *e, const void *p, size_t n) {
-  if (n && room(e, n)) bw_codec_copy(e->buf + e->pos, p, n);
+  if (n && room(e, n))
+    bw_codec_copy(e->buf + e->pos, p, n);
+  else if (n)
+    put_part(e, p, n);
   e->pos += n;
 }
 
@@ -83,6 +98,13 @@ static BW_ALWAYS_INLINE void copy_short(uint8_t *d, const uint8_t *s, size_t n) 
 static BW_ALWAYS_INLINE void put_bytes(encoder *e, const uint8_t *p, size_t n);
 
 static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
+#ifdef BW_VARINT_WORD
+  /* one word, no branch on the size (room for ten bytes: the word may write zeros past it) */
+  if (room_small(e, BW_VARINT_MAX)) {
+    e->pos += bw_varint_put_word(e->buf + e->pos, v);
+    return;
+  }
+#else
   if (v < 0x80 && room_small(e, 1)) {
     e->buf[e->pos++] = (uint8_t)v;
     return;
@@ -91,6 +113,7 @@ static BW_ALWAYS_INLINE void put_uint(encoder *e, uint64_t v) {
     e->pos += bw_varint_put(e->buf + e->pos, v);
     return;
   }
+#endif
   uint8_t tmp[BW_VARINT_MAX];
   put(e, tmp, bw_varint_put(tmp, v));
 }
@@ -107,8 +130,107 @@ static BW_ALWAYS_INLINE void put_bytes(encoder *e, const uint8_t *p, size_t n) {
   put(e, p, n);
 }
 
+/* The OR of n bytes at p (n > 0 needs p), 8 at a time with an overlapping tail: no high bit
+ * set means ASCII. Inline where bw_codec_utf8 would be a call. */
+static BW_ALWAYS_INLINE uint64_t ascii_high(const uint8_t *p, size_t n) {
+  if (n >= 8) {
+    uint64_t any = bw_ld_le(p + n - 8, 8);
+    for (size_t i = 0; i + 8 < n; i += 8) any |= bw_ld_le(p + i, 8);
+    return any;
+  }
+  if (n >= 4) return bw_ld_le(p, 4) | bw_ld_le(p + n - 4, 4);
+  return n ? (uint64_t)p[0] | p[n / 2] | p[n - 1] : 0;
+}
+
+/* put_str for a string of 128 bytes or more, or without room for it (counted or grown). */
+static __attribute__((noinline)) int put_str_long(encoder *e, const uint8_t *p, size_t n) {
+  if ((ascii_high(p, n) & 0x8080808080808080ull) && bw_codec_utf8_slow(p, 0, n, NULL))
+    return bw_error_set(e->err, BW_EUTF8, e->pos, "str value is not valid UTF-8");
+  put_uint(e, n);
+  put(e, p, n);
+  return 0;
+}
+
+/* Copies a string of n < 128 bytes from p to d in 16-byte (SSE2) or 8-byte moves, overlapping
+ * at the tail (no byte outside p[0..n) or d[0..n) is touched), no call. Returns the OR of the
+ * moved words' high bits: 0 when the string is ASCII. */
+static BW_ALWAYS_INLINE uint64_t copy_str_short(uint8_t *d, const uint8_t *p, size_t n) {
+  if (n > 16) {
+#ifdef __SSE2__
+    __m128i acc = _mm_setzero_si128(), x;
+    for (size_t i = 0; i + 16 < n; i += 16) {
+      x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      acc = _mm_or_si128(acc, x);
+      _mm_storeu_si128((__m128i *)(void *)(d + i), x);
+    }
+    x = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+    acc = _mm_or_si128(acc, x);
+    _mm_storeu_si128((__m128i *)(void *)(d + n - 16), x);
+    return (uint64_t)(unsigned)_mm_movemask_epi8(acc);
+#else
+    uint64_t any = 0, a, b;
+    for (size_t i = 0; i + 16 < n; i += 16) {
+      a = bw_ld_le(p + i, 8);
+      b = bw_ld_le(p + i + 8, 8);
+      any |= a | b;
+      bw_st_le(d + i, a, 8);
+      bw_st_le(d + i + 8, b, 8);
+    }
+    a = bw_ld_le(p + n - 16, 8);
+    b = bw_ld_le(p + n - 8, 8);
+    any |= a | b;
+    bw_st_le(d + n - 16, a, 8);
+    bw_st_le(d + n - 8, b, 8);
+    return any & 0x8080808080808080ull;
+#endif
+  }
+  if (n >= 8) {
+    uint64_t a = bw_ld_le(p, 8), b = bw_ld_le(p + n - 8, 8);
+    bw_st_le(d, a, 8);
+    bw_st_le(d + n - 8, b, 8);
+    return (a | b) & 0x8080808080808080ull;
+  }
+  if (n >= 4) {
+    uint64_t a = bw_ld_le(p, 4), b = bw_ld_le(p + n - 4, 4);
+    bw_st_le(d, a, 4);
+    bw_st_le(d + n - 4, b, 4);
+    return (a | b) & 0x80808080u;
+  }
+  if (n) {
+    uint8_t a = p[0], b = p[n / 2], c = p[n - 1];
+    d[0] = a;
+    d[n / 2] = b;
+    d[n - 1] = c;
+    return (a | b | c) & 0x80u;
+  }
+  return 0;
+}
+
+/* A str value's length and bytes (n && !p checked by the caller) with its UTF-8 check in the
+ * same pass: a string under 128 bytes with room for it is copied by copy_str_short, whose high
+ * bits are the ASCII check; only a string with a high bit set is then checked in full.
+ * Returns 0, or BW_EUTF8 at the string's offset (nothing counted; bytes past the position may
+ * have been written, as after any refusal). */
+static BW_ALWAYS_INLINE int put_str(encoder *e, const uint8_t *p, size_t n) {
+  if (n < 0x80 && (ptrdiff_t)(e->cap - e->pos) > (ptrdiff_t)n) {
+    uint8_t *d = e->buf + e->pos;
+    d[0] = (uint8_t)n;
+    if (copy_str_short(d + 1, p, n) && bw_codec_utf8_slow(p, 0, n, NULL))
+      return bw_error_set(e->err, BW_EUTF8, e->pos, "str value is not valid UTF-8");
+    e->pos += n + 1;
+    return 0;
+  }
+  return put_str_long(e, p, n);
+}
+
 static BW_ALWAYS_INLINE void put_fixed(encoder *e, uint64_t v, unsigned w) {
-  if (room_small(e, w)) bw_st_le(e->buf + e->pos, v, w);
+  if (room_small(e, w)) {
+    bw_st_le(e->buf + e->pos, v, w);
+  } else {
+    uint8_t tmp[8];
+    bw_st_le(tmp, v, w);
+    put_part(e, tmp, w);
+  }
   e->pos += w;
 }
 
@@ -290,18 +412,6 @@ static BW_ALWAYS_INLINE int enc_signed(encoder *e, const bw_value *v, unsigned w
   return 0;
 }
 
-/* The OR of n bytes at p (n > 0 needs p), 8 at a time with an overlapping tail: no high bit
- * set means ASCII. Inline where bw_codec_utf8 would be a call. */
-static BW_ALWAYS_INLINE uint64_t ascii_high(const uint8_t *p, size_t n) {
-  if (n >= 8) {
-    uint64_t any = bw_ld_le(p + n - 8, 8);
-    for (size_t i = 0; i + 8 < n; i += 8) any |= bw_ld_le(p + i, 8);
-    return any;
-  }
-  if (n >= 4) return bw_ld_le(p, 4) | bw_ld_le(p + n - 4, 4);
-  return n ? (uint64_t)p[0] | p[n / 2] | p[n - 1] : 0;
-}
-
 /* Scalars, strings and data (no recursion); inlined into the struct and list loops. t is
  * resolved and v's kind already checked against it. */
 static BW_ALWAYS_INLINE int enc_leaf(encoder *e, const bw_type *t, const bw_value *v) {
@@ -353,13 +463,12 @@ static BW_ALWAYS_INLINE int enc_leaf(encoder *e, const bw_type *t, const bw_valu
       put_fixed(e, v->as.u, 1);
       return 0;
     case BW_KIND_STR:
+      if (v->as.bytes.len && !v->as.bytes.ptr) return mismatch(e, t, v);
+      return put_str(e, v->as.bytes.ptr, v->as.bytes.len);
     case BW_KIND_DATA:
     case BW_KIND_DATA_FIXED: {
       size_t n = v->as.bytes.len;
       if (n && !v->as.bytes.ptr) return mismatch(e, t, v);
-      if (t->kind == BW_KIND_STR && (ascii_high(v->as.bytes.ptr, n) & 0x8080808080808080ull) &&
-          bw_codec_utf8_slow(v->as.bytes.ptr, 0, n, NULL))
-        return bw_error_set(e->err, BW_EUTF8, e->pos, "str value is not valid UTF-8");
       if (t->kind == BW_KIND_DATA_FIXED) {
         if (n != t->length)
           return bw_error_set(e->err, BW_ETYPE, e->pos, "data[%llu] value has %zu bytes",
@@ -377,36 +486,102 @@ static BW_ALWAYS_INLINE int enc_leaf(encoder *e, const bw_type *t, const bw_valu
   }
 }
 
-/* A list of n fixed-width numbers or bools of resolved type et with room for all of them:
- * one loop per kind, no dispatch per element. NOT_LEAF (nothing written) when there is not
- * room for all of them (the general loop then counts or grows). An element of another kind or
- * out of range stops the loop: enc_leaf or mismatch reports it, at its offset, exactly as the
- * general loop would. */
-static int enc_numbers(encoder *e, const bw_type *et, const bw_value *items, size_t n) {
-  unsigned w = bw_kind_width(et->kind);
-  if (!n || e->pos > e->cap || n > (e->cap - e->pos) / w) return NOT_LEAF;
-  uint8_t *out = e->buf + e->pos;
+/* The common leaves (uint, int, fixed-width numbers, bool, str under 128 bytes) written at a
+ * position the caller keeps in a local, *pp into buf[0..cap): the encoder's own position lives
+ * in memory, and every byte store may alias it, so that a loop of fields writing through e
+ * reloads and stores it once per field, a chain through memory. 1 when v was written (*pp
+ * moved on); 0 when there was not room for ten bytes (or the string), the value is refused or
+ * of another kind: nothing was counted, and the caller brings e->pos up to date and writes or
+ * refuses v with enc_leaf. t is resolved and v's kind already checked against it. */
+#ifdef BW_VARINT_WORD
+#define VARINT_PUT_ bw_varint_put_word /* (no branch on the size: measured faster) */
+#else
+#define VARINT_PUT_ bw_varint_put
+#endif
+static BW_ALWAYS_INLINE int leaf_fast(uint8_t *buf, size_t cap, size_t *pp, const bw_type *t,
+                                      const bw_value *v) {
+  size_t pos = *pp;
+  if ((ptrdiff_t)(cap - pos) < BW_VARINT_MAX) return 0;
+  uint8_t *d = buf + pos;
+  uint64_t u = v->as.u;
+  switch (t->kind) {
+    case BW_KIND_UINT:
+      *pp = pos + VARINT_PUT_(d, u);
+      return 1;
+    case BW_KIND_INT:
+      *pp = pos + VARINT_PUT_(d, bw_zigzag_encode(v->as.i));
+      return 1;
+#define FIXED_(kindv, ok, w)                                                                       \
+  case kindv:                                                                                      \
+    if (!(ok)) return 0;                                                                           \
+    bw_st_le(d, u, w);                                                                             \
+    *pp = pos + (w);                                                                               \
+    return 1;
+      FIXED_(BW_KIND_U8, u <= 0xffu, 1)
+      FIXED_(BW_KIND_U16, u <= 0xffffu, 2)
+      FIXED_(BW_KIND_U32, u <= 0xffffffffu, 4)
+      FIXED_(BW_KIND_U64, 1, 8)
+      FIXED_(BW_KIND_I8, u + 0x80u <= 0xffu, 1)
+      FIXED_(BW_KIND_I16, u + 0x8000u <= 0xffffu, 2)
+      FIXED_(BW_KIND_I32, u + 0x80000000u <= 0xffffffffu, 4)
+      FIXED_(BW_KIND_I64, 1, 8)
+      FIXED_(BW_KIND_BOOL, u <= 1, 1)
+      FIXED_(BW_KIND_F64, 1, 8)
+#undef FIXED_
+    case BW_KIND_F32: {
+      uint32_t b;
+      memcpy(&b, &v->as.f32, 4);
+      bw_st_le(d, b, 4);
+      *pp = pos + 4;
+      return 1;
+    }
+    case BW_KIND_ENUM:
+      /* a dense enum (values 0..count-1) finds u at index u without the search */
+      if (!(u < t->count && t->members[u].value == u) && bw_codec_enum_index(t, u) < 0) return 0;
+      *pp = pos + VARINT_PUT_(d, u);
+      return 1;
+    case BW_KIND_STR: {
+      const uint8_t *p = v->as.bytes.ptr;
+      size_t n = v->as.bytes.len;
+      if (n >= 0x80 || (n && !p) || (ptrdiff_t)(cap - pos) <= (ptrdiff_t)n) return 0;
+      d[0] = (uint8_t)n;
+      if (copy_str_short(d + 1, p, n) && bw_codec_utf8_slow(p, 0, n, NULL)) return 0;
+      *pp = pos + n + 1;
+      return 1;
+    }
+    default:
+      return 0;
+  }
+}
+
+/* Writes items[0..n), fixed-width numbers or bools of resolved type et, to out (room for all
+ * of them): one loop per kind, no dispatch per element. Stops at an element of another kind or
+ * out of range; returns the count written. */
+static BW_ALWAYS_INLINE size_t numbers_at(uint8_t *out, const bw_type *et, const bw_value *items,
+                                          size_t n) {
   size_t i = 0;
   switch (et->kind) {
-#define NUMBERS_(kindv, ok, bits)                                                                  \
+#define NUMBERS_(kindv, ok, w)                                                                     \
   case kindv:                                                                                      \
     for (; i < n; i++) {                                                                           \
       const bw_value *it = &items[i];                                                              \
-      if (!it->type || it->type->kind != kindv || !(ok)) break;                                    \
-      bw_st_le(out + i * w, (bits), w);                                                            \
+      uint64_t u = it->as.u;                                                                       \
+      if ((it->type != et && (!it->type || it->type->kind != kindv)) || !(ok)) break;              \
+      bw_st_le(out + i * (w), u, w);                                                               \
     }                                                                                              \
     break;
-    NUMBERS_(BW_KIND_U8, it->as.u <= 0xffu, it->as.u)
-    NUMBERS_(BW_KIND_U16, it->as.u <= 0xffffu, it->as.u)
-    NUMBERS_(BW_KIND_U32, it->as.u <= 0xffffffffu, it->as.u)
-    NUMBERS_(BW_KIND_U64, 1, it->as.u)
-    NUMBERS_(BW_KIND_I8, it->as.i >= -128 && it->as.i <= 127, (uint64_t)it->as.i)
-    NUMBERS_(BW_KIND_I16, it->as.i >= -32768 && it->as.i <= 32767, (uint64_t)it->as.i)
-    NUMBERS_(BW_KIND_I32, it->as.i >= INT32_MIN && it->as.i <= INT32_MAX, (uint64_t)it->as.i)
-    NUMBERS_(BW_KIND_I64, 1, (uint64_t)it->as.i)
-    NUMBERS_(BW_KIND_BOOL, it->as.u <= 1, it->as.u)
+    NUMBERS_(BW_KIND_U8, u <= 0xffu, 1)
+    NUMBERS_(BW_KIND_U16, u <= 0xffffu, 2)
+    NUMBERS_(BW_KIND_U32, u <= 0xffffffffu, 4)
+    NUMBERS_(BW_KIND_U64, 1, 8)
+    NUMBERS_(BW_KIND_I8, u + 0x80u <= 0xffu, 1) /* (two's complement bits, shifted) */
+    NUMBERS_(BW_KIND_I16, u + 0x8000u <= 0xffffu, 2)
+    NUMBERS_(BW_KIND_I32, u + 0x80000000u <= 0xffffffffu, 4)
+    NUMBERS_(BW_KIND_I64, 1, 8)
+    NUMBERS_(BW_KIND_BOOL, u <= 1, 1)
+    NUMBERS_(BW_KIND_F64, 1, 8) /* (its bits) */
 #undef NUMBERS_
-    case BW_KIND_F32:
+    default: /* BW_KIND_F32 */
       for (; i < n; i++) {
         const bw_value *it = &items[i];
         if (!it->type || it->type->kind != BW_KIND_F32) break;
@@ -415,16 +590,20 @@ static int enc_numbers(encoder *e, const bw_type *et, const bw_value *items, siz
         bw_st_le(out + i * 4, b, 4);
       }
       break;
-    default: /* BW_KIND_F64 */
-      for (; i < n; i++) {
-        const bw_value *it = &items[i];
-        if (!it->type || it->type->kind != BW_KIND_F64) break;
-        uint64_t b;
-        memcpy(&b, &it->as.f64, 8);
-        bw_st_le(out + i * 8, b, 8);
-      }
-      break;
   }
+  return i;
+}
+
+/* A list of n fixed-width numbers or bools of resolved type et with room for all of them, by
+ * numbers_at. NOT_LEAF (nothing written) when there is not room for all of them (the general
+ * loop then counts or grows). An element of another kind or out of range stops the loop:
+ * enc_leaf or mismatch reports it, at its offset, exactly as the general loop would. */
+BW_CODEC_HOT static int enc_numbers(encoder *e, const bw_type *et, const bw_value *items,
+                                    size_t n) {
+  unsigned w = bw_kind_width(et->kind);
+  /* (w is 1, 2, 4 or 8: a shift, not a division) */
+  if (!n || e->pos > e->cap || n > (e->cap - e->pos) >> __builtin_ctz(w)) return NOT_LEAF;
+  size_t i = numbers_at(e->buf + e->pos, et, items, n);
   e->pos += i * w;
   if (i == n) return 0;
   const bw_value *bad = &items[i];
@@ -433,6 +612,36 @@ static int enc_numbers(encoder *e, const bw_type *et, const bw_value *items, siz
 }
 
 static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t depth);
+
+/* enc_leaf as a call, for the loops below (their own code stays small). */
+static __attribute__((noinline)) int enc_leaf_call(encoder *e, const bw_type *t,
+                                                   const bw_value *v) {
+  return enc_leaf(e, t, v);
+}
+
+/* items[0..n) of leaf type et (resolved), each one by leaf_fast from a local position, the
+ * others (and every refusal, at its offset) by enc_leaf. */
+BW_CODEC_HOT static int enc_leaf_items(encoder *e, const bw_type *et, const bw_value *items,
+                                       size_t n) {
+  uint8_t *buf = e->buf;
+  size_t cap = e->cap, pos = e->pos;
+  for (size_t i = 0; i < n; i++) {
+    const bw_value *item = &items[i];
+    if (wrong_kind(item, et)) {
+      e->pos = pos;
+      return mismatch(e, et, item);
+    }
+    if (leaf_fast(buf, cap, &pos, et, item)) continue;
+    e->pos = pos;
+    int rc = enc_leaf_call(e, et, item);
+    if (rc) return rc;
+    buf = e->buf;
+    cap = e->cap;
+    pos = e->pos;
+  }
+  e->pos = pos;
+  return 0;
+}
 
 /* A field's aggregate value whose parts are leaves (optional<leaf>, list<leaf>, list<leaf>[N]
  * of up to 7 numbers or any strings): written here
@@ -462,17 +671,89 @@ static BW_ALWAYS_INLINE int enc_shallow(encoder *e, const bw_type *t, const bw_v
         else if (n != t->length)
           return bw_error_set(e->err, BW_ETYPE, e->pos, "%s value has %zu items, type has %llu",
                               bw_kind_name(t->kind), n, (unsigned long long)t->length);
-        for (size_t i = 0; i < n; i++) {
-          const bw_value *item = &items[i];
-          if (wrong_kind(item, et)) return mismatch(e, et, item);
-          int rc = enc_leaf(e, et, item);
-          if (rc) return rc;
-        }
-        return 0;
+        return enc_leaf_items(e, et, items, n);
       }
     }
   }
   return enc_value(e, t, v, depth);
+}
+
+/* A field that leaf_fast does not write: enc_leaf, then enc_shallow (as a call: the field loop
+ * stays small). */
+static __attribute__((noinline)) int enc_field_call(encoder *e, const bw_type *ft,
+                                                    const bw_value *item, size_t depth) {
+  int rc = enc_leaf(e, ft, item);
+  if (rc == NOT_LEAF) rc = enc_shallow(e, ft, item, depth);
+  return rc;
+}
+
+/* The n field values of a struct (fields f), the common leaves by leaf_fast from a local
+ * position, everything else by enc_field_call. depth is the struct's contents' depth. */
+BW_CODEC_HOT static int enc_fields(encoder *e, const bw_field *f, const bw_value *items, size_t n,
+                                   size_t depth) {
+  uint8_t *buf = e->buf;
+  size_t cap = e->cap, pos = e->pos;
+  for (size_t i = 0; i < n; i++, f++) {
+    const bw_type *ft = f->type;
+    if (ft->kind == BW_KIND_REF) ft = bw_type_resolve(ft);
+    const bw_value *item = &items[i];
+    if (wrong_kind(item, ft)) {
+      e->pos = pos;
+      return mismatch(e, ft, item);
+    }
+    if (leaf_fast(buf, cap, &pos, ft, item)) continue;
+    if (depth < BW_DEFAULT_MAX_VALUE_DEPTH * 64 && (ptrdiff_t)(cap - pos) >= BW_VARINT_MAX) {
+      /* optional<leaf>, list<leaf>, list<leaf>[N]: as enc_shallow, the parts by leaf_fast */
+      const bw_type *et = ft->elem;
+      if (ft->kind == BW_KIND_OPTIONAL) {
+        if (et->kind == BW_KIND_REF) et = bw_type_resolve(et);
+        const bw_value *in = item->as.optional;
+        if (!in) {
+          buf[pos++] = 0;
+          continue;
+        }
+        size_t at = pos + 1;
+        if (kind_is_leaf(et->kind) && !wrong_kind(in, et) && leaf_fast(buf, cap, &at, et, in)) {
+          buf[pos] = 1;
+          pos = at;
+          continue;
+        }
+      } else if (ft->kind == BW_KIND_LIST || ft->kind == BW_KIND_LIST_FIXED) {
+        if (et->kind == BW_KIND_REF) et = bw_type_resolve(et);
+        size_t count = item->as.list.count;
+        const bw_value *elems = item->as.list.items;
+        if (kind_is_leaf(et->kind) && (elems || !count) &&
+            (ft->kind == BW_KIND_LIST || count == ft->length)) {
+          size_t at = pos;
+          if (ft->kind == BW_KIND_LIST) at += VARINT_PUT_(buf + at, count);
+          unsigned w = bw_kind_width(et->kind);
+          if (w && count <= (size_t)(cap - at) >> __builtin_ctz(w)) {
+            /* numbers with room for all of them: written here, or the whole field again by
+             * enc_field_call (which refuses the bad element at its offset) */
+            if (numbers_at(buf + at, et, elems, count) < count) goto slow;
+            pos = at + count * w;
+            continue;
+          }
+          e->pos = at;
+          int rc = enc_leaf_items(e, et, elems, count);
+          if (rc) return rc;
+          buf = e->buf;
+          cap = e->cap;
+          pos = e->pos;
+          continue;
+        }
+      }
+    }
+  slow:
+    e->pos = pos;
+    int rc = enc_field_call(e, ft, item, depth);
+    if (rc) return rc;
+    buf = e->buf;
+    cap = e->cap;
+    pos = e->pos;
+  }
+  e->pos = pos;
+  return 0;
 }
 
 /* A struct of fixed-width numbers (wire plan wp, items its field values) with room for all of
@@ -498,7 +779,72 @@ static BW_ALWAYS_INLINE int enc_planned(encoder *e, const bw_wire_plan *wp, cons
   return 1;
 }
 
-static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t depth) {
+/* The pairs of a map of 2..KEYSET_MAX pairs with leaf values (key types kt, vt resolved), after
+ * its count; key0 is the offset of the first key. The keys go into a table as they are written.
+ * (A function of its own: its loops keep their place whatever the rest of the walk becomes.) */
+BW_CODEC_HOT static int enc_map_leaves(encoder *e, const bw_value *items, size_t n,
+                                       const bw_type *kt, const bw_type *vt, size_t key0) {
+  int rc;
+  /* leaf values: the keys go into a table as they are written */
+  keyset ks;
+  size_t size = 16;
+  while (size < 2 * n) size *= 2;
+  ks.mask = size - 1;
+  memset(ks.slot, 0, size * sizeof ks.slot[0]);
+  int bytes = kt->kind == BW_KIND_STR || kt->kind == BW_KIND_DATA || kt->kind == BW_KIND_DATA_FIXED;
+  long dup = -1;
+  /* str keys and fixed-width values (not f32): whole pairs in one step while they fit */
+  unsigned w = kt->kind == BW_KIND_STR && vt->kind != BW_KIND_F32 ? bw_kind_width(vt->kind) : 0;
+  uint64_t bias = 0, limit = UINT64_MAX; /* u64, i64, f64 */
+  if (w && w < 8) {
+    limit = vt->kind == BW_KIND_BOOL ? 1 : ((uint64_t)1 << (8 * w)) - 1;
+    if (vt->kind >= BW_KIND_I8 && vt->kind <= BW_KIND_I32) bias = (uint64_t)1 << (8 * w - 1);
+  }
+  for (size_t i = 0;; i++) {
+    switch (w) {
+      case 1:
+        i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 1, bias, limit, &dup);
+        break;
+      case 2:
+        i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 2, bias, limit, &dup);
+        break;
+      case 4:
+        i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 4, bias, limit, &dup);
+        break;
+      case 8:
+        i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 8, bias, limit, &dup);
+        break;
+      default:
+        break;
+    }
+    if (i >= n) break;
+    /* pair i one value at a time (and its refusal, if any, at its offset) */
+    const bw_value *k = &items[2 * i], *val = k + 1;
+    if (wrong_kind(k, kt)) return mismatch(e, kt, k);
+    if (kt->kind == BW_KIND_STR) {
+      /* str keys: one pass of loads for the ASCII check and the hash */
+      const uint8_t *kp = k->as.bytes.ptr;
+      size_t kn = k->as.bytes.len;
+      if (kn && !kp) return mismatch(e, kt, k);
+      uint64_t high;
+      uint32_t h = bytes_hash(kp, kn, &high);
+      if ((high & 0x8080808080808080ull) && bw_codec_utf8_slow(kp, 0, kn, NULL))
+        return bw_error_set(e->err, BW_EUTF8, e->pos, "str value is not valid UTF-8");
+      put_bytes(e, kp, kn);
+      if (dup < 0 && keyset_add(&ks, items, i, 1, h)) dup = (long)i;
+    } else {
+      if ((rc = enc_leaf(e, kt, k))) return rc; /* keys are never aggregates */
+      if (dup < 0 && keyset_add(&ks, items, i, bytes, key_hash(k, bytes))) dup = (long)i;
+    }
+    if (wrong_kind(val, vt)) return mismatch(e, vt, val);
+    if ((rc = enc_leaf(e, vt, val))) return rc;
+  }
+  if (dup >= 0)
+    return bw_error_set(e->err, BW_EDUPKEY, key0, "map key %ld repeats an earlier key", dup);
+  return 0;
+}
+
+BW_CODEC_HOT static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t depth) {
   if (t->kind == BW_KIND_REF) t = bw_type_resolve(t);
   if (!v || !v->type || v->type->kind != t->kind) return mismatch(e, t, v);
   int rc = enc_leaf(e, t, v);
@@ -525,17 +871,7 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
       }
       if (t->kind == BW_KIND_STRUCT) {
         if (t->wire && enc_planned(e, t->wire, items)) return 0;
-        const bw_field *f = t->fields;
-        for (size_t i = 0; i < n; i++, f++) {
-          const bw_type *ft = f->type;
-          if (ft->kind == BW_KIND_REF) ft = bw_type_resolve(ft);
-          const bw_value *item = &items[i];
-          if (wrong_kind(item, ft)) return mismatch(e, ft, item);
-          rc = enc_leaf(e, ft, item);
-          if (rc == NOT_LEAF) rc = enc_shallow(e, ft, item, depth);
-          if (rc) return rc;
-        }
-        return 0;
+        return enc_fields(e, t->fields, items, n, depth);
       }
       const bw_type *et = bw_type_resolve(t->elem);
       /* (short lists: the setup costs more than the dispatch it saves) */
@@ -559,67 +895,8 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
       put_uint(e, n);
       size_t key0 = e->pos;
       const bw_type *kt = bw_type_resolve(t->key), *vt = bw_type_resolve(t->elem);
-      if (n >= 2 && n <= KEYSET_MAX && kind_is_leaf(vt->kind)) {
-        /* leaf values: the keys go into a table as they are written */
-        keyset ks;
-        size_t size = 16;
-        while (size < 2 * n) size *= 2;
-        ks.mask = size - 1;
-        memset(ks.slot, 0, size * sizeof ks.slot[0]);
-        int bytes =
-            kt->kind == BW_KIND_STR || kt->kind == BW_KIND_DATA || kt->kind == BW_KIND_DATA_FIXED;
-        long dup = -1;
-        /* str keys and fixed-width values (not f32): whole pairs in one step while they fit */
-        unsigned w =
-            kt->kind == BW_KIND_STR && vt->kind != BW_KIND_F32 ? bw_kind_width(vt->kind) : 0;
-        uint64_t bias = 0, limit = UINT64_MAX; /* u64, i64, f64 */
-        if (w && w < 8) {
-          limit = vt->kind == BW_KIND_BOOL ? 1 : ((uint64_t)1 << (8 * w)) - 1;
-          if (vt->kind >= BW_KIND_I8 && vt->kind <= BW_KIND_I32) bias = (uint64_t)1 << (8 * w - 1);
-        }
-        for (size_t i = 0;; i++) {
-          switch (w) {
-            case 1:
-              i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 1, bias, limit, &dup);
-              break;
-            case 2:
-              i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 2, bias, limit, &dup);
-              break;
-            case 4:
-              i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 4, bias, limit, &dup);
-              break;
-            case 8:
-              i = enc_str_pairs(e, items, i, n, &ks, kt, vt, 8, bias, limit, &dup);
-              break;
-            default:
-              break;
-          }
-          if (i >= n) break;
-          /* pair i one value at a time (and its refusal, if any, at its offset) */
-          const bw_value *k = &items[2 * i], *val = k + 1;
-          if (wrong_kind(k, kt)) return mismatch(e, kt, k);
-          if (kt->kind == BW_KIND_STR) {
-            /* str keys: one pass of loads for the ASCII check and the hash */
-            const uint8_t *kp = k->as.bytes.ptr;
-            size_t kn = k->as.bytes.len;
-            if (kn && !kp) return mismatch(e, kt, k);
-            uint64_t high;
-            uint32_t h = bytes_hash(kp, kn, &high);
-            if ((high & 0x8080808080808080ull) && bw_codec_utf8_slow(kp, 0, kn, NULL))
-              return bw_error_set(e->err, BW_EUTF8, e->pos, "str value is not valid UTF-8");
-            put_bytes(e, kp, kn);
-            if (dup < 0 && keyset_add(&ks, items, i, 1, h)) dup = (long)i;
-          } else {
-            if ((rc = enc_leaf(e, kt, k))) return rc; /* keys are never aggregates */
-            if (dup < 0 && keyset_add(&ks, items, i, bytes, key_hash(k, bytes))) dup = (long)i;
-          }
-          if (wrong_kind(val, vt)) return mismatch(e, vt, val);
-          if ((rc = enc_leaf(e, vt, val))) return rc;
-        }
-        if (dup >= 0)
-          return bw_error_set(e->err, BW_EDUPKEY, key0, "map key %ld repeats an earlier key", dup);
-        return 0;
-      }
+      if (n >= 2 && n <= KEYSET_MAX && kind_is_leaf(vt->kind))
+        return enc_map_leaves(e, items, n, kt, vt, key0);
       for (size_t i = 0; i < n; i++) {
         const bw_value *k = &items[2 * i], *val = k + 1;
         if (wrong_kind(k, kt)) return mismatch(e, kt, k);
@@ -648,8 +925,8 @@ static int enc_value(encoder *e, const bw_type *t, const bw_value *v, size_t dep
   }
 }
 
-int bw_encode(const bw_type *t, const bw_value *v, void *buf, size_t cap, size_t *written,
-              bw_error *err) {
+BW_CODEC_HOT int bw_encode(const bw_type *t, const bw_value *v, void *buf, size_t cap,
+                           size_t *written, bw_error *err) {
   if (!t || !v || (!buf && cap)) return bw_error_set(err, BW_EINVAL, 0, "bw_encode: NULL argument");
   encoder e = {buf, cap, 0, 0, 0, err};
   if (t->wire && !wrong_kind(v, t) && v->as.list.count == t->count && v->as.list.items &&
