@@ -39,7 +39,8 @@ static int reserved_name(const char *name) {
 }
 
 void bw_import_macro_seen(bw_import_ctx *ctx, CXCursor c, int wanted) {
-  if (clang_Cursor_isMacroBuiltin(c)) return;
+  /* No builtin macro (__LINE__, __FILE__...) comes here: clang registers those without a
+   * definition, and the preprocessing record lists definitions. */
   CXString sp = clang_getCursorSpelling(c);
   const char *name = clang_getCString(sp);
   if (name && *name) {

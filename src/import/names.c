@@ -43,6 +43,25 @@ static int ascii_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+/* Character classes of the checks below, one table load a character (names of enumerators and
+ * macros are often long): */
+enum { C_UPPER = 1, C_LOWER = 2, C_DIGIT = 4, C_UNDERSCORE = 8 };
+#define C_RANGE8(first, cls)                                                                       \
+  [first] = cls, [first + 1] = cls, [first + 2] = cls, [first + 3] = cls, [first + 4] = cls,       \
+  [first + 5] = cls, [first + 6] = cls, [first + 7] = cls
+static const unsigned char char_class[256] = {
+    C_RANGE8('0', C_DIGIT), ['8'] = C_DIGIT,        ['9'] = C_DIGIT,        C_RANGE8('A', C_UPPER),
+    C_RANGE8('I', C_UPPER), C_RANGE8('Q', C_UPPER), ['Y'] = C_UPPER,        ['Z'] = C_UPPER,
+    C_RANGE8('a', C_LOWER), C_RANGE8('i', C_LOWER), C_RANGE8('q', C_LOWER), ['y'] = C_LOWER,
+    ['z'] = C_LOWER,        ['_'] = C_UNDERSCORE};
+#undef C_RANGE8
+
+/* The length of the prefix of c[from..n) whose characters are all in classes cls. */
+static size_t span(const char *c, size_t from, size_t n, unsigned cls) {
+  while (from < n && (char_class[(unsigned char)c[from]] & cls)) from++;
+  return from;
+}
+
 /* Most C names are already what the rules below make of them (VkInstanceCreateInfo, sType,
  * VK_STRUCTURE_TYPE_APPLICATION_INFO): then the name is copied as it is. */
 static char *copy_name(const char *c, size_t n, char *buf, size_t cap) {
@@ -65,10 +84,9 @@ char *bw_import_member_name(const char *c) {
 
 char *bw_import_type_name_buf(const char *c, char *buf, size_t cap) {
   size_t n = strlen(c);
-  size_t plain = ascii_upper(c[0]) ? 1 : n + 1; /* PascalCase already: [A-Z][A-Za-z0-9]* */
-  while (plain < n && (ascii_upper(c[plain]) || ascii_lower(c[plain]) || ascii_digit(c[plain])))
-    plain++;
-  if (plain == n) return copy_name(c, n, buf, cap);
+  /* PascalCase already: [A-Z][A-Za-z0-9]* */
+  if (ascii_upper(c[0]) && span(c, 1, n, C_UPPER | C_LOWER | C_DIGIT) == n)
+    return copy_name(c, n, buf, cap);
   char *out = name_buffer(n, buf, cap);
   if (!out) return NULL;
   size_t k = 0;
@@ -132,9 +150,9 @@ char *bw_import_field_name_buf(const char *c, int camel, char *buf, size_t cap) 
 
 char *bw_import_member_name_buf(const char *c, char *buf, size_t cap) {
   size_t n = strlen(c);
-  size_t plain = ascii_upper(c[0]) ? 1 : n + 1; /* UPPER_CASE already: [A-Z][A-Z0-9_]* */
-  while (plain < n && (ascii_upper(c[plain]) || ascii_digit(c[plain]) || c[plain] == '_')) plain++;
-  if (plain == n) return copy_name(c, n, buf, cap);
+  /* UPPER_CASE already: [A-Z][A-Z0-9_]* */
+  if (ascii_upper(c[0]) && span(c, 1, n, C_UPPER | C_DIGIT | C_UNDERSCORE) == n)
+    return copy_name(c, n, buf, cap);
   char *out = name_buffer(n, buf, cap);
   if (!out) return NULL;
   size_t k = 0;
