@@ -11,6 +11,9 @@
 # -fsyntax-only <= 1.2 and bindgen / bw-import >= 10. On a machine shared with other work the
 # CPU figures are the steadier ones.
 #
+# import_floor's FLAGS (see its header) measure what bw-import's parse choices cost: --split
+# prints the instructions of the detailed preprocessing record and of disposing of the unit.
+#
 # bw-import is the Release build in build/release (configured and built here if needed, with
 # -j2). Usage: tests/bench/bench_import.sh [HEADER] [--perf] [--split]; --perf also records
 # where bw-import spends its time (perf with DWARF call graphs: by library and by bw-import
@@ -69,6 +72,7 @@ if [ -n "$inc" ] && [ -n "$resource" ] &&
   names+=("libclang parse x1" "libclang parse x2")
   cmds+=("$work/import_floor $header $resource 1" "$work/import_floor $header $resource 2")
   floor_cmd="$work/import_floor $header $resource 1"
+  floor_base="$work/import_floor $header $resource"
 else
   echo "SKIP libclang floor: import_floor did not build or run"
   sed -n '1,5p' "$work/floor.log" 2>/dev/null || true
@@ -237,6 +241,16 @@ if [ $want_split -eq 1 ]; then
       # shellcheck disable=SC2086
       total_floor=$(count cg_floor $floor_cmd)
       printf '  %-22s %8.1f M\n' "libclang parse x1" "$(echo "$total_floor / 1000000" | bc -l)"
+      # What bw-import's parse choices cost (import_floor FLAGS): the detailed preprocessing
+      # record (every macro definition and expansion, which bw-import needs for constants) and
+      # disposing of the unit (which bw-import leaves to the process exit).
+      # shellcheck disable=SC2086
+      no_record=$(count cg_floor_s $floor_base 1 SE)
+      # shellcheck disable=SC2086
+      disposed=$(count cg_floor_d $floor_base 1 DS)
+      printf '  parse choices: detailed preprocessing record %+.1f M, disposing of the unit %+.1f M\n' \
+        "$(echo "($total_floor - $no_record) / 1000000" | bc -l)" \
+        "$(echo "($disposed - $total_floor) / 1000000" | bc -l)"
     fi
     printf '  bw-import / clang -fsyntax-only = %.2fx instructions\n' \
       "$(echo "$total_bw / $total_clang" | bc -l)"
