@@ -765,16 +765,27 @@ static BW_ALWAYS_INLINE int enc_planned(encoder *e, const bw_wire_plan *wp, cons
   uint8_t *b = e->buf + e->pos;
   const bw_wire_field *wf = wp->fields;
   size_t n = wp->count;
-  for (size_t i = 0; i < n; i++, wf++) {
+  /* The range checks or'ed together (one test at the end, no branch per field); the kind
+   * check by type pointer first (values made by the decoder and the JSON reader carry the
+   * field's own type). Refused values are written too: the general walk then writes the
+   * struct again and refuses the value. */
+  uint64_t bad = 0;
+  size_t i = 0, nf = wp->forward_count;
+  for (; i < nf; i++, wf++) {
     const bw_value *item = &items[i];
-    if (wrong_kind(item, wf->type)) return 0;
+    if (item->type != wf->type && wrong_kind(item, wf->type)) return 0;
     uint64_t bits = item->as.u & wf->mask;
-    if (bits + wf->bias > wf->limit) return 0;
-    if (wf->is_forward) /* 8 bytes inside the struct; later fields overwrite the rest */
-      bw_st_le(b + wf->at, bits, 8);
-    else
-      bw_st_le(b + wf->at, bits, wf->width);
+    bad |= bits + wf->bias > wf->limit;
+    bw_st_le(b + wf->at, bits, 8); /* 8 bytes inside the struct; later fields overwrite them */
   }
+  for (; i < n; i++, wf++) { /* the fields in the last 7 bytes: their own width */
+    const bw_value *item = &items[i];
+    if (item->type != wf->type && wrong_kind(item, wf->type)) return 0;
+    uint64_t bits = item->as.u & wf->mask;
+    bad |= bits + wf->bias > wf->limit;
+    bw_st_le(b + wf->at, bits, wf->width);
+  }
+  if (bad) return 0;
   e->pos += wp->size;
   return 1;
 }

@@ -4,7 +4,8 @@
  * written as one word: its size from the count of leading zero bits, its 7-bit groups spread
  * to the bytes with three mask-and-shift steps, the continuation bits or'ed in from a
  * constant shifted by the size. Little-endian hosts only (BW_VARINT_WORD is defined there);
- * elsewhere the codec keeps core's byte loop. */
+ * elsewhere the codec keeps core's byte loop. (The decoder keeps a byte loop: see
+ * dec_fields.) */
 #ifndef BAREWIRE_CODEC_VARINT_WORD_H
 #define BAREWIRE_CODEC_VARINT_WORD_H
 
@@ -66,6 +67,7 @@ static BW_ALWAYS_INLINE size_t bw_varint_put_word(uint8_t *out, uint64_t v) {
   }
   return bw_varint_put(out, v);
 }
+
 #endif
 
 #endif

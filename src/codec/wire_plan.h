@@ -3,7 +3,8 @@
  * the same field offsets in every message; its plan (bw_type.wire, made once by
  * bw_draft_validate through bw_wire_plan_tree, in the schema's arena, freed with it) gives each
  * field's offset and the shifts and range that read or check it without a dispatch on its kind.
- * The decoder reads such a struct with one bounds check and one 8-byte load per field: fields
+ * The decoder checks the bool fields' bytes first (a list of their offsets) and then reads the
+ * struct with one bounds check and one 8-byte load per field, no check in the loop: fields
  * whose 8 bytes from their offset stay inside the struct load forward and shift their bytes to
  * the top; the others load the 8 bytes that end with them (the struct takes at least
  * BW_WIRE_PLAN_MIN bytes, so those start inside it). The encoder checks each value's kind and
@@ -31,13 +32,16 @@ typedef struct bw_wire_field {
   uint8_t left;   /* decode: see dmask */
   uint8_t right;
   uint8_t is_signed;  /* i8..i64 */
-  uint8_t is_bool;    /* a byte above 1 is refused (decode: value + bias > limit) */
+  uint8_t is_bool;    /* a byte above 1 is refused (decode: by bool_at, before the loads) */
   uint8_t is_forward; /* load == at: 8 bytes from the field's offset stay inside the struct */
 } bw_wire_field;
 
 struct bw_wire_plan {
   size_t size; /* bytes on the wire */
   size_t count;
+  size_t forward_count;    /* fields[0..forward_count) are the ones with is_forward set */
+  size_t bool_count;       /* decode: the bool fields' bytes are checked before the loads, */
+  const uint32_t *bool_at; /* at these offsets (in field order), so that the loop has no check */
   bw_wire_field fields[];
 };
 typedef struct bw_wire_plan bw_wire_plan;
@@ -54,10 +58,18 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
     size += bw_kind_width(ft->kind);
   }
   if (size < BW_WIRE_PLAN_MIN) return;
-  bw_wire_plan *p = bw_arena_alloc(arena, sizeof *p + t->count * sizeof p->fields[0]);
+  size_t bools = 0;
+  for (size_t i = 0; i < t->count; i++)
+    if (bw_type_resolve(t->fields[i].type)->kind == BW_KIND_BOOL) bools++;
+  bw_wire_plan *p = bw_arena_alloc(arena, sizeof *p + t->count * sizeof p->fields[0] +
+                                              bools * sizeof p->bool_at[0]);
   if (!p) return;
   p->size = size;
   p->count = t->count;
+  p->bool_count = 0;
+  p->forward_count = 0;
+  uint32_t *bool_at = (uint32_t *)(void *)&p->fields[t->count];
+  p->bool_at = bool_at;
   size_t at = 0;
   for (size_t i = 0; i < t->count; i++) {
     bw_wire_field *f = &p->fields[i];
@@ -82,6 +94,8 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
       if (f->is_signed) f->bias = (uint64_t)1 << (8 * w - 1);
     }
     f->dmask = f->is_signed || w == 8 ? UINT64_MAX : ((uint64_t)1 << (8 * w)) - 1;
+    if (f->is_bool) bool_at[p->bool_count++] = (uint32_t)at;
+    if (f->is_forward) p->forward_count++; /* (a prefix: at + 8 <= size holds up to a point) */
     at += w;
   }
   t->wire = p;

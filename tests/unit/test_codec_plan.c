@@ -268,6 +268,86 @@ START_TEST(encode_through_plan) {
 }
 END_TEST
 
+/* Values whose type is another bw_type of the same kind (not the field's own, which the plan
+ * compares first) encode to the same bytes; a struct whose last fields sit in its last 7
+ * bytes (Q: t) is written without a byte past it; and of two bad bools the first is reported,
+ * in both directions. */
+START_TEST(plan_kind_by_value_and_tail_fields) {
+  const bw_type *p = type("P"), *q = type("Q");
+  static const uint64_t vals[11] = {1, 2, 3, 4, 5, 6, 7, 8, 0x3f800000u, 9, 0};
+  uint8_t want[64];
+  size_t n = p_bytes(want, vals);
+  bw_type copies[11];
+  bw_value items[11];
+  memset(items, 0, sizeof items);
+  for (int i = 0; i < 11; i++) {
+    copies[i] = *bw_type_resolve(p->fields[i].type); /* same kind, another address */
+    items[i].type = &copies[i];
+    items[i].as.u = vals[i];
+  }
+  bw_value v = {.type = p};
+  v.as.list.items = items;
+  v.as.list.count = 11;
+  uint8_t buf[128];
+  size_t written = 0;
+  ck_assert_int_eq(bw_encode(p, &v, buf, sizeof buf, &written, NULL), 0);
+  ck_assert_uint_eq(written, n);
+  ck_assert_mem_eq(buf, want, n);
+  /* Q { s: bool, a: u64, b: u32, c: u64, t: bool }: c and t are in the last 8 bytes */
+  size_t qn = wire_size(q);
+  bw_value qi[5];
+  memset(qi, 0, sizeof qi);
+  uint64_t qv[5] = {1, 0x0102030405060708ull, 0x0a0b0c0du, 0x1112131415161718ull, 1};
+  uint8_t qwant[32];
+  size_t k = 0;
+  for (int i = 0; i < 5; i++) {
+    qi[i].type = bw_type_resolve(q->fields[i].type);
+    qi[i].as.u = qv[i];
+    unsigned w = bw_kind_width(qi[i].type->kind);
+    for (unsigned b = 0; b < w; b++) qwant[k++] = (uint8_t)(qv[i] >> (8 * b));
+  }
+  ck_assert_uint_eq(k, qn);
+  if (q->wire) { /* s a b c: 8 bytes from their offsets fit; t's bytes are checked first */
+    ck_assert_uint_eq(q->wire->forward_count, 4);
+    ck_assert_uint_eq(q->wire->bool_count, 2);
+    ck_assert_uint_eq(q->wire->bool_at[0], 0);
+    ck_assert_uint_eq(q->wire->bool_at[1], qn - 1);
+  }
+  bw_value qval = {.type = q};
+  qval.as.list.items = qi;
+  qval.as.list.count = 5;
+  for (size_t cap = qn; cap < qn + 10; cap++) {
+    memset(buf, 0xaa, sizeof buf);
+    ck_assert_int_eq(bw_encode(q, &qval, buf, cap, &written, NULL), 0);
+    ck_assert_uint_eq(written, qn);
+    ck_assert_mem_eq(buf, qwant, qn);
+    for (size_t b = qn; b < sizeof buf; b++) ck_assert_uint_eq(buf[b], 0xaa);
+  }
+  /* both bools bad: the first one, at 0 */
+  qi[0].as.u = 2;
+  qi[4].as.u = 3;
+  bw_error err;
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_encode(q, &qval, buf, sizeof buf, NULL, &err), BW_EBOOL);
+  ck_assert_uint_eq(err.offset, 0);
+  qi[0].as.u = 1; /* then the last, at qn - 1 */
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_encode(q, &qval, buf, sizeof buf, NULL, &err), BW_EBOOL);
+  ck_assert_uint_eq(err.offset, qn - 1);
+  bw_value_arena *a = bw_value_arena_new();
+  bw_value *out;
+  uint64_t off = 0;
+  qwant[0] = 2;
+  qwant[qn - 1] = 3;
+  ck_assert_int_eq(decode_like_reader(q, qwant, qn, a, &out, &off), BW_EBOOL);
+  ck_assert_uint_eq(off, 0);
+  qwant[0] = 0;
+  ck_assert_int_eq(decode_like_reader(q, qwant, qn, a, &out, &off), BW_EBOOL);
+  ck_assert_uint_eq(off, qn - 1);
+  bw_value_arena_free(a);
+}
+END_TEST
+
 /* Random messages of Q: the plan's answer is the reader's; accepted ones encode back. */
 START_TEST(random_messages_agree_with_reader) {
   const bw_type *q = type("Q");
@@ -355,6 +435,7 @@ int main(void) {
   tcase_add_test(tc, decode_through_plan);
   tcase_add_test(tc, decode_bool_refusals);
   tcase_add_test(tc, encode_through_plan);
+  tcase_add_test(tc, plan_kind_by_value_and_tail_fields);
   tcase_add_test(tc, random_messages_agree_with_reader);
   tcase_add_test(tc, streams_limits_and_nesting);
   suite_add_tcase(s, tc);
