@@ -234,14 +234,30 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
       size_t slot = add_entity(ctx, c, ek);
       if (!slot) goto oom;
       CXString spelling = clang_getCursorSpelling(c);
-      const char *type_spelling = keep_string(ctx, clang_getTypeSpelling(clang_getCursorType(c)));
-      bw_entity *e = &ctx->ents[slot - 1];
-      e->c_name = type_spelling; /* "struct stat", or the typedef name of an unnamed one */
       const char *sp = clang_getCString(spelling);
-      if (is_identifier(sp))
-        e->tag = bw_arena_strdup(&ctx->strings, sp);
-      else
-        e->tag = is_identifier(type_spelling) ? type_spelling : NULL;
+      bw_entity *e = &ctx->ents[slot - 1];
+      if (is_identifier(sp) && clang_getCursorLanguage(c) == CXLanguage_C) {
+        /* C spells a named record or enum type with its keyword, "struct stat": what
+         * clang_getTypeSpelling prints, without printing (a tenth of the instructions). */
+        const char *keyword = kind == CXCursor_StructDecl  ? "struct "
+                              : kind == CXCursor_UnionDecl ? "union "
+                                                           : "enum ";
+        size_t kn = strlen(keyword), n = strlen(sp);
+        char *c_name = bw_arena_alloc(&ctx->strings, kn + n + 1);
+        if (c_name) {
+          memcpy(c_name, keyword, kn);
+          memcpy(c_name + kn, sp, n + 1);
+        }
+        e->c_name = c_name;
+        e->tag = c_name ? c_name + kn : NULL;
+      } else {
+        const char *type_spelling = keep_string(ctx, clang_getTypeSpelling(clang_getCursorType(c)));
+        e->c_name = type_spelling; /* "struct stat", or the typedef name of an unnamed one */
+        if (is_identifier(sp))
+          e->tag = bw_arena_strdup(&ctx->strings, sp);
+        else
+          e->tag = is_identifier(type_spelling) ? type_spelling : NULL;
+      }
       clang_disposeString(spelling);
       if (!e->c_name || !e->tag) goto oom;
       return kind == CXCursor_EnumDecl ? CXChildVisit_Continue : CXChildVisit_Recurse;

@@ -539,6 +539,26 @@ START_TEST(leave_clang_gives_the_same_schema) {
 }
 END_TEST
 
+/* The C spelling of each type, as C code names it: tagged records and enums with their keyword
+ * (the importer spells those itself), a typedef'd unnamed record by its typedef name. */
+START_TEST(c_names_spell_tags_with_their_keyword) {
+  char *path = write_header("cnames.h", "struct cn_s { int a; };\n"
+                                        "union cn_u { int b; float c; };\n"
+                                        "enum cn_e { CN_A = 1, CN_B };\n"
+                                        "typedef struct { int d; } cn_t;\n"
+                                        "struct cn_holder { struct cn_s s; union cn_u u; "
+                                        "enum cn_e e; cn_t t; };\n");
+  bw_schema *s = import_one(path, NULL);
+  ck_assert_str_eq(native_of(s, "CnS")->c_name, "struct cn_s");
+  ck_assert_str_eq(native_of(s, "CnU")->c_name, "union cn_u");
+  ck_assert_str_eq(native_of(s, "CnE")->c_name, "enum cn_e");
+  ck_assert_str_eq(native_of(s, "CnT")->c_name, "cn_t");
+  ck_assert_str_eq(field_of(s, "CnHolder", "u")->c_type, "union cn_u");
+  bw_schema_free(s);
+  free(path);
+}
+END_TEST
+
 START_TEST(generated_names_do_not_depend_on_include_order) {
   char *p1 = write_header("first.h", "struct ord_a { union { int x; float y; }; };");
   char *p2 = write_header("second.h", "struct ord_b { struct { int z; }; };");
@@ -852,6 +872,7 @@ static Suite *import_suite(void) {
   tcase_add_test(tc, names_are_valid_and_collision_free);
   tcase_add_test(tc, output_is_define_before_use_and_deterministic);
   tcase_add_test(tc, leave_clang_gives_the_same_schema);
+  tcase_add_test(tc, c_names_spell_tags_with_their_keyword);
   tcase_add_test(tc, generated_names_do_not_depend_on_include_order);
   tcase_add_test(tc, type_selection_pulls_in_dependencies);
   tcase_add_test(tc, macros_evaluated_by_clang);
