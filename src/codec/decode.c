@@ -577,9 +577,23 @@ BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
                           max);
     s.len = max; /* a message at the front of a stream: it alone must fit the limit */
   }
-  bw_value *root = bw_value_arena_raw(arena, sizeof *root);
-  if (!root) return oom(&s);
-  int rc = dec_value(&s, t, root, 0);
+  int rc;
+  bw_value *root;
+  if (t->kind == BW_KIND_STRUCT && !t->wire) {
+    /* a struct message: its fields without dec_value's dispatch (as dec_value does it: the
+     * root and its fields in one allocation, the fields at depth 1, within any depth limit) */
+    size_t n = t->count;
+    root = bw_value_arena_raw(arena, (1 + n) * sizeof *root);
+    if (!root) return oom(&s);
+    root->type = t;
+    root->as.list.items = root + 1;
+    root->as.list.count = n;
+    rc = dec_fields(&s, t->fields, root + 1, n, 1);
+  } else {
+    root = bw_value_arena_raw(arena, sizeof *root);
+    if (!root) return oom(&s);
+    rc = dec_value(&s, t, root, 0);
+  }
   if (rc == BW_ETRUNCATED && s.len < len) {
     /* The message runs past the limit, not past the input: say so. */
     if (err && err->code == BW_ETRUNCATED) {

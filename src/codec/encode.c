@@ -945,7 +945,13 @@ BW_CODEC_HOT int bw_encode(const bw_type *t, const bw_value *v, void *buf, size_
     if (written) *written = e.pos; /* (a whole struct of fixed-width numbers, no walk) */
     return 0;
   }
-  int rc = enc_value(&e, t, v, 0);
+  int rc;
+  if (t->kind == BW_KIND_STRUCT && !t->wire && !wrong_kind(v, t) && v->as.list.count == t->count &&
+      (v->as.list.items || !t->count))
+    rc = enc_fields(&e, t->fields, v->as.list.items, t->count, 1); /* (enc_value's struct case,
+                                                                       without its dispatch) */
+  else
+    rc = enc_value(&e, t, v, 0);
   if (rc) return rc;
   if (written) *written = e.pos;
   if (e.pos > cap)
