@@ -26,11 +26,24 @@
 
 /* ---- cursor -> entity map --------------------------------------------------------------- */
 
+/* A declaration's canonical cursor and its hash: the key of the map. */
+typedef struct map_key {
+  CXCursor canon;
+  unsigned hash;
+} map_key;
+
+static map_key key_of(CXCursor c) {
+  map_key k;
+  k.canon = clang_getCanonicalCursor(c);
+  k.hash = clang_hashCursor(k.canon);
+  return k;
+}
+
 /* Entities are found by their canonical cursor, kept with its hash in the entity. */
-static size_t map_lookup(const bw_import_ctx *ctx, CXCursor c) {
-  if (!ctx->map_size || clang_Cursor_isNull(c)) return 0;
-  CXCursor canon = clang_getCanonicalCursor(c);
-  unsigned hash = clang_hashCursor(canon);
+static size_t map_find(const bw_import_ctx *ctx, map_key k) {
+  if (!ctx->map_size) return 0;
+  CXCursor canon = k.canon;
+  unsigned hash = k.hash;
   size_t mask = ctx->map_size - 1;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     size_t slot = ctx->map[i];
@@ -38,6 +51,11 @@ static size_t map_lookup(const bw_import_ctx *ctx, CXCursor c) {
     const bw_entity *e = &ctx->ents[slot - 1];
     if (e->hash == hash && clang_equalCursors(e->canon, canon)) return slot;
   }
+}
+
+static size_t map_lookup(const bw_import_ctx *ctx, CXCursor c) {
+  if (!ctx->map_size || clang_Cursor_isNull(c)) return 0;
+  return map_find(ctx, key_of(c));
 }
 
 size_t bw_import_entity_of(const bw_import_ctx *ctx, CXCursor c) {
@@ -51,9 +69,9 @@ static void map_put(size_t *map, size_t size, const bw_entity *ents, size_t slot
   map[i] = slot;
 }
 
-/* Adds an entity (zeroed but for cursor and kind); returns its index + 1, 0 when out of
+/* Adds an entity (zeroed but for cursor, key and kind); returns its index + 1, 0 when out of
  * memory. */
-static size_t add_entity(bw_import_ctx *ctx, CXCursor c, bw_entity_kind kind) {
+static size_t add_entity(bw_import_ctx *ctx, CXCursor c, map_key key, bw_entity_kind kind) {
   if (ctx->ent_count == ctx->ent_cap) {
     size_t cap = ctx->ent_cap ? ctx->ent_cap * 2 : 64;
     bw_entity *ents = realloc(ctx->ents, cap * sizeof *ents);
@@ -73,8 +91,8 @@ static size_t add_entity(bw_import_ctx *ctx, CXCursor c, bw_entity_kind kind) {
   bw_entity *e = &ctx->ents[ctx->ent_count++];
   memset(e, 0, sizeof *e);
   e->cursor = c;
-  e->canon = clang_getCanonicalCursor(c);
-  e->hash = clang_hashCursor(e->canon);
+  e->canon = key.canon;
+  e->hash = key.hash;
   e->kind = kind;
   map_put(ctx->map, ctx->map_size, ctx->ents, ctx->ent_count);
   return ctx->ent_count;
@@ -219,7 +237,8 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
     case CXCursor_EnumDecl: {
       if (!clang_isCursorDefinition(c)) return CXChildVisit_Continue;
       if (kind == CXCursor_EnumDecl && note_decl(ctx, c) != 0) goto oom;
-      if (map_lookup(ctx, c)) return CXChildVisit_Continue; /* seen (e.g. a reparse) */
+      map_key key = key_of(c);
+      if (map_find(ctx, key)) return CXChildVisit_Continue; /* seen (e.g. a reparse) */
       int anonymous = clang_Cursor_isAnonymous(c);
       if (anonymous) {
         /* Unnamed: named after the field that uses it, when one does (walk time). A
@@ -231,7 +250,7 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
       bw_entity_kind ek = kind == CXCursor_StructDecl  ? BW_ENT_STRUCT
                           : kind == CXCursor_UnionDecl ? BW_ENT_UNION
                                                        : BW_ENT_ENUM;
-      size_t slot = add_entity(ctx, c, ek);
+      size_t slot = add_entity(ctx, c, key, ek);
       if (!slot) goto oom;
       CXString spelling = clang_getCursorSpelling(c);
       const char *sp = clang_getCString(spelling);
@@ -263,8 +282,9 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
       return kind == CXCursor_EnumDecl ? CXChildVisit_Continue : CXChildVisit_Recurse;
     }
     case CXCursor_TypedefDecl: {
-      if (map_lookup(ctx, c)) return CXChildVisit_Continue;
-      size_t slot = add_entity(ctx, c, BW_ENT_TYPEDEF);
+      map_key key = key_of(c);
+      if (map_find(ctx, key)) return CXChildVisit_Continue;
+      size_t slot = add_entity(ctx, c, key, BW_ENT_TYPEDEF);
       if (!slot) goto oom;
       bw_entity *e = &ctx->ents[slot - 1];
       e->tag = keep_string(ctx, clang_getCursorSpelling(c));
@@ -392,10 +412,11 @@ static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty);
 
 /* An entity for an unnamed record or enum met as a field's type, named hint (claimed now). */
 static size_t anonymous_entity(bw_import_ctx *ctx, CXCursor def, bw_import_hint *hint) {
-  size_t slot = map_lookup(ctx, def);
+  map_key key = key_of(def);
+  size_t slot = map_find(ctx, key);
   if (slot) return slot;
   enum CXCursorKind k = clang_getCursorKind(def);
-  slot = add_entity(ctx, def,
+  slot = add_entity(ctx, def, key,
                     k == CXCursor_UnionDecl  ? BW_ENT_UNION
                     : k == CXCursor_EnumDecl ? BW_ENT_ENUM
                                              : BW_ENT_STRUCT);
