@@ -3,7 +3,9 @@
  * violation):
  *   - bw_decode, bw_message_check and bw_reader_skip agree on acceptance, error code and byte
  *     offset (the reader does not see repeated map keys, so it may accept more, never less);
- *   - an accepted message re-encodes to exactly the same bytes (one value, one encoding);
+ *   - an accepted message re-encodes to exactly the same bytes (one value, one encoding), also
+ *     into a caller buffer of its size, where nothing past the buffer is written, and into one
+ *     a byte short: BW_ENOSPACE, the size needed, and the message's bytes that fit;
  *   - its JSON reads back to a value whose JSON is the same text;
  *   - the decoder's arena stays within a small multiple of the message size. */
 #include <stdint.h>
@@ -72,6 +74,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     CHECK(bw_encode_alloc(t, v, &out, &n, NULL) == 0);
     CHECK(n == len && memcmp(out, msg, n) == 0);
     free(out);
+    /* into caller buffers: the exact size, with 16 guard bytes after it that stay untouched;
+     * and one byte less: BW_ENOSPACE, the size needed, the message's first len - 1 bytes */
+    uint8_t *buf = malloc(len + 16);
+    CHECK(buf != NULL);
+    for (size_t cap = len ? len - 1 : 0; cap <= len; cap++) {
+      memset(buf, 0xa5, len + 16);
+      size_t written = 0;
+      CHECK(bw_encode(t, v, buf, cap, &written, NULL) == (cap == len ? 0 : BW_ENOSPACE));
+      CHECK(written == len && memcmp(buf, msg, cap) == 0);
+      for (size_t k = cap; k < len + 16; k++) CHECK(buf[k] == 0xa5);
+    }
+    free(buf);
     char *j1, *j2;
     CHECK(bw_value_to_json(v, 0, &j1, NULL, NULL) == 0);
     bw_value *w;
