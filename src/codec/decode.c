@@ -407,8 +407,8 @@ static BW_ALWAYS_INLINE size_t dec_planned(const bw_wire_plan *wp, const uint8_t
   for (size_t i = 0; i < n; i++, wf++) {
     uint64_t x = bw_ld_le(b + wf->load, 8) << wf->left;
     items[i].type = wf->type;
-    items[i].as.u = (uint64_t)((int64_t)x >> wf->right) & wf->dmask; /* (f32: its bits in the
-                                                                         low half) */
+    /* (f32: its bits in the low half, as the union reads them) */
+    items[i].as.u = (uint64_t)((int64_t)x >> wf->right) & wf->dmask;
   }
   return SIZE_MAX;
 }
