@@ -21,7 +21,7 @@
 # busy machine, unlike times) for bw-import, clang -fsyntax-only and the libclang parse alone,
 # and splits bw-import's into program start (ld.so), the parse (libclang's thread), the walk
 # (types), the macros, validation, the output and the rest (disposal, exit). RUNS=N sets the
-# sample count (default 20).
+# sample count (default 20), PAIRS=N the interleaved pairs (default 40).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 header=/usr/include/vulkan/vulkan_core.h
@@ -166,8 +166,9 @@ fi
 
 # The same ratio from interleaved runs (bw-import, clang, bw-import, clang...): each pair sees
 # the same load from whatever else the machine runs, which the separate series above do not.
+# PAIRS=N pairs (default 40: a pair takes about a tenth of a second); median and quartiles.
 if command -v python3 >/dev/null; then
-  python3 - "$runs" "$bwi" "$header" <<'PY'
+  python3 - "${PAIRS:-40}" "$bwi" "$header" <<'PY'
 import os, statistics, sys, time
 runs, bwi, header = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 cmds = [[bwi, header], ["clang", "-fsyntax-only", "-x", "c", header]]
@@ -194,9 +195,10 @@ for _ in range(runs):
         cpus[k].append(u)
 def pair(t):
     return statistics.median(a / b for a, b in zip(t[0], t[1]))
-print("interleaved, %d pairs: bw-import / clang -fsyntax-only = %.2fx wall, %.2fx CPU "
-      "(median of the pairs); best runs %.1f / %.1f ms wall = %.2fx"
-      % (runs, pair(walls), pair(cpus), min(walls[0]) * 1e3, min(walls[1]) * 1e3,
+q = statistics.quantiles([a / b for a, b in zip(walls[0], walls[1])], n=4)
+print("interleaved, %d pairs: bw-import / clang -fsyntax-only = %.2fx wall (quartiles "
+      "%.2f-%.2fx), %.2fx CPU (medians of the pairs); best runs %.1f / %.1f ms wall = %.2fx"
+      % (runs, pair(walls), q[0], q[2], pair(cpus), min(walls[0]) * 1e3, min(walls[1]) * 1e3,
          min(walls[0]) / min(walls[1])))
 PY
 fi
