@@ -6,6 +6,9 @@
 
 #include "barewire/codec.h"
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "../core/core.h"
 
@@ -140,6 +143,62 @@ static BW_ALWAYS_INLINE void bw_st_le(uint8_t *p, uint64_t v, unsigned width) {
   }
 #endif
   bw_store_le(p, v, width);
+}
+
+/* Copies a string of n bytes from p to d in 16-byte (SSE2) or 8-byte moves, overlapping at the
+ * tail (no byte outside p[0..n) or d[0..n) is touched), no call: for strings of up to a few
+ * hundred bytes (the loop does not unroll). Returns the OR of the moved words' high bits: 0
+ * when the string is ASCII (the encoder's and the decoder's UTF-8 fast check). */
+static BW_ALWAYS_INLINE uint64_t bw_codec_copy_check(uint8_t *d, const uint8_t *p, size_t n) {
+  if (n > 16) {
+#ifdef __SSE2__
+    __m128i acc = _mm_setzero_si128(), x;
+    for (size_t i = 0; i + 16 < n; i += 16) {
+      x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      acc = _mm_or_si128(acc, x);
+      _mm_storeu_si128((__m128i *)(void *)(d + i), x);
+    }
+    x = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+    acc = _mm_or_si128(acc, x);
+    _mm_storeu_si128((__m128i *)(void *)(d + n - 16), x);
+    return (uint64_t)(unsigned)_mm_movemask_epi8(acc);
+#else
+    uint64_t any = 0, a, b;
+    for (size_t i = 0; i + 16 < n; i += 16) {
+      a = bw_ld_le(p + i, 8);
+      b = bw_ld_le(p + i + 8, 8);
+      any |= a | b;
+      bw_st_le(d + i, a, 8);
+      bw_st_le(d + i + 8, b, 8);
+    }
+    a = bw_ld_le(p + n - 16, 8);
+    b = bw_ld_le(p + n - 8, 8);
+    any |= a | b;
+    bw_st_le(d + n - 16, a, 8);
+    bw_st_le(d + n - 8, b, 8);
+    return any & 0x8080808080808080ull;
+#endif
+  }
+  if (n >= 8) {
+    uint64_t a = bw_ld_le(p, 8), b = bw_ld_le(p + n - 8, 8);
+    bw_st_le(d, a, 8);
+    bw_st_le(d + n - 8, b, 8);
+    return (a | b) & 0x8080808080808080ull;
+  }
+  if (n >= 4) {
+    uint64_t a = bw_ld_le(p, 4), b = bw_ld_le(p + n - 4, 4);
+    bw_st_le(d, a, 4);
+    bw_st_le(d + n - 4, b, 4);
+    return (a | b) & 0x80808080u;
+  }
+  if (n) {
+    uint8_t a = p[0], b = p[n / 2], c = p[n - 1];
+    d[0] = a;
+    d[n / 2] = b;
+    d[n - 1] = c;
+    return (a | b | c) & 0x80u;
+  }
+  return 0;
 }
 
 /* Resolved limits. */

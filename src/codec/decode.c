@@ -49,6 +49,22 @@ static int truncated(decoder *s, size_t need, const char *what) {
 static int dec_value(decoder *s, const bw_type *t, bw_value *out, size_t depth);
 
 static BW_ALWAYS_INLINE int dec_bytes(decoder *s, const bw_type *t, bw_value *out, size_t n) {
+  if (t->kind == BW_KIND_STR && !s->lim.borrow && n < 256) {
+    /* a copied str: its ASCII check in the copy's moves; the full check (and the offset of a
+     * bad byte) only when a high bit is set */
+    const uint8_t *p = s->d + s->pos;
+    uint8_t *q = bw_value_arena_raw(s->arena, n + 1);
+    if (!q) return oom(s);
+    if (bw_codec_copy_check(q, p, n)) {
+      int rc = bw_codec_utf8_slow(s->d, s->pos, n, s->err);
+      if (rc) return rc;
+    }
+    q[n] = 0;
+    out->as.bytes.ptr = q;
+    out->as.bytes.len = n;
+    s->pos += n;
+    return 0;
+  }
   if (t->kind == BW_KIND_STR) {
     int rc = bw_codec_utf8(s->d, s->pos, n, s->err);
     if (rc) return rc;

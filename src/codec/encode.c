@@ -5,9 +5,6 @@
  * so that it never produces a message that barewire itself refuses. */
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "codec_internal.h"
 #include "varint_word.h"
@@ -151,63 +148,8 @@ static __attribute__((noinline)) int put_str_long(encoder *e, const uint8_t *p, 
   return 0;
 }
 
-/* Copies a string of n < 128 bytes from p to d in 16-byte (SSE2) or 8-byte moves, overlapping
- * at the tail (no byte outside p[0..n) or d[0..n) is touched), no call. Returns the OR of the
- * moved words' high bits: 0 when the string is ASCII. */
-static BW_ALWAYS_INLINE uint64_t copy_str_short(uint8_t *d, const uint8_t *p, size_t n) {
-  if (n > 16) {
-#ifdef __SSE2__
-    __m128i acc = _mm_setzero_si128(), x;
-    for (size_t i = 0; i + 16 < n; i += 16) {
-      x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-      acc = _mm_or_si128(acc, x);
-      _mm_storeu_si128((__m128i *)(void *)(d + i), x);
-    }
-    x = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
-    acc = _mm_or_si128(acc, x);
-    _mm_storeu_si128((__m128i *)(void *)(d + n - 16), x);
-    return (uint64_t)(unsigned)_mm_movemask_epi8(acc);
-#else
-    uint64_t any = 0, a, b;
-    for (size_t i = 0; i + 16 < n; i += 16) {
-      a = bw_ld_le(p + i, 8);
-      b = bw_ld_le(p + i + 8, 8);
-      any |= a | b;
-      bw_st_le(d + i, a, 8);
-      bw_st_le(d + i + 8, b, 8);
-    }
-    a = bw_ld_le(p + n - 16, 8);
-    b = bw_ld_le(p + n - 8, 8);
-    any |= a | b;
-    bw_st_le(d + n - 16, a, 8);
-    bw_st_le(d + n - 8, b, 8);
-    return any & 0x8080808080808080ull;
-#endif
-  }
-  if (n >= 8) {
-    uint64_t a = bw_ld_le(p, 8), b = bw_ld_le(p + n - 8, 8);
-    bw_st_le(d, a, 8);
-    bw_st_le(d + n - 8, b, 8);
-    return (a | b) & 0x8080808080808080ull;
-  }
-  if (n >= 4) {
-    uint64_t a = bw_ld_le(p, 4), b = bw_ld_le(p + n - 4, 4);
-    bw_st_le(d, a, 4);
-    bw_st_le(d + n - 4, b, 4);
-    return (a | b) & 0x80808080u;
-  }
-  if (n) {
-    uint8_t a = p[0], b = p[n / 2], c = p[n - 1];
-    d[0] = a;
-    d[n / 2] = b;
-    d[n - 1] = c;
-    return (a | b | c) & 0x80u;
-  }
-  return 0;
-}
-
 /* A str value's length and bytes (n && !p checked by the caller) with its UTF-8 check in the
- * same pass: a string under 128 bytes with room for it is copied by copy_str_short, whose high
+ * same pass: a string under 128 bytes with room for it is copied by bw_codec_copy_check, whose high
  * bits are the ASCII check; only a string with a high bit set is then checked in full.
  * Returns 0, or BW_EUTF8 at the string's offset (nothing counted; bytes past the position may
  * have been written, as after any refusal). */
@@ -215,7 +157,7 @@ static BW_ALWAYS_INLINE int put_str(encoder *e, const uint8_t *p, size_t n) {
   if (n < 0x80 && (ptrdiff_t)(e->cap - e->pos) > (ptrdiff_t)n) {
     uint8_t *d = e->buf + e->pos;
     d[0] = (uint8_t)n;
-    if (copy_str_short(d + 1, p, n) && bw_codec_utf8_slow(p, 0, n, NULL))
+    if (bw_codec_copy_check(d + 1, p, n) && bw_codec_utf8_slow(p, 0, n, NULL))
       return bw_error_set(e->err, BW_EUTF8, e->pos, "str value is not valid UTF-8");
     e->pos += n + 1;
     return 0;
@@ -545,7 +487,7 @@ static BW_ALWAYS_INLINE int leaf_fast(uint8_t *buf, size_t cap, size_t *pp, cons
       size_t n = v->as.bytes.len;
       if (n >= 0x80 || (n && !p) || (ptrdiff_t)(cap - pos) <= (ptrdiff_t)n) return 0;
       d[0] = (uint8_t)n;
-      if (copy_str_short(d + 1, p, n) && bw_codec_utf8_slow(p, 0, n, NULL)) return 0;
+      if (bw_codec_copy_check(d + 1, p, n) && bw_codec_utf8_slow(p, 0, n, NULL)) return 0;
       *pp = pos + n + 1;
       return 1;
     }
