@@ -364,15 +364,132 @@ START_TEST(record_refusals) {
 }
 END_TEST
 
+/* V { u, i, flag } with u's varint written here byte by byte, after `lead` bytes of a valid
+ * u (so that u is not at offset 0: the field is i) or as u itself, and `tail` bytes after it
+ * (0: the varint ends the input). Returns the size; *at is the varint's offset. */
+static size_t v_with(uint8_t *m, const uint8_t *vb, size_t vn, int as_int, size_t tail,
+                     size_t *at) {
+  size_t k = 0;
+  if (as_int) m[k++] = 0x05; /* u = 5 */
+  *at = k;
+  memcpy(m + k, vb, vn);
+  k += vn;
+  if (!as_int) m[k++] = 0x00;                                      /* i = 0 */
+  for (size_t t = 0; t < tail; t++) m[k++] = t == 0 ? 0x01 : 0x00; /* flag, then extra bytes */
+  return k;
+}
+
+/* Decodes m[0..n) as V from an exact-size copy (ASan sees any read past it): the code, and the
+ * offset (the reader's too). */
+static int decode_v(const uint8_t *m, size_t n, uint64_t *offset, bw_value **out,
+                    bw_value_arena *a) {
+  const bw_type *vt = type("V");
+  uint8_t *msg = malloc(n ? n : 1);
+  ck_assert_ptr_nonnull(msg);
+  memcpy(msg, m, n);
+  bw_error e1, e2;
+  bw_error_clear(&e1);
+  bw_error_clear(&e2);
+  int rc = bw_decode(vt, msg, n, NULL, a, out, NULL, &e1);
+  ck_assert_int_eq(bw_message_check(vt, msg, n, NULL, &e2), rc);
+  if (rc) {
+    ck_assert_uint_eq(e1.offset, e2.offset);
+    *offset = e1.offset;
+  }
+  free(msg);
+  return rc;
+}
+
+/* The decoder's varints as struct fields (the field loop): every length 1..10 reads back;
+ * a last group of 0 at every length 2..10 is not minimal, a tenth byte above 1 or an eleventh
+ * byte overflows, and a varint cut at every byte is truncated: each at the varint's first byte,
+ * with the varint ending the input (i last), followed by the flag only, or by 12 bytes (the
+ * reader's path for ten bytes there). */
+START_TEST(decode_varint_fields) {
+  bw_value_arena *a = bw_value_arena_new();
+  uint8_t vb[12], m[40];
+  for (int as_int = 0; as_int < 2; as_int++) {
+    for (size_t tail = 0; tail <= 12; tail += 12) {
+      for (size_t len = 1; len <= 10; len++) {
+        /* valid: len - 1 bytes 0x80 | k, a last byte of 1 */
+        for (size_t k = 0; k + 1 < len; k++) vb[k] = (uint8_t)(0x80 | k);
+        vb[len - 1] = 1;
+        uint64_t want = 0;
+        for (size_t k = 0; k < len; k++) want |= (uint64_t)(vb[k] & 0x7f) << (7 * k);
+        size_t at, n = v_with(m, vb, len, as_int, 1, &at); /* (a whole message: the flag) */
+        bw_value *v;
+        uint64_t off = 0;
+        ck_assert_int_eq(decode_v(m, n, &off, &v, a), 0);
+        if (!as_int)
+          ck_assert_uint_eq(v->as.list.items[0].as.u, want);
+        else /* (zig-zag is one to one: its encoding gives back the varint's value) */
+          ck_assert_uint_eq(zigzag(v->as.list.items[1].as.i), want);
+        /* more bytes after the message: trailing, after the flag */
+        n = v_with(m, vb, len, as_int, tail, &at);
+        if (tail) {
+          ck_assert_int_eq(decode_v(m, n, &off, &v, a), BW_ETRAILING);
+        }
+        if (len >= 2) { /* not minimal: the last group 0 */
+          vb[len - 1] = 0;
+          n = v_with(m, vb, len, as_int, tail, &at);
+          ck_assert_int_eq(decode_v(m, n, &off, &v, a), BW_ENONMINIMAL);
+          ck_assert_uint_eq(off, at);
+          vb[len - 1] = 1;
+        }
+        /* cut at every byte: the input ends inside the varint */
+        for (size_t cut = 0; cut < len; cut++) {
+          uint8_t c[12];
+          memcpy(c, vb, cut);
+          size_t cn = v_with(m, c, cut, as_int, 0, &at);
+          if (!as_int) cn = at + cut; /* (nothing after a cut u) */
+          ck_assert_int_eq(decode_v(m, cn, &off, &v, a), BW_ETRUNCATED);
+          ck_assert_uint_eq(off, at);
+        }
+      }
+      /* more than 64 bits: a tenth byte of 2..0x7f, or continued into an eleventh */
+      for (size_t k = 0; k < 9; k++) vb[k] = 0xff;
+      size_t at, n;
+      bw_value *v;
+      uint64_t off = 0;
+      static const uint8_t tenth[] = {0x02, 0x40, 0x7f};
+      for (size_t t = 0; t < sizeof tenth; t++) {
+        vb[9] = tenth[t];
+        n = v_with(m, vb, 10, as_int, tail, &at);
+        ck_assert_int_eq(decode_v(m, n, &off, &v, a), BW_EOVERFLOW);
+        ck_assert_uint_eq(off, at);
+      }
+      vb[9] = 0x81;
+      vb[10] = 0x01;
+      n = v_with(m, vb, 11, as_int, tail, &at);
+      ck_assert_int_eq(decode_v(m, n, &off, &v, a), BW_EOVERFLOW);
+      ck_assert_uint_eq(off, at);
+      vb[9] = 0x00; /* a tenth byte of 0: not minimal */
+      n = v_with(m, vb, 10, as_int, tail, &at);
+      ck_assert_int_eq(decode_v(m, n, &off, &v, a), BW_ENONMINIMAL);
+      ck_assert_uint_eq(off, at);
+      vb[9] = 0x01; /* 2^64 - 1 */
+      n = v_with(m, vb, 10, as_int, 1, &at);
+      ck_assert_int_eq(decode_v(m, n, &off, &v, a), 0);
+      if (!as_int)
+        ck_assert_uint_eq(v->as.list.items[0].as.u, UINT64_MAX);
+      else
+        ck_assert_int_eq(v->as.list.items[1].as.i, INT64_MIN);
+    }
+  }
+  bw_value_arena_free(a);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("codec_varint");
-  TCase *tc = tcase_create("encode");
+  TCase *tc = tcase_create("varints");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, struct_varints_every_length);
   tcase_add_test(tc, struct_int_extremes);
   tcase_add_test(tc, list_and_optional_varints);
   tcase_add_test(tc, record_fields);
   tcase_add_test(tc, record_refusals);
+  tcase_add_test(tc, decode_varint_fields);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
