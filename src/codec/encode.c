@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "codec_internal.h"
-#include "varint_word.h"
+#include "core/varint_word.h"
 #include "wire_plan.h"
 
 typedef struct encoder {

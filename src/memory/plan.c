@@ -32,6 +32,7 @@
  * and fall back to the single public calls record by record for anything else. */
 #include <stdlib.h>
 
+#include "core/varint_word.h"
 #include "memory_internal.h"
 #include "schema/schema_internal.h"
 
@@ -869,51 +870,22 @@ static inline void zero_bytes(uint8_t *d, size_t n) {
  * and returns its size; varint_get is bw_varint_get (strict: minimal, at most 64 bits)
  * returning the bytes read, or 0 for a varint the plan refuses (the walker then reports it).
  * One-byte values take no loop. On little-endian hosts a value of up to 8 bytes is written as
- * one 8-byte store whose 7-bit groups are spread to bytes with three mask-and-shift steps.
+ * one 8-byte word (core/varint_word.h).
  * Reading is a loop over the bytes, unrolled, with no bounds check per byte when ten bytes are
  * there. (The same gather from one 8-byte load was slower in time: 28 -> 39 ns per 9-field
  * record in the array call, since each varint's position then waits for the previous one's
  * length, while the loop's exit is predicted and the next varint starts early.) On x86-64
  * CPUs with a fast BMI2, runs of varints use pext and pdep instead (get_varints_pext). */
-#if defined(HOST_BE_) && !HOST_BE_
-#define WORD_VARINTS_ 1
-#endif
-
-/* By the count of leading zero bits of a value: its varint's size; by that size (up to 8
- * bytes): the continuation bits of all its bytes but the last. */
-#ifdef WORD_VARINTS_
-static const uint8_t varint_len[65] = {10, 9, 9, 9, 9, 9, 9, 9, 8, 8, 8, 8, 8, 8, 8, 7, 7,
-                                       7,  7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5,
-                                       5,  5, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 2,
-                                       2,  2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1};
-static const uint64_t varint_more[9] = {0,
-                                        0,
-                                        0x80,
-                                        0x8080,
-                                        0x808080,
-                                        0x80808080,
-                                        0x8080808080ull,
-                                        0x808080808080ull,
-                                        0x80808080808080ull};
-#endif
-
 static inline size_t varint_put(uint8_t *out, uint64_t v) {
   if (v < 0x80) {
     out[0] = (uint8_t)v;
     return 1;
   }
-#ifdef WORD_VARINTS_
-  if (v < (uint64_t)1 << 56) {
-    uint64_t x = (v & 0x000000000fffffffull) | ((v & 0x00fffffff0000000ull) << 4);
-    x = (x & 0x00003fff00003fffull) | ((x & 0x0fffc0000fffc000ull) << 2);
-    x = (x & 0x007f007f007f007full) | ((x & 0x3f803f803f803f80ull) << 1);
-    size_t n = varint_len[__builtin_clzll(v)]; /* 2..8 */
-    x |= varint_more[n];
-    memcpy(out, &x, 8); /* (the bytes past the varint are room the caller reserved) */
-    return n;
-  }
-#endif
+#ifdef BW_VARINT_WORD
+  return bw_varint_put_word(out, v); /* (the bytes past the varint: room the caller reserved) */
+#else
   return bw_varint_put(out, v);
+#endif
 }
 
 /* The continuation bits of the first i (1..9) bytes of a varint, as they add up when each
@@ -1020,7 +992,7 @@ get_varints(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64
  * varint of 9 or 10 bytes, one that runs past the window, and the last 72 bytes of the input
  * go through the byte loop. pext_varints_ok() says whether this CPU has it (checked when a
  * plan is compiled). */
-#if defined(WORD_VARINTS_) && defined(__x86_64__) && defined(__SSE2__) &&                          \
+#if defined(BW_VARINT_WORD) && defined(__x86_64__) && defined(__SSE2__) &&                         \
     (defined(__GNUC__) || defined(__clang__))
 #define PEXT_VARINTS_ 1
 #include <immintrin.h>
@@ -1113,10 +1085,10 @@ pdep_run(uint8_t *out, const uint8_t *rec, uint32_t count, uint64_t ints, const 
     uint64_t zz = (v << 1) ^ (uint64_t)((int64_t)v >> 63);
     v = (ints >> k) & 1 ? zz : v;
     if (v < (uint64_t)1 << 56) {
-      size_t n = varint_len[_lzcnt_u64(v | 1)]; /* 1..8 */
-      uint64_t x = _pdep_u64(v, 0x7f7f7f7f7f7f7f7full) | varint_more[n];
+      unsigned z = (unsigned)_lzcnt_u64(v | 1);
+      uint64_t x = _pdep_u64(v, 0x7f7f7f7f7f7f7f7full) | bw_varint_more_by_clz[z];
       memcpy(out + pos, &x, 8); /* (the bytes past the varint are room the caller reserved) */
-      pos += n;
+      pos += bw_varint_size_by_clz[z];
     } else {
       pos += bw_varint_put(out + pos, v);
     }

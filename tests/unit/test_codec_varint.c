@@ -1,5 +1,5 @@
 /* Check suite for the codec's word-at-a-time varints and the field loop that writes from a
- * local position (src/codec/varint_word.h, encode.c, decode.c): uint and int values at every
+ * local position (src/core/varint_word.h, encode.c, decode.c): uint and int values at every
  * varint length 1..10 and at both sides of each length boundary, as struct fields, list
  * elements, optional contents, union tags, enum values and list counts, compared with LEB128
  * bytes the test writes itself; a caller buffer of every size below the message's (the bytes

@@ -1,18 +1,18 @@
-/* barewire codec: varints as whole 8-byte words (internal; not installed). The byte loops of
+/* barewire core: varints as whole 8-byte words (internal; not installed). The byte loops of
  * core.h branch once per byte, and in messages whose varints have mixed sizes the branch that
  * ends the loop is mispredicted about once per varint. Here a varint of up to 8 bytes is
  * written as one word: its size from the count of leading zero bits, its 7-bit groups spread
  * to the bytes with three mask-and-shift steps, the continuation bits or'ed in from a
  * constant shifted by the size. Little-endian hosts only (BW_VARINT_WORD is defined there);
- * elsewhere the codec keeps core's byte loop. (The decoder keeps a byte loop: see
- * dec_fields.) */
-#ifndef BAREWIRE_CODEC_VARINT_WORD_H
-#define BAREWIRE_CODEC_VARINT_WORD_H
+ * elsewhere the encoders keep core's byte loop. Used by the codec's encoder and by the memory
+ * module's compiled plans (which also use the tables with pdep on CPUs that have it). */
+#ifndef BAREWIRE_CORE_VARINT_WORD_H
+#define BAREWIRE_CORE_VARINT_WORD_H
 
 #include <stdint.h>
 #include <string.h>
 
-#include "../core/core.h"
+#include "core.h"
 
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define BW_VARINT_WORD 1
