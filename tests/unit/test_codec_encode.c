@@ -31,33 +31,7 @@ static const char *schema_text = "type T str\n"
                                  "type R struct { name: str  tags: list<str>  opt: optional<u16>  "
                                  "fx: list<u8>[3]  nums: list<i32> }\n";
 
-static bw_schema *schema;
-
-static void setup(void) {
-  ck_assert_int_eq(bw_schema_parse(schema_text, strlen(schema_text), NULL, &schema, NULL), 0);
-}
-
-static void teardown(void) {
-  bw_schema_free(schema);
-  schema = NULL;
-}
-
-static const bw_type *type(const char *name) {
-  const bw_user_type *u = bw_schema_find(schema, name);
-  ck_assert_msg(u != NULL, "no type %s", name);
-  return bw_type_resolve(u->type);
-}
-
-/* LEB128 of v into out; returns its size. Written here, not taken from the library. */
-static size_t leb(uint64_t v, uint8_t *out) {
-  size_t n = 0;
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    out[n++] = (uint8_t)(b | (v ? 0x80 : 0));
-  } while (v);
-  return n;
-}
+#include "../common/codec_schema.h"
 
 /* v encodes to want[0..n) in all three modes (a caller buffer of exactly n bytes, a growing
  * buffer, a size-only pass); one byte less is BW_ENOSPACE with the size needed; the bytes
@@ -536,9 +510,5 @@ int main(void) {
   tcase_add_test(tc, map_fixed_values_at_range_ends);
   tcase_add_test(tc, struct_fields_of_leaves);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(s);
 }

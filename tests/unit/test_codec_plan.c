@@ -20,22 +20,7 @@ static const char *schema_text =
     "type WithStr struct { a: u64  b: u64  s: str }\n"
     "type Nested list<struct { a: u64  b: u64 }>\n";
 
-static bw_schema *schema;
-
-static void setup(void) {
-  ck_assert_int_eq(bw_schema_parse(schema_text, strlen(schema_text), NULL, &schema, NULL), 0);
-}
-
-static void teardown(void) {
-  bw_schema_free(schema);
-  schema = NULL;
-}
-
-static const bw_type *type(const char *name) {
-  const bw_user_type *u = bw_schema_find(schema, name);
-  ck_assert_msg(u != NULL, "no type %s", name);
-  return bw_type_resolve(u->type);
-}
+#include "../common/codec_schema.h"
 
 static int little_endian(void) {
   const uint16_t one = 1;
@@ -439,9 +424,5 @@ int main(void) {
   tcase_add_test(tc, random_messages_agree_with_reader);
   tcase_add_test(tc, streams_limits_and_nesting);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(s);
 }

@@ -14,22 +14,7 @@
 
 static const char *schema_text = "type S struct { n: u16  s: str }\n";
 
-static bw_schema *schema;
-
-static void setup(void) {
-  ck_assert_int_eq(bw_schema_parse(schema_text, strlen(schema_text), NULL, &schema, NULL), 0);
-}
-
-static void teardown(void) {
-  bw_schema_free(schema);
-  schema = NULL;
-}
-
-static const bw_type *type(const char *name) {
-  const bw_user_type *u = bw_schema_find(schema, name);
-  ck_assert_msg(u != NULL, "no type %s", name);
-  return bw_type_resolve(u->type);
-}
+#include "../common/codec_schema.h"
 
 /* S { n: 0x0201, s: text[0..len) } as bytes: u16 LE, the LEB128 length, the text. Returns the
  * size; *text_at is the offset of the text. */
@@ -166,9 +151,5 @@ int main(void) {
   tcase_add_test(tc, str_bad_byte_everywhere);
   tcase_add_test(tc, str_multibyte_passes);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(s);
 }

@@ -21,36 +21,7 @@ static const char *schema_text =
     "type R struct { e: E  s: str  n: list<i16>[3]  bits: list<bool>  w: f64  t: U }\n"
     "type W uint\n";
 
-static bw_schema *schema;
-
-static void setup(void) {
-  bw_diags d = {0};
-  int rc = bw_schema_parse(schema_text, strlen(schema_text), NULL, &schema, &d);
-  ck_assert_msg(rc == 0, "%s", d.count ? d.items[0].message : "?");
-  bw_diags_free(&d);
-}
-
-static void teardown(void) {
-  bw_schema_free(schema);
-  schema = NULL;
-}
-
-static const bw_type *type(const char *name) {
-  const bw_user_type *u = bw_schema_find(schema, name);
-  ck_assert_msg(u != NULL, "no type %s", name);
-  return bw_type_resolve(u->type);
-}
-
-/* LEB128 of v into out; returns its size. Written here, not taken from the library. */
-static size_t leb(uint64_t v, uint8_t *out) {
-  size_t n = 0;
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    out[n++] = (uint8_t)(b | (v ? 0x80 : 0));
-  } while (v);
-  return n;
-}
+#include "../common/codec_schema.h"
 
 static uint64_t zigzag(int64_t v) {
   return v < 0 ? ~((uint64_t)v << 1) : (uint64_t)v << 1;
@@ -491,9 +462,5 @@ int main(void) {
   tcase_add_test(tc, record_refusals);
   tcase_add_test(tc, decode_varint_fields);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(s);
 }
