@@ -5,6 +5,7 @@
  * both byte orders, the typed and widening getters and setters, accessors, and the array calls.
  * The layout is checked against offsetof/sizeof of the equivalent C struct. */
 #include <check.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +14,7 @@
 #include "barewire/memory.h"
 #include "barewire/schema.h"
 #include "memory/memory_internal.h"
-
-static int64_t bw_test_zigzag_decode(uint64_t v) {
-  return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
-}
+#include "../common/laid_out_record.h" /* bw_test_field */
 
 /* type Rec struct { a: u8  id: uint  delta: int  c: u16 } as C declares it. */
 struct c_rec {
@@ -423,6 +421,16 @@ END_TEST
  * code, offset, records written and bytes in every record. */
 #define RUN_FIELDS 12
 #define RUN_RECORDS 40
+#define RUN_SIZE (8 + 8 * RUN_FIELDS + 8) /* a, the varints, flag and its padding */
+/* the offsets below are the C compiler's for the host */
+struct run_c {
+  uint8_t a;
+  uint64_t v[RUN_FIELDS];
+  _Bool flag;
+};
+_Static_assert(offsetof(struct run_c, v) == 8, "v0 at 8");
+_Static_assert(offsetof(struct run_c, flag) == 8 + 8 * RUN_FIELDS, "flag after the varints");
+_Static_assert(sizeof(struct run_c) == RUN_SIZE, "RUN_SIZE is the struct's size");
 
 static uint64_t run_rng = 0x9e3779b97f4a7c15ull;
 static uint64_t run_rand(void) {
@@ -449,22 +457,15 @@ static bw_schema *run_schema(int big_endian) {
   if (big_endian) ck_assert_int_eq(bw_draft_set_target(d, "s390x-ibm-linux", 8, 1, 0), 0);
   bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
   bw_native *n = bw_draft_native(d, st);
-  n->size = 8 + 8 * RUN_FIELDS + 8;
+  n->size = RUN_SIZE;
   n->align = 8;
   static const char *names[RUN_FIELDS] = {"v0", "v1", "v2", "v3", "v4",  "v5",
                                           "v6", "v7", "v8", "v9", "v10", "v11"};
-  bw_field *f = bw_draft_add_field(d, st, "a", bw_draft_type(d, BW_KIND_U8));
-  f->offset = 0;
-  f->c_name = "a";
-  for (int k = 0; k < RUN_FIELDS; k++) {
-    f = bw_draft_add_field(d, st, names[k],
-                           bw_draft_type(d, k % 3 == 1 ? BW_KIND_INT : BW_KIND_UINT));
-    f->offset = 8 + 8 * (uint64_t)k;
-    f->c_name = names[k];
-  }
-  f = bw_draft_add_field(d, st, "flag", bw_draft_type(d, BW_KIND_BOOL));
-  f->offset = 8 + 8 * RUN_FIELDS;
-  f->c_name = "flag";
+  bw_test_field(d, st, "a", bw_draft_type(d, BW_KIND_U8), 0);
+  for (int k = 0; k < RUN_FIELDS; k++)
+    bw_test_field(d, st, names[k], bw_draft_type(d, k % 3 == 1 ? BW_KIND_INT : BW_KIND_UINT),
+                  8 + 8 * (uint64_t)k);
+  bw_test_field(d, st, "flag", bw_draft_type(d, BW_KIND_BOOL), 8 + 8 * RUN_FIELDS);
   bw_draft_add_type(d, "Run", st);
   bw_schema *s = NULL;
   ck_assert_int_eq(bw_draft_validate(d, NULL, &s, NULL), 0);
@@ -472,19 +473,19 @@ static bw_schema *run_schema(int big_endian) {
 }
 
 static void run_fill(uint8_t *rec, int big_endian) {
-  memset(rec, 0, 8 + 8 * RUN_FIELDS + 8);
+  memset(rec, 0, RUN_SIZE);
   rec[0] = (uint8_t)run_rand();
   for (int k = 0; k < RUN_FIELDS; k++) {
     uint64_t v = run_value();
-    if (k % 3 == 1) v = (uint64_t)bw_test_zigzag_decode(v); /* an int: its zig-zag has that size */
+    if (k % 3 == 1) v = (uint64_t)bw_zigzag_decode(v); /* an int: its zig-zag has that size */
     for (int b = 0; b < 8; b++) rec[8 + 8 * k + (big_endian ? 7 - b : b)] = (uint8_t)(v >> (8 * b));
   }
   rec[8 + 8 * RUN_FIELDS] = (uint8_t)(run_rand() & 1);
 }
 
 START_TEST(long_runs_against_the_walker) {
-  const size_t size = 8 + 8 * RUN_FIELDS + 8;
-  static uint8_t recs[RUN_RECORDS * (8 + 8 * RUN_FIELDS + 8)];
+  const size_t size = RUN_SIZE;
+  static uint8_t recs[RUN_RECORDS * (RUN_SIZE)];
   static uint8_t got[sizeof recs], want[sizeof recs];
   static uint8_t stream[RUN_RECORDS * 128], one[128];
   for (int round = 0; round < 4; round++) {
