@@ -26,16 +26,19 @@ typedef struct printer {
 } printer;
 
 /* bw_buf appends with the common case (room left) inline: the printer appends many short
- * pieces. */
+ * pieces. The fast path leaves the terminating NUL to finish() (and to the one place that reads
+ * a buffer as a C string before that, put_native's member types). */
 static void put_n(bw_buf *b, const void *p, size_t n) {
   if (n < b->cap - b->len) {
     memcpy(b->data + b->len, p, n);
     b->len += n;
-    b->data[b->len] = 0;
   } else {
     bw_buf_append(b, p, n);
   }
 }
+
+/* A string literal, its length known at compile time. */
+#define put_lit(b, lit) put_n((b), (lit), sizeof(lit) - 1)
 
 static void put_c(bw_buf *b, char c) {
   put_n(b, &c, 1);
@@ -66,11 +69,8 @@ static void put_i64(bw_buf *b, int64_t v) {
   }
 }
 
-/* Appends key then v (" offset=8"). */
-static void put_key_u64(bw_buf *b, const char *key, uint64_t v) {
-  put_s(b, key);
-  put_u64(b, v);
-}
+/* Appends key (a string literal) then v (" offset=8"). */
+#define put_key_u64(b, key, v) (put_lit(b, key), put_u64(b, v))
 
 /* Appends a name as printf's "%s" would ("(null)" for NULL, which validated schemas never
  * have). */
@@ -102,36 +102,63 @@ static void put_doc(bw_buf *b, const char *doc, unsigned indent) {
   }
 }
 
-/* A quoted annotation string: printable ASCII as is, '"' and '\' escaped, everything else
- * (control characters, bytes above 0x7e) as an escape, so the line stays one plain line. Room
- * for the worst case is reserved once and the bytes are written in place: this is on the
- * importer's output path, where names and C types are most of the text. */
-static void put_string(bw_buf *b, const char *s) {
+/* 1 when none of the eight bytes of w is below 0x20, above 0x7e, '"' or '\\': a high bit of
+ * w - 0x20 for bytes below 0x20 (and 0xa0 and above), of w + 1 for 0x7f to 0xfe, of quote - 1
+ * and slash - 1 for '"' and '\\'. The borrows and carries between bytes only ever add false
+ * alarms, which put_key_string_n's byte loop settles. */
+static int plain_word(uint64_t w) {
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+  return !(((w - ones * 0x20) | (w + ones * 0x01) | (quote - ones) | (slash - ones)) & highs);
+}
+
+/* A quoted annotation string after key (" c_name="): printable ASCII as is, '"' and '\'
+ * escaped, everything else (control characters, bytes above 0x7e) as an escape, so the line
+ * stays one plain line. Room for the worst case is reserved once and the bytes are written in
+ * place: this is on the importer's output path, where names and C types are most of the text
+ * (vulkan_core.h: 22,500 strings of 29 bytes on average). */
+static void put_key_string_n(bw_buf *b, const char *key, size_t key_len, const char *s) {
   static const char hex[] = "0123456789abcdef";
   size_t n = strlen(s);
-  /* At most 4 bytes per input byte ("\\xNN"), two quotes and the terminating NUL. */
-  if (n > (SIZE_MAX - 3) / 4) {
+  /* The key, at most 4 bytes per input byte ("\\xNN"), two quotes and the terminating NUL. */
+  if (n > (SIZE_MAX - 3 - key_len) / 4) {
     b->oom = 1;
     return;
   }
-  if (bw_buf_reserve(b, n * 4 + 3) != 0) return;
+  size_t need = key_len + n * 4 + 3;
+  if (need > b->cap - b->len && bw_buf_reserve(b, need) != 0) return;
   char *o = b->data + b->len;
+  memcpy(o, key, key_len);
+  o += key_len;
   *o++ = '"';
   size_t i = 0;
-  /* Eight plain bytes at a time: none below 0x20, above 0x7e, '"' or '\\'. */
-  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  /* Sixteen plain bytes at a time, then eight. */
+  for (; n - i >= 16; i += 16) {
+    uint64_t w0, w1;
+    memcpy(&w0, s + i, 8);
+    memcpy(&w1, s + i + 8, 8);
+    if (!plain_word(w0) || !plain_word(w1)) break;
+    memcpy(o, s + i, 16);
+    o += 16;
+  }
   for (; n - i >= 8; i += 8) {
     uint64_t w;
     memcpy(&w, s + i, 8);
-    uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
-    uint64_t special =
-        ((w - ones * 0x20) | (w + ones * 0x01) | (quote - ones) | (slash - ones)) & highs;
-    /* A high bit: w - 0x20 for bytes below 0x20 (and 0xa0 and above), w + 1 for 0x7f to 0xfe,
-     * quote - 1 and slash - 1 for '"' and '\\'. The borrows and carries between bytes only
-     * ever add false alarms, which the byte loop below settles. */
-    if (special) break;
+    if (!plain_word(w)) break;
     memcpy(o, s + i, 8);
     o += 8;
+  }
+  /* Fewer than eight bytes left of a string of eight or more, all before them plain: the last
+   * eight bytes tested as one word and, when plain, copied whole over the copy of the plain
+   * ones they overlap. */
+  if (n - i < 8 && n >= 8 && i < n) {
+    uint64_t w;
+    memcpy(&w, s + n - 8, 8);
+    if (plain_word(w)) {
+      memcpy(o - (8 - (n - i)), s + n - 8, 8);
+      o += n - i;
+      i = n;
+    }
   }
   for (; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -162,16 +189,14 @@ static void put_string(bw_buf *b, const char *s) {
     }
   }
   *o++ = '"';
-  *o = 0;
   b->len = (size_t)(o - b->data);
 }
 
-static void put_key_string(bw_buf *b, const char *key, const char *value) {
-  if (!value) return;
-  put_c(b, ' ');
-  put_s(b, key);
-  put_c(b, '=');
-  put_string(b, value);
+/* Appends " key=" (key a string literal) and the quoted value; nothing for a NULL value. */
+#define put_key_string(b, key, value) put_key_string_or_not(b, " " key "=", sizeof(key) + 1, value)
+
+static void put_key_string_or_not(bw_buf *b, const char *key, size_t key_len, const char *value) {
+  if (value) put_key_string_n(b, key, key_len, value);
 }
 
 static void print_type(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline,
@@ -189,22 +214,22 @@ static void put_field_layout(bw_buf *b, const bw_field *f) {
 }
 
 static void put_field_flags(bw_buf *b, uint32_t flags) {
-  if (flags & BW_FIELD_BITFIELD) put_s(b, " bitfield");
-  if (flags & BW_FIELD_FLEXIBLE) put_s(b, " flexible");
-  if (flags & BW_FIELD_ANONYMOUS) put_s(b, " anonymous");
-  if (flags & BW_FIELD_POINTER) put_s(b, " pointer");
+  if (flags & BW_FIELD_BITFIELD) put_lit(b, " bitfield");
+  if (flags & BW_FIELD_FLEXIBLE) put_lit(b, " flexible");
+  if (flags & BW_FIELD_ANONYMOUS) put_lit(b, " anonymous");
+  if (flags & BW_FIELD_POINTER) put_lit(b, " pointer");
 }
 
 static void put_constant(bw_buf *b, const char *kind, const bw_constant *c, unsigned indent) {
   indent_to(b, indent);
-  put_s(b, "#@ ");
+  put_lit(b, "#@ ");
   put_name(b, kind);
   put_key_string(b, "name", c->name ? c->name : "");
   put_key_string(b, "c_name", c->c_name);
-  put_s(b, " value=");
+  put_lit(b, " value=");
   if (c->is_unsigned) {
     put_u64(b, (uint64_t)c->value);
-    put_s(b, " unsigned\n");
+    put_lit(b, " unsigned\n");
   } else {
     put_i64(b, c->value);
     put_c(b, '\n');
@@ -223,9 +248,9 @@ static void put_native_keys(bw_buf *b, const bw_native *n) {
   put_key_string(b, "underlying", n->underlying);
   put_key_string(b, "file", n->file);
   if (n->line) put_key_u64(b, " line=", n->line);
-  if (n->flags & BW_NATIVE_C_UNION) put_s(b, " c_union");
-  if (n->flags & BW_NATIVE_C_ENUM) put_s(b, " c_enum");
-  if (n->flags & BW_NATIVE_PACKED) put_s(b, " packed");
+  if (n->flags & BW_NATIVE_C_UNION) put_lit(b, " c_union");
+  if (n->flags & BW_NATIVE_C_ENUM) put_lit(b, " c_enum");
+  if (n->flags & BW_NATIVE_PACKED) put_lit(b, " packed");
   put_c(b, '\n');
 }
 
@@ -235,14 +260,15 @@ static void put_native(printer *pr, const bw_type *t, unsigned indent, size_t de
   bw_buf *b = &pr->b;
   const bw_native *n = t->native;
   indent_to(b, indent);
-  put_s(b, "#@ native");
+  put_lit(b, "#@ native");
   put_native_keys(b, n);
   for (size_t i = 0; i < n->member_count; i++) {
     const bw_field *f = &n->members[i];
     bw_buf type_text = {0};
     print_type(pr, &type_text, f->type, 0, 0, depth + 1);
+    if (type_text.data) type_text.data[type_text.len] = 0; /* put_n leaves it out */
     indent_to(b, indent);
-    put_s(b, "#@ c_member");
+    put_lit(b, "#@ c_member");
     put_key_string(b, "name", f->name ? f->name : "");
     put_key_string(b, "type", type_text.data ? type_text.data : "");
     bw_buf_free(&type_text);
@@ -254,7 +280,7 @@ static void put_native(printer *pr, const bw_type *t, unsigned indent, size_t de
      * constants, which the importer never sets on a member's type, are not carried. */
     if (layout_printed(pr, f->type)) {
       indent_to(b, indent);
-      put_s(b, "#@ c_member_native");
+      put_lit(b, "#@ c_member_native");
       put_native_keys(b, f->type->native);
     }
   }
@@ -268,13 +294,13 @@ static void put_item_doc(printer *pr, const char *doc, unsigned indent) {
 
 static void print_struct(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline,
                          size_t depth) {
-  put_s(b, "struct {");
+  put_lit(b, "struct {");
   for (size_t i = 0; i < t->count; i++) {
     const bw_field *f = &t->fields[i];
     if (!multiline) {
       put_c(b, ' ');
       put_name(b, f->name);
-      put_s(b, ": ");
+      put_lit(b, ": ");
       print_type(pr, b, f->type, 0, 0, depth + 1);
       continue;
     }
@@ -282,7 +308,7 @@ static void print_struct(printer *pr, bw_buf *b, const bw_type *t, unsigned inde
     put_item_doc(pr, f->doc, indent + 1);
     if (layout_printed(pr, t)) {
       indent_to(b, indent + 1);
-      put_s(b, "#@ field");
+      put_lit(b, "#@ field");
       put_field_layout(b, f);
       put_field_flags(b, f->flags);
       put_c(b, '\n');
@@ -290,7 +316,7 @@ static void print_struct(printer *pr, bw_buf *b, const bw_type *t, unsigned inde
     put_native(pr, f->type, indent + 1, depth);
     indent_to(b, indent + 1);
     put_name(b, f->name);
-    put_s(b, ": ");
+    put_lit(b, ": ");
     print_type(pr, b, f->type, indent + 1, 1, depth + 1);
   }
   if (multiline) {
@@ -298,12 +324,12 @@ static void print_struct(printer *pr, bw_buf *b, const bw_type *t, unsigned inde
     indent_to(b, indent);
     put_c(b, '}');
   } else {
-    put_s(b, " }");
+    put_lit(b, " }");
   }
 }
 
 static void print_enum(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline) {
-  put_s(b, "enum {");
+  put_lit(b, "enum {");
   uint64_t prev = 0;
   for (size_t i = 0; i < t->count; i++) {
     const bw_enum_member *m = &t->members[i];
@@ -314,7 +340,7 @@ static void print_enum(printer *pr, bw_buf *b, const bw_type *t, unsigned indent
       put_item_doc(pr, m->doc, indent + 1);
       if ((pr->flags & BW_PRINT_LAYOUT) && m->c_name) {
         indent_to(b, indent + 1);
-        put_s(b, "#@ enumerator");
+        put_lit(b, "#@ enumerator");
         put_key_string(b, "c_name", m->c_name);
         put_c(b, '\n');
       }
@@ -330,13 +356,13 @@ static void print_enum(printer *pr, bw_buf *b, const bw_type *t, unsigned indent
     indent_to(b, indent);
     put_c(b, '}');
   } else {
-    put_s(b, " }");
+    put_lit(b, " }");
   }
 }
 
 static void print_union(printer *pr, bw_buf *b, const bw_type *t, unsigned indent, int multiline,
                         size_t depth) {
-  put_s(b, "union {");
+  put_lit(b, "union {");
   uint64_t prev = 0;
   for (size_t i = 0; i < t->count; i++) {
     const bw_union_member *m = &t->variants[i];
@@ -347,7 +373,7 @@ static void print_union(printer *pr, bw_buf *b, const bw_type *t, unsigned inden
       put_item_doc(pr, m->doc, indent + 1);
       put_native(pr, m->type, indent + 1, depth);
       indent_to(b, indent + 1);
-      put_s(b, "| ");
+      put_lit(b, "| ");
     } else {
       put_s(b, i ? " | " : " ");
     }
@@ -359,7 +385,7 @@ static void print_union(printer *pr, bw_buf *b, const bw_type *t, unsigned inden
     indent_to(b, indent);
     put_c(b, '}');
   } else {
-    put_s(b, " }");
+    put_lit(b, " }");
   }
 }
 
@@ -388,9 +414,9 @@ static void print_type(printer *pr, bw_buf *b, const bw_type *t, unsigned indent
       }
       return;
     case BW_KIND_MAP:
-      put_s(b, "map<");
+      put_lit(b, "map<");
       print_type(pr, b, t->key, indent, multiline, depth + 1);
-      put_s(b, "><");
+      put_lit(b, "><");
       print_type(pr, b, t->elem, indent, multiline, depth + 1);
       put_c(b, '>');
       return;
@@ -430,6 +456,21 @@ static int finish(printer *pr, char **out, size_t *len, bw_error *err) {
   return 0;
 }
 
+/* A generous guess of the size of bw_schema_print's text: a line or two for each item, more
+ * with the layout annotations, which hold names and C types. */
+static size_t print_estimate(const bw_schema *s, unsigned flags) {
+  size_t per_item = (flags & BW_PRINT_LAYOUT) ? 192 : 64, items = s->constant_count;
+  for (size_t i = 0; i < s->type_count; i++) {
+    const bw_type *t = s->types[i]->type;
+    items += 4;
+    if (!t) continue;
+    items += t->count;
+    if (t->native) items += t->native->member_count + t->native->constant_count;
+  }
+  if (items > (SIZE_MAX / 2 - 4096) / per_item) return 4096;
+  return 4096 + items * per_item;
+}
+
 int bw_schema_print(const bw_schema *s, unsigned flags, char **out, size_t *len, bw_error *err) {
   if (!out) return bw_error_set(err, BW_EINVAL, 0, "no output pointer");
   *out = NULL;
@@ -437,13 +478,17 @@ int bw_schema_print(const bw_schema *s, unsigned flags, char **out, size_t *len,
   if (!s) return bw_error_set(err, BW_EINVAL, 0, "no schema");
   printer pr = {{0}, flags, 0};
   bw_buf *b = &pr.b;
+  /* Room for the usual text at once, so that a long schema's text is not copied over and over
+   * as the buffer doubles (vulkan_core.h: 1.5 MB, 0.8 M instructions of copies). Pages past
+   * the text are never touched. */
+  bw_buf_reserve(b, print_estimate(s, flags));
   if ((flags & BW_PRINT_DOCS) && s->doc) {
     put_doc(b, s->doc, 0);
     put_c(b, '\n');
   }
   if ((flags & BW_PRINT_LAYOUT) && (s->has_target || s->constant_count)) {
     if (s->has_target) {
-      put_s(b, "#@ target");
+      put_lit(b, "#@ target");
       put_key_string(b, "triple", s->target.triple);
       bw_buf_printf(b, " pointer_size=%" PRIu32 " endian=%s char_signed=%d\n",
                     s->target.pointer_size, s->target.big_endian ? "big" : "little",
@@ -457,7 +502,7 @@ int bw_schema_print(const bw_schema *s, unsigned flags, char **out, size_t *len,
     if (i) put_c(b, '\n');
     put_item_doc(&pr, u->doc, 0);
     put_native(&pr, u->type, 0, 0);
-    put_s(b, "type ");
+    put_lit(b, "type ");
     put_name(b, u->name);
     put_c(b, ' ');
     print_type(&pr, b, u->type, 0, 1, 1);
