@@ -160,7 +160,8 @@ struct bw_type {
   bw_union_member *variants; /* UNION */
   bw_native *native;         /* NULL when the type has no native layout */
   /* Internal to the codec, not an API: set by bw_draft_validate for a STRUCT of fixed-width
-   * numbers and bools (src/codec/wire_plan.h), else NULL; freed with the schema. */
+   * numbers, bools, uint, int and enums (src/codec/wire_plan.h), else NULL; freed with the
+   * schema. */
   const struct bw_wire_plan *wire;
 };
 

@@ -429,6 +429,45 @@ static BW_ALWAYS_INLINE size_t dec_planned(const bw_wire_plan *wp, const uint8_t
   return SIZE_MAX;
 }
 
+/* The n fields of a struct with a scalar plan (wp->varints) into items, from a local position:
+ * dec_fields without the resolution and the dispatch on kinds per field (the same checks and
+ * errors: numbers and bools by dec_leaf). */
+BW_CODEC_HOT __attribute__((noinline)) static int dec_scalars(decoder *s, const bw_wire_plan *wp,
+                                                              bw_value *items) {
+  const uint8_t *d = s->d;
+  size_t len = s->len, pos = s->pos;
+  const bw_wire_field *wf = wp->fields;
+  size_t n = wp->count;
+  for (size_t i = 0; i < n; i++, wf++) {
+    const bw_type *t = wf->type;
+    bw_value *out = &items[i];
+    out->type = t;
+    if (wf->op == BW_WIRE_FIXED) {
+      int rc = dec_leaf(s, t, out, &pos, 1, d, len);
+      if (rc) return rc;
+      continue;
+    }
+    size_t at = pos;
+    uint64_t u = 0;
+    if (pos < len && d[pos] < 0x80) {
+      u = d[pos++];
+    } else {
+      int rc = bw_rd_uint(d, len, &pos, &u, s->err);
+      if (rc) return rc;
+    }
+    if (wf->op == BW_WIRE_INT) {
+      out->as.i = bw_zigzag_decode(u);
+      continue;
+    }
+    if (wf->op == BW_WIRE_ENUM && !enum_defined(t, u))
+      return bw_error_set(s->err, BW_EENUM, at, "enum value %llu is not defined",
+                          (unsigned long long)u);
+    out->as.u = u;
+  }
+  s->pos = pos;
+  return 0;
+}
+
 /* dec_planned's refusal, as dec_leaf reports a bool: at the byte, s->pos there. */
 static int planned_bool_error(decoder *s, size_t pos, size_t at) {
   s->pos = pos + at;
@@ -522,12 +561,13 @@ BW_CODEC_HOT static int dec_value(decoder *s, const bw_type *t, bw_value *out, s
       size_t len = s->len;
       size_t pos = s->pos;
       const bw_wire_plan *wp = t->wire;
-      if (wp && wp->size <= len - pos) {
+      if (wp && !wp->varints && wp->size <= len - pos) {
         size_t bad = dec_planned(wp, d + pos, items);
         if (bad != SIZE_MAX) return planned_bool_error(s, pos, bad);
         s->pos = pos + wp->size;
         return 0;
       }
+      if (wp && wp->varints) return dec_scalars(s, wp, items);
       return dec_fields(s, t->fields, items, n, depth);
     }
     case BW_KIND_MAP:
@@ -561,7 +601,7 @@ BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
   if (!t || !arena || !out || (!data && len))
     return bw_error_set(err, BW_EINVAL, 0, "bw_decode: NULL argument");
   const bw_wire_plan *wp = t->wire;
-  if (wp && (consumed ? wp->size <= len : wp->size == len) &&
+  if (wp && !wp->varints && (consumed ? wp->size <= len : wp->size == len) &&
       wp->size <=
           (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE)) {
     /* a whole struct of fixed-width numbers (what dec_value would do, without its walk; the
@@ -595,7 +635,7 @@ BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
   }
   int rc;
   bw_value *root;
-  if (t->kind == BW_KIND_STRUCT && !t->wire) {
+  if (t->kind == BW_KIND_STRUCT && (!wp || wp->varints)) {
     /* a struct message: its fields without dec_value's dispatch (as dec_value does it: the
      * root and its fields in one allocation, the fields at depth 1, within any depth limit) */
     size_t n = t->count;
@@ -604,7 +644,7 @@ BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
     root->type = t;
     root->as.list.items = root + 1;
     root->as.list.count = n;
-    rc = dec_fields(&s, t->fields, root + 1, n, 1);
+    rc = wp ? dec_scalars(&s, wp, root + 1) : dec_fields(&s, t->fields, root + 1, n, 1);
   } else {
     root = bw_value_arena_raw(arena, sizeof *root);
     if (!root) return oom(&s);

@@ -732,6 +732,53 @@ static BW_ALWAYS_INLINE int enc_planned(encoder *e, const bw_wire_plan *wp, cons
   return 1;
 }
 
+/* A struct of numbers, bools and enums with varints among them (scalar plan wp, items its
+ * field values), with room for its longest encoding: one loop over the fields' operations,
+ * no resolution and no room check per field. 1 when written; 0 (e->pos unchanged) at the first
+ * value of another kind, out of range or not a member of its enum, or without room: the
+ * general walk then writes the struct and refuses that value at its offset. (Varints by pdep
+ * on CPUs that have it: 10% fewer instructions, 13% slower on AMD Zen 4.) */
+static BW_ALWAYS_INLINE int enc_scalars(encoder *e, const bw_wire_plan *wp, const bw_value *items) {
+  if (!room(e, wp->max_size + 8)) return 0; /* (+ 8: the word stores of the last field) */
+  uint8_t *b = e->buf + e->pos;
+  const bw_wire_field *wf = wp->fields;
+  size_t n = wp->count, pos = 0;
+  uint64_t bad = 0;
+  for (size_t i = 0; i < n; i++, wf++) {
+    const bw_value *item = &items[i];
+    const bw_type *t = wf->type;
+    if (item->type != t && wrong_kind(item, t)) return 0;
+    uint64_t u = item->as.u;
+    switch (wf->op) {
+      case BW_WIRE_INT:
+        u = bw_zigzag_encode(item->as.i);
+        /* fall through */
+      case BW_WIRE_UINT:
+        pos += VARINT_PUT_(b + pos, u);
+        break;
+      case BW_WIRE_ENUM:
+        if (!(u < t->count && t->members[u].value == u) && bw_codec_enum_index(t, u) < 0) return 0;
+        pos += VARINT_PUT_(b + pos, u);
+        break;
+      default: {
+        uint64_t bits = u & wf->mask;
+        bad |= bits + wf->bias > wf->limit;
+        bw_st_le(b + pos, bits, 8); /* the next field overwrites the bytes past this one */
+        pos += wf->width;
+        break;
+      }
+    }
+  }
+  if (bad) return 0;
+  e->pos += pos;
+  return 1;
+}
+
+/* A struct with a plan: enc_planned or enc_scalars. */
+static BW_ALWAYS_INLINE int enc_wire(encoder *e, const bw_wire_plan *wp, const bw_value *items) {
+  return wp->varints ? enc_scalars(e, wp, items) : enc_planned(e, wp, items);
+}
+
 /* The pairs of a map of 2..KEYSET_MAX pairs with leaf values (key types kt, vt resolved), after
  * its count; key0 is the offset of the first key. The keys go into a table as they are written.
  * (A function of its own: its loops keep their place whatever the rest of the walk becomes.) */
@@ -823,7 +870,7 @@ BW_CODEC_HOT static int enc_value(encoder *e, const bw_type *t, const bw_value *
                             (unsigned long long)(t->kind == BW_KIND_STRUCT ? t->count : t->length));
       }
       if (t->kind == BW_KIND_STRUCT) {
-        if (t->wire && enc_planned(e, t->wire, items)) return 0;
+        if (t->wire && enc_wire(e, t->wire, items)) return 0;
         return enc_fields(e, t->fields, items, n, depth);
       }
       const bw_type *et = bw_type_resolve(t->elem);
@@ -883,13 +930,13 @@ BW_CODEC_HOT int bw_encode(const bw_type *t, const bw_value *v, void *buf, size_
   if (!t || !v || (!buf && cap)) return bw_error_set(err, BW_EINVAL, 0, "bw_encode: NULL argument");
   encoder e = {buf, cap, 0, 0, 0, err};
   if (t->wire && !wrong_kind(v, t) && v->as.list.count == t->count && v->as.list.items &&
-      enc_planned(&e, t->wire, v->as.list.items)) {
+      enc_wire(&e, t->wire, v->as.list.items)) {
     if (written) *written = e.pos; /* (a whole struct of fixed-width numbers, no walk) */
     return 0;
   }
   int rc;
-  if (t->kind == BW_KIND_STRUCT && !t->wire && !wrong_kind(v, t) && v->as.list.count == t->count &&
-      (v->as.list.items || !t->count))
+  if (t->kind == BW_KIND_STRUCT && (!t->wire || t->wire->varints) && !wrong_kind(v, t) &&
+      v->as.list.count == t->count && (v->as.list.items || !t->count))
     rc = enc_fields(&e, t->fields, v->as.list.items, t->count, 1); /* (enc_value's struct case,
                                                                        without its dispatch) */
   else

@@ -1,15 +1,21 @@
-/* barewire codec: wire plans of structs of fixed-width numbers (internal; not installed). A
- * struct whose fields all resolve to u8..u64, i8..i64, f32, f64 or bool has the same size and
- * the same field offsets in every message; its plan (bw_type.wire, made once by
- * bw_draft_validate through bw_wire_plan_tree, in the schema's arena, freed with it) gives each
- * field's offset and the shifts and range that read or check it without a dispatch on its kind.
- * The decoder checks the bool fields' bytes first (a list of their offsets) and then reads the
- * struct with one bounds check and one 8-byte load per field, no check in the loop: fields
- * whose 8 bytes from their offset stay inside the struct load forward and shift their bytes to
- * the top; the others load the 8 bytes that end with them (the struct takes at least
- * BW_WIRE_PLAN_MIN bytes, so those start inside it). The encoder checks each value's kind and
- * range and stores it (forward fields as 8 bytes that later fields overwrite). Little-endian
- * hosts only (f32 values are read and written through the low half of their 64 bits). */
+/* barewire codec: wire plans of structs of scalars (internal; not installed). Two kinds, made
+ * once by bw_draft_validate through bw_wire_plan_tree (bw_type.wire, in the schema's arena,
+ * freed with it):
+ * - A struct whose fields all resolve to u8..u64, i8..i64, f32, f64 or bool has the same size
+ *   and the same field offsets in every message; its plan gives each field's offset and the
+ *   shifts and range that read or check it without a dispatch on its kind. The decoder checks
+ *   the bool fields' bytes first (a list of their offsets) and then reads the struct with one
+ *   bounds check and one 8-byte load per field, no check in the loop: fields whose 8 bytes
+ *   from their offset stay inside the struct load forward and shift their bytes to the top;
+ *   the others load the 8 bytes that end with them (the struct takes at least
+ *   BW_WIRE_PLAN_MIN bytes, so those start inside it). The encoder checks each value's kind
+ *   and range and stores it (forward fields as 8 bytes that later fields overwrite).
+ * - A struct of those and uint, int and enum fields (varints: sizes vary; `varints` set): the
+ *   encoder writes it in one loop over the fields' resolved types and operations, with room
+ *   for its longest encoding checked once, without the walk's per-field resolution and room
+ *   checks.
+ * Little-endian hosts only (f32 values are read and written through the low half of their 64
+ * bits). */
 #ifndef BAREWIRE_WIRE_PLAN_H
 #define BAREWIRE_WIRE_PLAN_H
 
@@ -19,6 +25,9 @@
 
 #define BW_WIRE_PLAN_MIN 16u
 #define BW_WIRE_PLAN_MAX_FIELDS 4096u
+
+/* bw_wire_field.op */
+enum { BW_WIRE_FIXED, BW_WIRE_UINT, BW_WIRE_INT, BW_WIRE_ENUM };
 
 typedef struct bw_wire_field {
   const bw_type *type; /* the field's resolved type */
@@ -34,10 +43,14 @@ typedef struct bw_wire_field {
   uint8_t is_signed;  /* i8..i64 */
   uint8_t is_bool;    /* a byte above 1 is refused (decode: by bool_at, before the loads) */
   uint8_t is_forward; /* load == at: 8 bytes from the field's offset stay inside the struct */
+  uint8_t op;         /* BW_WIRE_*: FIXED (every field of a plan without varints) or a varint */
 } bw_wire_field;
 
 struct bw_wire_plan {
-  size_t size; /* bytes on the wire */
+  int varints;     /* the second kind: uint, int or enum fields (then only op, type, width,
+                      mask, bias and limit are set, and size is the least size) */
+  size_t max_size; /* bytes of the longest encoding */
+  size_t size;     /* bytes on the wire */
   size_t count;
   size_t forward_count;    /* fields[0..forward_count) are the ones with is_forward set */
   size_t bool_count;       /* decode: the bool fields' bytes are checked before the loads, */
@@ -50,24 +63,33 @@ typedef struct bw_wire_plan bw_wire_plan;
  * the codec then takes its general path). */
 static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  size_t size = 0;
+  size_t size = 0, max_size = 0, varints = 0;
   if (t->count == 0 || t->count > BW_WIRE_PLAN_MAX_FIELDS) return;
   for (size_t i = 0; i < t->count; i++) {
     const bw_type *ft = bw_type_resolve(t->fields[i].type);
-    if (!ft || !bw_kind_is_fixed_primitive(ft->kind)) return;
+    if (!ft) return;
+    if (ft->kind == BW_KIND_UINT || ft->kind == BW_KIND_INT || ft->kind == BW_KIND_ENUM) {
+      varints++;
+      size += 1;
+      max_size += BW_VARINT_MAX;
+      continue;
+    }
+    if (!bw_kind_is_fixed_primitive(ft->kind)) return;
     size += bw_kind_width(ft->kind);
+    max_size += bw_kind_width(ft->kind);
   }
-  if (size < BW_WIRE_PLAN_MIN) return;
+  if (!varints && size < BW_WIRE_PLAN_MIN) return;
   size_t bools = 0;
-  for (size_t i = 0; i < t->count; i++)
+  for (size_t i = 0; i < t->count && !varints; i++)
     if (bw_type_resolve(t->fields[i].type)->kind == BW_KIND_BOOL) bools++;
   bw_wire_plan *p = bw_arena_alloc(arena, sizeof *p + t->count * sizeof p->fields[0] +
                                               bools * sizeof p->bool_at[0]);
   if (!p) return;
+  memset(p, 0, sizeof *p + t->count * sizeof p->fields[0]);
+  p->varints = varints != 0;
+  p->max_size = max_size;
   p->size = size;
   p->count = t->count;
-  p->bool_count = 0;
-  p->forward_count = 0;
   uint32_t *bool_at = (uint32_t *)(void *)&p->fields[t->count];
   p->bool_at = bool_at;
   size_t at = 0;
@@ -76,23 +98,28 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
     const bw_type *ft = bw_type_resolve(t->fields[i].type);
     unsigned w = bw_kind_width(ft->kind);
     f->type = ft;
-    f->at = (uint32_t)at;
+    f->op = ft->kind == BW_KIND_UINT   ? BW_WIRE_UINT
+            : ft->kind == BW_KIND_INT  ? BW_WIRE_INT
+            : ft->kind == BW_KIND_ENUM ? BW_WIRE_ENUM
+                                       : BW_WIRE_FIXED;
     f->width = (uint8_t)w;
     f->is_signed = ft->kind >= BW_KIND_I8 && ft->kind <= BW_KIND_I64;
     f->is_bool = ft->kind == BW_KIND_BOOL;
-    f->is_forward = at + 8 <= size;
-    f->load = (uint32_t)(f->is_forward ? at : at + w - 8);
-    f->right = (uint8_t)(64 - 8 * w);
-    f->left = f->is_forward ? f->right : 0;
     f->mask = ft->kind == BW_KIND_F32 ? 0xffffffffu : UINT64_MAX;
     f->bias = 0;
     f->limit = UINT64_MAX;
     if (ft->kind == BW_KIND_BOOL) {
       f->limit = 1;
-    } else if (w < 8 && ft->kind != BW_KIND_F32) {
+    } else if (w && w < 8 && ft->kind != BW_KIND_F32) {
       f->limit = ((uint64_t)1 << (8 * w)) - 1;
       if (f->is_signed) f->bias = (uint64_t)1 << (8 * w - 1);
     }
+    if (varints) continue;
+    f->at = (uint32_t)at;
+    f->is_forward = at + 8 <= size;
+    f->load = (uint32_t)(f->is_forward ? at : at + w - 8);
+    f->right = (uint8_t)(64 - 8 * w);
+    f->left = f->is_forward ? f->right : 0;
     f->dmask = f->is_signed || w == 8 ? UINT64_MAX : ((uint64_t)1 << (8 * w)) - 1;
     if (f->is_bool) bool_at[p->bool_count++] = (uint32_t)at;
     if (f->is_forward) p->forward_count++; /* (a prefix: at + 8 <= size holds up to a point) */
