@@ -14,14 +14,14 @@
 #include "import_internal.h"
 
 typedef struct enumerator {
-  CXString spelling;  /* disposed of by enum_walk_free */
-  const char *c_name; /* its text */
+  const char *c_name; /* ctx->strings */
   uint64_t bits;
   int negative;
   size_t order;
 } enumerator;
 
 typedef struct enum_walk {
+  bw_import_ctx *ctx;
   enumerator *items;
   size_t count;
   size_t cap;
@@ -44,9 +44,15 @@ static enum CXChildVisitResult visit_enumerator(CXCursor c, CXCursor parent, CXC
     w->cap = cap;
   }
   enumerator *it = &w->items[w->count];
-  it->spelling = clang_getCursorSpelling(c);
-  it->c_name = clang_getCString(it->spelling);
-  if (!it->c_name) it->c_name = "";
+  /* Kept as long as the import: keep_enumerators hands the names on to macro_names.c. */
+  bw_import_name spelling;
+  bw_import_decl_name(w->ctx, c, CXCursor_EnumConstantDecl, &spelling);
+  it->c_name = bw_arena_strndup(&w->ctx->strings, spelling.text, spelling.len);
+  bw_import_name_done(&spelling);
+  if (!it->c_name) {
+    w->oom = 1;
+    return CXChildVisit_Break;
+  }
   if (w->is_signed) {
     long long v = clang_getEnumConstantDeclValue(c);
     it->bits = (uint64_t)v;
@@ -66,12 +72,12 @@ static int by_value(const void *a, const void *b) {
 }
 
 static void enum_walk_free(enum_walk *w) {
-  for (size_t i = 0; i < w->count; i++) clang_disposeString(w->items[i].spelling);
   free(w->items);
 }
 
-static int read_enumerators(CXCursor c, enum_walk *w) {
+static int read_enumerators(bw_import_ctx *ctx, CXCursor c, enum_walk *w) {
   memset(w, 0, sizeof *w);
+  w->ctx = ctx;
   CXType it = clang_getCanonicalType(clang_getEnumDeclIntegerType(c));
   w->is_signed = bw_import_is_signed_kind(it.kind);
   clang_visitChildren(c, visit_enumerator, w);
@@ -84,9 +90,8 @@ static void keep_enumerators(bw_import_ctx *ctx, size_t idx, const enum_walk *w)
   bw_enumerator *list = w->count ? bw_arena_alloc(&ctx->strings, w->count * sizeof *list) : NULL;
   if (w->count && !list) return;
   for (size_t i = 0; i < w->count; i++) {
-    list[i].c_name = bw_arena_strdup(&ctx->strings, w->items[i].c_name);
+    list[i].c_name = w->items[i].c_name; /* already in ctx->strings */
     list[i].bits = w->items[i].bits;
-    if (!list[i].c_name) return;
   }
   bw_entity *e = &ctx->ents[idx];
   e->enumerators = list;
@@ -101,7 +106,7 @@ void bw_import_enum_constants(bw_import_ctx *ctx, CXCursor en) {
   free(file);
   if (!wanted) return;
   enum_walk w;
-  if (read_enumerators(en, &w) != 0) {
+  if (read_enumerators(ctx, en, &w) != 0) {
     enum_walk_free(&w);
     return;
   }
@@ -128,7 +133,7 @@ int bw_import_build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out) {
     return -1;
   }
   enum_walk w;
-  if (read_enumerators(c, &w) != 0) {
+  if (read_enumerators(ctx, c, &w) != 0) {
     enum_walk_free(&w);
     return -1;
   }

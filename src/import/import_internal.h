@@ -229,6 +229,20 @@ typedef struct bw_import_ctx {
   } * type_text;
   size_t type_text_size;
   size_t type_text_count;
+
+  /* spelling.c: the text of the files declarations were named from, by clang file (open
+   * addressing; file NULL empty), and the last one asked; valid for the walk. */
+  struct bw_file_text {
+    CXFile file;
+    const char *text; /* clang's buffer; NULL when clang has none */
+    size_t size;
+  } * file_texts, last_text;
+  size_t file_text_size;
+  size_t file_text_count;
+  unsigned range_base;    /* the raw location of the first byte of the last file entered... */
+  const char *range_text; /* ...its text (NULL: none yet) and size */
+  size_t range_size;
+  size_t names_read, names_asked; /* -DBW_IMPORT_CHECK_NAMES: names from the text, from clang */
 } bw_import_ctx;
 
 /* Appends a line to the report (printf-style); marks it an error when is_error. */
@@ -322,6 +336,26 @@ int bw_import_build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *e
  * when it could not be imported, reported). */
 void bw_import_enum_constants(bw_import_ctx *ctx, CXCursor en);
 int bw_import_build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out);
+
+/* spelling.c: a declaration's name, read from its header's text where that is exact (see the
+ * file's comment), else from clang_getCursorSpelling. */
+typedef struct bw_import_name {
+  const char *text; /* the name, "" for an unnamed declaration; valid until bw_import_name_done */
+  size_t len;
+  int from_clang; /* owned holds clang's string */
+  CXString owned;
+  char buf[128];
+} bw_import_name;
+/* The name of declaration c of the given kind (a typedef, a struct, union or enum definition, an
+ * enumerator; other kinds ask clang). Returns n->text. Call bw_import_name_done after use. */
+const char *bw_import_decl_name(bw_import_ctx *ctx, CXCursor c, enum CXCursorKind kind,
+                                bw_import_name *n);
+/* The name of field f: bitfield and declared (clang_getCursorType(f)) are what the walk asked. */
+const char *bw_import_field_decl_name(bw_import_ctx *ctx, CXCursor f, int bitfield, CXType declared,
+                                      bw_import_name *n);
+void bw_import_name_done(bw_import_name *n);
+/* Forgets the file texts (cursors and files die with a reparse). */
+void bw_import_decl_names_free(bw_import_ctx *ctx);
 
 /* walk.c: collects the declarations, selects, and fills the draft. Returns 0 or BW_E*. */
 int bw_import_walk(bw_import_ctx *ctx);

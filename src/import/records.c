@@ -132,13 +132,12 @@ static enum CXVisitorResult find_last_field(CXCursor f, CXClientData data) {
 static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   field_walk *w = data;
   bw_import_ctx *ctx = w->ctx;
-  /* The spelling is used in place (no copy): it is disposed of on every way out. */
-  CXString spelling = clang_getCursorSpelling(f);
-  const char *c_name = clang_getCString(spelling);
-  if (!c_name) c_name = "";
   int bitfield = clang_Cursor_isBitField(f) != 0;
   int width = bitfield ? clang_getFieldDeclBitWidth(f) : 0;
   CXType ft = clang_getCursorType(f);
+  /* The name is used in place (no copy): it is let go of on every way out. */
+  bw_import_name spelling;
+  const char *c_name = bw_import_field_decl_name(ctx, f, bitfield, ft, &spelling);
   int anonymous = !*c_name;
   if (anonymous && bitfield) goto skip; /* unnamed bitfields are padding */
   if (bitfield && width <= 0) goto skip;
@@ -230,10 +229,10 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
     goto fail;
   w->count++;
 skip:
-  clang_disposeString(spelling);
+  bw_import_name_done(&spelling);
   return CXVisit_Continue;
 fail:
-  clang_disposeString(spelling);
+  bw_import_name_done(&spelling);
   w->failed = 1;
   return CXVisit_Break;
 }

@@ -119,6 +119,7 @@ void bw_import_walk_free(bw_import_ctx *ctx) {
   free(ctx->type_text);
   ctx->type_text = NULL;
   ctx->type_text_size = ctx->type_text_count = 0;
+  bw_import_decl_names_free(ctx);
   ctx->ents = NULL;
   ctx->map = NULL;
   ctx->ent_count = ctx->ent_cap = ctx->map_size = 0;
@@ -252,8 +253,8 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
                                                        : BW_ENT_ENUM;
       size_t slot = add_entity(ctx, c, key, ek);
       if (!slot) goto oom;
-      CXString spelling = clang_getCursorSpelling(c);
-      const char *sp = clang_getCString(spelling);
+      bw_import_name spelling;
+      const char *sp = bw_import_decl_name(ctx, c, kind, &spelling);
       bw_entity *e = &ctx->ents[slot - 1];
       if (is_identifier(sp) && clang_getCursorLanguage(c) == CXLanguage_C) {
         /* C spells a named record or enum type with its keyword, "struct stat": what
@@ -261,7 +262,7 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
         const char *keyword = kind == CXCursor_StructDecl  ? "struct "
                               : kind == CXCursor_UnionDecl ? "union "
                                                            : "enum ";
-        size_t kn = strlen(keyword), n = strlen(sp);
+        size_t kn = strlen(keyword), n = spelling.len;
         char *c_name = bw_arena_alloc(&ctx->strings, kn + n + 1);
         if (c_name) {
           memcpy(c_name, keyword, kn);
@@ -277,7 +278,7 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
         else
           e->tag = is_identifier(type_spelling) ? type_spelling : NULL;
       }
-      clang_disposeString(spelling);
+      bw_import_name_done(&spelling);
       if (!e->c_name || !e->tag) goto oom;
       return kind == CXCursor_EnumDecl ? CXChildVisit_Continue : CXChildVisit_Recurse;
     }
@@ -287,7 +288,10 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
       size_t slot = add_entity(ctx, c, key, BW_ENT_TYPEDEF);
       if (!slot) goto oom;
       bw_entity *e = &ctx->ents[slot - 1];
-      e->tag = keep_string(ctx, clang_getCursorSpelling(c));
+      bw_import_name spelling;
+      bw_import_decl_name(ctx, c, kind, &spelling);
+      e->tag = bw_arena_strndup(&ctx->strings, spelling.text, spelling.len);
+      bw_import_name_done(&spelling);
       e->c_name = e->tag;
       if (!e->tag) goto oom;
       return CXChildVisit_Continue;
@@ -702,9 +706,14 @@ int bw_import_walk(bw_import_ctx *ctx) {
   /* The cached spellings and file names are keyed by clang's types and files, which a reparse
    * (macros.c) frees. */
   bw_import_files_free(ctx);
+  bw_import_decl_names_free(ctx);
   free(ctx->type_text);
   ctx->type_text = NULL;
   ctx->type_text_size = ctx->type_text_count = 0;
+#ifdef BW_IMPORT_CHECK_NAMES
+  bw_import_note(ctx, 0, "name check: %zu names read from the text, %zu asked of clang",
+                 ctx->names_read, ctx->names_asked);
+#endif
   if (ctx->err && ctx->err->code == BW_ENOMEM) return BW_ENOMEM;
   return 0;
 }
