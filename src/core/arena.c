@@ -15,32 +15,42 @@ struct bw_arena_block {
   alignas(max_align_t) unsigned char data[];
 };
 
+/* size bytes (a multiple of BW_ARENA_ALIGN, not 0), not zeroed; NULL when out of memory. */
+static void *alloc_raw(bw_arena *a, size_t size) {
+  if (a->head && a->head->size - a->used >= size) {
+    void *p = a->head->data + a->used;
+    a->used += size;
+    a->total += size;
+    return p;
+  }
+  size_t block = size > BW_ARENA_BLOCK / 4 ? size : BW_ARENA_BLOCK;
+  bw_arena_block *b = malloc(sizeof *b + block);
+  if (!b) return NULL;
+  b->size = block;
+  a->total += size;
+  if (a->head && size > BW_ARENA_BLOCK / 4) {
+    /* A large allocation gets a block of its own behind the current one, so the space left
+     * in the current block is not wasted. */
+    b->next = a->head->next;
+    a->head->next = b;
+    return b->data;
+  }
+  b->next = a->head;
+  a->head = b;
+  a->used = size;
+  return b->data;
+}
+
+static size_t rounded(size_t size) {
+  size = (size + BW_ARENA_ALIGN - 1) & ~(size_t)(BW_ARENA_ALIGN - 1);
+  return size ? size : BW_ARENA_ALIGN;
+}
+
 void *bw_arena_alloc(bw_arena *a, size_t size) {
   if (size > SIZE_MAX / 2) return NULL;
-  size = (size + BW_ARENA_ALIGN - 1) & ~(size_t)(BW_ARENA_ALIGN - 1);
-  if (size == 0) size = BW_ARENA_ALIGN;
-  if (!a->head || a->head->size - a->used < size) {
-    size_t block = size > BW_ARENA_BLOCK / 4 ? size : BW_ARENA_BLOCK;
-    bw_arena_block *b = malloc(sizeof *b + block);
-    if (!b) return NULL;
-    b->size = block;
-    if (a->head && size > BW_ARENA_BLOCK / 4) {
-      /* A large allocation gets a block of its own behind the current one, so the space left
-       * in the current block is not wasted. */
-      b->next = a->head->next;
-      a->head->next = b;
-      a->total += size;
-      memset(b->data, 0, size);
-      return b->data;
-    }
-    b->next = a->head;
-    a->head = b;
-    a->used = 0;
-  }
-  void *p = a->head->data + a->used;
-  a->used += size;
-  a->total += size;
-  memset(p, 0, size);
+  size = rounded(size);
+  void *p = alloc_raw(a, size);
+  if (p) memset(p, 0, size);
   return p;
 }
 
@@ -51,8 +61,10 @@ void *bw_arena_grow(bw_arena *a, void *old, size_t old_size, size_t new_size) {
 }
 
 char *bw_arena_strndup(bw_arena *a, const char *s, size_t len) {
-  if (!s || len == SIZE_MAX) return NULL;
-  char *p = bw_arena_alloc(a, len + 1);
+  if (!s || len >= SIZE_MAX / 2) return NULL;
+  /* Not zeroed first: every byte up to the NUL is written here (strings are a good part of
+   * what an importer's schema allocates). */
+  char *p = alloc_raw(a, rounded(len + 1));
   if (!p) return NULL;
   memcpy(p, s, len);
   p[len] = 0;

@@ -53,36 +53,41 @@ static void where(char *buf, size_t size, const char *what, bw_pos pos) {
 
 typedef enum name_rule { NAME_TYPE, NAME_MEMBER, NAME_FIELD } name_rule;
 
-static int is_upper(char c) {
-  return c >= 'A' && c <= 'Z';
-}
-static int is_lower(char c) {
-  return c >= 'a' && c <= 'z';
-}
-static int is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+/* What each byte may be in a name: NAME_TYPE, NAME_MEMBER and NAME_FIELD characters after the
+ * first (bits 1 << rule), and the first character of a type or member name (an upper-case
+ * letter, FIRST_UPPER) or of a field name (a lower-case letter, FIRST_LOWER). One load per
+ * character: an importer's schema has tens of thousands of names. */
+enum { FIRST_UPPER = 8, FIRST_LOWER = 16 };
+/* clang-format off */
+static const unsigned char name_chars[256] = {
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0x00 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0x10 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0x20 */
+     7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  0,  0,  0,  0,  0,  0,  /* 0x30 */
+     0, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,  /* 0x40 */
+    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,  0,  0,  0,  0,  6,  /* 0x50 */
+     0, 21, 21, 21, 21, 21, 21, 21, 21, 21, 21, 21, 21, 21, 21, 21,  /* 0x60 */
+    21, 21, 21, 21, 21, 21, 21, 21, 21, 21, 21,  0,  0,  0,  0,  0,  /* 0x70 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0x80 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0x90 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xa0 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xb0 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xc0 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xd0 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xe0 */
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0xf0 */
+};
+/* clang-format on */
 
-static int name_valid(const char *s, name_rule rule) {
-  if (!s || !*s) return 0;
-  if (rule == NAME_FIELD ? !is_lower(s[0]) : !is_upper(s[0])) return 0;
-  for (const char *p = s + 1; *p; p++) {
-    char c = *p;
-    int ok;
-    switch (rule) {
-      case NAME_TYPE:
-        ok = is_upper(c) || is_lower(c) || is_digit(c);
-        break;
-      case NAME_MEMBER:
-        ok = is_upper(c) || is_digit(c) || c == '_';
-        break;
-      default:
-        ok = is_upper(c) || is_lower(c) || is_digit(c) || c == '_';
-        break;
-    }
-    if (!ok) return 0;
-  }
-  return 1;
+/* The length of name (at least 1), and in *valid whether it follows rule. */
+static size_t name_scan(const char *s, name_rule rule, int *valid) {
+  const unsigned char *p = (const unsigned char *)s;
+  unsigned first = rule == NAME_FIELD ? FIRST_LOWER : FIRST_UPPER, mask = 1u << rule;
+  unsigned all = mask;
+  size_t i = 1;
+  for (; p[i]; i++) all &= name_chars[p[i]];
+  *valid = (name_chars[p[0]] & first) && all;
+  return i;
 }
 
 static void check_name(bw_vctx *v, const char *name, name_rule rule, bw_pos pos) {
@@ -95,12 +100,13 @@ static void check_name(bw_vctx *v, const char *name, name_rule rule, bw_pos pos)
     bw_vctx_report(v, BW_ESCHEMA, pos, "%s name is empty", what[rule]);
     return;
   }
-  if (strlen(name) > BW_MAX_NAME_LENGTH) {
+  int valid;
+  if (name_scan(name, rule, &valid) > BW_MAX_NAME_LENGTH) {
     bw_vctx_report(v, BW_ELIMIT, pos, "%s name '" NAME_IN_MESSAGE "...' is longer than %u bytes",
                    what[rule], name, (unsigned)BW_MAX_NAME_LENGTH);
     return;
   }
-  if (!name_valid(name, rule))
+  if (!valid)
     bw_vctx_report(v, BW_ESCHEMA, pos, "invalid %s name '" NAME_IN_MESSAGE "': expected %s",
                    what[rule], name, rules[rule]);
 }
@@ -128,10 +134,20 @@ static bw_pos member_pos(const bw_type *t, size_t i) {
   return pos_or(t->members[i].pos, t->pos);
 }
 
+/* A hash of a name, eight bytes at a time (enum members are often long: VK_STRUCTURE_TYPE_...). */
 static uint64_t hash_name(const char *s) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
-  return h;
+  size_t n = strlen(s);
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  for (; n >= 8; s += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  uint64_t w = 0;
+  for (size_t i = 0; i < n; i++) w |= (uint64_t)(uint8_t)s[i] << (8 * i);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 29);
 }
 
 static void report_duplicate(bw_vctx *v, const member_list *l, size_t first, size_t i) {
@@ -142,11 +158,18 @@ static void report_duplicate(bw_vctx *v, const member_list *l, size_t first, siz
                  l->container, at);
 }
 
-/* Reports every name that repeats an earlier one. Small lists are compared pairwise; long ones
- * go through a temporary hash table so a hostile body with many members stays linear. */
+/* A slot of check_unique's table: a member's index + 1 (0 empty) and its name's hash. */
+typedef struct name_slot {
+  size_t index;
+  uint64_t hash;
+} name_slot;
+
+/* Reports every name that repeats an earlier one. A few names are compared pairwise; more go
+ * through a hash table (on the stack up to 64 names) so a hostile body with many members stays
+ * linear, and names are compared only when their hashes are equal. */
 static void check_unique(bw_vctx *v, const member_list *l) {
   size_t n = l->t->count;
-  if (n <= 16) {
+  if (n <= 6) {
     for (size_t i = 1; i < n; i++) {
       const char *a = l->name(l->t, i);
       for (size_t j = 0; a && j < i; j++) {
@@ -159,28 +182,33 @@ static void check_unique(bw_vctx *v, const member_list *l) {
     }
     return;
   }
-  size_t size = 32;
+  name_slot local[128];
+  size_t size = 16;
   while (size < n * 2) size *= 2;
-  size_t *table = calloc(size, sizeof *table);
-  if (!table) {
+  name_slot *table = local;
+  if (size <= sizeof local / sizeof local[0])
+    memset(local, 0, size * sizeof *local);
+  else if (!(table = calloc(size, sizeof *table))) {
     v->oom = 1;
     return;
   }
   for (size_t i = 0; i < n; i++) {
     const char *a = l->name(l->t, i);
     if (!a) continue;
-    for (size_t k = (size_t)hash_name(a) & (size - 1);; k = (k + 1) & (size - 1)) {
-      if (table[k] == 0) {
-        table[k] = i + 1;
+    uint64_t h = hash_name(a);
+    for (size_t k = (size_t)h & (size - 1);; k = (k + 1) & (size - 1)) {
+      if (table[k].index == 0) {
+        table[k].index = i + 1;
+        table[k].hash = h;
         break;
       }
-      if (strcmp(l->name(l->t, table[k] - 1), a) == 0) {
-        report_duplicate(v, l, table[k] - 1, i);
+      if (table[k].hash == h && strcmp(l->name(l->t, table[k].index - 1), a) == 0) {
+        report_duplicate(v, l, table[k].index - 1, i);
         break;
       }
     }
   }
-  free(table);
+  if (table != local) free(table);
 }
 
 /* ---- pass 1: local rules ---------------------------------------------------------------- */
