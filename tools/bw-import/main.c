@@ -11,6 +11,9 @@
 #include <malloc.h>
 #endif
 #include <unistd.h> /* _exit */
+#ifdef BW_IMPORT_THREADS
+#include <pthread.h>
+#endif
 #if defined(__GLIBC__) && defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -18,6 +21,7 @@
 #include "barewire/barewire.h"
 #include "barewire/import.h"
 #include "common/util.h"
+#include "schema/schema_internal.h" /* bw_schema_print_range */
 
 #ifndef BW_VERSION
 #define BW_VERSION "unknown"
@@ -206,12 +210,85 @@ static int parse_args(int argc, char **argv, cli *c) {
   return -1;
 }
 
+#define SCHEMA_FLAGS (BW_PRINT_LAYOUT | BW_PRINT_DOCS)
+
+/* Schemas with fewer types are printed on one thread: starting another costs more than it
+ * saves. */
+#define THREADED_PRINT_MIN_TYPES 256
+
+/* A part of the schema text printed on a thread of its own. */
+typedef struct print_part {
+  const bw_schema *s;
+  size_t first, end; /* user types */
+  char *text;
+  size_t len;
+  int rc;
+  bw_error err;
+} print_part;
+
+static void *print_part_run(void *arg) {
+  print_part *p = arg;
+  bw_error_clear(&p->err);
+  p->rc = bw_schema_print_range(p->s, SCHEMA_FLAGS, p->first, p->end, &p->text, &p->len, &p->err);
+  return NULL;
+}
+
+/* 0 in a build without threads, or when the environment's BW_IMPORT_THREADS=0 asks for one
+ * thread (to compare, or on a busy machine). */
+static int threads_wanted(void) {
+#ifdef BW_IMPORT_THREADS
+  const char *v = getenv("BW_IMPORT_THREADS");
+  return !(v && strcmp(v, "0") == 0);
+#else
+  return 0;
+#endif
+}
+
+/* The schema text. A long schema's second half is printed on a second thread while this one
+ * prints the first, and appended to it (byte for byte bw_schema_print's text: see
+ * bw_schema_print_range); when the thread cannot be started, the second half is printed here
+ * after the first. */
+static int print_schema(const bw_schema *s, char **out, size_t *len, bw_error *err) {
+  size_t n = bw_schema_type_count(s);
+  if (n < THREADED_PRINT_MIN_TYPES || !threads_wanted())
+    return bw_schema_print(s, SCHEMA_FLAGS, out, len, err);
+  print_part second = {s, bw_schema_print_split(s), n, NULL, 0, 0, {0}};
+  int threaded = 0;
+#ifdef BW_IMPORT_THREADS
+  pthread_t thread;
+  threaded = pthread_create(&thread, NULL, print_part_run, &second) == 0;
+#endif
+  char *text = NULL;
+  size_t text_len = 0;
+  int rc = bw_schema_print_range(s, SCHEMA_FLAGS, 0, second.first, &text, &text_len, err);
+#ifdef BW_IMPORT_THREADS
+  if (threaded) pthread_join(thread, NULL);
+#endif
+  if (!threaded && rc == 0) print_part_run(&second);
+  if (rc == 0 && second.rc != 0) {
+    rc = second.rc;
+    if (err) *err = second.err;
+  }
+  char *joined = rc == 0 ? realloc(text, text_len + second.len + 1) : NULL;
+  if (rc == 0 && !joined) rc = bw_error_set(err, BW_ENOMEM, 0, "out of memory");
+  if (rc != 0) {
+    free(text);
+    free(second.text);
+    return rc;
+  }
+  memcpy(joined + text_len, second.text, second.len + 1);
+  free(second.text);
+  *out = joined;
+  *len = text_len + second.len;
+  return 0;
+}
+
 static int render(const bw_schema *s, const bw_import_options *o, const char *format, char **out,
                   size_t *len, bw_error *err) {
   if (strcmp(format, "json") == 0) return bw_schema_layout_json(s, out, len, err);
   if (strcmp(format, "layout") == 0) return bw_schema_layout_table(s, NULL, 0, out, len, err);
   if (strcmp(format, "c-check") == 0) return bw_import_c_check(s, o, out, len, err);
-  return bw_schema_print(s, BW_PRINT_LAYOUT | BW_PRINT_DOCS, out, len, err);
+  return print_schema(s, out, len, err);
 }
 
 /* The output for headers that define constants but declare no type: the layout document with
