@@ -162,17 +162,24 @@ int bw_import_build_enum(bw_import_ctx *ctx, size_t idx, bw_type **out) {
       t = k != BW_KIND_VOID ? bw_draft_type(d, k) : bw_draft_data_fixed(d, (uint64_t)size);
     } else {
       t = bw_draft_type(d, BW_KIND_ENUM);
-      enumerator *sorted = malloc(w.count * sizeof *sorted);
+      /* Most enums list their values in ascending order already: then the sort (by value,
+       * then declaration order) would leave them as they are. */
+      int ascending = 1;
+      for (size_t i = 1; i < w.count && ascending; i++)
+        ascending = w.items[i - 1].bits <= w.items[i].bits;
+      enumerator *sorted = ascending ? w.items : malloc(w.count * sizeof *sorted);
       if (sorted) {
-        memcpy(sorted, w.items, w.count * sizeof *sorted);
-        qsort(sorted, w.count, sizeof *sorted, by_value);
+        if (!ascending) {
+          memcpy(sorted, w.items, w.count * sizeof *sorted);
+          qsort(sorted, w.count, sizeof *sorted, by_value);
+        }
         for (size_t i = 0; i < w.count; i++) {
           if (i > 0 && sorted[i].bits == sorted[i - 1].bits) continue; /* an alias */
           bw_enum_member *m =
               bw_draft_add_enum_member(d, t, cnames[sorted[i].order], 1, sorted[i].bits);
           if (m) m->c_name = bw_draft_strdup(d, sorted[i].c_name);
         }
-        free(sorted);
+        if (sorted != w.items) free(sorted);
       } else {
         rc = -1;
       }

@@ -138,6 +138,16 @@ typedef struct bw_import_tok {
   CXTokenKind kind;
 } bw_import_tok;
 
+/* Where one entry of a file lies in clang's source locations (spelling.c): a file location's
+ * raw encoding (CXSourceLocation.int_data) is base + its offset in the file, for offsets below
+ * size; the entries of other files, other inclusions of this file and macro expansions lie
+ * elsewhere. text is the file's text, NULL when the range is unset. */
+struct bw_file_range {
+  unsigned base;
+  size_t size;
+  const char *text;
+};
+
 typedef struct bw_import_ctx {
   const bw_import_options *opts;
   CXIndex index;
@@ -239,10 +249,9 @@ typedef struct bw_import_ctx {
   } * file_texts, last_text;
   size_t file_text_size;
   size_t file_text_count;
-  unsigned range_base;    /* the raw location of the first byte of the last file entered... */
-  const char *range_text; /* ...its text (NULL: none yet) and size */
-  size_t range_size;
-  size_t names_read, names_asked; /* -DBW_IMPORT_CHECK_NAMES: names from the text, from clang */
+  struct bw_file_range name_range;  /* the file of the last name read (spelling.c) */
+  struct bw_file_range macro_range; /* the file of the last macro definition (walk.c) */
+  size_t names_read, names_asked;   /* -DBW_IMPORT_CHECK: names from the text, from clang */
 } bw_import_ctx;
 
 /* Appends a line to the report (printf-style); marks it an error when is_error. */
@@ -356,6 +365,18 @@ const char *bw_import_field_decl_name(bw_import_ctx *ctx, CXCursor f, int bitfie
 void bw_import_name_done(bw_import_name *n);
 /* Forgets the file texts (cursors and files die with a reparse). */
 void bw_import_decl_names_free(bw_import_ctx *ctx);
+/* The offset in r's file of location loc (1), or 0 when loc is not in r's range. */
+static inline int bw_file_range_offset(const struct bw_file_range *r, CXSourceLocation loc,
+                                       unsigned *offset) {
+  unsigned delta = loc.int_data - r->base; /* wraps around below base */
+  if (!r->text || delta >= r->size) return 0;
+  *offset = delta;
+  return 1;
+}
+/* Sets r to the entry of file that holds loc, at offset (what clang said of loc); leaves it
+ * unset when clang has no text for the file. */
+void bw_file_range_set(bw_import_ctx *ctx, struct bw_file_range *r, CXSourceLocation loc,
+                       CXFile file, unsigned offset);
 
 /* walk.c: collects the declarations, selects, and fills the draft. Returns 0 or BW_E*. */
 int bw_import_walk(bw_import_ctx *ctx);

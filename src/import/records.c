@@ -82,8 +82,50 @@ typedef struct field_walk {
   CXCursor last;     /* the record\'s last member, once asked (last_known) */
   int last_known;
   int failed;
-  int hashed; /* names holds every field name (large records); else they are compared */
+  int hashed;      /* names holds every field name (large records); else they are compared */
+  int c_record;    /* a C record: its first member, and a union's every one, is at offset 0 */
+  size_t seen;     /* members visited (unnamed bitfields included) */
+  int asked;       /* clang gave a member's offset (which validates the record's layout) */
+  CXCursor placed; /* a member placed at 0 without asking clang (asked == 0: check it at the end) */
 } field_walk;
+
+/* The bit offset of member f. C places a struct's first member, and every member of a union,
+ * at offset 0 (C11 6.7.2.1p15-16: no padding at the beginning, "suitably converted" pointers):
+ * for those non-bitfield members of a C record clang is not asked, as its answer (1,800
+ * instructions: libclang checks every member of the record, nested records included, on
+ * each call) is known. The check is for the record as a whole, not the member: one call for
+ * any member of the record makes it, and a record with no other member asks it at the end
+ * (check_placed). Built with -DBW_IMPORT_CHECK, clang is asked anyway and must agree. */
+static long long member_offset(field_walk *w, CXCursor f, int bitfield, size_t index) {
+  if (w->c_record && !bitfield && (index == 0 || w->un)) {
+#ifdef BW_IMPORT_CHECK
+    long long bits = clang_Cursor_getOffsetOfField(f);
+    if (bits != 0) {
+      bw_import_skip(w->ctx, f, "offset check: clang places the member at bit %lld, not 0", bits);
+      w->ctx->failed = 1;
+      bw_error_set(w->ctx->err, BW_EIMPORT, 0, "offset check failed");
+    }
+#endif
+    if (!w->asked) w->placed = f;
+    return 0;
+  }
+  w->asked = 1;
+  return clang_Cursor_getOffsetOfField(f);
+}
+
+/* After the members: when every one was placed at 0 without asking clang, clang is asked for
+ * one of them, so that a record clang cannot lay out fails as it would have. 0, or -1 when
+ * reported. */
+static int check_placed(field_walk *w) {
+  if (w->asked || clang_Cursor_isNull(w->placed)) return 0;
+  long long bits = clang_Cursor_getOffsetOfField(w->placed);
+  if (bits == 0) return 0;
+  if (bits < 0)
+    bw_import_skip(w->ctx, w->placed, "clang gives no offset for a member (error %lld)", bits);
+  else
+    bw_import_skip(w->ctx, w->placed, "clang places the first member at bit %lld", bits);
+  return -1;
+}
 
 /* Claims a field name: base, or base + sep + N (N = 2, 3...) when a field of the record has
  * it. The record's fields are the names claimed so far: a small record compares them, a
@@ -132,6 +174,7 @@ static enum CXVisitorResult find_last_field(CXCursor f, CXClientData data) {
 static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   field_walk *w = data;
   bw_import_ctx *ctx = w->ctx;
+  size_t index = w->seen++; /* every member counts: an unnamed bitfield may come first */
   int bitfield = clang_Cursor_isBitField(f) != 0;
   int width = bitfield ? clang_getFieldDeclBitWidth(f) : 0;
   CXType ft = clang_getCursorType(f);
@@ -141,7 +184,7 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   int anonymous = !*c_name;
   if (anonymous && bitfield) goto skip; /* unnamed bitfields are padding */
   if (bitfield && width <= 0) goto skip;
-  long long bits = clang_Cursor_getOffsetOfField(f);
+  long long bits = member_offset(w, f, bitfield, index);
   if (bits < 0) {
     bw_import_skip(ctx, f, "clang gives no offset for field '%s' (error %lld)", c_name, bits);
     goto fail;
@@ -285,8 +328,10 @@ int bw_import_build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *e
   bw_nameset_clear(w.names);
   w.record = rt;
   w.last = clang_getNullCursor();
+  w.placed = clang_getNullCursor();
+  w.c_record = clang_getCursorLanguage(c) == CXLanguage_C;
   long long visited = clang_Type_visitFields(rt, visit_field, &w);
-  if (w.failed) return MAP_FAIL;
+  if (w.failed || check_placed(&w) != 0) return MAP_FAIL;
   if (visited < 0) {
     bw_import_skip(ctx, c, "clang cannot list the members of %s (error %lld)",
                    ctx->ents[idx].c_name ? ctx->ents[idx].c_name : ctx->ents[idx].name, visited);

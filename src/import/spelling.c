@@ -27,7 +27,7 @@
  *     always ask clang;
  *   - records of another language than C, and every cursor kind not listed here.
  *
- * Built with -DBW_IMPORT_CHECK_NAMES, every name is also asked of clang and a difference fails
+ * Built with -DBW_IMPORT_CHECK, every name is also asked of clang and a difference fails
  * the import with both spellings (the proof that the rules above are exact, run over system
  * headers and every test input). */
 #define _POSIX_C_SOURCE 200809L
@@ -81,9 +81,19 @@ void bw_import_decl_names_free(bw_import_ctx *ctx) {
   ctx->file_texts = NULL;
   ctx->file_text_size = ctx->file_text_count = 0;
   memset(&ctx->last_text, 0, sizeof ctx->last_text);
-  ctx->range_text = NULL;
-  ctx->range_base = 0;
-  ctx->range_size = 0;
+  memset(&ctx->name_range, 0, sizeof ctx->name_range);
+  memset(&ctx->macro_range, 0, sizeof ctx->macro_range);
+}
+
+void bw_file_range_set(bw_import_ctx *ctx, struct bw_file_range *r, CXSourceLocation loc,
+                       CXFile file, unsigned offset) {
+  size_t size = 0;
+  const char *text = file ? file_text(ctx, file, &size) : NULL;
+  r->text = NULL;
+  if (!text || (loc.int_data & MACRO_LOCATION_BIT) || offset > loc.int_data) return;
+  r->base = loc.int_data - offset;
+  r->size = size;
+  r->text = text;
 }
 
 /* Bytes by what they are to an identifier: IDENT_START may begin one, IDENT_PART continue it,
@@ -133,29 +143,19 @@ static uint64_t non_ident_bytes(uint64_t w) {
 static int name_from_text(bw_import_ctx *ctx, CXCursor c, bw_import_name *n) {
   CXSourceLocation loc = clang_getCursorLocation(c);
   if (!loc.ptr_data[0] || (loc.int_data & MACRO_LOCATION_BIT)) return 0;
-  /* A file location's raw encoding is its offset in clang's address space, where each entry
-   * of a file takes its size (plus one) from a base: a location within the range of the last
-   * file entered is at location - base of that text. Other locations ask clang where they are
-   * (a third of the cost of a name) and set the range. */
-  unsigned raw = loc.int_data, offset;
-  const char *text;
-  size_t size;
-  if (ctx->range_text && raw - ctx->range_base < ctx->range_size) {
-    text = ctx->range_text;
-    size = ctx->range_size;
-    offset = raw - ctx->range_base;
-  } else {
+  /* A location in the range of the file of the last name is at location - base there (see
+   * struct bw_file_range); others ask clang where they are (a third of the cost of a name). */
+  unsigned offset;
+  if (!bw_file_range_offset(&ctx->name_range, loc, &offset)) {
     CXFile file = NULL;
     offset = 0;
     clang_getSpellingLocation(loc, &file, NULL, NULL, &offset);
     if (!file) return 0;
-    size = 0;
-    text = file_text(ctx, file, &size);
-    if (!text || offset > raw) return 0;
-    ctx->range_base = raw - offset;
-    ctx->range_text = text;
-    ctx->range_size = size;
+    bw_file_range_set(ctx, &ctx->name_range, loc, file, offset);
+    if (!bw_file_range_offset(&ctx->name_range, loc, &offset)) return 0;
   }
+  const char *text = ctx->name_range.text;
+  size_t size = ctx->name_range.size;
   if (offset >= size || !(ident_class[(unsigned char)text[offset]] & IDENT_START)) return 0;
   /* Copied as it is scanned, up to the buffer's size (a longer name asks clang). */
   const unsigned char *p = (const unsigned char *)text + offset;
@@ -196,7 +196,7 @@ static const char *name_from_clang(bw_import_name *n, CXCursor c) {
   return n->text;
 }
 
-#ifdef BW_IMPORT_CHECK_NAMES
+#ifdef BW_IMPORT_CHECK
 /* The proof: clang's spelling beside the text's, a difference an error of the import. */
 static const char *checked(bw_import_ctx *ctx, CXCursor c, bw_import_name *n) {
   if (n->from_clang) {

@@ -210,9 +210,18 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
   enum CXCursorKind kind = clang_getCursorKind(c);
   switch (kind) {
     case CXCursor_MacroDefinition: {
-      /* Macros come in long runs from one file: decide once per file. */
+      /* Macros come in long runs from one file: decide once per file. A definition in the
+       * range of the last one's file is in that file (struct bw_file_range): clang is asked
+       * where the others are. */
+      CXSourceLocation loc = clang_getCursorLocation(c);
+      unsigned offset = 0;
+      if (ctx->macro_file_known && bw_file_range_offset(&ctx->macro_range, loc, &offset)) {
+        bw_import_macro_seen(ctx, c, ctx->macro_file_wanted);
+        return CXChildVisit_Continue;
+      }
       CXFile file = NULL;
-      clang_getExpansionLocation(clang_getCursorLocation(c), &file, NULL, NULL, NULL);
+      clang_getExpansionLocation(loc, &file, NULL, NULL, &offset);
+      bw_file_range_set(ctx, &ctx->macro_range, loc, file, offset);
       if (!ctx->macro_file_known || file != ctx->macro_file) {
         const char *name = bw_import_site(ctx, c, NULL, NULL);
         ctx->macro_file = file;
@@ -710,7 +719,7 @@ int bw_import_walk(bw_import_ctx *ctx) {
   free(ctx->type_text);
   ctx->type_text = NULL;
   ctx->type_text_size = ctx->type_text_count = 0;
-#ifdef BW_IMPORT_CHECK_NAMES
+#ifdef BW_IMPORT_CHECK
   bw_import_note(ctx, 0, "name check: %zu names read from the text, %zu asked of clang",
                  ctx->names_read, ctx->names_asked);
 #endif
