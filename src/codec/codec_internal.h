@@ -224,6 +224,22 @@ uint64_t bw_codec_min_size(const bw_type *t);
 
 /* The index of the enum member with value v, or -1. Members are strictly ascending by value
  * (a validity rule), so this is a binary search. */
+/* Tests: whether the codec may use the CPU's vector instructions where it has them (1, the
+ * default) or must keep its portable loops (0). */
+void bw_codec_allow_simd(int on);
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* The runs of uint and int fields in structs with scalar plans go through AVX-512 (F, BW, CD,
+ * VBMI, VBMI2) where the CPU has it and bw_codec_allow_simd allows it: 1 then. */
+#define BW_CODEC_AVX512 1
+extern int bw_codec_simd_state_; /* 0 not known yet, 1 no, 2 yes */
+int bw_codec_simd_probe_(void);
+static inline int bw_codec_avx512(void) {
+  int st = __atomic_load_n(&bw_codec_simd_state_, __ATOMIC_RELAXED);
+  return st ? st == 2 : bw_codec_simd_probe_();
+}
+#endif
+
 long bw_codec_enum_index(const bw_type *t, uint64_t v);
 /* The index of the union member with tag, or -1 (tags are strictly ascending too). */
 long bw_codec_union_index(const bw_type *t, uint64_t tag);

@@ -429,6 +429,76 @@ static BW_ALWAYS_INLINE size_t dec_planned(const bw_wire_plan *wp, const uint8_t
   return SIZE_MAX;
 }
 
+#ifdef BW_CODEC_AVX512
+#include <immintrin.h>
+
+/* A run of n (1..8) uint and int fields (ints: bit j for an int; types: theirs) from d[0..avail)
+ * into items, 8 varints at once: up to 64 bytes loaded under a mask (nothing past avail is
+ * read), the varints' ends from the bytes without a continuation bit (the first n of them by
+ * one pdep), their sizes from the ends' positions, each varint's bytes moved to a value of
+ * its own by one expand, the continuation bits dropped and the 7-bit groups joined in three
+ * mask-and-shift steps, ints zig-zagged, and the nodes written as (type, value) pairs. Returns
+ * the bytes read, or SIZE_MAX (nothing written) for anything the scalar loop must look at: a
+ * varint of more than 8 bytes, a zero last group, fewer than n varints in the bytes there. */
+__attribute__((
+    target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt,lzcnt"))) static size_t
+dec_run_avx512(const uint8_t *d, size_t avail, bw_value *items, unsigned n, unsigned ints,
+               const bw_type *const *types) {
+  __mmask64 valid = avail >= 64 ? ~0ull : _bzhi_u64(~0ull, (unsigned)avail);
+  __m512i bytes = _mm512_maskz_loadu_epi8(valid, d);
+  uint64_t ends = ~(uint64_t)_mm512_movepi8_mask(bytes) & valid;
+  if ((unsigned)__builtin_popcountll(ends) < n) return SIZE_MAX;
+  uint64_t first = _pdep_u64(_bzhi_u64(~0ull, n), ends); /* the first n ends */
+  unsigned total = 64 - (unsigned)_lzcnt_u64(first);
+  /* the ends' positions (bytes 0..n-1), the one before each (-1 for the first): the sizes */
+  __m128i at = _mm512_castsi512_si128(_mm512_maskz_compress_epi8(
+      first, _mm512_set_epi64(0x3f3e3d3c3b3a3938ll, 0x3736353433323130ll, 0x2f2e2d2c2b2a2928ll,
+                              0x2726252423222120ll, 0x1f1e1d1c1b1a1918ll, 0x1716151413121110ll,
+                              0x0f0e0d0c0b0a0908ll, 0x0706050403020100ll)));
+  __m128i before = _mm_or_si128(_mm_slli_si128(at, 1), _mm_cvtsi32_si128(0xff));
+  __m128i size = _mm_sub_epi8(at, before);
+  __mmask16 lanes16 = (__mmask16)((1u << n) - 1);
+  if (_mm_mask_cmpgt_epu8_mask(lanes16, size, _mm_set1_epi8(8))) return SIZE_MAX;
+  /* each size in the 8 bytes of its value, against the byte's index in the value */
+  __m512i sizes = _mm512_permutexvar_epi8(
+      _mm512_set_epi64(0x0707070707070707ll, 0x0606060606060606ll, 0x0505050505050505ll,
+                       0x0404040404040404ll, 0x0303030303030303ll, 0x0202020202020202ll,
+                       0x0101010101010101ll, 0),
+      _mm512_castsi128_si512(size));
+  const __m512i index = _mm512_set1_epi64(0x0706050403020100ll);
+  __mmask64 spread = _mm512_cmplt_epu8_mask(index, sizes) & _bzhi_u64(~0ull, 8 * n);
+  __m512i x = _mm512_maskz_expand_epi8(spread, bytes);
+  /* a zero last group (a size above 1): the byte at size - 1 is 0x00 */
+  __mmask64 last = _mm512_cmpeq_epi8_mask(_mm512_add_epi8(index, _mm512_set1_epi8(1)), sizes) &
+                   _mm512_cmpgt_epu8_mask(sizes, _mm512_set1_epi8(1)) & spread;
+  if (_mm512_mask_cmpeq_epi8_mask(last, x, _mm512_setzero_si512())) return SIZE_MAX;
+  x = _mm512_and_si512(x, _mm512_set1_epi8(0x7f));
+  x = _mm512_or_si512(
+      _mm512_and_si512(x, _mm512_set1_epi64(0x007f007f007f007fll)),
+      _mm512_and_si512(_mm512_srli_epi64(x, 1), _mm512_set1_epi64(0x3f803f803f803f80ll)));
+  x = _mm512_or_si512(
+      _mm512_and_si512(x, _mm512_set1_epi64(0x00003fff00003fffll)),
+      _mm512_and_si512(_mm512_srli_epi64(x, 2), _mm512_set1_epi64(0x0fffc0000fffc000ll)));
+  x = _mm512_or_si512(
+      _mm512_and_si512(x, _mm512_set1_epi64(0x000000000fffffffll)),
+      _mm512_and_si512(_mm512_srli_epi64(x, 4), _mm512_set1_epi64(0x00fffffff0000000ll)));
+  __m512i zz = _mm512_xor_si512(
+      _mm512_srli_epi64(x, 1),
+      _mm512_sub_epi64(_mm512_setzero_si512(), _mm512_and_si512(x, _mm512_set1_epi64(1))));
+  x = _mm512_mask_mov_epi64(x, (__mmask8)ints, zz);
+  /* the nodes: (type, value) in words 0 and 1 of each 4-word node, words 2 and 3 zero */
+  __m512i t = _mm512_maskz_loadu_epi64((__mmask8)((1u << n) - 1), types);
+  uint64_t *w = (uint64_t *)(void *)items;
+  for (unsigned j = 0; j < 4; j++) {
+    if (2 * j >= n) break;
+    __m512i idx = _mm512_set_epi64(0, 0, 8 + 2 * j + 1, 2 * j + 1, 0, 0, 8 + 2 * j, 2 * j);
+    __m512i pair = _mm512_maskz_permutex2var_epi64(0x33, t, idx, x);
+    _mm512_mask_storeu_epi64(w + 8 * j, (__mmask8)(2 * j + 1 < n ? 0xff : 0x0f), pair);
+  }
+  return total;
+}
+#endif
+
 /* The n fields of a struct with a scalar plan (wp->varints) into items, from a local position:
  * dec_fields without the resolution and the dispatch on kinds per field (the same checks and
  * errors: numbers and bools by dec_leaf). */
@@ -438,6 +508,9 @@ BW_CODEC_HOT __attribute__((noinline)) static int dec_scalars(decoder *s, const 
   size_t len = s->len, pos = s->pos;
   const bw_wire_field *wf = wp->fields;
   size_t n = wp->count;
+#ifdef BW_CODEC_AVX512
+  int wide = bw_codec_avx512();
+#endif
   for (size_t i = 0; i < n; i++, wf++) {
     const bw_type *t = wf->type;
     bw_value *out = &items[i];
@@ -447,6 +520,17 @@ BW_CODEC_HOT __attribute__((noinline)) static int dec_scalars(decoder *s, const 
       if (rc) return rc;
       continue;
     }
+#ifdef BW_CODEC_AVX512
+    if (wf->run >= 4 && wide) {
+      size_t k = dec_run_avx512(d + pos, len - pos, out, wf->run, wf->ints, wp->types + i);
+      if (k != SIZE_MAX) {
+        pos += k;
+        i += wf->run - 1u;
+        wf += wf->run - 1u;
+        continue;
+      }
+    }
+#endif
     size_t at = pos;
     uint64_t u = 0;
     if (pos < len && d[pos] < 0x80) {

@@ -698,6 +698,137 @@ BW_CODEC_HOT static int enc_fields(encoder *e, const bw_field *f, const bw_value
   return 0;
 }
 
+#if defined(BW_CODEC_AVX512) && defined(BW_VARINT_WORD)
+#define BW_ENC_AVX512 1
+#include <immintrin.h>
+
+int bw_codec_simd_state_;
+
+void bw_codec_allow_simd(int on) {
+  __atomic_store_n(&bw_codec_simd_state_, on ? 0 : 1, __ATOMIC_RELAXED);
+}
+
+int bw_codec_simd_probe_(void) {
+  __builtin_cpu_init();
+  int st = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd") &&
+                   __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2") &&
+                   __builtin_cpu_supports("bmi2")
+               ? 2
+               : 1;
+  __atomic_store_n(&bw_codec_simd_state_, st, __ATOMIC_RELAXED);
+  return st == 2;
+}
+
+/* A run of n (1..8) uint and int fields (ints: bit j for an int; types: theirs) from items to
+ * out, 8 values at once: the nodes' type and value words gathered by two-source permutes
+ * (masked loads: nothing past the run is read), the types compared, int values zig-zagged,
+ * each size from its leading zeros by a byte table, the 7-bit groups spread to bytes by one
+ * multishift, the continuation bits or'ed in below each size, and the bytes of all the
+ * varints packed together by one compress and stored under a mask (out has room for 8
+ * varints of 8 bytes). Returns the bytes written, or SIZE_MAX (nothing written) when a value
+ * is not of its field's type or is 2^56 or more: the scalar loop then writes the run. */
+__attribute__((
+    target("avx512f,avx512bw,avx512cd,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"))) static size_t
+enc_run_avx512(uint8_t *out, const bw_value *items, unsigned n, unsigned ints,
+               const bw_type *const *types) {
+  __mmask8 lanes = (__mmask8)((1u << n) - 1);
+  const uint64_t *w = (const uint64_t *)(const void *)items; /* 4 words per node */
+  __m512i q[4];
+  for (unsigned j = 0; j < 4; j++) {
+    /* nodes 2j and 2j + 1: their words 0 (type) and 1 (value) */
+    __mmask8 m = (__mmask8)((2 * j < n ? 0x03u : 0u) | (2 * j + 1 < n ? 0x30u : 0u));
+    q[j] = _mm512_maskz_loadu_epi64(m, w + 8 * j);
+  }
+  const __m512i pick = _mm512_set_epi64(12, 8, 4, 0, 13, 9, 5, 1);
+  __m512i lo = _mm512_permutex2var_epi64(q[0], pick, q[1]); /* v0..v3, t0..t3 */
+  __m512i hi = _mm512_permutex2var_epi64(q[2], pick, q[3]); /* v4..v7, t4..t7 */
+  __m512i v = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0), hi);
+  __m512i t = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4), hi);
+  __m512i want = _mm512_maskz_loadu_epi64(lanes, types);
+  if (_mm512_mask_cmpneq_epi64_mask(lanes, t, want)) return SIZE_MAX;
+  __m512i zz = _mm512_xor_si512(_mm512_slli_epi64(v, 1), _mm512_srai_epi64(v, 63));
+  v = _mm512_mask_mov_epi64(v, (__mmask8)ints, zz);
+  if (_mm512_mask_test_epi64_mask(lanes, v, _mm512_set1_epi64((long long)0xff00000000000000ull)))
+    return SIZE_MAX;
+  /* sizes: 1..8 by the leading zeros of v | 1 (8..63) through the byte table */
+  __m512i lz = _mm512_lzcnt_epi64(_mm512_or_si512(v, _mm512_set1_epi64(1)));
+  __m512i table = _mm512_loadu_si512((const void *)bw_varint_size_by_clz);
+  __m512i size = _mm512_and_si512(_mm512_permutexvar_epi8(lz, table), _mm512_set1_epi64(0xff));
+  /* byte j of each value: its bits 7j..7j+7; the low 7 kept */
+  __m512i groups = _mm512_multishift_epi64_epi8(_mm512_set1_epi64((long long)0x312a231c150e0700ull),
+                                                v); /* 0 7 14 21 28 35 42 49 */
+  groups = _mm512_and_si512(groups, _mm512_set1_epi8(0x7f));
+  /* each value's size in all its bytes, against the byte's index in the value */
+  __m512i sizes = _mm512_permutexvar_epi8(
+      _mm512_set_epi64(0x3838383838383838ll, 0x3030303030303030ll, 0x2828282828282828ll,
+                       0x2020202020202020ll, 0x1818181818181818ll, 0x1010101010101010ll,
+                       0x0808080808080808ll, 0), /* byte 0 of each value */
+      size);
+  const __m512i index = _mm512_set1_epi64(0x0706050403020100ll);
+  __mmask64 keep = _mm512_cmplt_epu8_mask(index, sizes);
+  __mmask64 more = _mm512_cmplt_epu8_mask(_mm512_add_epi8(index, _mm512_set1_epi8(1)), sizes);
+  groups = _mm512_mask_mov_epi8(groups, more, _mm512_or_si512(groups, _mm512_set1_epi8(-128)));
+  keep &= _bzhi_u64(~0ull, 8 * n);
+  __m512i packed = _mm512_maskz_compress_epi8(keep, groups);
+  unsigned total = (unsigned)__builtin_popcountll(keep);
+  _mm512_mask_storeu_epi8(out, _bzhi_u64(~0ull, total), packed);
+  return total;
+}
+
+/* A struct of the first kind with a vec form (at most 16 fields, 64 bytes) from items to out
+ * (room for wp->size bytes): the 16 nodes' type and value words gathered by two-source
+ * permutes (masked loads: nothing past the fields is read), the types compared, the ranges
+ * checked, and the wire bytes picked from the values by one two-source byte permute and
+ * stored under a mask. 1 when written; 0 (nothing written) when a value is not of its field's
+ * type or out of its range: enc_planned then writes the struct or finds the value. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static int
+enc_fixed_avx512(uint8_t *out, const bw_value *items, const bw_wire_plan *wp) {
+  const bw_wire_vec *vec = wp->vec;
+  unsigned n = (unsigned)wp->count;
+  const uint64_t *w = (const uint64_t *)(const void *)items; /* 4 words per node */
+  const __m512i pick = _mm512_set_epi64(12, 8, 4, 0, 13, 9, 5, 1);
+  __m512i v[2];
+  __mmask8 bad = 0;
+  for (unsigned h = 0; h < 2; h++) {
+    __m512i q[4];
+    for (unsigned j = 0; j < 4; j++) {
+      unsigned node = 8 * h + 2 * j;
+      __mmask8 m = (__mmask8)((node < n ? 0x03u : 0u) | (node + 1 < n ? 0x30u : 0u));
+      q[j] = _mm512_maskz_loadu_epi64(m, w + 4 * node);
+    }
+    __m512i lo = _mm512_permutex2var_epi64(q[0], pick, q[1]);
+    __m512i hi = _mm512_permutex2var_epi64(q[2], pick, q[3]);
+    __m512i val = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0), hi);
+    __m512i typ = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4), hi);
+    __mmask8 lanes = (__mmask8)(n >= 8 * h + 8 ? 0xffu : n > 8 * h ? (1u << (n - 8 * h)) - 1 : 0u);
+    __m512i bits = _mm512_and_si512(val, _mm512_loadu_si512((const void *)(vec->mask + 8 * h)));
+    bad |= _mm512_mask_cmpneq_epi64_mask(lanes, typ,
+                                         _mm512_loadu_si512((const void *)(vec->types + 8 * h)));
+    bad |= _mm512_mask_cmpgt_epu64_mask(
+        lanes, _mm512_add_epi64(bits, _mm512_loadu_si512((const void *)(vec->bias + 8 * h))),
+        _mm512_loadu_si512((const void *)(vec->limit + 8 * h)));
+    v[h] = bits;
+  }
+  if (bad) return 0;
+  __m512i wire = _mm512_permutex2var_epi8(v[0], _mm512_loadu_si512((const void *)vec->pack), v[1]);
+  _mm512_mask_storeu_epi8(out, _bzhi_u64(~0ull, (unsigned)wp->size), wire);
+  return 1;
+}
+#else
+void bw_codec_allow_simd(int on) {
+  (void)on;
+}
+
+#ifdef BW_CODEC_AVX512
+int bw_codec_simd_state_ = 1;
+
+int bw_codec_simd_probe_(void) {
+  return 0;
+}
+#endif
+#endif
+
 /* A struct of fixed-width numbers (wire plan wp, items its field values) with room for all of
  * it: each value checked and stored without a dispatch. 1 when written; 0 (e->pos unchanged)
  * at the first value of another kind or out of range, or without room: the general walk then
@@ -705,6 +836,12 @@ BW_CODEC_HOT static int enc_fields(encoder *e, const bw_field *f, const bw_value
 static BW_ALWAYS_INLINE int enc_planned(encoder *e, const bw_wire_plan *wp, const bw_value *items) {
   if (!room(e, wp->size)) return 0;
   uint8_t *b = e->buf + e->pos;
+#ifdef BW_ENC_AVX512
+  if (wp->vec && bw_codec_avx512() && enc_fixed_avx512(b, items, wp)) {
+    e->pos += wp->size;
+    return 1;
+  }
+#endif
   const bw_wire_field *wf = wp->fields;
   size_t n = wp->count;
   /* The range checks or'ed together (one test at the end, no branch per field); the kind
@@ -744,9 +881,23 @@ static BW_ALWAYS_INLINE int enc_scalars(encoder *e, const bw_wire_plan *wp, cons
   const bw_wire_field *wf = wp->fields;
   size_t n = wp->count, pos = 0;
   uint64_t bad = 0;
+#ifdef BW_ENC_AVX512
+  int wide = bw_codec_avx512();
+#endif
   for (size_t i = 0; i < n; i++, wf++) {
     const bw_value *item = &items[i];
     const bw_type *t = wf->type;
+#ifdef BW_ENC_AVX512
+    if (wf->run >= 4 && wide) {
+      size_t k = enc_run_avx512(b + pos, item, wf->run, wf->ints, wp->types + i);
+      if (k != SIZE_MAX) {
+        pos += k;
+        i += wf->run - 1u;
+        wf += wf->run - 1u;
+        continue;
+      }
+    }
+#endif
     if (item->type != t && wrong_kind(item, t)) return 0;
     uint64_t u = item->as.u;
     switch (wf->op) {

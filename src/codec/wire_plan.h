@@ -44,7 +44,19 @@ typedef struct bw_wire_field {
   uint8_t is_bool;    /* a byte above 1 is refused (decode: by bool_at, before the loads) */
   uint8_t is_forward; /* load == at: 8 bytes from the field's offset stay inside the struct */
   uint8_t op;         /* BW_WIRE_*: FIXED (every field of a plan without varints) or a varint */
+  uint8_t run;        /* uint and int fields in a row from this one (at most 8), else 0 */
+  uint8_t ints;       /* bit j: field j of that run is an int */
 } bw_wire_field;
+
+/* A plan of the first kind with at most 16 fields and 64 bytes, in the form the AVX-512
+ * encoder reads (encode.c): each field's type, mask, bias and limit in a row (zeros and the
+ * null type past count), and which byte of the 16 values (8 bytes each, fields in order) is
+ * each byte of the wire form. */
+typedef struct bw_wire_vec {
+  const bw_type *types[16];
+  uint64_t mask[16], bias[16], limit[16];
+  uint8_t pack[64];
+} bw_wire_vec;
 
 struct bw_wire_plan {
   int varints;     /* the second kind: uint, int or enum fields (then only op, type, width,
@@ -55,6 +67,8 @@ struct bw_wire_plan {
   size_t forward_count;    /* fields[0..forward_count) are the ones with is_forward set */
   size_t bool_count;       /* decode: the bool fields' bytes are checked before the loads, */
   const uint32_t *bool_at; /* at these offsets (in field order), so that the loop has no check */
+  const bw_type **types;   /* scalar plans: the fields' types in a row (count entries) */
+  const bw_wire_vec *vec;  /* the first kind, 16 fields and 64 bytes at most: see above */
   bw_wire_field fields[];
 };
 typedef struct bw_wire_plan bw_wire_plan;
@@ -82,8 +96,9 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
   size_t bools = 0;
   for (size_t i = 0; i < t->count && !varints; i++)
     if (bw_type_resolve(t->fields[i].type)->kind == BW_KIND_BOOL) bools++;
-  bw_wire_plan *p = bw_arena_alloc(arena, sizeof *p + t->count * sizeof p->fields[0] +
-                                              bools * sizeof p->bool_at[0]);
+  size_t head = sizeof(bw_wire_plan) + t->count * sizeof(bw_wire_field);
+  size_t tail = varints ? t->count * sizeof(const bw_type *) : bools * sizeof(uint32_t);
+  bw_wire_plan *p = bw_arena_alloc(arena, head + tail);
   if (!p) return;
   memset(p, 0, sizeof *p + t->count * sizeof p->fields[0]);
   p->varints = varints != 0;
@@ -92,6 +107,8 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
   p->count = t->count;
   uint32_t *bool_at = (uint32_t *)(void *)&p->fields[t->count];
   p->bool_at = bool_at;
+  const bw_type **types = (const bw_type **)(void *)&p->fields[t->count];
+  if (varints) p->types = types;
   size_t at = 0;
   for (size_t i = 0; i < t->count; i++) {
     bw_wire_field *f = &p->fields[i];
@@ -114,7 +131,10 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
       f->limit = ((uint64_t)1 << (8 * w)) - 1;
       if (f->is_signed) f->bias = (uint64_t)1 << (8 * w - 1);
     }
-    if (varints) continue;
+    if (varints) {
+      types[i] = ft;
+      continue;
+    }
     f->at = (uint32_t)at;
     f->is_forward = at + 8 <= size;
     f->load = (uint32_t)(f->is_forward ? at : at + w - 8);
@@ -124,6 +144,31 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
     if (f->is_bool) bool_at[p->bool_count++] = (uint32_t)at;
     if (f->is_forward) p->forward_count++; /* (a prefix: at + 8 <= size holds up to a point) */
     at += w;
+  }
+  if (!varints && t->count <= 16 && size <= 64) {
+    bw_wire_vec *v = bw_arena_alloc(arena, sizeof *v);
+    if (v) {
+      memset(v, 0, sizeof *v);
+      for (size_t i = 0; i < t->count; i++) {
+        const bw_wire_field *f = &p->fields[i];
+        v->types[i] = f->type;
+        v->mask[i] = f->mask;
+        v->bias[i] = f->bias;
+        v->limit[i] = f->limit;
+        for (unsigned b = 0; b < f->width; b++) v->pack[f->at + b] = (uint8_t)(8 * i + b);
+      }
+      p->vec = v;
+    }
+  }
+  /* the runs of uint and int fields, from their ends back */
+  for (size_t i = t->count; i-- > 0;) {
+    bw_wire_field *f = &p->fields[i];
+    if (f->op != BW_WIRE_UINT && f->op != BW_WIRE_INT) continue;
+    const bw_wire_field *next = i + 1 < t->count ? &p->fields[i + 1] : NULL;
+    unsigned run = next && next->run ? next->run + 1u : 1u;
+    if (run > 8) run = 8;
+    f->run = (uint8_t)run;
+    f->ints = (uint8_t)((f->op == BW_WIRE_INT) | (run > 1 ? next->ints << 1 : 0));
   }
   t->wire = p;
 #else
