@@ -236,6 +236,7 @@ typedef struct bw_import_ctx {
     size_t slot;      /* MAPPED_ENTITY: a reference to this entity (index + 1) */
     int layout_known; /* size and align are filled */
     long long size, align;
+    int array_kind; /* records.c: 0 unknown, 1 other, 2 an array without elements ([], [0]) */
   } * type_text;
   size_t type_text_size;
   size_t type_text_count;
@@ -337,6 +338,11 @@ const char *bw_import_hint_text(bw_import_hint *h); /* NULL when out of memory *
  * so a zero-length array may be flexible). MAP_EMPTY: takes no space. */
 int bw_import_map_type(bw_import_ctx *ctx, CXType t, bw_import_hint *hint, int top, uint32_t *flags,
                        CXCursor where, bw_type **out);
+
+/* walk.c: bw_import_map_type of a member's own type (top 1), with t's cache entry when the
+ * caller has it (info from bw_import_type_info, valid; NULL: looked up here). */
+int bw_import_map_member(bw_import_ctx *ctx, CXType t, struct bw_type_text *info,
+                         bw_import_hint *hint, uint32_t *flags, CXCursor where, bw_type **out);
 
 /* records.c: the type of record entity idx (MAP_OK, MAP_EMPTY with *empty set, MAP_FAIL). */
 int bw_import_build_record(bw_import_ctx *ctx, size_t idx, bw_type **out, int *empty);

@@ -57,9 +57,15 @@ static void wire_layout(const bw_type *t, uint64_t *size, uint64_t *align) {
  * aligned to 16 on x86-64, vectors keep their alignment). A type whose size is not a multiple
  * of its alignment (a scalar typedef with a larger `aligned`) has no array stride: its
  * member's offset already says where it is. Returns 0, or -1 when out of memory. */
-static int add_member_native(bw_import_ctx *ctx, bw_type *type, CXType ft) {
+static int add_member_native(bw_import_ctx *ctx, bw_type *type, CXType ft,
+                             const struct bw_type_text *info) {
   long long size, align;
-  bw_import_type_layout(ctx, ft, &size, &align);
+  if (info && info->layout_known) {
+    size = info->size;
+    align = info->align;
+  } else {
+    bw_import_type_layout(ctx, ft, &size, &align);
+  }
   if (size <= 0 || align <= 0 || size % align != 0) return 0;
   uint64_t ws, wa;
   wire_layout(type, &ws, &wa);
@@ -217,10 +223,21 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
    * array without elements ([] or [0], through typedefs): the last member is looked up for
    * those (one more pass over the members, for few records). */
   uint32_t flags = 0;
+  /* What the walk knows of the member's type, looked up once: valid while the table keeps its
+   * place (tab), which mapping the type may change (emitting what it holds adds types). */
+  struct bw_type_text *info = bitfield ? NULL : bw_import_type_info(ctx, ft);
+  const struct bw_type_text *tab = ctx->type_text;
   if (!bitfield) {
-    CXType ct = clang_getCanonicalType(ft);
-    if (ct.kind == CXType_IncompleteArray ||
-        (ct.kind == CXType_ConstantArray && clang_getArraySize(ct) == 0)) {
+    int no_elements;
+    if (info && info->array_kind) {
+      no_elements = info->array_kind == 2;
+    } else {
+      CXType ct = clang_getCanonicalType(ft);
+      no_elements = ct.kind == CXType_IncompleteArray ||
+                    (ct.kind == CXType_ConstantArray && clang_getArraySize(ct) == 0);
+      if (info) info->array_kind = no_elements ? 2 : 1;
+    }
+    if (no_elements) {
       if (!w->last_known) {
         w->last_known = 1;
         clang_Type_visitFields(w->record, find_last_field, &w->last);
@@ -229,7 +246,8 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
     }
   }
   int rc = bitfield ? bitfield_type(ctx, ft, (unsigned)width, &hint, f, &type)
-                    : bw_import_map_type(ctx, ft, &hint, 1, &flags, f, &type);
+                    : bw_import_map_member(ctx, ft, info, &hint, &flags, f, &type);
+  if (ctx->type_text != tab) info = NULL; /* the table grew: look it up again if needed */
   if (rc == MAP_EMPTY) {
     bw_import_warn(ctx, f,
                    "field '%s' of %s takes no space (empty type or zero-length array); "
@@ -266,9 +284,10 @@ static enum CXVisitorResult visit_field(CXCursor f, CXClientData data) {
   } else {
     field->c_name = bw_draft_strdup(ctx->draft, c_name);
   }
-  field->c_type = bw_import_c_type_text(ctx, ft);
+  field->c_type = info && info->text ? info->text : bw_import_c_type_text(ctx, ft);
+  if (ctx->type_text != tab) info = NULL;
   if (type->kind != BW_KIND_REF && !(flags & BW_FIELD_FLEXIBLE) && !bitfield &&
-      add_member_native(ctx, type, ft) != 0)
+      add_member_native(ctx, type, ft, info) != 0)
     goto fail;
   w->count++;
 skip:

@@ -450,7 +450,13 @@ static int map_type_uncached(bw_import_ctx *ctx, CXType t, bw_import_hint *hint,
 int bw_import_map_type(bw_import_ctx *ctx, CXType t, bw_import_hint *hint, int top, uint32_t *flags,
                        CXCursor where, bw_type **out) {
   if (!top) return map_type_uncached(ctx, t, hint, top, flags, where, out);
-  struct bw_type_text *info = bw_import_type_info(ctx, t);
+  return bw_import_map_member(ctx, t, NULL, hint, flags, where, out);
+}
+
+int bw_import_map_member(bw_import_ctx *ctx, CXType t, struct bw_type_text *info,
+                         bw_import_hint *hint, uint32_t *flags, CXCursor where, bw_type **out) {
+  const int top = 1;
+  if (!info) info = bw_import_type_info(ctx, t);
   if (info && info->mapped == BW_TYPE_MAPPED_KIND) {
     *flags |= info->flags;
     *out = bw_draft_type(ctx->draft, info->kind);
