@@ -483,12 +483,15 @@ static size_t print_estimate(const bw_schema *s, unsigned flags, size_t first, s
   return 4096 + items * item_weight(flags);
 }
 
-size_t bw_schema_print_split(const bw_schema *s) {
-  if (!s) return 0;
+size_t bw_schema_print_split(const bw_schema *s, size_t part, size_t parts) {
+  if (!s || part == 0 || parts == 0) return 0;
+  if (part >= parts) return s->type_count;
   size_t total = s->constant_count;
   for (size_t i = 0; i < s->type_count; i++) total += type_items(s, i);
+  /* total is a count of items in memory: total * part does not overflow for parts <= 2^16 */
+  size_t goal = parts <= 65536 ? total / parts * part + total % parts * part / parts : total / 2;
   size_t k = 0, before = s->constant_count; /* the items before type k */
-  while (k < s->type_count && before < total / 2) before += type_items(s, k++);
+  while (k < s->type_count && before < goal) before += type_items(s, k++);
   return k;
 }
 

@@ -49,12 +49,14 @@ int bw_schema_append_constants(struct bw_schema *s, const struct bw_schema *from
 /* print.c: bw_schema_print's text in parts, for printing a long schema on several threads (the
  * schema is only read). bw_schema_print_range prints user types [first, end), preceded by the
  * doc comment, target and constants when the range holds the first type: the parts of [0, k)
- * and [k, n) joined are bw_schema_print's text, byte for byte (an empty part is ""). Same ownership
- * and errors as bw_schema_print, and BW_EINVAL for a range outside the schema.
- * bw_schema_print_split gives the k that splits the text about in half (by the number of lines each
- * type writes); 0 for NULL. */
+ * and [k, n) joined are bw_schema_print's text, byte for byte (an empty part is ""). Same
+ * ownership and errors as bw_schema_print, and BW_EINVAL for a range outside the schema. The
+ * part that holds the first type gets room for the whole text, so that the others can be
+ * appended to it in place. bw_schema_print_split gives the first type of part `part` of `parts`
+ * parts of about equal text (by the lines each type and constant writes): 0 for part 0 (and for
+ * NULL), the type count for part >= parts, never decreasing with part. */
 int bw_schema_print_range(const bw_schema *s, unsigned flags, size_t first, size_t end, char **out,
                           size_t *len, bw_error *err);
-size_t bw_schema_print_split(const bw_schema *s);
+size_t bw_schema_print_split(const bw_schema *s, size_t part, size_t parts);
 
 #endif

@@ -115,22 +115,39 @@ START_TEST(parts_join_into_the_whole_text_on_every_fixture) {
 }
 END_TEST
 
-START_TEST(split_halves_an_imported_schema) {
+START_TEST(split_gives_parts_of_about_equal_text) {
   char path[2048];
   snprintf(path, sizeof path, "%s/fixtures/memory/imported_x86_64.bare", BW_SOURCE_DIR);
   bw_schema *s = parse_file(path);
-  size_t n = bw_schema_type_count(s), k = bw_schema_print_split(s);
-  ck_assert_uint_gt(k, 0);
-  ck_assert_uint_lt(k, n);
-  size_t len0 = 0, len1 = 0;
+  size_t n = bw_schema_type_count(s);
   unsigned flags = BW_PRINT_LAYOUT | BW_PRINT_DOCS;
-  char *p0 = print_part(s, flags, 0, k, &len0), *p1 = print_part(s, flags, k, n, &len1);
-  /* By lines written, not bytes: each part has at least a quarter of the text. */
-  ck_assert_msg(len0 * 4 >= len0 + len1 && len1 * 4 >= len0 + len1, "split %zu of %zu: %zu + %zu",
-                k, n, len0, len1);
-  free(p0);
-  free(p1);
-  ck_assert_uint_eq(bw_schema_print_split(NULL), 0);
+  char *whole = NULL;
+  size_t whole_len = 0;
+  ck_assert_int_eq(bw_schema_print(s, flags, &whole, &whole_len, NULL), 0);
+  for (size_t parts = 1; parts <= 8; parts++) {
+    ck_assert_uint_eq(bw_schema_print_split(s, 0, parts), 0);
+    ck_assert_uint_eq(bw_schema_print_split(s, parts, parts), n);
+    ck_assert_uint_eq(bw_schema_print_split(s, parts + 1, parts), n);
+    size_t at = 0;
+    for (size_t i = 0; i < parts; i++) {
+      size_t first = bw_schema_print_split(s, i, parts),
+             end = bw_schema_print_split(s, i + 1, parts);
+      ck_assert_uint_le(first, end);
+      size_t len = 0;
+      char *text = print_part(s, flags, first, end, &len);
+      ck_assert_msg(memcmp(text, whole + at, len) == 0, "part %zu of %zu", i, parts);
+      at += len;
+      /* By lines written, not bytes: in two parts each has at least a quarter of the text. */
+      if (parts == 2)
+        ck_assert_msg(len * 4 >= whole_len, "part %zu of 2 (types %zu..%zu of %zu): %zu of %zu", i,
+                      first, end, n, len, whole_len);
+      free(text);
+    }
+    ck_assert_uint_eq(at, whole_len);
+  }
+  ck_assert_uint_eq(bw_schema_print_split(NULL, 1, 2), 0);
+  ck_assert_uint_eq(bw_schema_print_split(s, 1, 0), 0);
+  free(whole);
   bw_schema_free(s);
 }
 END_TEST
@@ -225,7 +242,7 @@ int main(void) {
   TCase *tc = tcase_create("parts");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, parts_join_into_the_whole_text_on_every_fixture);
-  tcase_add_test(tc, split_halves_an_imported_schema);
+  tcase_add_test(tc, split_gives_parts_of_about_equal_text);
   tcase_add_test(tc, range_outside_the_schema);
   tcase_add_test(tc, constants_appended_in_order_as_if_added_before_validation);
   suite_add_tcase(s, tc);

@@ -11,6 +11,7 @@
 #include <malloc.h>
 #endif
 #include <unistd.h> /* _exit */
+#include <stdatomic.h>
 #ifdef BW_IMPORT_THREADS
 #include <pthread.h>
 #endif
@@ -216,22 +217,38 @@ static int parse_args(int argc, char **argv, cli *c) {
  * saves. */
 #define THREADED_PRINT_MIN_TYPES 256
 
-/* A part of the schema text printed on a thread of its own. */
-typedef struct print_part {
-  const bw_schema *s;
-  size_t first, end; /* user types */
-  char *text;
-  size_t len;
-  int rc;
-  bw_error err;
-} print_part;
+/* A long schema's text is printed in this many parts of about equal size, which this thread and
+ * a second one claim one at a time: when the other thread gets no core (a busy machine), this one
+ * prints nearly everything and waits at most for the part the other is printing. */
+#define PRINT_PARTS 8
 
-static void *print_part_run(void *arg) {
-  print_part *p = arg;
-  bw_error_clear(&p->err);
-  p->rc = bw_schema_print_range(p->s, SCHEMA_FLAGS, p->first, p->end, &p->text, &p->len, &p->err);
+typedef struct print_job {
+  const bw_schema *s;
+  size_t first[PRINT_PARTS + 1]; /* part i is user types [first[i], first[i + 1]) */
+  atomic_size_t next;            /* the next part to claim */
+  struct {
+    char *text;
+    size_t len;
+    int rc;
+    bw_error err;
+  } part[PRINT_PARTS];
+} print_job;
+
+/* Prints parts until none is left to claim. */
+static void print_parts(print_job *j) {
+  for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < PRINT_PARTS;) {
+    bw_error_clear(&j->part[i].err);
+    j->part[i].rc = bw_schema_print_range(j->s, SCHEMA_FLAGS, j->first[i], j->first[i + 1],
+                                          &j->part[i].text, &j->part[i].len, &j->part[i].err);
+  }
+}
+
+#ifdef BW_IMPORT_THREADS
+static void *print_worker(void *arg) {
+  print_parts(arg);
   return NULL;
 }
+#endif
 
 /* 0 in a build without threads, or when the environment's BW_IMPORT_THREADS=0 asks for one
  * thread (to compare, or on a busy machine). */
@@ -244,42 +261,50 @@ static int threads_wanted(void) {
 #endif
 }
 
-/* The schema text. A long schema's second half is printed on a second thread while this one
- * prints the first, and appended to it (byte for byte bw_schema_print's text: see
- * bw_schema_print_range); when the thread cannot be started, the second half is printed here
- * after the first. */
+/* The schema text. A long schema's parts are printed by this thread and a second one, then
+ * joined in order (byte for byte bw_schema_print's text: see bw_schema_print_range); when the
+ * thread cannot be started, this one prints them all. */
 static int print_schema(const bw_schema *s, char **out, size_t *len, bw_error *err) {
   size_t n = bw_schema_type_count(s);
   if (n < THREADED_PRINT_MIN_TYPES || !threads_wanted())
     return bw_schema_print(s, SCHEMA_FLAGS, out, len, err);
-  print_part second = {s, bw_schema_print_split(s), n, NULL, 0, 0, {0}};
-  int threaded = 0;
+  print_job job;
+  memset(&job, 0, sizeof job);
+  job.s = s;
+  for (size_t i = 0; i <= PRINT_PARTS; i++) job.first[i] = bw_schema_print_split(s, i, PRINT_PARTS);
+  atomic_init(&job.next, 0);
 #ifdef BW_IMPORT_THREADS
   pthread_t thread;
-  threaded = pthread_create(&thread, NULL, print_part_run, &second) == 0;
+  int threaded = pthread_create(&thread, NULL, print_worker, &job) == 0;
 #endif
-  char *text = NULL;
-  size_t text_len = 0;
-  int rc = bw_schema_print_range(s, SCHEMA_FLAGS, 0, second.first, &text, &text_len, err);
+  print_parts(&job);
 #ifdef BW_IMPORT_THREADS
   if (threaded) pthread_join(thread, NULL);
 #endif
-  if (!threaded && rc == 0) print_part_run(&second);
-  if (rc == 0 && second.rc != 0) {
-    rc = second.rc;
-    if (err) *err = second.err;
+  int rc = 0;
+  size_t total = 0;
+  for (size_t i = 0; i < PRINT_PARTS; i++) {
+    if (rc == 0 && job.part[i].rc != 0) {
+      rc = job.part[i].rc;
+      if (err) *err = job.part[i].err;
+    }
+    total += job.part[i].len;
   }
-  char *joined = rc == 0 ? realloc(text, text_len + second.len + 1) : NULL;
+  char *joined = rc == 0 ? realloc(job.part[0].text, total + 1) : NULL;
   if (rc == 0 && !joined) rc = bw_error_set(err, BW_ENOMEM, 0, "out of memory");
   if (rc != 0) {
-    free(text);
-    free(second.text);
+    for (size_t i = 0; i < PRINT_PARTS; i++) free(job.part[i].text);
     return rc;
   }
-  memcpy(joined + text_len, second.text, second.len + 1);
-  free(second.text);
+  size_t at = job.part[0].len;
+  for (size_t i = 1; i < PRINT_PARTS; i++) {
+    memcpy(joined + at, job.part[i].text, job.part[i].len);
+    at += job.part[i].len;
+    free(job.part[i].text);
+  }
+  joined[at] = 0;
   *out = joined;
-  *len = text_len + second.len;
+  *len = at;
   return 0;
 }
 
