@@ -32,11 +32,13 @@ static const char *schema_text =
     "type Deep list<optional<list<optional<list<map<str><list<u8>>>>>>>\n"
     "type NumLists struct { b: list<bool>  s: list<i16>[4]  f: list<f32>  w: list<u64>  bits: "
     "list<bool>[3]  c: list<Color> }\n"
-    "type Flags struct { a: bool  b: u64  c: i8  d: u64  e: bool }\n";
+    "type Flags struct { a: bool  b: u64  c: i8  d: u64  e: bool }\n"
+    "type Run struct { a: uint  b: int  c: uint  d: int  e: uint  f: int  g: int  h: uint  i: uint"
+    "  j: bool }\n";
 
 static const char *const type_names[] = {"Point", "Nums",     "Vars",  "Blob", "Opt",
                                          "Lists", "Maps",     "Shape", "Tree", "Deep",
-                                         "Color", "NumLists", "Flags"};
+                                         "Color", "NumLists", "Flags", "Run"};
 #define TYPE_COUNT (sizeof type_names / sizeof type_names[0])
 
 static bw_schema *schema;
