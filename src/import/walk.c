@@ -330,6 +330,33 @@ static const char *entity_base(bw_import_ctx *ctx, bw_entity *e) {
   return e->base;
 }
 
+/* 1 when typedef e has the size and alignment of record or enum rec, its underlying type. A
+ * typedef's type has its underlying type's size, and its alignment unless an `aligned`
+ * attribute (or __declspec(align)) on the typedef overrides it (ASTContext::getTypeInfo): a
+ * typedef with no attribute at all keeps the layout, which is then not asked of clang (the
+ * record's layout is asked when it is built). Built with -DBW_IMPORT_CHECK, clang is asked
+ * anyway and must agree. */
+static int typedef_keeps_layout(bw_import_ctx *ctx, const bw_entity *e, const bw_entity *rec) {
+  int attributes = clang_Cursor_hasAttrs(e->cursor) != 0;
+#ifndef BW_IMPORT_CHECK
+  if (!attributes) return 1;
+#endif
+  CXType tt = clang_getCursorType(e->cursor), rt = clang_getCursorType(rec->cursor);
+  int same = clang_Type_getSizeOf(tt) == clang_Type_getSizeOf(rt) &&
+             clang_Type_getAlignOf(tt) == clang_Type_getAlignOf(rt);
+#ifdef BW_IMPORT_CHECK
+  if (!attributes && !same) {
+    bw_import_skip(ctx, e->cursor, "layout check: typedef %s without attributes changes the layout",
+                   e->tag ? e->tag : "?");
+    ctx->failed = 1;
+    bw_error_set(ctx->err, BW_EIMPORT, 0, "layout check failed");
+  }
+#else
+  (void)ctx;
+#endif
+  return same;
+}
+
 /* What a typedef stands for: sets is_alias/target or merged_into; leaves both 0 for a
  * primitive, pointer, array or function typedef, and for an opaque (incomplete) record. */
 static void resolve_typedef(bw_import_ctx *ctx, size_t idx) {
@@ -353,9 +380,7 @@ static void resolve_typedef(bw_import_ctx *ctx, size_t idx) {
   if (!slot) return;
   bw_entity *e = &ctx->ents[idx];
   bw_entity *rec = &ctx->ents[slot - 1];
-  CXType tt = clang_getCursorType(e->cursor), rt = clang_getCursorType(rec->cursor);
-  int same_layout = clang_Type_getSizeOf(tt) == clang_Type_getSizeOf(rt) &&
-                    clang_Type_getAlignOf(tt) == clang_Type_getAlignOf(rt);
+  int same_layout = typedef_keeps_layout(ctx, e, rec);
   if (rec->c_name && strcmp(rec->c_name, e->tag) == 0) {
     if (same_layout) { /* the typedef names an unnamed record: the record takes its name */
       e->merged_into = slot;
