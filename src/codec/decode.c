@@ -497,6 +497,41 @@ dec_run_avx512(const uint8_t *d, size_t avail, bw_value *items, unsigned n, unsi
   }
   return total;
 }
+
+/* A struct of the first kind with a vec form (at most 16 fields, 64 bytes) from b (wp->size
+ * bytes there) into items: the wire bytes loaded under a mask, spread to a value per field by
+ * one byte permute per 8 fields (the bytes past each width zeroed), sign-extended by a
+ * variable shift pair, the bools checked, and the nodes written as (type, value) pairs. 1 when
+ * written; 0 (nothing written) when a bool is above 1: dec_planned then finds and reports it. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static int
+dec_fixed_avx512(const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {
+  const bw_wire_vec *vec = wp->vec;
+  unsigned n = (unsigned)wp->count;
+  __m512i wire = _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)wp->size), b);
+  __m512i v[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
+  __mmask8 bad = 0;
+  for (unsigned h = 0; h < 2 && 8 * h < n; h++) {
+    __m512i x = _mm512_maskz_permutexvar_epi8(
+        vec->unpack_keep[h], _mm512_loadu_si512((const void *)(vec->unpack + 64 * h)), wire);
+    __m512i sh = _mm512_loadu_si512((const void *)(vec->shift + 8 * h));
+    x = _mm512_srav_epi64(_mm512_sllv_epi64(x, sh), sh);
+    bad |= _mm512_mask_cmpgt_epu64_mask((__mmask8)(vec->bools >> (8 * h)), x, _mm512_set1_epi64(1));
+    v[h] = x;
+  }
+  if (bad) return 0;
+  uint64_t *w = (uint64_t *)(void *)items;
+  for (unsigned h = 0; h < 2 && 8 * h < n; h++) {
+    __m512i t = _mm512_loadu_si512((const void *)(vec->types + 8 * h));
+    for (unsigned j = 0; j < 4; j++) {
+      unsigned node = 8 * h + 2 * j;
+      if (node >= n) break;
+      __m512i idx = _mm512_set_epi64(0, 0, 8 + 2 * j + 1, 2 * j + 1, 0, 0, 8 + 2 * j, 2 * j);
+      __m512i pair = _mm512_maskz_permutex2var_epi64(0x33, t, idx, v[h]);
+      _mm512_mask_storeu_epi64(w + 4 * node, (__mmask8)(node + 1 < n ? 0xff : 0x0f), pair);
+    }
+  }
+  return 1;
+}
 #endif
 
 /* The n fields of a struct with a scalar plan (wp->varints) into items, from a local position:
@@ -646,6 +681,12 @@ BW_CODEC_HOT static int dec_value(decoder *s, const bw_type *t, bw_value *out, s
       size_t pos = s->pos;
       const bw_wire_plan *wp = t->wire;
       if (wp && !wp->varints && wp->size <= len - pos) {
+#ifdef BW_CODEC_AVX512
+        if (wp->vec && bw_codec_avx512() && dec_fixed_avx512(d + pos, wp, items)) {
+          s->pos = pos + wp->size;
+          return 0;
+        }
+#endif
         size_t bad = dec_planned(wp, d + pos, items);
         if (bad != SIZE_MAX) return planned_bool_error(s, pos, bad);
         s->pos = pos + wp->size;
@@ -692,7 +733,11 @@ BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
      * struct is at depth 0, within any depth limit) */
     bw_value *root = bw_value_arena_raw(arena, (1 + wp->count) * sizeof *root);
     if (!root) return bw_error_set(err, BW_ENOMEM, 0, "out of memory while decoding");
-    size_t at = dec_planned(wp, data, root + 1);
+    size_t at = SIZE_MAX;
+#ifdef BW_CODEC_AVX512
+    if (!wp->vec || !bw_codec_avx512() || !dec_fixed_avx512(data, wp, root + 1))
+#endif
+      at = dec_planned(wp, data, root + 1);
     if (at != SIZE_MAX)
       return bw_error_set(err, BW_EBOOL, at, "bool byte is %u, not 0 or 1",
                           ((const uint8_t *)data)[at]);

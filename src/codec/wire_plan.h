@@ -49,13 +49,19 @@ typedef struct bw_wire_field {
 } bw_wire_field;
 
 /* A plan of the first kind with at most 16 fields and 64 bytes, in the form the AVX-512
- * encoder reads (encode.c): each field's type, mask, bias and limit in a row (zeros and the
- * null type past count), and which byte of the 16 values (8 bytes each, fields in order) is
- * each byte of the wire form. */
+ * encoder and decoder read (encode.c, decode.c): each field's type, mask, bias and limit in a
+ * row (zeros and the null type past count); which byte of the 16 values (8 bytes each, fields
+ * in order) is each byte of the wire form (pack), and the other way (unpack: which wire byte
+ * is byte k of value i, for the bytes set in unpack_keep); the shift that sign-extends each
+ * value (64 - 8 x width for i8..i32, else 0), and the bool fields (bit i). */
 typedef struct bw_wire_vec {
   const bw_type *types[16];
   uint64_t mask[16], bias[16], limit[16];
+  uint64_t shift[16];
+  uint64_t unpack_keep[2];
+  uint32_t bools;
   uint8_t pack[64];
+  uint8_t unpack[128];
 } bw_wire_vec;
 
 struct bw_wire_plan {
@@ -155,7 +161,13 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
         v->mask[i] = f->mask;
         v->bias[i] = f->bias;
         v->limit[i] = f->limit;
-        for (unsigned b = 0; b < f->width; b++) v->pack[f->at + b] = (uint8_t)(8 * i + b);
+        for (unsigned b = 0; b < f->width; b++) {
+          v->pack[f->at + b] = (uint8_t)(8 * i + b);
+          v->unpack[8 * i + b] = (uint8_t)(f->at + b);
+          v->unpack_keep[i / 8] |= (uint64_t)1 << (8 * (i % 8) + b);
+        }
+        if (f->is_signed && f->width < 8) v->shift[i] = 64u - 8u * f->width;
+        if (f->is_bool) v->bools |= 1u << i;
       }
       p->vec = v;
     }

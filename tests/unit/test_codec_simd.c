@@ -1,12 +1,13 @@
 /* Check suite for the codec's AVX-512 paths (encode.c enc_run_avx512 and enc_fixed_avx512,
- * decode.c dec_run_avx512), which run on CPUs with AVX-512 F, BW, VL, CD, VBMI and VBMI2 and
- * are switched off by bw_codec_allow_simd(0): every check here runs both ways and the two must
- * agree byte for byte, value for value, code for code and offset for offset, and agree with
- * bytes the test writes itself. Structs with runs of 1 to 9 uint and int fields (a run is 8
+ * decode.c dec_run_avx512 and dec_fixed_avx512), which run on CPUs with AVX-512 F, BW, VL, CD, VBMI
+ * and VBMI2 and are switched off by bw_codec_allow_simd(0): every check here runs both ways and the
+ * two must agree byte for byte, value for value, code for code and offset for offset, and agree
+ * with bytes the test writes itself. Structs with runs of 1 to 9 uint and int fields (a run is 8
  * fields at most), runs between fixed-width fields, and structs of 16 and 17 fixed-width
  * fields (the vector form takes 16); values at every varint length (2^56 and above go the
  * scalar way), values of another kind or of a type other than the field's own, numbers out of
- * range, and messages with a varint not minimal, longer than 8 bytes or cut at every byte. On
+ * range, and messages with a varint not minimal, longer than 8 bytes or cut at every byte, or
+ * with a bool byte above 1. On
  * a CPU without those instructions both ways are the portable one and the checks still hold. */
 #include <check.h>
 #include <stdio.h>
@@ -278,6 +279,48 @@ START_TEST(decode_refusals_alike) {
 }
 END_TEST
 
+/* F16's messages with a bool byte of 2..255 in each bool field, and cut at every byte: both
+ * ways give the same code at the same offset. */
+START_TEST(fixed_decode_refusals_alike) {
+  const bw_type *t = type("F16");
+  bw_value_arena *a = bw_value_arena_new();
+  for (int round = 0; round < 200; round++) {
+    bw_value f[MAXF];
+    uint8_t want[256];
+    size_t n = random_values(t, f, want), at = 0;
+    for (size_t k = 0; k < t->count; k++) {
+      const bw_type *ft = bw_type_resolve(t->fields[k].type);
+      bw_value *v;
+      bw_error e[2];
+      int rc[2];
+      if (ft->kind == BW_KIND_BOOL) {
+        uint8_t m[256];
+        memcpy(m, want, n);
+        m[at] = (uint8_t)(2 + rnd() % 254);
+        for (int simd = 0; simd < 2; simd++) rc[simd] = decode_with(simd, t, m, n, a, &v, &e[simd]);
+        ck_assert_int_eq(rc[0], BW_EBOOL);
+        ck_assert_int_eq(rc[1], BW_EBOOL);
+        ck_assert_uint_eq(e[0].offset, at);
+        ck_assert_uint_eq(e[1].offset, at);
+      }
+      at += bw_kind_width(ft->kind);
+    }
+    for (size_t cut = 0; cut < n; cut++) {
+      bw_value *v;
+      bw_error e[2];
+      int rc[2];
+      for (int simd = 0; simd < 2; simd++)
+        rc[simd] = decode_with(simd, t, want, cut, a, &v, &e[simd]);
+      ck_assert_int_eq(rc[0], BW_ETRUNCATED);
+      ck_assert_int_eq(rc[1], BW_ETRUNCATED);
+      ck_assert_uint_eq(e[0].offset, e[1].offset);
+    }
+    bw_value_arena_reset(a);
+  }
+  bw_value_arena_free(a);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("codec_simd");
   TCase *tc = tcase_create("simd");
@@ -286,6 +329,7 @@ int main(void) {
   tcase_add_test(tc, both_ways_agree_with_the_bytes);
   tcase_add_test(tc, refusals_alike);
   tcase_add_test(tc, decode_refusals_alike);
+  tcase_add_test(tc, fixed_decode_refusals_alike);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
