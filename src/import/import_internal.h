@@ -116,8 +116,9 @@ typedef struct bw_entity {
   int unnamed;        /* a record C names only through an over-aligning typedef */
   const bw_enumerator *enumerators; /* enums that were built: every enumerator, in order */
   size_t enumerator_count;
-  int enumerators_known;  /* enumerators is filled */
-  int enumerators_signed; /* the enum's integer type is signed */
+  int enumerators_known;   /* enumerators is filled */
+  int enumerators_signed;  /* the enum's integer type is signed */
+  const bw_native *native; /* walk.c: the layout of the type emitted for it (DONE), or NULL */
 } bw_entity;
 
 /* ---- the import context ------------------------------------------------------------- */

@@ -646,6 +646,36 @@ static int map_type_uncached(bw_import_ctx *ctx, CXType t, bw_import_hint *hint,
 
 /* ---- emission ----------------------------------------------------------------------------- */
 
+/* The size and alignment of alias typedef e, whose target (emitted) is its underlying type:
+ * the target's layout when e has no attribute (typedef_keeps_layout), else clang's. Built with
+ * -DBW_IMPORT_CHECK, clang is asked anyway and must agree. */
+static void alias_layout(bw_import_ctx *ctx, const bw_entity *e, const bw_entity *target,
+                         bw_native *n) {
+  int known = target->native && !clang_Cursor_hasAttrs(e->cursor);
+  if (known) {
+    n->size = target->native->size;
+    n->align = target->native->align;
+#ifndef BW_IMPORT_CHECK
+    return;
+#endif
+  }
+  CXType tt = clang_getCursorType(e->cursor);
+  uint64_t size = (uint64_t)clang_Type_getSizeOf(tt), align = (uint64_t)clang_Type_getAlignOf(tt);
+#ifdef BW_IMPORT_CHECK
+  if (known && (size != n->size || align != n->align)) {
+    bw_import_skip(ctx, e->cursor, "layout check: alias %s: %llu/%llu, clang %llu/%llu",
+                   e->tag ? e->tag : "?", (unsigned long long)n->size, (unsigned long long)n->align,
+                   (unsigned long long)size, (unsigned long long)align);
+    ctx->failed = 1;
+    bw_error_set(ctx->err, BW_EIMPORT, 0, "layout check failed");
+  }
+#else
+  (void)ctx;
+#endif
+  n->size = size;
+  n->align = align;
+}
+
 static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty) {
   bw_entity *e = &ctx->ents[idx];
   switch (e->state) {
@@ -693,11 +723,9 @@ static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty) {
       if (target) {
         t = bw_draft_ref(ctx->draft, target);
         bw_native *n = bw_draft_native(ctx->draft, t);
-        CXType tt = clang_getCursorType(ctx->ents[idx].cursor);
         if (n) {
           bw_import_entity_site(ctx, &ctx->ents[idx]);
-          n->size = (uint64_t)clang_Type_getSizeOf(tt);
-          n->align = (uint64_t)clang_Type_getAlignOf(tt);
+          alias_layout(ctx, &ctx->ents[idx], &ctx->ents[ctx->ents[idx].target - 1], n);
           n->c_name = bw_draft_strdup(ctx->draft, ctx->ents[idx].c_name);
           n->file = ctx->ents[idx].file ? bw_draft_strdup(ctx->draft, ctx->ents[idx].file) : NULL;
           n->line = ctx->ents[idx].line;
@@ -719,6 +747,7 @@ static const char *emit(bw_import_ctx *ctx, size_t idx, int *empty) {
     return NULL;
   }
   e->state = BW_ENT_DONE;
+  e->native = t->native;
   return e->name;
 }
 
