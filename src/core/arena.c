@@ -55,8 +55,13 @@ void *bw_arena_alloc(bw_arena *a, size_t size) {
 }
 
 void *bw_arena_grow(bw_arena *a, void *old, size_t old_size, size_t new_size) {
-  void *p = bw_arena_alloc(a, new_size);
-  if (p && old && old_size) memcpy(p, old, old_size < new_size ? old_size : new_size);
+  if (new_size > SIZE_MAX / 2) return NULL;
+  size_t size = rounded(new_size), keep = old ? (old_size < new_size ? old_size : new_size) : 0;
+  unsigned char *p = alloc_raw(a, size);
+  if (!p) return NULL;
+  /* What is copied is not zeroed first (arrays of fields and enumerators grow by doubling). */
+  if (keep) memcpy(p, old, keep);
+  memset(p + keep, 0, size - keep);
   return p;
 }
 

@@ -509,24 +509,26 @@ static int no_types(bw_import_ctx *ctx) {
 
 /* ---- validation beside the macros ------------------------------------------------------ */
 
-/* The validation of the walk's draft, run on a thread of its own or inline. */
+/* The validation of the walk's draft: run by whichever thread claims it first, the second
+ * thread when it gets a core while the macros are evaluated, else the calling thread after
+ * them (so that on a busy machine the import never waits for a thread that has not started). */
 typedef struct validation {
-  bw_draft *draft; /* consumed by run_validation */
+  bw_draft *draft; /* consumed by run_validation (NULL after) */
   bw_schema *schema;
   bw_diags diags;
   int rc;
-  int done;
+  atomic_int claimed;
 } validation;
 
 static void run_validation(validation *v) {
   v->rc = bw_draft_validate(v->draft, NULL, &v->schema, &v->diags);
   v->draft = NULL;
-  v->done = 1;
 }
 
 #ifdef BW_IMPORT_HAVE_THREADS
 static void *validation_thread(void *arg) {
-  run_validation(arg);
+  validation *v = arg;
+  if (!atomic_exchange(&v->claimed, 1)) run_validation(v);
   return NULL;
 }
 #endif
@@ -544,6 +546,7 @@ static int threads_wanted(void) {
  * both, in the same order. Without a second thread the same steps run one after the other. */
 static int validate_types(bw_import_ctx *ctx, bw_schema **out) {
   validation v = {ctx->draft, NULL, {0}, 0, 0};
+  atomic_init(&v.claimed, 0);
   ctx->draft = bw_draft_new(); /* the constants */
   if (!ctx->draft) {
     ctx->draft = v.draft;
@@ -556,10 +559,11 @@ static int validate_types(bw_import_ctx *ctx, bw_schema **out) {
 #endif
   int rc = bw_import_macros_finish(ctx);
   if (rc == 0 && ctx->failed) rc = BW_EIMPORT;
+  /* Not started by the second thread (or no second thread): here, unless the macros failed. */
+  if (!atomic_exchange(&v.claimed, 1) && rc == 0) run_validation(&v);
 #ifdef BW_IMPORT_HAVE_THREADS
   if (threaded) pthread_join(thread, NULL);
 #endif
-  if (!threaded && rc == 0) run_validation(&v);
   if (rc == 0 && v.rc != 0) {
     for (size_t i = 0; i < v.diags.count; i++)
       bw_import_note(ctx, 1, "bw-import: error: the imported schema is invalid: %s",
@@ -569,7 +573,7 @@ static int validate_types(bw_import_ctx *ctx, bw_schema **out) {
     rc = v.rc == BW_ENOMEM ? BW_ENOMEM : BW_EIMPORT;
   }
   bw_diags_free(&v.diags);
-  if (!v.done) bw_draft_free(v.draft);
+  bw_draft_free(v.draft); /* not validated: the macros failed */
   if (rc == 0 && (ctx->draft->s.oom || bw_schema_append_constants(v.schema, &ctx->draft->s) != 0))
     rc = bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
   if (rc != 0) {

@@ -5,10 +5,20 @@
 
 #include "schema_internal.h"
 
+/* A hash of a type name, eight bytes at a time (imported names are long: VkPhysicalDevice...). */
 static uint64_t name_hash(const char *s) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
-  return h;
+  size_t n = strlen(s);
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  for (; n >= 8; s += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  uint64_t w = 0;
+  for (size_t i = 0; i < n; i++) w |= (uint64_t)(uint8_t)s[i] << (8 * i);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 29);
 }
 
 bw_user_type *bw_schema_lookup(const struct bw_schema *s, const char *name) {

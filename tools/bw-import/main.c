@@ -57,6 +57,9 @@ static void usage(FILE *out) {
           "                       passed to clang; anything after -- is too\n"
           "  --help, --version\n"
           "\n"
+          "environment: BW_IMPORT_THREADS=0 runs the whole import on one thread (by default\n"
+          "a second core validates the types and prints part of the schema)\n"
+          "\n"
           "exit status: 0 ok, 1 invalid input (clang errors, nothing imported), 2 usage\n");
 }
 
