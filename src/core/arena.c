@@ -65,10 +65,12 @@ void *bw_arena_grow(bw_arena *a, void *old, size_t old_size, size_t new_size) {
   return p;
 }
 
-char *bw_arena_strndup(bw_arena *a, const char *s, size_t len) {
-  if (!s || len >= SIZE_MAX / 2) return NULL;
-  /* Not zeroed first: every byte up to the NUL is written here (strings are a good part of
-   * what an importer's schema allocates). */
+/* A copy of the len bytes at s and a NUL. Not zeroed first: every byte up to the NUL is written
+ * here (strings are a good part of what an importer's schema allocates). Static, so that both
+ * callers inline it: the library is built as position-independent code, where a call from one
+ * exported function to another is not inlined. */
+static char *copy_string(bw_arena *a, const char *s, size_t len) {
+  if (len >= SIZE_MAX / 2) return NULL;
   char *p = alloc_raw(a, rounded(len + 1));
   if (!p) return NULL;
   memcpy(p, s, len);
@@ -76,8 +78,12 @@ char *bw_arena_strndup(bw_arena *a, const char *s, size_t len) {
   return p;
 }
 
+char *bw_arena_strndup(bw_arena *a, const char *s, size_t len) {
+  return s ? copy_string(a, s, len) : NULL;
+}
+
 char *bw_arena_strdup(bw_arena *a, const char *s) {
-  return s ? bw_arena_strndup(a, s, strlen(s)) : NULL;
+  return s ? copy_string(a, s, strlen(s)) : NULL;
 }
 
 void bw_arena_free(bw_arena *a) {

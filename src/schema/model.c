@@ -56,8 +56,10 @@ static int table_insert(struct bw_schema *s, size_t idx) {
   }
 }
 
-void *bw_schema_push(struct bw_schema *s, void **items, size_t *count, size_t *cap,
-                     size_t elem_size) {
+/* bw_schema_push, static so that the builder's calls below inline it (in position-independent
+ * code a call to an exported function is not inlined; the importer adds tens of thousands of
+ * fields, enumerators and constants). */
+static void *push(struct bw_schema *s, void **items, size_t *count, size_t *cap, size_t elem_size) {
   if (*count == *cap) {
     size_t ncap = *cap ? *cap * 2 : 4;
     void *p = bw_arena_grow(&s->arena, *items, *count * elem_size, ncap * elem_size);
@@ -71,6 +73,11 @@ void *bw_schema_push(struct bw_schema *s, void **items, size_t *count, size_t *c
   char *item = (char *)*items + (*count)++ * elem_size;
   memset(item, 0, elem_size);
   return item;
+}
+
+void *bw_schema_push(struct bw_schema *s, void **items, size_t *count, size_t *cap,
+                     size_t elem_size) {
+  return push(s, items, count, cap, elem_size);
 }
 
 bw_draft *bw_draft_new(void) {
@@ -159,7 +166,7 @@ bw_field *bw_draft_add_field(bw_draft *d, bw_type *st, const char *name, bw_type
     if (d) d->s.oom = d->s.oom || !type;
     return NULL;
   }
-  bw_field *f = bw_schema_push(&d->s, (void **)&st->fields, &st->count, &st->capacity, sizeof *f);
+  bw_field *f = push(&d->s, (void **)&st->fields, &st->count, &st->capacity, sizeof *f);
   if (!f) return NULL;
   f->name = bw_arena_strdup(&d->s.arena, name);
   f->type = type;
@@ -170,8 +177,7 @@ bw_field *bw_draft_add_field(bw_draft *d, bw_type *st, const char *name, bw_type
 bw_enum_member *bw_draft_add_enum_member(bw_draft *d, bw_type *en, const char *name, int has_value,
                                          uint64_t value) {
   if (!d || !en || en->kind != BW_KIND_ENUM) return NULL;
-  bw_enum_member *m =
-      bw_schema_push(&d->s, (void **)&en->members, &en->count, &en->capacity, sizeof *m);
+  bw_enum_member *m = push(&d->s, (void **)&en->members, &en->count, &en->capacity, sizeof *m);
   if (!m) return NULL;
   m->name = bw_arena_strdup(&d->s.arena, name);
   m->has_value = has_value != 0;
@@ -186,8 +192,7 @@ bw_union_member *bw_draft_add_union_member(bw_draft *d, bw_type *un, bw_type *ty
     if (d) d->s.oom = d->s.oom || !type;
     return NULL;
   }
-  bw_union_member *m =
-      bw_schema_push(&d->s, (void **)&un->variants, &un->count, &un->capacity, sizeof *m);
+  bw_union_member *m = push(&d->s, (void **)&un->variants, &un->count, &un->capacity, sizeof *m);
   if (!m) return NULL;
   m->type = type;
   m->has_tag = has_tag != 0;
@@ -239,8 +244,7 @@ bw_native *bw_draft_native(bw_draft *d, bw_type *t) {
 
 bw_field *bw_draft_add_native_member(bw_draft *d, bw_native *n, const char *name, bw_type *t) {
   if (!d || !n || !t) return NULL;
-  bw_field *f =
-      bw_schema_push(&d->s, (void **)&n->members, &n->member_count, &n->member_capacity, sizeof *f);
+  bw_field *f = push(&d->s, (void **)&n->members, &n->member_count, &n->member_capacity, sizeof *f);
   if (!f) return NULL;
   f->name = bw_arena_strdup(&d->s.arena, name);
   f->type = t;
@@ -251,7 +255,7 @@ bw_field *bw_draft_add_native_member(bw_draft *d, bw_native *n, const char *name
 static bw_constant *push_constant(bw_draft *d, bw_constant **items, size_t *count, size_t *cap,
                                   const char *name, const char *c_name, int64_t value,
                                   int is_unsigned) {
-  bw_constant *c = bw_schema_push(&d->s, (void **)items, count, cap, sizeof *c);
+  bw_constant *c = push(&d->s, (void **)items, count, cap, sizeof *c);
   if (!c) return NULL;
   c->name = bw_arena_strdup(&d->s.arena, name);
   c->c_name = c_name ? bw_arena_strdup(&d->s.arena, c_name) : NULL;
