@@ -997,11 +997,27 @@ get_varints(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64
 #define PEXT_VARINTS_ 1
 #include <immintrin.h>
 
+/* 0: the byte loop; 1: pext windows; 2: and the last bytes of the input through a window too
+ * (AVX-512 BW: a masked load reads no byte past the input). */
 static int pext_varints_ok(void) {
   if (!simd_allowed_) return 0;
   __builtin_cpu_init();
-  return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx2") &&
-         !__builtin_cpu_is("znver1") && !__builtin_cpu_is("znver2");
+  if (!__builtin_cpu_supports("bmi2") || !__builtin_cpu_supports("avx2") ||
+      __builtin_cpu_is("znver1") || __builtin_cpu_is("znver2"))
+    return 0;
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") ? 2 : 1;
+}
+
+/* The n (at most 64) bytes at p into buf (72 bytes), zeros after them: one masked load, which
+ * reads nothing past p + n; their continuation bits (bit i: byte i has its top bit set) and
+ * their zero bytes as masks. */
+__attribute__((target("avx512f,avx512bw"))) static void
+window_tail(uint8_t *buf, const uint8_t *p, size_t n, uint64_t *cont, uint64_t *zeros) {
+  __m512i x = _mm512_maskz_loadu_epi8(n >= 64 ? ~0ull : ((uint64_t)1 << n) - 1, p);
+  _mm512_storeu_si512((void *)buf, x);
+  memset(buf + 64, 0, 8);
+  *cont = _mm512_movepi8_mask(x);
+  *zeros = _mm512_testn_epi8_mask(x, x);
 }
 
 /* The value of the varint of n (1..8) bytes at p (8 bytes readable). */
@@ -1011,8 +1027,9 @@ __attribute__((target("bmi,bmi2"))) static inline uint64_t pext_varint(const uin
   return _pext_u64(x, _bzhi_u64(0x7f7f7f7f7f7f7f7full, (unsigned)(8 * n)));
 }
 
-__attribute__((target("avx2,bmi,bmi2,popcnt"))) static BW_ALWAYS_INLINE size_t pext_run(
-    uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64_t ints, const int be) {
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) static BW_ALWAYS_INLINE size_t
+pext_run(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64_t ints, const int be,
+         int tail) {
   size_t at = 0;
   uint32_t k = 0;
   while (k < count && len - at >= 72) {
@@ -1064,6 +1081,28 @@ __attribute__((target("avx2,bmi,bmi2,popcnt"))) static BW_ALWAYS_INLINE size_t p
     k++;
   }
   if (k == count) return at;
+  if (tail && len - at <= 64) {
+    /* the last bytes: a window of them, zeros after (which end no varint here: valid) */
+    uint8_t buf[72];
+    size_t avail = len - at;
+    uint64_t cont, zeros;
+    window_tail(buf, msg + at, avail, &cont, &zeros);
+    uint64_t valid = avail >= 64 ? ~0ull : ((uint64_t)1 << avail) - 1;
+    uint64_t ends = ~cont & valid;
+    uint64_t c2 = cont & (cont >> 1), c4 = c2 & (c2 >> 2);
+    if (!(c4 & (c4 >> 4)) && (uint64_t)__builtin_popcountll(ends) >= count - k) {
+      /* every varint has at most 8 bytes and all end here */
+      size_t rel = 0;
+      for (; k < count; k++) {
+        size_t e = (size_t)_tzcnt_u64(ends);
+        store_varint(rec, k, pext_varint(buf + rel, e - rel + 1), ints, be);
+        rel = e + 1;
+        ends = _blsr_u64(ends);
+      }
+      if (_bzhi_u64(zeros & (cont << 1), (unsigned)rel)) return SIZE_MAX;
+      return at + rel;
+    }
+  }
   size_t n = get_varints(rec + 8 * (size_t)k, msg + at, len - at, count - k, ints >> k, be);
   return n == SIZE_MAX ? n : at + n;
 }
@@ -1071,8 +1110,9 @@ __attribute__((target("avx2,bmi,bmi2,popcnt"))) static BW_ALWAYS_INLINE size_t p
 /* pext_run with the byte order a constant in each copy. */
 __attribute__((target("avx2,bmi,bmi2,popcnt"))) static size_t
 get_varints_pext(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64_t ints,
-                 int be) {
-  return be ? pext_run(rec, msg, len, count, ints, 1) : pext_run(rec, msg, len, count, ints, 0);
+                 int be, int tail) {
+  return be ? pext_run(rec, msg, len, count, ints, 1, tail)
+            : pext_run(rec, msg, len, count, ints, 0, tail);
 }
 
 /* The encoder's side: each value below 2^56 is one pdep (its 7-bit groups to bytes), its
@@ -1454,7 +1494,7 @@ fast_decode(const fstep *f, uint8_t *rec, const uint8_t *msg, size_t len, size_t
         size_t n;
 #ifdef PEXT_VARINTS_
         if (f->width)
-          n = get_varints_pext(dst, m, len - at, f->n, f->u.mask, f->op == F_VRB);
+          n = get_varints_pext(dst, m, len - at, f->n, f->u.mask, f->op == F_VRB, f->width == 2);
         else
 #endif
           n = f->op == F_VR ? get_varints(dst, m, len - at, f->n, f->u.mask, 0)
