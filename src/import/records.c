@@ -3,10 +3,11 @@
  * A struct becomes a STRUCT with one field per member that BARE can carry; a C union becomes
  * data[size] with every member kept in its native layout. Offsets, bit offsets and widths,
  * sizes and alignments are clang's (clang_Type_visitFields, clang_Cursor_getOffsetOfField,
- * clang_getFieldDeclBitWidth). Unnamed and zero-width bitfields are padding. An anonymous
- * struct/union member is a field anonN of type ParentAnonN; an unnamed record type of a named
- * member is named ParentMember. Bitfields take the smallest integer of their signedness that
- * holds them (bool for _Bool, their enum for enum bitfields). */
+ * clang_getFieldDeclBitWidth), but for the offsets C itself fixes at 0 (a struct's first
+ * member, a union's members: member_offset). Unnamed and zero-width bitfields are padding.
+ * An anonymous struct/union member is a field anonN of type ParentAnonN; an unnamed record
+ * type of a named member is named ParentMember. Bitfields take the smallest integer of their
+ * signedness that holds them (bool for _Bool, their enum for enum bitfields). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>

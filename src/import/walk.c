@@ -11,8 +11,11 @@
  * member maps to its wire type here (bw_import_map_type), with what ctypes.c knows of it.
  *
  * Every layout fact comes from clang (sizes, alignments, field offsets in bits, bitfield
- * widths, enum integer types); integer kinds come from the canonical type's signedness and its
- * size, never from type-name strings. */
+ * widths, enum integer types), asked once: a typedef with no attribute has its underlying
+ * type's layout (typedef_keeps_layout, alias_layout), and C places some members at offset 0
+ * (records.c). Integer kinds come from the canonical type's signedness and its size, never
+ * from type-name strings. Declarations' names are read from the headers' text where that is
+ * exact (spelling.c). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
