@@ -13,16 +13,6 @@
 #include <sys/stat.h>
 
 #include "import_internal.h"
-#include "schema/schema_internal.h" /* bw_schema_append_constants */
-
-/* The types are validated on a second thread while this one evaluates the macros (see
- * validate_types): with POSIX threads (C11's thrd_create escapes ThreadSanitizer's view),
- * unless the environment says BW_IMPORT_THREADS=0. */
-#include <unistd.h>
-#if defined(_POSIX_THREADS) && _POSIX_THREADS > 0
-#include <pthread.h>
-#define BW_IMPORT_HAVE_THREADS 1
-#endif
 
 #ifndef BW_CLANG_RESOURCE_DIR
 #define BW_CLANG_RESOURCE_DIR ""
@@ -507,83 +497,6 @@ static int no_types(bw_import_ctx *ctx) {
                       count, count == 1 ? "" : "s");
 }
 
-/* ---- validation beside the macros ------------------------------------------------------ */
-
-/* The validation of the walk's draft: run by whichever thread claims it first, the second
- * thread when it gets a core while the macros are evaluated, else the calling thread after
- * them (so that on a busy machine the import never waits for a thread that has not started). */
-typedef struct validation {
-  bw_draft *draft; /* consumed by run_validation (NULL after) */
-  bw_schema *schema;
-  bw_diags diags;
-  int rc;
-  atomic_int claimed;
-} validation;
-
-static void run_validation(validation *v) {
-  v->rc = bw_draft_validate(v->draft, NULL, &v->schema, &v->diags);
-  v->draft = NULL;
-}
-
-#ifdef BW_IMPORT_HAVE_THREADS
-static void *validation_thread(void *arg) {
-  validation *v = arg;
-  if (!atomic_exchange(&v->claimed, 1)) run_validation(v);
-  return NULL;
-}
-#endif
-
-/* 0 when the environment's BW_IMPORT_THREADS=0 asks for one thread. */
-static int threads_wanted(void) {
-  const char *v = getenv("BW_IMPORT_THREADS");
-  return !(v && strcmp(v, "0") == 0);
-}
-
-/* After the walk: the macros' constants and the validated schema. Validation needs only the
- * types and the macros only clang and the walk's entities, so the draft of the types is
- * validated on a second thread while this one evaluates the macros (libclang is only ever called
- * from this thread) into a draft of their own; the constants are appended to the schema after
- * both, in the same order. Without a second thread the same steps run one after the other. */
-static int validate_types(bw_import_ctx *ctx, bw_schema **out) {
-  validation v = {ctx->draft, NULL, {0}, 0, 0};
-  atomic_init(&v.claimed, 0);
-  ctx->draft = bw_draft_new(); /* the constants */
-  if (!ctx->draft) {
-    ctx->draft = v.draft;
-    return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
-  }
-  int threaded = 0;
-#ifdef BW_IMPORT_HAVE_THREADS
-  pthread_t thread;
-  threaded = threads_wanted() && pthread_create(&thread, NULL, validation_thread, &v) == 0;
-#endif
-  int rc = bw_import_macros_finish(ctx);
-  if (rc == 0 && ctx->failed) rc = BW_EIMPORT;
-  /* Not started by the second thread (or no second thread): here, unless the macros failed. */
-  if (!atomic_exchange(&v.claimed, 1) && rc == 0) run_validation(&v);
-#ifdef BW_IMPORT_HAVE_THREADS
-  if (threaded) pthread_join(thread, NULL);
-#endif
-  if (rc == 0 && v.rc != 0) {
-    for (size_t i = 0; i < v.diags.count; i++)
-      bw_import_note(ctx, 1, "bw-import: error: the imported schema is invalid: %s",
-                     v.diags.items[i].message);
-    bw_error_set(ctx->err, BW_EIMPORT, 0, "the imported schema is invalid%s%s",
-                 v.diags.count ? ": " : "", v.diags.count ? v.diags.items[0].message : "");
-    rc = v.rc == BW_ENOMEM ? BW_ENOMEM : BW_EIMPORT;
-  }
-  bw_diags_free(&v.diags);
-  bw_draft_free(v.draft); /* not validated: the macros failed */
-  if (rc == 0 && (ctx->draft->s.oom || bw_schema_append_constants(v.schema, &ctx->draft->s) != 0))
-    rc = bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
-  if (rc != 0) {
-    bw_schema_free(v.schema);
-    return rc;
-  }
-  *out = v.schema;
-  return 0;
-}
-
 static int run(bw_import_ctx *ctx, bw_schema **out) {
   const bw_import_options *o = ctx->opts;
   int rc = build_main(ctx);
@@ -629,11 +542,26 @@ static int run(bw_import_ctx *ctx, bw_schema **out) {
   rc = bw_import_walk(ctx);
   if (rc) return rc;
   if (ctx->failed) return BW_EIMPORT;
-  if (bw_draft_type_count(ctx->draft) > 0) return validate_types(ctx, out);
   rc = bw_import_macros_finish(ctx);
   if (rc) return rc;
   if (ctx->failed) return BW_EIMPORT;
-  return no_types(ctx);
+
+  if (bw_draft_type_count(ctx->draft) == 0) return no_types(ctx);
+  bw_diags diags = {0};
+  bw_draft *d = ctx->draft;
+  ctx->draft = NULL;
+  rc = bw_draft_validate(d, NULL, out, &diags);
+  if (rc != 0) {
+    for (size_t i = 0; i < diags.count; i++)
+      bw_import_note(ctx, 1, "bw-import: error: the imported schema is invalid: %s",
+                     diags.items[i].message);
+    bw_error_set(ctx->err, BW_EIMPORT, 0, "the imported schema is invalid%s%s",
+                 diags.count ? ": " : "", diags.count ? diags.items[0].message : "");
+    bw_diags_free(&diags);
+    return rc == BW_ENOMEM ? BW_ENOMEM : BW_EIMPORT;
+  }
+  bw_diags_free(&diags);
+  return 0;
 }
 
 /* Translation units left to the process exit (opts->leave_clang), reachable from here. */

@@ -272,27 +272,6 @@ bw_constant *bw_draft_add_native_constant(bw_draft *d, bw_native *n, const char 
                        value, is_unsigned);
 }
 
-int bw_schema_append_constants(struct bw_schema *s, const struct bw_schema *from) {
-  size_t n = from->constant_count;
-  if (n == 0) return 0;
-  if (n > SIZE_MAX / sizeof(bw_constant) - s->constant_count) return BW_ENOMEM;
-  size_t total = s->constant_count + n;
-  bw_constant *items = bw_arena_alloc(&s->arena, total * sizeof *items);
-  if (!items) return BW_ENOMEM;
-  if (s->constant_count) memcpy(items, s->constants, s->constant_count * sizeof *items);
-  for (size_t i = 0; i < n; i++) {
-    const bw_constant *c = &from->constants[i];
-    bw_constant *to = &items[s->constant_count + i];
-    *to = *c;
-    to->name = bw_arena_strdup(&s->arena, c->name);
-    to->c_name = c->c_name ? bw_arena_strdup(&s->arena, c->c_name) : NULL;
-    if (!to->name || (c->c_name && !to->c_name)) return BW_ENOMEM;
-  }
-  s->constants = items;
-  s->constant_count = s->constant_cap = total;
-  return 0;
-}
-
 bw_constant *bw_draft_add_constant(bw_draft *d, const char *name, const char *c_name, int64_t value,
                                    int is_unsigned) {
   if (!d) return NULL;

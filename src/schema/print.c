@@ -456,53 +456,37 @@ static int finish(printer *pr, char **out, size_t *len, bw_error *err) {
   return 0;
 }
 
-/* The weight of an item of the text: a generous guess of its bytes, a line or two for each
- * member, more with the layout annotations, which hold names and C types. */
-static size_t item_weight(unsigned flags) {
-  return (flags & BW_PRINT_LAYOUT) ? 192 : 64;
-}
-
-/* The items of user type i: the definition, its members and its native members and constants
- * (what print_type and put_native write a line or two for). */
-static size_t type_items(const bw_schema *s, size_t i) {
-  const bw_type *t = s->types[i]->type;
-  size_t items = 4;
-  if (t) {
+/* A generous guess of the size of bw_schema_print's text: a line or two for each item, more
+ * with the layout annotations, which hold names and C types. */
+static size_t print_estimate(const bw_schema *s, unsigned flags) {
+  size_t per_item = (flags & BW_PRINT_LAYOUT) ? 192 : 64, items = s->constant_count;
+  for (size_t i = 0; i < s->type_count; i++) {
+    const bw_type *t = s->types[i]->type;
+    items += 4;
+    if (!t) continue;
     items += t->count;
     if (t->native) items += t->native->member_count + t->native->constant_count;
   }
-  return items;
+  if (items > (SIZE_MAX / 2 - 4096) / per_item) return 4096;
+  return 4096 + items * per_item;
 }
 
-/* A generous guess of the size of the text of types [first, end), with the header when first is
- * 0. */
-static size_t print_estimate(const bw_schema *s, unsigned flags, size_t first, size_t end) {
-  size_t items = first == 0 ? s->constant_count : 0;
-  for (size_t i = first; i < end; i++) items += type_items(s, i);
-  if (items > (SIZE_MAX / 2 - 4096) / item_weight(flags)) return 4096;
-  return 4096 + items * item_weight(flags);
-}
-
-size_t bw_schema_print_split(const bw_schema *s, size_t part, size_t parts) {
-  if (!s || part == 0 || parts == 0) return 0;
-  if (part >= parts) return s->type_count;
-  size_t total = s->constant_count;
-  for (size_t i = 0; i < s->type_count; i++) total += type_items(s, i);
-  /* total is a count of items in memory: total * part does not overflow for parts <= 2^16 */
-  size_t goal = parts <= 65536 ? total / parts * part + total % parts * part / parts : total / 2;
-  size_t k = 0, before = s->constant_count; /* the items before type k */
-  while (k < s->type_count && before < goal) before += type_items(s, k++);
-  return k;
-}
-
-/* The doc comment, the target and the constants. */
-static void print_header(printer *pr, const bw_schema *s) {
-  bw_buf *b = &pr->b;
-  if ((pr->flags & BW_PRINT_DOCS) && s->doc) {
+int bw_schema_print(const bw_schema *s, unsigned flags, char **out, size_t *len, bw_error *err) {
+  if (!out) return bw_error_set(err, BW_EINVAL, 0, "no output pointer");
+  *out = NULL;
+  if (len) *len = 0;
+  if (!s) return bw_error_set(err, BW_EINVAL, 0, "no schema");
+  printer pr = {{0}, flags, 0};
+  bw_buf *b = &pr.b;
+  /* Room for the usual text at once, so that a long schema's text is not copied over and over
+   * as the buffer doubles (vulkan_core.h: 1.5 MB, 0.8 M instructions of copies). Pages past
+   * the text are never touched. */
+  bw_buf_reserve(b, print_estimate(s, flags));
+  if ((flags & BW_PRINT_DOCS) && s->doc) {
     put_doc(b, s->doc, 0);
     put_c(b, '\n');
   }
-  if ((pr->flags & BW_PRINT_LAYOUT) && (s->has_target || s->constant_count)) {
+  if ((flags & BW_PRINT_LAYOUT) && (s->has_target || s->constant_count)) {
     if (s->has_target) {
       put_lit(b, "#@ target");
       put_key_string(b, "triple", s->target.triple);
@@ -513,49 +497,18 @@ static void print_header(printer *pr, const bw_schema *s) {
     for (size_t i = 0; i < s->constant_count; i++) put_constant(b, "constant", &s->constants[i], 0);
     put_c(b, '\n');
   }
-}
-
-/* User types [first, end), each after a blank line but the first of the schema. */
-static void print_types(printer *pr, const bw_schema *s, size_t first, size_t end) {
-  bw_buf *b = &pr->b;
-  for (size_t i = first; i < end; i++) {
+  for (size_t i = 0; i < s->type_count; i++) {
     const bw_user_type *u = s->types[i];
     if (i) put_c(b, '\n');
-    put_item_doc(pr, u->doc, 0);
-    put_native(pr, u->type, 0, 0);
+    put_item_doc(&pr, u->doc, 0);
+    put_native(&pr, u->type, 0, 0);
     put_lit(b, "type ");
     put_name(b, u->name);
     put_c(b, ' ');
-    print_type(pr, b, u->type, 0, 1, 1);
+    print_type(&pr, b, u->type, 0, 1, 1);
     put_c(b, '\n');
   }
-}
-
-int bw_schema_print_range(const bw_schema *s, unsigned flags, size_t first, size_t end, char **out,
-                          size_t *len, bw_error *err) {
-  if (!out) return bw_error_set(err, BW_EINVAL, 0, "no output pointer");
-  *out = NULL;
-  if (len) *len = 0;
-  if (!s) return bw_error_set(err, BW_EINVAL, 0, "no schema");
-  if (first > end || end > s->type_count)
-    return bw_error_set(err, BW_EINVAL, 0, "type range %zu..%zu outside the schema's %zu types",
-                        first, end, s->type_count);
-  printer pr = {{0}, flags, 0};
-  /* Room for the usual text at once, so that a long schema's text is not copied over and over
-   * as the buffer doubles (vulkan_core.h: 1.5 MB, 0.8 M instructions of copies). The first part
-   * gets room for the whole text, so that the other parts can be appended to it without moving
-   * it. Pages past the text are never touched. */
-  bw_buf_reserve(&pr.b,
-                 print_estimate(s, flags, first, first == 0 && end > 0 ? s->type_count : end));
-  /* The header goes with the first type (a schema without types, which validation refuses, is
-   * its header alone). */
-  if (first == 0 && (end > 0 || s->type_count == 0)) print_header(&pr, s);
-  print_types(&pr, s, first, end);
   return finish(&pr, out, len, err);
-}
-
-int bw_schema_print(const bw_schema *s, unsigned flags, char **out, size_t *len, bw_error *err) {
-  return bw_schema_print_range(s, flags, 0, s ? s->type_count : 0, out, len, err);
 }
 
 int bw_type_print(const bw_type *t, char **out, size_t *len, bw_error *err) {

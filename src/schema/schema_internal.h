@@ -41,22 +41,4 @@ void *bw_schema_push(struct bw_schema *s, void **items, size_t *count, size_t *c
 /* Index lookup used by both drafts and schemas; NULL when absent. */
 bw_user_type *bw_schema_lookup(const struct bw_schema *s, const char *name);
 
-/* Appends copies of from's schema-level constants to s, draft or validated schema (constants take
- * no part in validation: the importer evaluates macros while the types are validated). Returns
- * 0, or BW_ENOMEM with s unchanged. */
-int bw_schema_append_constants(struct bw_schema *s, const struct bw_schema *from);
-
-/* print.c: bw_schema_print's text in parts, for printing a long schema on several threads (the
- * schema is only read). bw_schema_print_range prints user types [first, end), preceded by the
- * doc comment, target and constants when the range holds the first type: the parts of [0, k)
- * and [k, n) joined are bw_schema_print's text, byte for byte (an empty part is ""). Same
- * ownership and errors as bw_schema_print, and BW_EINVAL for a range outside the schema. The
- * part that holds the first type gets room for the whole text, so that the others can be
- * appended to it in place. bw_schema_print_split gives the first type of part `part` of `parts`
- * parts of about equal text (by the lines each type and constant writes): 0 for part 0 (and for
- * NULL), the type count for part >= parts, never decreasing with part. */
-int bw_schema_print_range(const bw_schema *s, unsigned flags, size_t first, size_t end, char **out,
-                          size_t *len, bw_error *err);
-size_t bw_schema_print_split(const bw_schema *s, size_t part, size_t parts);
-
 #endif

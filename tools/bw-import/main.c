@@ -11,10 +11,6 @@
 #include <malloc.h>
 #endif
 #include <unistd.h> /* _exit */
-#include <stdatomic.h>
-#ifdef BW_IMPORT_THREADS
-#include <pthread.h>
-#endif
 #if defined(__GLIBC__) && defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -22,7 +18,6 @@
 #include "barewire/barewire.h"
 #include "barewire/import.h"
 #include "common/util.h"
-#include "schema/schema_internal.h" /* bw_schema_print_range */
 
 #ifndef BW_VERSION
 #define BW_VERSION "unknown"
@@ -56,9 +51,6 @@ static void usage(FILE *out) {
           "  -I DIR, -D NAME[=V], -U NAME, -std=STD, -isystem DIR, --sysroot=DIR\n"
           "                       passed to clang; anything after -- is too\n"
           "  --help, --version\n"
-          "\n"
-          "environment: BW_IMPORT_THREADS=0 runs the whole import on one thread (by default\n"
-          "a second core validates the types and prints part of the schema)\n"
           "\n"
           "exit status: 0 ok, 1 invalid input (clang errors, nothing imported), 2 usage\n");
 }
@@ -214,109 +206,12 @@ static int parse_args(int argc, char **argv, cli *c) {
   return -1;
 }
 
-#define SCHEMA_FLAGS (BW_PRINT_LAYOUT | BW_PRINT_DOCS)
-
-/* Schemas with fewer types are printed on one thread: starting another costs more than it
- * saves. */
-#define THREADED_PRINT_MIN_TYPES 256
-
-/* A long schema's text is printed in this many parts of about equal size, which this thread and
- * a second one claim one at a time: when the other thread gets no core (a busy machine), this one
- * prints nearly everything and waits at most for the part the other is printing. */
-#define PRINT_PARTS 8
-
-typedef struct print_job {
-  const bw_schema *s;
-  size_t first[PRINT_PARTS + 1]; /* part i is user types [first[i], first[i + 1]) */
-  atomic_size_t next;            /* the next part to claim */
-  struct {
-    char *text;
-    size_t len;
-    int rc;
-    bw_error err;
-  } part[PRINT_PARTS];
-} print_job;
-
-/* Prints parts until none is left to claim. */
-static void print_parts(print_job *j) {
-  for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < PRINT_PARTS;) {
-    bw_error_clear(&j->part[i].err);
-    j->part[i].rc = bw_schema_print_range(j->s, SCHEMA_FLAGS, j->first[i], j->first[i + 1],
-                                          &j->part[i].text, &j->part[i].len, &j->part[i].err);
-  }
-}
-
-#ifdef BW_IMPORT_THREADS
-static void *print_worker(void *arg) {
-  print_parts(arg);
-  return NULL;
-}
-#endif
-
-/* 0 in a build without threads, or when the environment's BW_IMPORT_THREADS=0 asks for one
- * thread (to compare, or on a busy machine). */
-static int threads_wanted(void) {
-#ifdef BW_IMPORT_THREADS
-  const char *v = getenv("BW_IMPORT_THREADS");
-  return !(v && strcmp(v, "0") == 0);
-#else
-  return 0;
-#endif
-}
-
-/* The schema text. A long schema's parts are printed by this thread and a second one, then
- * joined in order (byte for byte bw_schema_print's text: see bw_schema_print_range); when the
- * thread cannot be started, this one prints them all. */
-static int print_schema(const bw_schema *s, char **out, size_t *len, bw_error *err) {
-  size_t n = bw_schema_type_count(s);
-  if (n < THREADED_PRINT_MIN_TYPES || !threads_wanted())
-    return bw_schema_print(s, SCHEMA_FLAGS, out, len, err);
-  print_job job;
-  memset(&job, 0, sizeof job);
-  job.s = s;
-  for (size_t i = 0; i <= PRINT_PARTS; i++) job.first[i] = bw_schema_print_split(s, i, PRINT_PARTS);
-  atomic_init(&job.next, 0);
-#ifdef BW_IMPORT_THREADS
-  pthread_t thread;
-  int threaded = pthread_create(&thread, NULL, print_worker, &job) == 0;
-#endif
-  print_parts(&job);
-#ifdef BW_IMPORT_THREADS
-  if (threaded) pthread_join(thread, NULL);
-#endif
-  int rc = 0;
-  size_t total = 0;
-  for (size_t i = 0; i < PRINT_PARTS; i++) {
-    if (rc == 0 && job.part[i].rc != 0) {
-      rc = job.part[i].rc;
-      if (err) *err = job.part[i].err;
-    }
-    total += job.part[i].len;
-  }
-  char *joined = rc == 0 ? realloc(job.part[0].text, total + 1) : NULL;
-  if (rc == 0 && !joined) rc = bw_error_set(err, BW_ENOMEM, 0, "out of memory");
-  if (rc != 0) {
-    for (size_t i = 0; i < PRINT_PARTS; i++) free(job.part[i].text);
-    return rc;
-  }
-  size_t at = job.part[0].len;
-  for (size_t i = 1; i < PRINT_PARTS; i++) {
-    memcpy(joined + at, job.part[i].text, job.part[i].len);
-    at += job.part[i].len;
-    free(job.part[i].text);
-  }
-  joined[at] = 0;
-  *out = joined;
-  *len = at;
-  return 0;
-}
-
 static int render(const bw_schema *s, const bw_import_options *o, const char *format, char **out,
                   size_t *len, bw_error *err) {
   if (strcmp(format, "json") == 0) return bw_schema_layout_json(s, out, len, err);
   if (strcmp(format, "layout") == 0) return bw_schema_layout_table(s, NULL, 0, out, len, err);
   if (strcmp(format, "c-check") == 0) return bw_import_c_check(s, o, out, len, err);
-  return print_schema(s, out, len, err);
+  return bw_schema_print(s, BW_PRINT_LAYOUT | BW_PRINT_DOCS, out, len, err);
 }
 
 /* The output for headers that define constants but declare no type: the layout document with
