@@ -534,11 +534,11 @@ dec_fixed_avx512(const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {
 }
 #endif
 
-/* The n fields of a struct with a scalar plan (wp->varints) into items, from a local position:
- * dec_fields without the resolution and the dispatch on kinds per field (the same checks and
- * errors: numbers and bools by dec_leaf). */
+/* The n fields of a struct with a scalar plan (wp->varints) into items, from a local position
+ * (depth: the struct's contents' depth): dec_fields without the resolution and the dispatch on
+ * kinds per field (the same checks and errors: numbers, bools and lists by dec_leaf). */
 BW_CODEC_HOT __attribute__((noinline)) static int dec_scalars(decoder *s, const bw_wire_plan *wp,
-                                                              bw_value *items) {
+                                                              bw_value *items, size_t depth) {
   const uint8_t *d = s->d;
   size_t len = s->len, pos = s->pos;
   const bw_wire_field *wf = wp->fields;
@@ -550,8 +550,13 @@ BW_CODEC_HOT __attribute__((noinline)) static int dec_scalars(decoder *s, const 
     const bw_type *t = wf->type;
     bw_value *out = &items[i];
     out->type = t;
-    if (wf->op == BW_WIRE_FIXED) {
-      int rc = dec_leaf(s, t, out, &pos, 1, d, len);
+    if (wf->op == BW_WIRE_FIXED || wf->op == BW_WIRE_NUMBERS) {
+      int rc = dec_leaf(s, t, out, &pos, depth, d, len);
+      if (rc == NOT_LEAF) { /* a list at the depth limit, or longer than the elements limit */
+        s->pos = pos;
+        rc = dec_value(s, t, out, depth);
+        pos = s->pos;
+      }
       if (rc) return rc;
       continue;
     }
@@ -692,7 +697,7 @@ BW_CODEC_HOT static int dec_value(decoder *s, const bw_type *t, bw_value *out, s
         s->pos = pos + wp->size;
         return 0;
       }
-      if (wp && wp->varints) return dec_scalars(s, wp, items);
+      if (wp && wp->varints) return dec_scalars(s, wp, items, depth);
       return dec_fields(s, t->fields, items, n, depth);
     }
     case BW_KIND_MAP:
@@ -773,7 +778,7 @@ BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
     root->type = t;
     root->as.list.items = root + 1;
     root->as.list.count = n;
-    rc = wp ? dec_scalars(&s, wp, root + 1) : dec_fields(&s, t->fields, root + 1, n, 1);
+    rc = wp ? dec_scalars(&s, wp, root + 1, 1) : dec_fields(&s, t->fields, root + 1, n, 1);
   } else {
     root = bw_value_arena_raw(arena, sizeof *root);
     if (!root) return oom(&s);

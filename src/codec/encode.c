@@ -911,6 +911,15 @@ static BW_ALWAYS_INLINE int enc_scalars(encoder *e, const bw_wire_plan *wp, cons
         if (!(u < t->count && t->members[u].value == u) && bw_codec_enum_index(t, u) < 0) return 0;
         pos += VARINT_PUT_(b + pos, u);
         break;
+      case BW_WIRE_NUMBERS: {
+        size_t count = item->as.list.count;
+        const bw_value *elems = item->as.list.items;
+        if (count != t->length || (count && !elems) ||
+            numbers_at(b + pos, wf->elem, elems, count) < count)
+          return 0;
+        pos += count * wf->width;
+        break;
+      }
       default: {
         uint64_t bits = u & wf->mask;
         bad |= bits + wf->bias > wf->limit;

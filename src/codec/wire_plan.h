@@ -10,10 +10,10 @@
  *   the others load the 8 bytes that end with them (the struct takes at least
  *   BW_WIRE_PLAN_MIN bytes, so those start inside it). The encoder checks each value's kind
  *   and range and stores it (forward fields as 8 bytes that later fields overwrite).
- * - A struct of those and uint, int and enum fields (varints: sizes vary; `varints` set): the
- *   encoder writes it in one loop over the fields' resolved types and operations, with room
- *   for its longest encoding checked once, without the walk's per-field resolution and room
- *   checks.
+ * - A struct of those and uint, int and enum fields and fixed-length lists of fixed-width
+ *   numbers (sizes vary, or the struct has a list; `varints` set): encoded and decoded in one
+ *   loop over the fields' resolved types and operations, with room for its longest encoding
+ *   checked once, without the walk's per-field resolution and room checks.
  * Little-endian hosts only (f32 values are read and written through the low half of their 64
  * bits). */
 #ifndef BAREWIRE_WIRE_PLAN_H
@@ -27,10 +27,11 @@
 #define BW_WIRE_PLAN_MAX_FIELDS 4096u
 
 /* bw_wire_field.op */
-enum { BW_WIRE_FIXED, BW_WIRE_UINT, BW_WIRE_INT, BW_WIRE_ENUM };
+enum { BW_WIRE_FIXED, BW_WIRE_UINT, BW_WIRE_INT, BW_WIRE_ENUM, BW_WIRE_NUMBERS };
 
 typedef struct bw_wire_field {
   const bw_type *type; /* the field's resolved type */
+  const bw_type *elem; /* NUMBERS: the resolved element type of the list<T>[N] */
   uint64_t mask;       /* encode: value bits & mask (f32: the low 32) ... */
   uint64_t bias;       /* ... + bias must be <= limit (signed kinds shifted to unsigned) */
   uint64_t limit;
@@ -43,7 +44,8 @@ typedef struct bw_wire_field {
   uint8_t is_signed;  /* i8..i64 */
   uint8_t is_bool;    /* a byte above 1 is refused (decode: by bool_at, before the loads) */
   uint8_t is_forward; /* load == at: 8 bytes from the field's offset stay inside the struct */
-  uint8_t op;         /* BW_WIRE_*: FIXED (every field of a plan without varints) or a varint */
+  uint8_t op;         /* BW_WIRE_*: FIXED (every field of a plan without varints), a varint, or
+                         NUMBERS (a list<T>[N] of fixed-width numbers or bools: N x width) */
   uint8_t run;        /* uint and int fields in a row from this one (at most 8), else 0 */
   uint8_t ints;       /* bit j: field j of that run is an int */
 } bw_wire_field;
@@ -65,8 +67,9 @@ typedef struct bw_wire_vec {
 } bw_wire_vec;
 
 struct bw_wire_plan {
-  int varints;     /* the second kind: uint, int or enum fields (then only op, type, width,
-                      mask, bias and limit are set, and size is the least size) */
+  int varints;     /* the second kind: uint, int, enum or list<T>[N] fields (then only op,
+                      type, elem, width, mask, bias, limit, run and ints are set, and size
+                      is the least size) */
   size_t max_size; /* bytes of the longest encoding */
   size_t size;     /* bytes on the wire */
   size_t count;
@@ -92,6 +95,15 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
       varints++;
       size += 1;
       max_size += BW_VARINT_MAX;
+      continue;
+    }
+    if (ft->kind == BW_KIND_LIST_FIXED) {
+      const bw_type *et = bw_type_resolve(ft->elem);
+      if (!et || !bw_kind_is_fixed_primitive(et->kind) || ft->length > BW_WIRE_PLAN_MAX_FIELDS)
+        return;
+      varints++; /* (a plan of the second kind) */
+      size += (size_t)ft->length * bw_kind_width(et->kind);
+      max_size += (size_t)ft->length * bw_kind_width(et->kind);
       continue;
     }
     if (!bw_kind_is_fixed_primitive(ft->kind)) return;
@@ -121,10 +133,15 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
     const bw_type *ft = bw_type_resolve(t->fields[i].type);
     unsigned w = bw_kind_width(ft->kind);
     f->type = ft;
-    f->op = ft->kind == BW_KIND_UINT   ? BW_WIRE_UINT
-            : ft->kind == BW_KIND_INT  ? BW_WIRE_INT
-            : ft->kind == BW_KIND_ENUM ? BW_WIRE_ENUM
-                                       : BW_WIRE_FIXED;
+    f->op = ft->kind == BW_KIND_UINT         ? BW_WIRE_UINT
+            : ft->kind == BW_KIND_INT        ? BW_WIRE_INT
+            : ft->kind == BW_KIND_ENUM       ? BW_WIRE_ENUM
+            : ft->kind == BW_KIND_LIST_FIXED ? BW_WIRE_NUMBERS
+                                             : BW_WIRE_FIXED;
+    if (f->op == BW_WIRE_NUMBERS) {
+      f->elem = bw_type_resolve(ft->elem);
+      w = bw_kind_width(f->elem->kind);
+    }
     f->width = (uint8_t)w;
     f->is_signed = ft->kind >= BW_KIND_I8 && ft->kind <= BW_KIND_I64;
     f->is_bool = ft->kind == BW_KIND_BOOL;

@@ -19,7 +19,9 @@ static const char *schema_text =
     "type E enum { A B C = 200 D = 300000 }\n"
     "type S struct { u: uint  i: int  e: E  a: u8  b: i16  c: u32  d: i64  f: f32  g: f64  h: bool"
     "  k: u16  m: i8 }\n"
-    "type N struct { tag: str  s: S  more: list<S> }\n";
+    "type N struct { tag: str  s: S  more: list<S> }\n"
+    "type Rec struct { id: u32  ok: bool  c: E  pts: list<i16>[4]  w: f64  bits: list<bool>[3] }\n"
+    "type Recs struct { all: list<Rec> }\n";
 
 #include "../common/codec_schema.h"
 
@@ -298,6 +300,118 @@ START_TEST(scalar_decode_refusals) {
 }
 END_TEST
 
+/* Rec { id: u32, ok: bool, c: E, pts: list<i16>[4], w: f64, bits: list<bool>[3] } (a scalar
+ * plan with fixed-length lists): random values in both paths, alone and in a list; an element
+ * out of range, a bool element of 2 and a list of the wrong length refused alike by both, at
+ * the element's offset (the list's for its length); decoding refuses a bool element byte of 2
+ * and input cut inside a list at their offsets. */
+START_TEST(lists_in_scalar_plans) {
+  static const uint64_t members[] = {0, 1, 200, 300000};
+  const bw_type *rt = type("Rec"), *lt = type("Recs");
+  bw_value_arena *a = bw_value_arena_new();
+  for (int round = 0; round < 500; round++) {
+    bw_value f[6], pts[4], bits[3];
+    memset(f, 0, sizeof f);
+    for (int k = 0; k < 6; k++) f[k].type = bw_type_resolve(rt->fields[k].type);
+    const bw_type *i16 = bw_type_resolve(f[3].type->elem), *bt = bw_type_resolve(f[5].type->elem);
+    uint8_t want[64];
+    size_t n = 0;
+    f[0].as.u = (uint32_t)rnd();
+    f[1].as.u = rnd() & 1;
+    f[2].as.u = members[rnd() % 4];
+    for (int b = 0; b < 4; b++) want[n++] = (uint8_t)(f[0].as.u >> (8 * b));
+    want[n++] = (uint8_t)f[1].as.u;
+    n += leb(f[2].as.u, want + n);
+    size_t pts_at = n;
+    for (int k = 0; k < 4; k++) {
+      pts[k].type = i16;
+      pts[k].as.i = (int16_t)rnd();
+      want[n++] = (uint8_t)pts[k].as.i;
+      want[n++] = (uint8_t)((uint16_t)pts[k].as.i >> 8);
+    }
+    f[3].as.list.items = pts;
+    f[3].as.list.count = 4;
+    f[4].as.f64 = (double)(int64_t)rnd() / 5.0;
+    uint64_t wb;
+    memcpy(&wb, &f[4].as.f64, 8);
+    for (int b = 0; b < 8; b++) want[n++] = (uint8_t)(wb >> (8 * b));
+    size_t bits_at = n;
+    for (int k = 0; k < 3; k++) {
+      bits[k].type = bt;
+      bits[k].as.u = rnd() & 1;
+      want[n++] = (uint8_t)bits[k].as.u;
+    }
+    f[5].as.list.items = bits;
+    f[5].as.list.count = 3;
+    bw_value r = {.type = rt};
+    r.as.list.items = f;
+    r.as.list.count = 6;
+    both_paths_give(rt, &r, want, n);
+    bw_value *back;
+    bw_error err = {0};
+    ck_assert_msg(bw_decode(rt, want, n, NULL, a, &back, NULL, &err) == 0, "%s", err.message);
+    ck_assert(bw_value_equal(back, &r));
+    /* in a list: [r, r] */
+    bw_value two[2] = {r, r}, lf = {.type = bw_type_resolve(lt->fields[0].type)};
+    lf.as.list.items = two;
+    lf.as.list.count = 2;
+    bw_value l = {.type = lt};
+    l.as.list.items = &lf;
+    l.as.list.count = 1;
+    uint8_t lw[160];
+    lw[0] = 2;
+    memcpy(lw + 1, want, n);
+    memcpy(lw + 1 + n, want, n);
+    both_paths_give(lt, &l, lw, 1 + 2 * n);
+    ck_assert_int_eq(bw_decode(lt, lw, 1 + 2 * n, NULL, a, &back, NULL, &err), 0);
+    ck_assert(bw_value_equal(back, &l));
+    /* refusals, both paths (a large buffer and the size-only pass) */
+    uint8_t big[256];
+    size_t w;
+    struct {
+      bw_value *v;
+      uint64_t bad;
+      size_t at;
+      int code;
+    } cases[] = {{&pts[rnd() % 4], 40000, 0, BW_EOVERFLOW}, {&bits[rnd() % 3], 2, 0, BW_EBOOL}};
+    cases[0].at = pts_at + 2 * (size_t)(cases[0].v - pts);
+    cases[1].at = bits_at + (size_t)(cases[1].v - bits);
+    for (size_t c = 0; c < 2; c++) {
+      uint64_t keep = cases[c].v->as.u;
+      cases[c].v->as.u = cases[c].bad;
+      bw_error e1 = {0}, e2 = {0};
+      ck_assert_int_eq(bw_encode(rt, &r, big, sizeof big, &w, &e1), cases[c].code);
+      ck_assert_int_eq(bw_encoded_size(rt, &r, &w, &e2), cases[c].code);
+      ck_assert_uint_eq(e1.offset, cases[c].at);
+      ck_assert_uint_eq(e2.offset, cases[c].at);
+      cases[c].v->as.u = keep;
+    }
+    f[3].as.list.count = 3; /* three items for list<i16>[4] */
+    bw_error e1 = {0}, e2 = {0};
+    ck_assert_int_eq(bw_encode(rt, &r, big, sizeof big, &w, &e1), BW_ETYPE);
+    ck_assert_int_eq(bw_encoded_size(rt, &r, &w, &e2), BW_ETYPE);
+    ck_assert_uint_eq(e1.offset, pts_at);
+    ck_assert_uint_eq(e2.offset, pts_at);
+    f[3].as.list.count = 4;
+    /* decoding: a bool element byte of 2, and the input cut inside each list */
+    uint8_t m[64];
+    memcpy(m, want, n);
+    size_t k = bits_at + rnd() % 3;
+    m[k] = 2;
+    bw_error_clear(&err);
+    ck_assert_int_eq(bw_decode(rt, m, n, NULL, a, &back, NULL, &err), BW_EBOOL);
+    ck_assert_uint_eq(err.offset, k);
+    for (size_t cut = pts_at; cut < pts_at + 8; cut++) {
+      bw_error_clear(&err);
+      ck_assert_int_eq(bw_decode(rt, want, cut, NULL, a, &back, NULL, &err), BW_ETRUNCATED);
+      ck_assert_uint_eq(err.offset, pts_at);
+    }
+    bw_value_arena_reset(a);
+  }
+  bw_value_arena_free(a);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("codec_scalars");
   TCase *tc = tcase_create("scalars");
@@ -305,6 +419,7 @@ int main(void) {
   tcase_add_test(tc, scalars_round_trip);
   tcase_add_test(tc, scalar_refusals_at_their_offset);
   tcase_add_test(tc, scalar_decode_refusals);
+  tcase_add_test(tc, lists_in_scalar_plans);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
