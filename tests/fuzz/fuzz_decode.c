@@ -34,7 +34,7 @@ static const char *schema_text =
     "list<bool>[3]  c: list<Color> }\n"
     "type Flags struct { a: bool  b: u64  c: i8  d: u64  e: bool }\n"
     "type Run struct { a: uint  b: int  c: uint  d: int  e: uint  f: int  g: int  h: uint  i: uint"
-    "  j: bool  k: list<i16>[2]  c: Color }\n";
+    "  j: bool  k: list<i16>[2]  col: Color }\n";
 
 static const char *const type_names[] = {"Point", "Nums",     "Vars",  "Blob", "Opt",
                                          "Lists", "Maps",     "Shape", "Tree", "Deep",
