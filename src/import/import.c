@@ -255,7 +255,8 @@ int bw_import_from_matches(const bw_import_ctx *ctx, const char *file) {
 /* ---- the translation unit ------------------------------------------------------------- */
 
 /* The main file: one #include per header, in order, then declarations whose values tell the
- * target's byte order and char signedness (evaluated by clang, read back in read_target). */
+ * target's byte order and char signedness (evaluated by clang, read back in read_target, which
+ * looks for them at these lines: see main_vars). */
 static int build_main(bw_import_ctx *ctx) {
   const bw_import_options *o = ctx->opts;
   bw_buf b = {0};
@@ -393,13 +394,8 @@ static long long eval_main_var(CXCursor c) {
   return v;
 }
 
-static enum CXChildVisitResult visit_main_vars(CXCursor c, CXCursor parent, CXClientData data) {
-  (void)parent;
-  bw_import_ctx *ctx = data;
-  if (clang_getCursorKind(c) != CXCursor_VarDecl) return CXChildVisit_Continue;
-  if (!clang_Location_isFromMainFile(clang_getCursorLocation(c))) return CXChildVisit_Continue;
-  char *name = bw_import_string(clang_getCursorSpelling(c));
-  if (!name) return CXChildVisit_Continue;
+/* Records the value of target variable `name` of the main file (build_main). */
+static void note_main_var(bw_import_ctx *ctx, CXCursor c, const char *name) {
   long long v = eval_main_var(c);
   if (strcmp(name, "__bw_target_char_signed") == 0 && v >= 0) ctx->char_signed = v != 0;
   if (strcmp(name, "__bw_target_big_endian") == 0 && v >= 0) ctx->big_endian = v != 0;
@@ -410,8 +406,52 @@ static enum CXChildVisitResult visit_main_vars(CXCursor c, CXCursor parent, CXCl
     if (strcmp(name, "__bw_target_size_llong") == 0) ctx->llong_size = (unsigned)v;
     if (strcmp(name, "__bw_target_size_size_t") == 0) ctx->size_t_size = (unsigned)v;
   }
+}
+
+static enum CXChildVisitResult visit_main_vars(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  bw_import_ctx *ctx = data;
+  if (clang_getCursorKind(c) != CXCursor_VarDecl) return CXChildVisit_Continue;
+  if (!clang_Location_isFromMainFile(clang_getCursorLocation(c))) return CXChildVisit_Continue;
+  char *name = bw_import_string(clang_getCursorSpelling(c));
+  if (!name) return CXChildVisit_Continue;
+  note_main_var(ctx, c, name);
   free(name);
   return CXChildVisit_Continue;
+}
+
+/* Where build_main writes the target variables: the line after the #include lines, and the
+ * name, which starts in column 18 ("static const int " before it). The big-endian one is absent
+ * when the target does not say its byte order. */
+static const struct {
+  unsigned line;
+  const char *name;
+} main_vars[] = {{1, "__bw_target_char_signed"}, {3, "__bw_target_big_endian"},
+                 {5, "__bw_target_size_short"},  {6, "__bw_target_size_int"},
+                 {7, "__bw_target_size_long"},   {8, "__bw_target_size_llong"},
+                 {9, "__bw_target_size_size_t"}};
+
+/* Reads the target variables from the cursors at their known places; returns how many of
+ * those that are always there were found. (Finding them by visiting the translation unit's top
+ * level is a walk over every declaration and preprocessing entity of the headers: 1.4 M
+ * instructions on vulkan_core.h.) */
+static size_t read_main_vars_in_place(bw_import_ctx *ctx) {
+  CXFile main_file = clang_getFile(ctx->tu, ctx->main_path);
+  if (!main_file) return 0;
+  size_t found = 0;
+  for (size_t i = 0; i < sizeof main_vars / sizeof main_vars[0]; i++) {
+    unsigned line = (unsigned)ctx->main_header_lines + main_vars[i].line;
+    CXCursor c = clang_getCursor(ctx->tu, clang_getLocation(ctx->tu, main_file, line, 18));
+    if (clang_getCursorKind(c) != CXCursor_VarDecl) continue;
+    CXString sp = clang_getCursorSpelling(c);
+    const char *name = clang_getCString(sp);
+    if (name && strcmp(name, main_vars[i].name) == 0) {
+      note_main_var(ctx, c, name);
+      found += main_vars[i].line != 3; /* the big-endian one may be absent */
+    }
+    clang_disposeString(sp);
+  }
+  return found;
 }
 
 static int read_target(bw_import_ctx *ctx) {
@@ -423,9 +463,11 @@ static int read_target(bw_import_ctx *ctx) {
     clang_TargetInfo_dispose(ti);
   }
   if (!ctx->triple) return bw_error_set(ctx->err, BW_ENOMEM, 0, "out of memory");
-  /* The main file's declarations come last among the top-level cursors; visiting them all
-   * is one pass over the top level, done once. */
-  clang_visitChildren(clang_getTranslationUnitCursor(ctx->tu), visit_main_vars, ctx);
+  /* Every variable but the big-endian one must be where build_main put it; else the main
+   * file's declarations, which come last among the top-level cursors, are found by visiting
+   * them all. */
+  if (read_main_vars_in_place(ctx) != sizeof main_vars / sizeof main_vars[0] - 1)
+    clang_visitChildren(clang_getTranslationUnitCursor(ctx->tu), visit_main_vars, ctx);
   return 0;
 }
 
