@@ -95,6 +95,23 @@ static inline size_t bw_varint_size(uint64_t v) {
   return n;
 }
 
+/* A hash of a C string for in-memory tables (nothing stored or printed depends on its value):
+ * eight bytes at a time, as many names are long (VK_STRUCTURE_TYPE_..., 40-80 characters). */
+static inline uint64_t bw_hash_cstr(const char *s) {
+  size_t n = strlen(s);
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  for (; n >= 8; s += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  uint64_t w = 0;
+  for (size_t i = 0; i < n; i++) w |= (uint64_t)(uint8_t)s[i] << (8 * i);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 29);
+}
+
 /* Strict read of a minimal unsigned LEB128 from p[0..len). Returns the number of bytes read
  * (1..10), or a negative code: BW_ETRUNCATED when the input ends inside the varint,
  * BW_ENONMINIMAL for a trailing zero group, BW_EOVERFLOW for more than 64 bits. */

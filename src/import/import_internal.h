@@ -18,24 +18,6 @@
 #include "barewire/schema.h"
 #include "core/core.h"
 
-/* A hash of a C string for the importer's tables (name sets, macro definitions, identifier
- * indexes; nothing in the output depends on it): eight bytes at a time, as names of enumerators
- * and macros are often long (VK_STRUCTURE_TYPE_..., 40-80 characters). */
-static inline uint64_t bw_import_hash(const char *s) {
-  size_t n = strlen(s);
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-  for (; n >= 8; s += 8, n -= 8) {
-    uint64_t w;
-    memcpy(&w, s, 8);
-    h = (h ^ w) * 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
-  }
-  uint64_t w = 0;
-  for (size_t i = 0; i < n; i++) w |= (uint64_t)(uint8_t)s[i] << (8 * i);
-  h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-  return h ^ (h >> 29);
-}
-
 /* ---- names (names.c) ------------------------------------------------------------------ */
 
 /* BARE spellings of a C identifier; malloc'd, never NULL unless out of memory. */

@@ -72,10 +72,6 @@ struct bw_import_eval {
   size_t last_size;
 };
 
-static uint64_t hash_name(const char *s) {
-  return bw_import_hash(s);
-}
-
 static bw_import_eval *eval_of(bw_import_ctx *ctx) {
   if (!ctx->eval) ctx->eval = calloc(1, sizeof(bw_import_eval));
   return ctx->eval;
@@ -84,7 +80,7 @@ static bw_import_eval *eval_of(bw_import_ctx *ctx) {
 static mdef *find_def(const bw_import_eval *e, const char *name) {
   if (!e || !e->index_size) return NULL;
   size_t mask = e->index_size - 1;
-  for (size_t i = (size_t)hash_name(name) & mask;; i = (i + 1) & mask) {
+  for (size_t i = (size_t)bw_hash_cstr(name) & mask;; i = (i + 1) & mask) {
     size_t slot = e->index[i];
     if (!slot) return NULL;
     if (strcmp(e->defs[slot - 1].name, name) == 0) return &e->defs[slot - 1];
@@ -93,7 +89,7 @@ static mdef *find_def(const bw_import_eval *e, const char *name) {
 
 static void index_put(size_t *index, size_t size, const mdef *defs, size_t slot) {
   size_t mask = size - 1;
-  size_t i = (size_t)hash_name(defs[slot - 1].name) & mask;
+  size_t i = (size_t)bw_hash_cstr(defs[slot - 1].name) & mask;
   while (index[i]) i = (i + 1) & mask;
   index[i] = slot;
 }

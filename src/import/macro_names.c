@@ -25,10 +25,6 @@ struct bw_import_expr {
   bw_arena names; /* the identifiers' names read from clang */
 };
 
-static uint64_t hash_name(const char *s) {
-  return bw_import_hash(s);
-}
-
 /* An index of entities by a name: typedefs by their name, records and enums by their C
  * spelling ("struct x"). */
 static size_t *build_index(const bw_import_ctx *ctx, int typedefs, size_t *size_out) {
@@ -40,7 +36,7 @@ static size_t *build_index(const bw_import_ctx *ctx, int typedefs, size_t *size_
     const bw_entity *e = &ctx->ents[i];
     int is_typedef = e->kind == BW_ENT_TYPEDEF;
     if (is_typedef != typedefs || !e->c_name || (!is_typedef && !e->tag)) continue;
-    size_t k = (size_t)hash_name(e->c_name) & (size - 1);
+    size_t k = (size_t)bw_hash_cstr(e->c_name) & (size - 1);
     while (index[k]) k = (k + 1) & (size - 1);
     index[k] = i + 1;
   }
@@ -52,7 +48,7 @@ static size_t index_find(const bw_import_ctx *ctx, const size_t *index, size_t s
                          const char *name) {
   if (!index) return 0;
   size_t mask = size - 1;
-  for (size_t k = (size_t)hash_name(name) & mask;; k = (k + 1) & mask) {
+  for (size_t k = (size_t)bw_hash_cstr(name) & mask;; k = (k + 1) & mask) {
     size_t slot = index[k];
     if (!slot) return 0;
     if (slot <= ctx->ent_count && strcmp(ctx->ents[slot - 1].c_name, name) == 0) return slot;
@@ -179,7 +175,7 @@ const bw_import_ident *bw_import_find_ident(bw_import_ctx *ctx, const char *name
     if (!x->ident_index) return NULL;
     x->ident_size = size;
     for (size_t i = 0; i < x->ident_count; i++) {
-      size_t k = (size_t)hash_name(x->idents[i].name) & (size - 1);
+      size_t k = (size_t)bw_hash_cstr(x->idents[i].name) & (size - 1);
       while (x->ident_index[k] && strcmp(x->idents[x->ident_index[k] - 1].name, x->idents[i].name))
         k = (k + 1) & (size - 1);
       x->ident_index[k] = i + 1; /* a later declaration of a name replaces an earlier one */
@@ -187,7 +183,7 @@ const bw_import_ident *bw_import_find_ident(bw_import_ctx *ctx, const char *name
   }
   if (!x->ident_index) return NULL;
   size_t mask = x->ident_size - 1;
-  for (size_t k = (size_t)hash_name(name) & mask;; k = (k + 1) & mask) {
+  for (size_t k = (size_t)bw_hash_cstr(name) & mask;; k = (k + 1) & mask) {
     size_t slot = x->ident_index[k];
     if (!slot) return NULL;
     if (strcmp(x->idents[slot - 1].name, name) == 0) return &x->idents[slot - 1];

@@ -179,10 +179,6 @@ char *bw_import_member_name_buf(const char *c, char *buf, size_t cap) {
  * claims one name per type, field, enumerator and constant, tens of thousands for a large
  * header. */
 
-static uint64_t hash_str(const char *s) {
-  return bw_import_hash(s);
-}
-
 /* The slot that holds name (hash h), or the empty slot where it would go. */
 static size_t set_find(const bw_nameset *set, const char *name, uint64_t h) {
   size_t mask = set->size - 1;
@@ -194,7 +190,7 @@ static size_t set_find(const bw_nameset *set, const char *name, uint64_t h) {
 
 static int set_has(const bw_nameset *set, const char *name) {
   if (!set->size) return 0;
-  return set->slots[set_find(set, name, hash_str(name))].name != NULL;
+  return set->slots[set_find(set, name, bw_hash_cstr(name))].name != NULL;
 }
 
 /* Room for one more name (the table stays at most half full). */
@@ -227,7 +223,7 @@ static const char *set_store(bw_nameset *set, size_t i, const char *name, uint64
 
 const char *bw_nameset_claim(bw_nameset *set, const char *base, const char *sep) {
   if (set_reserve(set) != 0) return NULL;
-  uint64_t h = hash_str(base);
+  uint64_t h = bw_hash_cstr(base);
   size_t i = set_find(set, base, h);
   if (!set->slots[i].name) return set_store(set, i, base, h);
   size_t n = strlen(base), sn = strlen(sep);
@@ -237,7 +233,7 @@ const char *bw_nameset_claim(bw_nameset *set, const char *base, const char *sep)
   memcpy(buf, base, n + 1);
   for (unsigned long suffix = 2;; suffix++) {
     snprintf(buf + n, sn + 24, "%s%lu", sep, suffix);
-    h = hash_str(buf);
+    h = bw_hash_cstr(buf);
     i = set_find(set, buf, h);
     if (!set->slots[i].name) break;
   }

@@ -5,26 +5,10 @@
 
 #include "schema_internal.h"
 
-/* A hash of a type name, eight bytes at a time (imported names are long: VkPhysicalDevice...). */
-static uint64_t name_hash(const char *s) {
-  size_t n = strlen(s);
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-  for (; n >= 8; s += 8, n -= 8) {
-    uint64_t w;
-    memcpy(&w, s, 8);
-    h = (h ^ w) * 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
-  }
-  uint64_t w = 0;
-  for (size_t i = 0; i < n; i++) w |= (uint64_t)(uint8_t)s[i] << (8 * i);
-  h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-  return h ^ (h >> 29);
-}
-
 bw_user_type *bw_schema_lookup(const struct bw_schema *s, const char *name) {
   if (!s->table_size || !name) return NULL;
   size_t mask = s->table_size - 1;
-  for (size_t i = (size_t)name_hash(name) & mask;; i = (i + 1) & mask) {
+  for (size_t i = (size_t)bw_hash_cstr(name) & mask;; i = (i + 1) & mask) {
     size_t slot = s->table[i];
     if (slot == 0) return NULL;
     bw_user_type *u = s->types[slot - 1];
@@ -47,7 +31,7 @@ static int table_insert(struct bw_schema *s, size_t idx) {
   }
   const char *name = s->types[idx]->name;
   size_t mask = s->table_size - 1;
-  for (size_t i = (size_t)name_hash(name) & mask;; i = (i + 1) & mask) {
+  for (size_t i = (size_t)bw_hash_cstr(name) & mask;; i = (i + 1) & mask) {
     if (s->table[i] == 0) {
       s->table[i] = idx + 1;
       return 0;

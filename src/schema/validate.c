@@ -134,22 +134,6 @@ static bw_pos member_pos(const bw_type *t, size_t i) {
   return pos_or(t->members[i].pos, t->pos);
 }
 
-/* A hash of a name, eight bytes at a time (enum members are often long: VK_STRUCTURE_TYPE_...). */
-static uint64_t hash_name(const char *s) {
-  size_t n = strlen(s);
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-  for (; n >= 8; s += 8, n -= 8) {
-    uint64_t w;
-    memcpy(&w, s, 8);
-    h = (h ^ w) * 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
-  }
-  uint64_t w = 0;
-  for (size_t i = 0; i < n; i++) w |= (uint64_t)(uint8_t)s[i] << (8 * i);
-  h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-  return h ^ (h >> 29);
-}
-
 static void report_duplicate(bw_vctx *v, const member_list *l, size_t first, size_t i) {
   char at[64];
   where(at, sizeof at, "first", l->pos(l->t, first));
@@ -195,7 +179,7 @@ static void check_unique(bw_vctx *v, const member_list *l) {
   for (size_t i = 0; i < n; i++) {
     const char *a = l->name(l->t, i);
     if (!a) continue;
-    uint64_t h = hash_name(a);
+    uint64_t h = bw_hash_cstr(a);
     for (size_t k = (size_t)h & (size - 1);; k = (k + 1) & (size - 1)) {
       if (table[k].index == 0) {
         table[k].index = i + 1;
@@ -533,7 +517,7 @@ static uint64_t type_hash(const bw_type *t, size_t depth) {
   if (depth > 64) return h;
   switch (t->kind) {
     case BW_KIND_REF:
-      return h * 31 + (t->ref ? t->ref->index : hash_name(t->ref_name ? t->ref_name : ""));
+      return h * 31 + (t->ref ? t->ref->index : bw_hash_cstr(t->ref_name ? t->ref_name : ""));
     case BW_KIND_DATA_FIXED:
       return h * 31 + t->length;
     case BW_KIND_OPTIONAL:
@@ -547,12 +531,12 @@ static uint64_t type_hash(const bw_type *t, size_t depth) {
       /* Bodies hash their contents: a union of many distinct inline bodies must not put them
        * all in one bucket (the comparison would turn quadratic). */
       for (size_t i = 0; i < t->count; i++)
-        h = (h * 31 + hash_name(t->fields[i].name ? t->fields[i].name : "")) * 31 +
+        h = (h * 31 + bw_hash_cstr(t->fields[i].name ? t->fields[i].name : "")) * 31 +
             type_hash(t->fields[i].type, depth + 1);
       return h;
     case BW_KIND_ENUM:
       for (size_t i = 0; i < t->count; i++)
-        h = (h * 31 + hash_name(t->members[i].name ? t->members[i].name : "")) * 31 +
+        h = (h * 31 + bw_hash_cstr(t->members[i].name ? t->members[i].name : "")) * 31 +
             t->members[i].value;
       return h;
     case BW_KIND_UNION:
