@@ -534,7 +534,7 @@ dec_fixed_avx512(const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {
 }
 #endif
 
-/* The n fields of a struct with a scalar plan (wp->varints) into items, from a local position
+/* The n fields of a struct with a scalar plan (wp->scalar) into items, from a local position
  * (depth: the struct's contents' depth): dec_fields without the resolution and the dispatch on
  * kinds per field (the same checks and errors: numbers, bools and lists by dec_leaf). */
 BW_CODEC_HOT __attribute__((noinline)) static int dec_scalars(decoder *s, const bw_wire_plan *wp,
@@ -685,7 +685,7 @@ BW_CODEC_HOT static int dec_value(decoder *s, const bw_type *t, bw_value *out, s
       size_t len = s->len;
       size_t pos = s->pos;
       const bw_wire_plan *wp = t->wire;
-      if (wp && !wp->varints && wp->size <= len - pos) {
+      if (wp && !wp->scalar && wp->size <= len - pos) {
 #ifdef BW_CODEC_AVX512
         if (wp->vec && bw_codec_avx512() && dec_fixed_avx512(d + pos, wp, items)) {
           s->pos = pos + wp->size;
@@ -697,7 +697,7 @@ BW_CODEC_HOT static int dec_value(decoder *s, const bw_type *t, bw_value *out, s
         s->pos = pos + wp->size;
         return 0;
       }
-      if (wp && wp->varints) return dec_scalars(s, wp, items, depth);
+      if (wp && wp->scalar) return dec_scalars(s, wp, items, depth);
       return dec_fields(s, t->fields, items, n, depth);
     }
     case BW_KIND_MAP:
@@ -731,7 +731,7 @@ BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
   if (!t || !arena || !out || (!data && len))
     return bw_error_set(err, BW_EINVAL, 0, "bw_decode: NULL argument");
   const bw_wire_plan *wp = t->wire;
-  if (wp && !wp->varints && (consumed ? wp->size <= len : wp->size == len) &&
+  if (wp && !wp->scalar && (consumed ? wp->size <= len : wp->size == len) &&
       wp->size <=
           (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE)) {
     /* a whole struct of fixed-width numbers (what dec_value would do, without its walk; the
@@ -769,7 +769,7 @@ BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
   }
   int rc;
   bw_value *root;
-  if (t->kind == BW_KIND_STRUCT && (!wp || wp->varints)) {
+  if (t->kind == BW_KIND_STRUCT && (!wp || wp->scalar)) {
     /* a struct message: its fields without dec_value's dispatch (as dec_value does it: the
      * root and its fields in one allocation, the fields at depth 1, within any depth limit) */
     size_t n = t->count;

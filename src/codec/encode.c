@@ -937,7 +937,7 @@ static BW_ALWAYS_INLINE int enc_scalars(encoder *e, const bw_wire_plan *wp, cons
 
 /* A struct with a plan: enc_planned or enc_scalars. */
 static BW_ALWAYS_INLINE int enc_wire(encoder *e, const bw_wire_plan *wp, const bw_value *items) {
-  return wp->varints ? enc_scalars(e, wp, items) : enc_planned(e, wp, items);
+  return wp->scalar ? enc_scalars(e, wp, items) : enc_planned(e, wp, items);
 }
 
 /* The pairs of a map of 2..KEYSET_MAX pairs with leaf values (key types kt, vt resolved), after
@@ -1096,7 +1096,7 @@ BW_CODEC_HOT int bw_encode(const bw_type *t, const bw_value *v, void *buf, size_
     return 0;
   }
   int rc;
-  if (t->kind == BW_KIND_STRUCT && (!t->wire || t->wire->varints) && !wrong_kind(v, t) &&
+  if (t->kind == BW_KIND_STRUCT && (!t->wire || t->wire->scalar) && !wrong_kind(v, t) &&
       v->as.list.count == t->count && (v->as.list.items || !t->count))
     rc = enc_fields(&e, t->fields, v->as.list.items, t->count, 1); /* (enc_value's struct case,
                                                                        without its dispatch) */

@@ -11,7 +11,7 @@
  *   BW_WIRE_PLAN_MIN bytes, so those start inside it). The encoder checks each value's kind
  *   and range and stores it (forward fields as 8 bytes that later fields overwrite).
  * - A struct of those and uint, int and enum fields and fixed-length lists of fixed-width
- *   numbers (sizes vary, or the struct has a list; `varints` set): encoded and decoded in one
+ *   numbers (sizes vary, or the struct has a list; `scalar` set): encoded and decoded in one
  *   loop over the fields' resolved types and operations, with room for its longest encoding
  *   checked once, without the walk's per-field resolution and room checks.
  * Little-endian hosts only (f32 values are read and written through the low half of their 64
@@ -67,7 +67,7 @@ typedef struct bw_wire_vec {
 } bw_wire_vec;
 
 struct bw_wire_plan {
-  int varints;     /* the second kind: uint, int, enum or list<T>[N] fields (then only op,
+  int scalar;      /* the second kind: uint, int, enum or list<T>[N] fields (then only op,
                       type, elem, width, mask, bias, limit, run and ints are set, and size
                       is the least size) */
   size_t max_size; /* bytes of the longest encoding */
@@ -119,7 +119,7 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
   bw_wire_plan *p = bw_arena_alloc(arena, head + tail);
   if (!p) return;
   memset(p, 0, sizeof *p + t->count * sizeof p->fields[0]);
-  p->varints = varints != 0;
+  p->scalar = varints != 0;
   p->max_size = max_size;
   p->size = size;
   p->count = t->count;
