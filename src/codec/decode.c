@@ -472,16 +472,12 @@ dec_run_avx512(const uint8_t *d, size_t avail, bw_value *items, unsigned n, unsi
   __mmask64 last = _mm512_cmpeq_epi8_mask(_mm512_add_epi8(index, _mm512_set1_epi8(1)), sizes) &
                    _mm512_cmpgt_epu8_mask(sizes, _mm512_set1_epi8(1)) & spread;
   if (_mm512_mask_cmpeq_epi8_mask(last, x, _mm512_setzero_si512())) return SIZE_MAX;
-  x = _mm512_and_si512(x, _mm512_set1_epi8(0x7f));
-  x = _mm512_or_si512(
-      _mm512_and_si512(x, _mm512_set1_epi64(0x007f007f007f007fll)),
-      _mm512_and_si512(_mm512_srli_epi64(x, 1), _mm512_set1_epi64(0x3f803f803f803f80ll)));
-  x = _mm512_or_si512(
-      _mm512_and_si512(x, _mm512_set1_epi64(0x00003fff00003fffll)),
-      _mm512_and_si512(_mm512_srli_epi64(x, 2), _mm512_set1_epi64(0x0fffc0000fffc000ll)));
-  x = _mm512_or_si512(
-      _mm512_and_si512(x, _mm512_set1_epi64(0x000000000fffffffll)),
-      _mm512_and_si512(_mm512_srli_epi64(x, 4), _mm512_set1_epi64(0x00fffffff0000000ll)));
+  /* the 7-bit groups joined: pairs into 14 bits (multiply-add of bytes by 1 and 128), those
+   * into 28 bits (of words by 1 and 2^14), the two halves into 56 (the high one 4 bits down) */
+  x = _mm512_maddubs_epi16(_mm512_set1_epi16((short)0x8001),
+                           _mm512_and_si512(x, _mm512_set1_epi8(0x7f)));
+  x = _mm512_madd_epi16(x, _mm512_set1_epi32(0x40000001));
+  x = _mm512_ternarylogic_epi64(_mm512_set1_epi64(0x0fffffff), x, _mm512_srli_epi64(x, 4), 0xca);
   __m512i zz = _mm512_xor_si512(
       _mm512_srli_epi64(x, 1),
       _mm512_sub_epi64(_mm512_setzero_si512(), _mm512_and_si512(x, _mm512_set1_epi64(1))));
