@@ -163,6 +163,9 @@ struct bw_type {
    * numbers, bools, uint, int and enums (src/codec/wire_plan.h), else NULL; freed with the
    * schema. */
   const struct bw_wire_plan *wire;
+  /* Internal to the memory module, not an API: the native plans of this type as a view
+   * declares it ([1]: a big-endian layout), compiled on first use and owned by the schema. */
+  const void *native_plan[2];
 };
 
 struct bw_user_type {

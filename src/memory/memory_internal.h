@@ -120,6 +120,10 @@ int bw_mem_find_flex(const bw_type *t, const bw_type **elem, uint64_t *offset);
  * caller then runs the walker, which does the work or reports the exact error. */
 #define BW_MEM_PLAN_FALLBACK 1
 
+/* The stand-ins for the elements of byte arrays (path.c): shared by every schema and in
+ * read-only memory, so their plans are never kept in their native_plan slots. */
+extern const bw_type bw_mem_byte_u8, bw_mem_byte_i8;
+
 /* bw_view_encode_to through the type's cached plan: 0 and *len, or BW_MEM_PLAN_FALLBACK
  * (nothing reported; out may hold garbage). */
 int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
@@ -135,8 +139,9 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
 #define BW_MEM_PLAN_FORM_STEPS 1 /* the step plan */
 #define BW_MEM_PLAN_FORM_FLAT 2  /* the flat program (size-specialised steps) */
 #define BW_MEM_PLAN_FORM_WIDE                                                                      \
-  4 /* the wide form (fixed wire size, 16-byte moves): encode,                                     \
-       and decode in the array calls */
+  4                             /* the wide form (fixed wire size, 16-byte moves): encode,         \
+                                   and decode in the array calls */
+#define BW_MEM_PLAN_FORM_PERM 8 /* the wide form's byte permutes (AVX-512 VBMI): single calls */
 int bw_mem_plan_forms(const bw_view *v);
 
 /* For tests: plans compiled after bw_mem_plan_allow_simd(0) use no CPU-specific code (pext and

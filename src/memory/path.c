@@ -66,8 +66,8 @@ static int find_member(const bw_schema *s, const mem_loc *loc, const char *name,
 /* Elements of byte arrays (data[N]: char arrays) are single bytes with no type node of their
  * own in the schema; these stand in. A char is signed when the C type says so or, for plain
  * char, when the target's (or this host's) char is. */
-static const bw_type byte_unsigned = {.kind = BW_KIND_U8};
-static const bw_type byte_signed = {.kind = BW_KIND_I8};
+const bw_type bw_mem_byte_u8 = {.kind = BW_KIND_U8};
+const bw_type bw_mem_byte_i8 = {.kind = BW_KIND_I8};
 
 static int char_is_signed(const bw_schema *s, const char *c_type) {
   if (!c_type) return 0;
@@ -89,7 +89,7 @@ static int byte_element(const bw_schema *s, const mem_loc *loc, uint64_t idx, me
   mem_loc e;
   memset(&e, 0, sizeof e);
   e.declared =
-      char_is_signed(s, loc->field ? loc->field->c_type : NULL) ? &byte_signed : &byte_unsigned;
+      char_is_signed(s, loc->field ? loc->field->c_type : NULL) ? &bw_mem_byte_i8 : &bw_mem_byte_u8;
   e.type = e.declared;
   e.offset = loc->offset + idx;
   e.size = 1;

@@ -469,6 +469,7 @@ typedef struct fstep {
 } fstep;
 
 static int pext_varints_ok(void);
+static int perm_ok(void);
 
 /* bw_mem_plan_allow_simd: tests compile plans both ways. */
 static int simd_allowed_ = 1;
@@ -589,7 +590,47 @@ typedef struct wide {
   uint64_t keep_size;
   uint64_t keep[PLAN_SMALL_RECORD / 8];
   uint64_t keep_tail;
+  /* the permute form (perm 1; AVX-512 VBMI, checked when the plan is made): a record of at
+   * most 64 bytes and a message of at most 64, moved by one byte permute each way */
+  int perm;
+  uint64_t src_end;    /* encode: the record's bytes [0, src_end) are loaded */
+  uint64_t src_mask;   /* (its low src_end bits) */
+  uint64_t wire_mask;  /* the low `wire` bits */
+  uint64_t rec_size;   /* decode: the record's size */
+  uint64_t rec_mask;   /* (its low rec_size bits) */
+  uint64_t rec_keep;   /* the record's bytes that come from the message (the rest are 0) */
+  uint64_t bool_bytes; /* the message's bytes that are bools */
+  uint8_t eperm[64];   /* message byte k is record byte eperm[k] */
+  uint8_t dperm[64];   /* record byte k is message byte dperm[k] (where rec_keep) */
 } wide;
+
+static uint64_t low_bits(uint64_t n) {
+  return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+}
+
+/* w's permute form, if the record (size bytes) and the message fit in 64 bytes each. */
+static void make_perm(wide *w, const fstep *fast, uint64_t size) {
+  if (!perm_ok() || w->wire > 64 || !size || size > 64) return;
+  uint64_t woff = 0;
+  for (const fstep *f = fast; f->op != F_END; f++) {
+    uint32_t n = f->op == F_EM ? 1 : f->n; /* (an enum: its low byte is its varint) */
+    if (f->off + (f->op == F_EM ? f->width : n) > size) return;
+    for (uint32_t k = 0; k < n; k++) {
+      w->eperm[woff + k] = (uint8_t)(f->off + k);
+      w->dperm[f->off + k] = (uint8_t)(woff + k);
+      w->rec_keep |= (uint64_t)1 << (f->off + k);
+      if (f->op >= F_B1 && f->op <= F_B8) w->bool_bytes |= (uint64_t)1 << (woff + k);
+    }
+    uint64_t end = f->off + (f->op == F_EM ? f->width : n);
+    if (end > w->src_end) w->src_end = end;
+    woff += n;
+  }
+  w->src_mask = low_bits(w->src_end);
+  w->wire_mask = low_bits(w->wire);
+  w->rec_size = size;
+  w->rec_mask = low_bits(size);
+  w->perm = 1;
+}
 
 static int cmp_move_off(const void *a, const void *b) {
   const wide_move *x = a, *y = b;
@@ -672,6 +713,7 @@ static void make_wide(plan *p) {
   }
   memcpy(w->dmoves, w->moves, moves * sizeof *w->moves);
   qsort(w->dmoves, moves, sizeof *w->dmoves, cmp_move_off);
+  make_perm(w, p->fast, p->zero_size);
   p->wide = w;
 }
 
@@ -720,14 +762,36 @@ plan_add(struct bw_schema *s, cache_entry *head, const bw_type *t, int big_endia
   return e->p;
 }
 
-/* The plan of type t (as a view declares it) of s, compiled on first use; NULL when it has
- * none (or when memory is short: the walker then does the work). */
-static inline const plan *plan_get(const bw_schema *cs, const bw_type *t, int big_endian) {
+/* What a type's native_plan slot holds when the type has no plan. */
+static const char no_plan_;
+
+/* plan_get on a type whose slot is empty: the plan from the schema's cache (compiled and
+ * added on first use), then kept in the slot. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static const plan *
+plan_find(const bw_schema *cs, const bw_type *t, int big_endian) {
   struct bw_schema *s = (struct bw_schema *)cs; /* the cache is not part of the schema's value */
-  cache_entry *head = __atomic_load_n(&s->native_plans, __ATOMIC_ACQUIRE);
-  for (cache_entry *e = head; e; e = e->next)
-    if (e->type == t && e->big_endian == big_endian) return e->p;
-  return plan_add(s, head, t, big_endian);
+  cache_entry *head = __atomic_load_n(&s->native_plans, __ATOMIC_ACQUIRE), *e;
+  for (e = head; e; e = e->next)
+    if (e->type == t && e->big_endian == big_endian) break;
+  const plan *p = e ? e->p : plan_add(s, head, t, big_endian);
+  /* (not after a failed malloc of the entry: the next call tries again; not in the byte
+   * stand-ins, which every schema shares) */
+  if ((e || p) && t != &bw_mem_byte_u8 && t != &bw_mem_byte_i8)
+    __atomic_store_n(&((bw_type *)t)->native_plan[big_endian != 0],
+                     p ? (const void *)p : (const void *)&no_plan_, __ATOMIC_RELEASE);
+  return p;
+}
+
+/* The plan of type t (as a view declares it) of s, compiled on first use; NULL when it has
+ * none (or when memory is short: the walker then does the work). One load: the plan is kept
+ * in the type (a walk of the schema's list of plans was a fifth of a native call). */
+static inline const plan *plan_get(const bw_schema *cs, const bw_type *t, int big_endian) {
+  const void *p = __atomic_load_n(&t->native_plan[big_endian != 0], __ATOMIC_ACQUIRE);
+  if (__builtin_expect(p != NULL, 1)) return p == (const void *)&no_plan_ ? NULL : p;
+  return plan_find(cs, t, big_endian);
 }
 
 /* ---- running ------------------------------------------------------------------------- */
@@ -1142,6 +1206,65 @@ put_varints_pdep(uint8_t *out, const uint8_t *rec, uint32_t count, uint64_t ints
 }
 #else
 static int pext_varints_ok(void) {
+  return 0;
+}
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define PERM_ 1
+#include <immintrin.h>
+
+/* Whether plans get the permute form: AVX-512 F, BW and VBMI (Ice Lake, Zen 4 and later). */
+static int perm_ok(void) {
+  if (!simd_allowed_) return 0;
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vbmi");
+}
+
+/* The enums of w in the record at rec (their own widths) are members: 0, else 1. */
+static inline int perm_bad_enums(const wide *w, const uint8_t *rec) {
+  int bad = 0;
+  for (size_t i = 0; i < w->enum_count; i++) {
+    const wide_enum *e = &w->enums[i];
+    uint64_t v = load_w(rec + e->off, e->width, 0);
+    bad |= v >= 64 || !((e->members >> (v & 63)) & 1);
+  }
+  return bad;
+}
+
+/* wide_encode by the permute form (w->perm; src_end bytes readable at rec, wire bytes of room
+ * at out): one masked load, one byte permute, the bools checked in the message's bytes, one
+ * masked store. The size, or SIZE_MAX (nothing written) for a bad bool or enum. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static size_t
+perm_encode(const wide *w, const uint8_t *rec, uint8_t *out) {
+  __m512i m = _mm512_permutexvar_epi8(_mm512_loadu_si512((const void *)w->eperm),
+                                      _mm512_maskz_loadu_epi8(w->src_mask, rec));
+  if (_mm512_mask_cmpgt_epu8_mask(w->bool_bytes, m, _mm512_set1_epi8(1)) ||
+      (w->enum_count && perm_bad_enums(w, rec)))
+    return SIZE_MAX;
+  _mm512_mask_storeu_epi8(out, w->wire_mask, m);
+  return w->wire;
+}
+
+/* The message at msg (w->wire bytes) into the record at rec (w->rec_size bytes, its padding
+ * zeroed) by the permute form: 0, or -1 (rec untouched) for a bad bool or enum. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static int
+perm_decode(const wide *w, uint8_t *rec, const uint8_t *msg) {
+  __m512i m = _mm512_maskz_loadu_epi8(w->wire_mask, msg);
+  int bad = _mm512_mask_cmpgt_epu8_mask(w->bool_bytes, m, _mm512_set1_epi8(1)) != 0;
+  for (size_t i = 0; i < w->enum_count; i++) {
+    uint8_t v = msg[w->enums[i].woff];
+    bad |= v >= 64 || !((w->enums[i].members >> (v & 63)) & 1);
+  }
+  if (bad) return -1;
+  __m512i r =
+      _mm512_maskz_permutexvar_epi8(w->rec_keep, _mm512_loadu_si512((const void *)w->dperm), m);
+  _mm512_mask_storeu_epi8(rec, w->rec_mask, r);
+  return 0;
+}
+#else
+static int perm_ok(void) {
   return 0;
 }
 #endif
@@ -1586,8 +1709,14 @@ static inline int
 encode_flat(const plan *p, const uint8_t *rec, uint64_t avail, uint8_t *out, size_t cap,
             size_t *len) {
   size_t n;
-  if (p->wide && p->wide->need <= cap && p->wide->extent <= avail)
-    n = wide_encode(p->wide, rec, out);
+  const wide *w = p->wide;
+#ifdef PERM_
+  if (w && w->perm && w->wire <= cap && w->src_end <= avail)
+    n = perm_encode(w, rec, out);
+  else
+#endif
+      if (w && w->need <= cap && w->extent <= avail)
+    n = wide_encode(w, rec, out);
   else if (p->max_wire <= cap && p->extent <= avail)
     n = fast_encode(p->fast, rec, out, p->big_endian);
   else
@@ -1807,6 +1936,15 @@ decode_flat_checked(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *m
  * with checks, into a scratch copy first. */
 static inline int decode_flat(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *msg,
                               size_t len, int trailing, size_t *consumed) {
+#ifdef PERM_
+  const wide *w = p->wide;
+  if (w && w->perm && w->rec_size == size) {
+    if (len < w->wire || (len != w->wire && !trailing) || perm_decode(w, rec, msg))
+      return BW_MEM_PLAN_FALLBACK;
+    *consumed = w->wire;
+    return 0;
+  }
+#endif
   if (p->checks) return decode_flat_checked(p, rec, size, msg, len, trailing, consumed);
   if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
   zero_record(p, rec, size);
@@ -1901,7 +2039,8 @@ int bw_mem_plan_forms(const bw_view *v) {
                       : NULL;
   if (!p) return 0;
   return BW_MEM_PLAN_FORM_STEPS | (p->fast ? BW_MEM_PLAN_FORM_FLAT : 0) |
-         (p->wide ? BW_MEM_PLAN_FORM_WIDE : 0);
+         (p->wide ? BW_MEM_PLAN_FORM_WIDE : 0) |
+         (p->wide && p->wide->perm ? BW_MEM_PLAN_FORM_PERM : 0);
 }
 
 /* ---- arrays of records --------------------------------------------------------------- */

@@ -257,6 +257,7 @@ static void gen_value(msgbuf *m, const bw_type *t, uint64_t flex_room) {
 typedef struct counts {
   unsigned decode_ok, decode_refused, encode_ok, encode_refused;
   unsigned flat, wide; /* schemas whose plan has the flat program, the wide encode */
+  unsigned perm;       /* ... the wide form's byte permutes */
 } counts;
 
 typedef struct fixture {
@@ -410,6 +411,7 @@ static void run_schema(const bw_schema *s, uint64_t flex_room, size_t flex_elem,
   int forms = bw_mem_plan_forms(&fx.v_plan);
   c->flat += (forms & BW_MEM_PLAN_FORM_FLAT) != 0;
   c->wide += (forms & BW_MEM_PLAN_FORM_WIDE) != 0;
+  c->perm += (forms & BW_MEM_PLAN_FORM_PERM) != 0;
   const bw_type *root = bw_schema_find(s, "Root")->type;
   static msgbuf m;
   static uint8_t mut[sizeof m.b + 1];
@@ -451,9 +453,11 @@ static void run_schema(const bw_schema *s, uint64_t flex_room, size_t flex_elem,
   fixture_free(&fx);
 }
 
+/* _i: 1 plans with the CPU's vector forms where it has them, 0 without (the same schemas). */
 START_TEST(random_natural_schemas_agree_with_the_walker) {
   rng_state = 0x9e3779b97f4a7c15ull;
   counts c = {0};
+  bw_mem_plan_allow_simd(_i);
   for (int i = 0; i < 150; i++) {
     bw_schema *s = random_schema();
     run_schema(s, 0, 0, 12, 0, &c);
@@ -462,9 +466,18 @@ START_TEST(random_natural_schemas_agree_with_the_walker) {
     bw_schema_free(s);
     rng_state = keep;
   }
+  bw_mem_plan_allow_simd(1);
   /* every form of the plan was exercised */
   ck_assert_uint_gt(c.flat, 50);
   ck_assert_uint_gt(c.wide, 20);
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  if (_i && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vbmi"))
+    ck_assert_uint_gt(c.perm, 20);
+  else
+#endif
+    ck_assert_uint_eq(c.perm, 0);
   /* the plan did the work (it is not silently falling back everywhere) */
   ck_assert_uint_gt(c.decode_ok, 1000);
   ck_assert_uint_gt(c.decode_refused, 1000);
@@ -859,7 +872,7 @@ static Suite *plan_suite(void) {
   TCase *tc = tcase_create("differential");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, plain_record_vector);
-  tcase_add_test(tc, random_natural_schemas_agree_with_the_walker);
+  tcase_add_loop_test(tc, random_natural_schemas_agree_with_the_walker, 0, 2);
   tcase_add_loop_test(tc, flat_record_every_step_agrees_with_the_walker, 0, 2);
   tcase_add_loop_test(tc, varint_record_agrees_with_the_walker, 0, 2);
   tcase_add_test(tc, arrays_of_records_agree_with_single_calls);
