@@ -138,15 +138,16 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
  * the type has no plan). */
 #define BW_MEM_PLAN_FORM_STEPS 1 /* the step plan */
 #define BW_MEM_PLAN_FORM_FLAT 2  /* the flat program (size-specialised steps) */
-#define BW_MEM_PLAN_FORM_WIDE                                                                      \
-  4                             /* the wide form (fixed wire size, 16-byte moves): encode,         \
-                                   and decode in the array calls */
-#define BW_MEM_PLAN_FORM_PERM 8 /* the wide form's byte permutes (AVX-512 VBMI): single calls */
+/* the wide form (fixed wire size, 16-byte moves): encode, and decode in the array calls */
+#define BW_MEM_PLAN_FORM_WIDE 4
+/* the wide form's byte permutes (AVX-512 VBMI, records and messages of 64 bytes at most):
+ * encode and decode in single calls */
+#define BW_MEM_PLAN_FORM_PERM 8
 int bw_mem_plan_forms(const bw_view *v);
 
 /* For tests: plans compiled after bw_mem_plan_allow_simd(0) use no CPU-specific code (pext and
- * pdep runs of varints); 1 (the default) lets them use it where the CPU has it. Not for use
- * while other threads compile plans. */
+ * pdep runs of varints, byte permutes); 1 (the default) lets them use it where the CPU has it.
+ * Not for use while other threads compile plans. */
 void bw_mem_plan_allow_simd(int on);
 
 /* The reference walkers behind bw_view_encode_to and bw_view_decode (same contracts), kept
