@@ -332,7 +332,9 @@ typedef struct bw_native_options {
  * bools strictly (BW_EBOOL), C unions and byte arrays as their bytes, a flexible array as
  * opts->flex_count elements that must lie inside the region (BW_ERANGE). *len gets the message
  * size; BW_ENOSPACE when cap is too small (then *len is the size needed). opts may be NULL.
- * A view of a flexible array member itself encodes as list<T> of opts->flex_count elements. */
+ * Bytes of out between the end of the message and cap may be overwritten (small records are
+ * stored as whole words); nothing at or past cap is. A view of a flexible array member itself
+ * encodes as list<T> of opts->flex_count elements. */
 int bw_view_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                       size_t *len, bw_error *err);
 

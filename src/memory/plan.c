@@ -1233,23 +1233,38 @@ static inline int perm_bad_enums(const wide *w, const uint8_t *rec) {
   return bad;
 }
 
-/* wide_encode by the permute form (w->perm; src_end bytes readable at rec, wire bytes of room
- * at out): one masked load, one byte permute, the bools checked in the message's bytes, one
- * masked store. The size, or SIZE_MAX (nothing written) for a bad bool or enum. */
-__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static size_t
-perm_encode(const wide *w, const uint8_t *rec, uint8_t *out) {
-  __m512i m = _mm512_permutexvar_epi8(_mm512_loadu_si512((const void *)w->eperm),
-                                      _mm512_maskz_loadu_epi8(w->src_mask, rec));
+/* wide_encode by the permute form (w->perm; avail >= src_end bytes readable at rec, cap >=
+ * wire bytes of room at out): one load (masked unless 64 bytes are readable), one byte
+ * permute, the bools checked in the message's bytes, one store (masked unless there are 64
+ * bytes of room). The size, or SIZE_MAX (nothing written) for a bad bool or enum. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static inline size_t
+perm_encode(const wide *w, const uint8_t *rec, uint64_t avail, uint8_t *out, size_t cap) {
+  __m512i x = avail >= 64 ? _mm512_loadu_si512((const void *)rec)
+                          : _mm512_maskz_loadu_epi8(w->src_mask, rec);
+  __m512i m = _mm512_permutexvar_epi8(_mm512_loadu_si512((const void *)w->eperm), x);
   if (_mm512_mask_cmpgt_epu8_mask(w->bool_bytes, m, _mm512_set1_epi8(1)) ||
       (w->enum_count && perm_bad_enums(w, rec)))
     return SIZE_MAX;
-  _mm512_mask_storeu_epi8(out, w->wire_mask, m);
+  if (cap >= 64)
+    _mm512_storeu_si512((void *)out, m);
+  else
+    _mm512_mask_storeu_epi8(out, w->wire_mask, m);
   return w->wire;
+}
+
+/* encode_flat by the permute form, as one call that bw_mem_plan_encode_to ends with. */
+__attribute__((noinline, target("avx512f,avx512bw,avx512vbmi"))) static int
+perm_encode_to(const wide *w, const uint8_t *rec, uint64_t avail, uint8_t *out, size_t cap,
+               size_t *len) {
+  size_t n = perm_encode(w, rec, avail, out, cap);
+  if (n == SIZE_MAX) return BW_MEM_PLAN_FALLBACK;
+  *len = n;
+  return 0;
 }
 
 /* The message at msg (w->wire bytes) into the record at rec (w->rec_size bytes, its padding
  * zeroed) by the permute form: 0, or -1 (rec untouched) for a bad bool or enum. */
-__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static int
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static inline int
 perm_decode(const wide *w, uint8_t *rec, const uint8_t *msg) {
   __m512i m = _mm512_maskz_loadu_epi8(w->wire_mask, msg);
   int bad = _mm512_mask_cmpgt_epu8_mask(w->bool_bytes, m, _mm512_set1_epi8(1)) != 0;
@@ -1261,6 +1276,17 @@ perm_decode(const wide *w, uint8_t *rec, const uint8_t *msg) {
   __m512i r =
       _mm512_maskz_permutexvar_epi8(w->rec_keep, _mm512_loadu_si512((const void *)w->dperm), m);
   _mm512_mask_storeu_epi8(rec, w->rec_mask, r);
+  return 0;
+}
+
+/* bw_mem_plan_decode by the permute form (a message of at least w->wire bytes, its length
+ * checked), as the call that its front ends with. */
+__attribute__((noinline, target("avx512f,avx512bw,avx512vbmi"))) static int
+perm_decode_to(const wide *w, uint8_t *rec, const uint8_t *msg, size_t *consumed,
+               uint64_t *flex_count) {
+  if (perm_decode(w, rec, msg)) return BW_MEM_PLAN_FALLBACK;
+  if (consumed) *consumed = w->wire;
+  if (flex_count) *flex_count = 0;
   return 0;
 }
 #else
@@ -1712,10 +1738,9 @@ encode_flat(const plan *p, const uint8_t *rec, uint64_t avail, uint8_t *out, siz
   const wide *w = p->wide;
 #ifdef PERM_
   if (w && w->perm && w->wire <= cap && w->src_end <= avail)
-    n = perm_encode(w, rec, out);
-  else
+    return perm_encode_to(w, rec, avail, out, cap, len);
 #endif
-      if (w && w->need <= cap && w->extent <= avail)
+  if (w && w->need <= cap && w->extent <= avail)
     n = wide_encode(w, rec, out);
   else if (p->max_wire <= cap && p->extent <= avail)
     n = fast_encode(p->fast, rec, out, p->big_endian);
@@ -1726,8 +1751,13 @@ encode_flat(const plan *p, const uint8_t *rec, uint64_t avail, uint8_t *out, siz
   return 0;
 }
 
-int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
-                          size_t *len) {
+/* bw_mem_plan_encode_to past its front. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+plan_encode_any(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
+                size_t *len) {
   if (!v || (!out && cap) || v->bit_width || !v->schema || !v->declared)
     return BW_MEM_PLAN_FALLBACK;
   const plan *p = plan_get(v->schema, v->declared, v->big_endian);
@@ -1768,6 +1798,20 @@ int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8
   }
   *len = pos;
   return 0;
+}
+
+/* The front: a record with the permute form, by a tail call (no registers to save). */
+int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
+                          size_t *len) {
+#ifdef PERM_
+  const plan *p;
+  const wide *w;
+  if (v && out && !v->bit_width && v->schema && v->declared &&
+      (p = plan_get(v->schema, v->declared, v->big_endian)) && p->fast && (w = p->wide) &&
+      w->perm && v->avail <= v->region.len && w->wire <= cap && w->src_end <= v->avail)
+    return perm_encode_to(w, v->base, v->avail, out, cap, len);
+#endif
+  return plan_encode_any(v, opts, out, cap, len);
 }
 
 /* Reads the record's values from msg[*pos..len) and, when write, stores them at rec (zeroed by
@@ -1952,11 +1996,14 @@ static inline int decode_flat(const plan *p, uint8_t *rec, uint64_t size, const 
   return 0;
 }
 
-int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
-                       const bw_native_options *opts, size_t *consumed, uint64_t *flex_count) {
-  if (!v || !msg || v->bit_width || !v->schema || !v->declared || !v->region.writable)
-    return BW_MEM_PLAN_FALLBACK;
-  const plan *p = plan_get(v->schema, v->declared, v->big_endian);
+/* bw_mem_plan_decode past its front, with v's plan p (checked there: v is not a bitfield, has
+ * a schema and a type, and its region is writable). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+plan_decode_any(const plan *p, const bw_view *v, const uint8_t *msg, size_t len,
+                const bw_native_options *opts, size_t *consumed, uint64_t *flex_count) {
   /* v->avail is region.len - offset (bw_view_init, bw_view_seek and the derived views keep it) */
   if (!p || v->avail > v->region.len || p->extent > v->avail || v->size > v->avail)
     return BW_MEM_PLAN_FALLBACK;
@@ -2031,6 +2078,48 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
   if (consumed) *consumed = end;
   if (flex_count) *flex_count = count;
   return 0;
+}
+
+/* decode_flat_checked as the call that bw_mem_plan_decode ends with. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+flat_checked_to(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *msg, size_t len,
+                int trailing, size_t *consumed, uint64_t *flex_count) {
+  uint8_t scratch[PLAN_SMALL_RECORD];
+  size_t used;
+  if (flat_checked(p, rec, size, msg, len, trailing, &used, scratch, 0))
+    return BW_MEM_PLAN_FALLBACK;
+  if (consumed) *consumed = used;
+  if (flex_count) *flex_count = 0;
+  return 0;
+}
+
+/* The front: a record with the flat program and checks (the permute form, or the checked
+ * program) by a tail call that has its whole work; the rest by plan_decode_any. */
+int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
+                       const bw_native_options *opts, size_t *consumed, uint64_t *flex_count) {
+  if (!v || !msg || v->bit_width || !v->schema || !v->declared || !v->region.writable)
+    return BW_MEM_PLAN_FALLBACK;
+  const plan *p = plan_get(v->schema, v->declared, v->big_endian);
+  if (!p) return BW_MEM_PLAN_FALLBACK;
+  if (p->fast && p->zero_size == v->size && v->size && v->avail <= v->region.len &&
+      p->extent <= v->avail && v->size <= v->avail &&
+      len <=
+          (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE)) {
+    int trailing = opts && opts->allow_trailing;
+#ifdef PERM_
+    const wide *w = p->wide;
+    if (w && w->perm && w->rec_size == v->size) {
+      if (len < w->wire || (len != w->wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
+      return perm_decode_to(w, v->base, msg, consumed, flex_count);
+    }
+#endif
+    if (p->checks)
+      return flat_checked_to(p, v->base, v->size, msg, len, trailing, consumed, flex_count);
+  }
+  return plan_decode_any(p, v, msg, len, opts, consumed, flex_count);
 }
 
 int bw_mem_plan_forms(const bw_view *v) {
@@ -2142,7 +2231,7 @@ __attribute__((noinline))
 static uint64_t
 decode_array_checked(const plan *p, const bw_view *v, uint64_t count, const uint8_t *m, size_t len,
                      size_t *pos) {
-  uint8_t scratch[PLAN_SMALL_RECORD];
+  _Alignas(64) uint8_t scratch[PLAN_SMALL_RECORD];
   size_t at = *pos;
   uint64_t i = 0;
   zero_record(p, scratch, v->size);
@@ -2176,7 +2265,7 @@ int bw_view_decode_array(const bw_view *v, uint64_t count, const void *msgs, siz
   one.allow_trailing = 1;
   int flat = p && p->zero_size == v->size && p->max_wire <= max_size;
   const wide *w = flat && p->checks ? p->wide : NULL; /* (no checks: in place is cheaper) */
-  uint8_t scratch[PLAN_SMALL_RECORD + 16];
+  _Alignas(64) uint8_t scratch[PLAN_SMALL_RECORD + 16];
   size_t pos = 0;
   uint64_t i = 0;
   if (flat && p->checks && !w) i = decode_array_checked(p, v, count, m, len, &pos);
