@@ -600,6 +600,8 @@ typedef struct wide {
   uint64_t rec_mask;   /* (its low rec_size bits) */
   uint64_t rec_keep;   /* the record's bytes that come from the message (the rest are 0) */
   uint64_t bool_bytes; /* the message's bytes that are bools */
+  uint64_t src_bools;  /* encode: the record's bytes that are bools */
+  uint64_t enum_high;  /* ... that are an enum's bytes above its low one (0 in a member) */
   uint8_t eperm[64];   /* message byte k is record byte eperm[k] */
   uint8_t dperm[64];   /* record byte k is message byte dperm[k] (where rec_keep) */
 } wide;
@@ -619,8 +621,13 @@ static void make_perm(wide *w, const fstep *fast, uint64_t size) {
       w->eperm[woff + k] = (uint8_t)(f->off + k);
       w->dperm[f->off + k] = (uint8_t)(woff + k);
       w->rec_keep |= (uint64_t)1 << (f->off + k);
-      if (f->op >= F_B1 && f->op <= F_B8) w->bool_bytes |= (uint64_t)1 << (woff + k);
+      if (f->op >= F_B1 && f->op <= F_B8) {
+        w->bool_bytes |= (uint64_t)1 << (woff + k);
+        w->src_bools |= (uint64_t)1 << (f->off + k);
+      }
     }
+    for (uint32_t k = 1; f->op == F_EM && k < f->width; k++)
+      w->enum_high |= (uint64_t)1 << (f->off + k);
     uint64_t end = f->off + (f->op == F_EM ? f->width : n);
     if (end > w->src_end) w->src_end = end;
     woff += n;
@@ -1222,12 +1229,13 @@ static int perm_ok(void) {
          __builtin_cpu_supports("avx512vbmi");
 }
 
-/* The enums of w in the record at rec (their own widths) are members: 0, else 1. */
-static inline int perm_bad_enums(const wide *w, const uint8_t *rec) {
+/* The low bytes of the enums of w at p (offsets off in a record, woff in a message) are
+ * members: 0, else 1. */
+static inline int perm_bad_enums(const wide *w, const uint8_t *p, int message) {
   int bad = 0;
   for (size_t i = 0; i < w->enum_count; i++) {
     const wide_enum *e = &w->enums[i];
-    uint64_t v = load_w(rec + e->off, e->width, 0);
+    uint8_t v = p[message ? e->woff : e->off];
     bad |= v >= 64 || !((e->members >> (v & 63)) & 1);
   }
   return bad;
@@ -1242,8 +1250,9 @@ perm_encode(const wide *w, const uint8_t *rec, uint64_t avail, uint8_t *out, siz
   __m512i x = avail >= 64 ? _mm512_loadu_si512((const void *)rec)
                           : _mm512_maskz_loadu_epi8(w->src_mask, rec);
   __m512i m = _mm512_permutexvar_epi8(_mm512_loadu_si512((const void *)w->eperm), x);
-  if (_mm512_mask_cmpgt_epu8_mask(w->bool_bytes, m, _mm512_set1_epi8(1)) ||
-      (w->enum_count && perm_bad_enums(w, rec)))
+  /* (the checks on the record's bytes: beside the permute, not after it) */
+  if (_mm512_mask_cmpgt_epu8_mask(w->src_bools, x, _mm512_set1_epi8(1)) |
+      _mm512_mask_test_epi8_mask(w->enum_high, x, x) | (uint64_t)perm_bad_enums(w, rec, 0))
     return SIZE_MAX;
   if (cap >= 64)
     _mm512_storeu_si512((void *)out, m);
@@ -1267,12 +1276,9 @@ perm_encode_to(const wide *w, const uint8_t *rec, uint64_t avail, uint8_t *out, 
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) static inline int
 perm_decode(const wide *w, uint8_t *rec, const uint8_t *msg) {
   __m512i m = _mm512_maskz_loadu_epi8(w->wire_mask, msg);
-  int bad = _mm512_mask_cmpgt_epu8_mask(w->bool_bytes, m, _mm512_set1_epi8(1)) != 0;
-  for (size_t i = 0; i < w->enum_count; i++) {
-    uint8_t v = msg[w->enums[i].woff];
-    bad |= v >= 64 || !((w->enums[i].members >> (v & 63)) & 1);
-  }
-  if (bad) return -1;
+  if (_mm512_mask_cmpgt_epu8_mask(w->bool_bytes, m, _mm512_set1_epi8(1)) |
+      (uint64_t)perm_bad_enums(w, msg, 1))
+    return -1;
   __m512i r =
       _mm512_maskz_permutexvar_epi8(w->rec_keep, _mm512_loadu_si512((const void *)w->dperm), m);
   _mm512_mask_storeu_epi8(rec, w->rec_mask, r);
