@@ -1757,19 +1757,15 @@ encode_flat(const plan *p, const uint8_t *rec, uint64_t avail, uint8_t *out, siz
   return 0;
 }
 
-/* bw_mem_plan_encode_to past its front. */
+/* bw_mem_plan_encode_to past its front, with v's plan p (checked there: out or no room, v is
+ * not a bitfield and has a schema and a type): a record with a flexible array, or one without
+ * the flat program. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static int
-plan_encode_any(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
-                size_t *len) {
-  if (!v || (!out && cap) || v->bit_width || !v->schema || !v->declared)
-    return BW_MEM_PLAN_FALLBACK;
-  const plan *p = plan_get(v->schema, v->declared, v->big_endian);
-  if (!p) return BW_MEM_PLAN_FALLBACK;
-  if (p->fast && v->avail <= v->region.len) /* (encode_flat checks the extents against avail) */
-    return encode_flat(p, v->base, v->avail, out, cap, len);
+plan_encode_any(const plan *p, const bw_view *v, const bw_native_options *opts, uint8_t *out,
+                size_t cap, size_t *len) {
   if (v->offset > v->region.len || p->extent > v->region.len - v->offset)
     return BW_MEM_PLAN_FALLBACK;
   uint64_t count = opts ? opts->flex_count : 0;
@@ -1806,18 +1802,34 @@ plan_encode_any(const bw_view *v, const bw_native_options *opts, uint8_t *out, s
   return 0;
 }
 
-/* The front: a record with the permute form, by a tail call (no registers to save). */
+/* encode_flat as the call that bw_mem_plan_encode_to ends with. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+encode_flat_to(const plan *p, const uint8_t *rec, uint64_t avail, uint8_t *out, size_t cap,
+               size_t *len) {
+  return encode_flat(p, rec, avail, out, cap, len);
+}
+
+/* The front: a record with the flat program (the permute form, or the program) by a tail
+ * call that has its whole work (the permute form's with no registers to save); the rest by
+ * plan_encode_any. */
 int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                           size_t *len) {
+  if (!v || (!out && cap) || v->bit_width || !v->schema || !v->declared)
+    return BW_MEM_PLAN_FALLBACK;
+  const plan *p = plan_get(v->schema, v->declared, v->big_endian);
+  if (!p) return BW_MEM_PLAN_FALLBACK;
+  if (p->fast && v->avail <= v->region.len) { /* (the extents are checked against avail) */
 #ifdef PERM_
-  const plan *p;
-  const wide *w;
-  if (v && out && !v->bit_width && v->schema && v->declared &&
-      (p = plan_get(v->schema, v->declared, v->big_endian)) && p->fast && (w = p->wide) &&
-      w->perm && v->avail <= v->region.len && w->wire <= cap && w->src_end <= v->avail)
-    return perm_encode_to(w, v->base, v->avail, out, cap, len);
+    const wide *w = p->wide;
+    if (w && w->perm && w->wire <= cap && w->src_end <= v->avail)
+      return perm_encode_to(w, v->base, v->avail, out, cap, len);
 #endif
-  return plan_encode_any(v, opts, out, cap, len);
+    return encode_flat_to(p, v->base, v->avail, out, cap, len);
+  }
+  return plan_encode_any(p, v, opts, out, cap, len);
 }
 
 /* Reads the record's values from msg[*pos..len) and, when write, stores them at rec (zeroed by
