@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codec_internal.h"
+#include "wire_plan.h"
 
 /* ---- shared error helpers ---------------------------------------------------------------- */
 
@@ -320,6 +321,63 @@ static BW_ALWAYS_INLINE int skip_leaf(bw_reader *r, const bw_type *t) {
   }
 }
 
+/* A struct with a wire plan (its fields at depth), checked without the walk's per-field
+ * resolution: 1 when it is good (r->pos past it), 0 (r->pos unchanged) when the walk must go
+ * over it, to find and report what is wrong or to apply a limit the plan does not. The first
+ * kind: its size, then its bools (in field order: the first bad one is the walk's error). */
+static BW_ALWAYS_INLINE int skip_planned(bw_reader *r, const bw_wire_plan *wp, size_t depth) {
+  const uint8_t *d = r->data;
+  size_t len = r->len, pos = r->pos;
+  if (!wp->scalar) {
+    if (wp->size > len - pos) return 0;
+    for (size_t i = 0; i < wp->bool_count; i++)
+      if (d[pos + wp->bool_at[i]] > 1) return 0;
+    r->pos = pos + wp->size;
+    return 1;
+  }
+  const bw_wire_field *wf = wp->fields;
+  for (size_t i = 0; i < wp->count; i++, wf++) {
+    size_t left = len - pos;
+    switch (wf->op) {
+      case BW_WIRE_UINT:
+      case BW_WIRE_INT:
+        if (left && d[pos] < 0x80) {
+          pos++;
+        } else {
+          uint64_t u = 0;
+          if (bw_rd_uint(d, len, &pos, &u, NULL)) return 0;
+        }
+        break;
+      case BW_WIRE_ENUM: {
+        uint64_t u = 0;
+        if (left && d[pos] < 0x80)
+          u = d[pos++];
+        else if (bw_rd_uint(d, len, &pos, &u, NULL))
+          return 0;
+        const bw_type *t = wf->type;
+        if (!(u < t->count && t->members[u].value == u) && bw_codec_enum_index(t, u) < 0) return 0;
+        break;
+      }
+      case BW_WIRE_NUMBERS: {
+        /* a list<T>[N] is a level of its own, and within the element limit */
+        uint64_t n = wf->type->length;
+        if (depth >= r->max_depth || n > r->max_elements || n > left / wf->width) return 0;
+        if (wf->elem->kind == BW_KIND_BOOL)
+          for (uint64_t k = 0; k < n; k++)
+            if (d[pos + k] > 1) return 0;
+        pos += (size_t)n * wf->width;
+        break;
+      }
+      default: /* BW_WIRE_FIXED */
+        if (wf->width > left || (wf->is_bool && d[pos] > 1)) return 0;
+        pos += wf->width;
+        break;
+    }
+  }
+  r->pos = pos;
+  return 1;
+}
+
 static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys) {
   t = bw_type_resolve(t);
   int rc = skip_leaf(r, t);
@@ -368,6 +426,7 @@ static int skip_at(bw_reader *r, const bw_type *t, size_t depth, int check_keys)
       if ((rc = bw_reader_count(r, t, &n))) return rc;
       return skip_map(r, t, n, depth, check_keys);
     case BW_KIND_STRUCT:
+      if (t->wire && skip_planned(r, t->wire, depth)) return 0;
       for (size_t i = 0; i < t->count; i++) {
         const bw_type *ft = bw_type_resolve(t->fields[i].type);
         rc = skip_leaf(r, ft);
