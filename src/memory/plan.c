@@ -1243,8 +1243,8 @@ static inline int perm_bad_enums(const wide *w, const uint8_t *p, int message) {
 
 /* wide_encode by the permute form (w->perm; avail >= src_end bytes readable at rec, cap >=
  * wire bytes of room at out): one load (masked unless 64 bytes are readable), one byte
- * permute, the bools checked in the message's bytes, one store (masked unless there are 64
- * bytes of room). The size, or SIZE_MAX (nothing written) for a bad bool or enum. */
+ * permute, the bools and enums checked in the record's bytes, one store (masked unless there
+ * are 64 bytes of room). The size, or SIZE_MAX (nothing written) for a bad bool or enum. */
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) static inline size_t
 perm_encode(const wide *w, const uint8_t *rec, uint64_t avail, uint8_t *out, size_t cap) {
   __m512i x = avail >= 64 ? _mm512_loadu_si512((const void *)rec)
