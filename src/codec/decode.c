@@ -434,10 +434,11 @@ static BW_ALWAYS_INLINE size_t dec_planned(const bw_wire_plan *wp, const uint8_t
 
 /* A run of n (1..8) uint and int fields (ints: bit j for an int; types: theirs) from d[0..avail)
  * into items, 8 varints at once: up to 64 bytes loaded under a mask (nothing past avail is
- * read), the varints' ends from the bytes without a continuation bit (the first n of them by
- * one pdep), their sizes from the ends' positions, each varint's bytes moved to a value of
- * its own by one expand, the continuation bits dropped and the 7-bit groups joined in three
- * mask-and-shift steps, ints zig-zagged, and the nodes written as (type, value) pairs. Returns
+ * read), the varints' ends from the bytes without a continuation bit, their sizes from the
+ * ends' positions (the first n used; the run's length by one pdep, off the vector chain),
+ * each varint's bytes moved to a value of its own by one expand, the continuation bits
+ * dropped and the 7-bit groups joined by two multiply-adds and a select, ints zig-zagged,
+ * and the nodes written as (type, value) pairs. Returns
  * the bytes read, or SIZE_MAX (nothing written) for anything the scalar loop must look at: a
  * varint of more than 8 bytes, a zero last group, fewer than n varints in the bytes there. */
 __attribute__((
@@ -446,15 +447,16 @@ dec_run_avx512(const uint8_t *d, size_t avail, bw_value *items, unsigned n, unsi
                const bw_type *const *types) {
   __mmask64 valid = avail >= 64 ? ~0ull : _bzhi_u64(~0ull, (unsigned)avail);
   __m512i bytes = _mm512_maskz_loadu_epi8(valid, d);
-  uint64_t ends = ~(uint64_t)_mm512_movepi8_mask(bytes) & valid;
-  if ((unsigned)__builtin_popcountll(ends) < n) return SIZE_MAX;
-  uint64_t first = _pdep_u64(_bzhi_u64(~0ull, n), ends); /* the first n ends */
-  unsigned total = 64 - (unsigned)_lzcnt_u64(first);
+  __mmask64 ends = _kandn_mask64(_mm512_movepi8_mask(bytes), valid);
+  /* (the count and the size of the run off the vector chain: the positions below come from
+   * all the ends, in mask registers, and only the first n are used) */
+  if ((unsigned)__builtin_popcountll((uint64_t)ends) < n) return SIZE_MAX;
+  unsigned total = 64 - (unsigned)_lzcnt_u64(_pdep_u64(_bzhi_u64(~0ull, n), (uint64_t)ends));
   /* the ends' positions (bytes 0..n-1), the one before each (-1 for the first): the sizes */
   __m128i at = _mm512_castsi512_si128(_mm512_maskz_compress_epi8(
-      first, _mm512_set_epi64(0x3f3e3d3c3b3a3938ll, 0x3736353433323130ll, 0x2f2e2d2c2b2a2928ll,
-                              0x2726252423222120ll, 0x1f1e1d1c1b1a1918ll, 0x1716151413121110ll,
-                              0x0f0e0d0c0b0a0908ll, 0x0706050403020100ll)));
+      ends, _mm512_set_epi64(0x3f3e3d3c3b3a3938ll, 0x3736353433323130ll, 0x2f2e2d2c2b2a2928ll,
+                             0x2726252423222120ll, 0x1f1e1d1c1b1a1918ll, 0x1716151413121110ll,
+                             0x0f0e0d0c0b0a0908ll, 0x0706050403020100ll)));
   __m128i before = _mm_or_si128(_mm_slli_si128(at, 1), _mm_cvtsi32_si128(0xff));
   __m128i size = _mm_sub_epi8(at, before);
   __mmask16 lanes16 = (__mmask16)((1u << n) - 1);
