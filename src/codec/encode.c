@@ -723,8 +723,8 @@ int bw_codec_simd_probe_(void) {
 /* A run of n (1..8) uint and int fields (ints: bit j for an int; types: theirs) from items to
  * out, 8 values at once: the nodes' type and value words gathered by two-source permutes
  * (masked loads: nothing past the run is read), the types compared, int values zig-zagged,
- * each size from its leading zeros by a byte table, the 7-bit groups spread to bytes by one
- * multishift, the continuation bits or'ed in below each size, and the bytes of all the
+ * the bytes each needs from its leading zeros (one byte compare for all), the 7-bit groups
+ * spread to bytes by one multishift, the continuation bits or'ed in, and the bytes of all the
  * varints packed together by one compress and stored under a mask (out has room for 8
  * varints of 8 bytes). Returns the bytes written, or SIZE_MAX (nothing written) when a value
  * is not of its field's type or is 2^56 or more: the scalar loop then writes the run. */
@@ -751,23 +751,22 @@ enc_run_avx512(uint8_t *out, const bw_value *items, unsigned n, unsigned ints,
   v = _mm512_mask_mov_epi64(v, (__mmask8)ints, zz);
   if (_mm512_mask_test_epi64_mask(lanes, v, _mm512_set1_epi64((long long)0xff00000000000000ull)))
     return SIZE_MAX;
-  /* sizes: 1..8 by the leading zeros of v | 1 (8..63) through the byte table */
+  /* byte j of a value is kept when 7j is below its bit length: 7j + the leading zeros of
+   * v | 1 (8..63, each value's in all its bytes) below 64; it has the continuation bit when
+   * byte j + 1 is kept */
   __m512i lz = _mm512_lzcnt_epi64(_mm512_or_si512(v, _mm512_set1_epi64(1)));
-  __m512i table = _mm512_loadu_si512((const void *)bw_varint_size_by_clz);
-  __m512i size = _mm512_and_si512(_mm512_permutexvar_epi8(lz, table), _mm512_set1_epi64(0xff));
+  __m512i lzs = _mm512_permutexvar_epi8(
+      _mm512_set_epi64(0x3838383838383838ll, 0x3030303030303030ll, 0x2828282828282828ll,
+                       0x2020202020202020ll, 0x1818181818181818ll, 0x1010101010101010ll,
+                       0x0808080808080808ll, 0), /* byte 0 of each value */
+      lz);
+  __mmask64 keep = _mm512_cmplt_epu8_mask(
+      _mm512_add_epi8(lzs, _mm512_set1_epi64(0x312a231c150e0700ll)), _mm512_set1_epi8(64));
+  __mmask64 more = (keep >> 1) & 0x7f7f7f7f7f7f7f7full;
   /* byte j of each value: its bits 7j..7j+7; the low 7 kept */
   __m512i groups = _mm512_multishift_epi64_epi8(_mm512_set1_epi64((long long)0x312a231c150e0700ull),
                                                 v); /* 0 7 14 21 28 35 42 49 */
   groups = _mm512_and_si512(groups, _mm512_set1_epi8(0x7f));
-  /* each value's size in all its bytes, against the byte's index in the value */
-  __m512i sizes = _mm512_permutexvar_epi8(
-      _mm512_set_epi64(0x3838383838383838ll, 0x3030303030303030ll, 0x2828282828282828ll,
-                       0x2020202020202020ll, 0x1818181818181818ll, 0x1010101010101010ll,
-                       0x0808080808080808ll, 0), /* byte 0 of each value */
-      size);
-  const __m512i index = _mm512_set1_epi64(0x0706050403020100ll);
-  __mmask64 keep = _mm512_cmplt_epu8_mask(index, sizes);
-  __mmask64 more = _mm512_cmplt_epu8_mask(_mm512_add_epi8(index, _mm512_set1_epi8(1)), sizes);
   groups = _mm512_mask_mov_epi8(groups, more, _mm512_or_si512(groups, _mm512_set1_epi8(-128)));
   keep &= _bzhi_u64(~0ull, 8 * n);
   __m512i packed = _mm512_maskz_compress_epi8(keep, groups);
