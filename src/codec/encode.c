@@ -720,9 +720,33 @@ int bw_codec_simd_probe_(void) {
   return st == 2;
 }
 
+/* The type and value words of nodes[0..n) (n at most 8; the lanes past n are 0) into *t and
+ * *v: the first 16 bytes of each node by one aligned 16-byte load (none crosses a cache line;
+ * 64-byte loads of two nodes each did, and were 11-13% slower), four to a register, then one
+ * two-source permute for the types and one for the values. */
+__attribute__((target("avx512f"))) static BW_ALWAYS_INLINE void
+gather_nodes(const bw_value *nodes, unsigned n, __m512i *t, __m512i *v) {
+  const uint64_t *w = (const uint64_t *)(const void *)nodes; /* 4 words per node */
+  __m512i q[2];
+  for (unsigned k = 0; k < 2; k++) {
+    unsigned at = 4 * k;
+    __m512i x = _mm512_setzero_si512();
+    if (at < n) x = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(w + 4 * at)));
+    if (at + 1 < n)
+      x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 4 * at + 4)), 1);
+    if (at + 2 < n)
+      x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 4 * at + 8)), 2);
+    if (at + 3 < n)
+      x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 4 * at + 12)), 3);
+    q[k] = x;
+  }
+  *t = _mm512_permutex2var_epi64(q[0], _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), q[1]);
+  *v = _mm512_permutex2var_epi64(q[0], _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), q[1]);
+}
+
 /* A run of n (1..8) uint and int fields (ints: bit j for an int; types: theirs) from items to
- * out, 8 values at once: the nodes' type and value words gathered by two-source permutes
- * (masked loads: nothing past the run is read), the types compared, int values zig-zagged,
+ * out, 8 values at once: the nodes' type and value words gathered (gather_nodes: nothing
+ * past the run is read), the types compared, int values zig-zagged,
  * the bytes each needs from its leading zeros (one byte compare for all), the 7-bit groups
  * spread to bytes by one multishift, the continuation bits or'ed in, and the bytes of all the
  * varints packed together by one compress and stored under a mask (out has room for 8
@@ -733,18 +757,8 @@ __attribute__((
 enc_run_avx512(uint8_t *out, const bw_value *items, unsigned n, unsigned ints,
                const bw_type *const *types) {
   __mmask8 lanes = (__mmask8)((1u << n) - 1);
-  const uint64_t *w = (const uint64_t *)(const void *)items; /* 4 words per node */
-  __m512i q[4];
-  for (unsigned j = 0; j < 4; j++) {
-    /* nodes 2j and 2j + 1: their words 0 (type) and 1 (value) */
-    __mmask8 m = (__mmask8)((2 * j < n ? 0x03u : 0u) | (2 * j + 1 < n ? 0x30u : 0u));
-    q[j] = _mm512_maskz_loadu_epi64(m, w + 8 * j);
-  }
-  const __m512i pick = _mm512_set_epi64(12, 8, 4, 0, 13, 9, 5, 1);
-  __m512i lo = _mm512_permutex2var_epi64(q[0], pick, q[1]); /* v0..v3, t0..t3 */
-  __m512i hi = _mm512_permutex2var_epi64(q[2], pick, q[3]); /* v4..v7, t4..t7 */
-  __m512i v = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0), hi);
-  __m512i t = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4), hi);
+  __m512i t, v;
+  gather_nodes(items, n, &t, &v);
   __m512i want = _mm512_maskz_loadu_epi64(lanes, types);
   if (_mm512_mask_cmpneq_epi64_mask(lanes, t, want)) return SIZE_MAX;
   __m512i zz = _mm512_xor_si512(_mm512_slli_epi64(v, 1), _mm512_srai_epi64(v, 63));
@@ -776,8 +790,8 @@ enc_run_avx512(uint8_t *out, const bw_value *items, unsigned n, unsigned ints,
 }
 
 /* A struct of the first kind with a vec form (at most 16 fields, 64 bytes) from items to out
- * (room for wp->size bytes): the 16 nodes' type and value words gathered by two-source
- * permutes (masked loads: nothing past the fields is read), the types compared, the ranges
+ * (room for wp->size bytes): the nodes' type and value words gathered 8 at a time
+ * (gather_nodes: nothing past the fields is read), the types compared, the ranges
  * checked, and the wire bytes picked from the values by one two-source byte permute and
  * stored under a mask. 1 when written; 0 (nothing written) when a value is not of its field's
  * type or out of its range: enc_planned then writes the struct or finds the value. */
@@ -785,22 +799,16 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static int
 enc_fixed_avx512(uint8_t *out, const bw_value *items, const bw_wire_plan *wp) {
   const bw_wire_vec *vec = wp->vec;
   unsigned n = (unsigned)wp->count;
-  const uint64_t *w = (const uint64_t *)(const void *)items; /* 4 words per node */
-  const __m512i pick = _mm512_set_epi64(12, 8, 4, 0, 13, 9, 5, 1);
   __m512i v[2];
   __mmask8 bad = 0;
   for (unsigned h = 0; h < 2; h++) {
-    __m512i q[4];
-    for (unsigned j = 0; j < 4; j++) {
-      unsigned node = 8 * h + 2 * j;
-      __mmask8 m = (__mmask8)((node < n ? 0x03u : 0u) | (node + 1 < n ? 0x30u : 0u));
-      q[j] = _mm512_maskz_loadu_epi64(m, w + 4 * node);
+    if (8 * h >= n) {
+      v[h] = _mm512_setzero_si512();
+      continue;
     }
-    __m512i lo = _mm512_permutex2var_epi64(q[0], pick, q[1]);
-    __m512i hi = _mm512_permutex2var_epi64(q[2], pick, q[3]);
-    __m512i val = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0), hi);
-    __m512i typ = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4), hi);
-    __mmask8 lanes = (__mmask8)(n >= 8 * h + 8 ? 0xffu : n > 8 * h ? (1u << (n - 8 * h)) - 1 : 0u);
+    __m512i typ, val;
+    gather_nodes(items + 8 * h, n - 8 * h, &typ, &val);
+    __mmask8 lanes = (__mmask8)(n >= 8 * h + 8 ? 0xffu : (1u << (n - 8 * h)) - 1);
     __m512i bits = _mm512_and_si512(val, _mm512_loadu_si512((const void *)(vec->mask + 8 * h)));
     bad |= _mm512_mask_cmpneq_epi64_mask(lanes, typ,
                                          _mm512_loadu_si512((const void *)(vec->types + 8 * h)));
