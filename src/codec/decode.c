@@ -432,6 +432,24 @@ static BW_ALWAYS_INLINE size_t dec_planned(const bw_wire_plan *wp, const uint8_t
 #ifdef BW_CODEC_AVX512
 #include <immintrin.h>
 
+/* nodes[0..n) (n at most 8) as (type, value) pairs from the lanes of t and v: one aligned
+ * 16-byte store each (none crosses a cache line; 64-byte stores of two nodes did), the rest of
+ * each node left as it is, as the scalar loops leave it. */
+__attribute__((target("avx512f"))) static BW_ALWAYS_INLINE void
+put_nodes(bw_value *nodes, unsigned n, __m512i t, __m512i v) {
+  __m512i even = _mm512_unpacklo_epi64(t, v); /* nodes 0, 2, 4, 6 */
+  __m512i odd = _mm512_unpackhi_epi64(t, v);  /* nodes 1, 3, 5, 7 */
+  uint64_t *w = (uint64_t *)(void *)nodes;    /* 4 words per node */
+  _mm_storeu_si128((__m128i *)(void *)w, _mm512_castsi512_si128(even));
+  if (n > 1) _mm_storeu_si128((__m128i *)(void *)(w + 4), _mm512_castsi512_si128(odd));
+  if (n > 2) _mm_storeu_si128((__m128i *)(void *)(w + 8), _mm512_extracti32x4_epi32(even, 1));
+  if (n > 3) _mm_storeu_si128((__m128i *)(void *)(w + 12), _mm512_extracti32x4_epi32(odd, 1));
+  if (n > 4) _mm_storeu_si128((__m128i *)(void *)(w + 16), _mm512_extracti32x4_epi32(even, 2));
+  if (n > 5) _mm_storeu_si128((__m128i *)(void *)(w + 20), _mm512_extracti32x4_epi32(odd, 2));
+  if (n > 6) _mm_storeu_si128((__m128i *)(void *)(w + 24), _mm512_extracti32x4_epi32(even, 3));
+  if (n > 7) _mm_storeu_si128((__m128i *)(void *)(w + 28), _mm512_extracti32x4_epi32(odd, 3));
+}
+
 /* A run of n (1..8) uint and int fields (ints: bit j for an int; types: theirs) from d[0..avail)
  * into items, 8 varints at once: up to 64 bytes loaded under a mask (nothing past avail is
  * read), the varints' ends from the bytes without a continuation bit, their sizes from the
@@ -485,15 +503,7 @@ dec_run_avx512(const uint8_t *d, size_t avail, bw_value *items, unsigned n, unsi
       _mm512_srli_epi64(x, 1),
       _mm512_sub_epi64(_mm512_setzero_si512(), _mm512_and_si512(x, _mm512_set1_epi64(1))));
   x = _mm512_mask_mov_epi64(x, (__mmask8)ints, zz);
-  /* the nodes: (type, value) in words 0 and 1 of each 4-word node, words 2 and 3 zero */
-  __m512i t = _mm512_maskz_loadu_epi64((__mmask8)((1u << n) - 1), types);
-  uint64_t *w = (uint64_t *)(void *)items;
-  for (unsigned j = 0; j < 4; j++) {
-    if (2 * j >= n) break;
-    __m512i idx = _mm512_set_epi64(0, 0, 8 + 2 * j + 1, 2 * j + 1, 0, 0, 8 + 2 * j, 2 * j);
-    __m512i pair = _mm512_maskz_permutex2var_epi64(0x33, t, idx, x);
-    _mm512_mask_storeu_epi64(w + 8 * j, (__mmask8)(2 * j + 1 < n ? 0xff : 0x0f), pair);
-  }
+  put_nodes(items, n, _mm512_maskz_loadu_epi64((__mmask8)((1u << n) - 1), types), x);
   return total;
 }
 
@@ -518,17 +528,9 @@ dec_fixed_avx512(const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {
     v[h] = x;
   }
   if (bad) return 0;
-  uint64_t *w = (uint64_t *)(void *)items;
-  for (unsigned h = 0; h < 2 && 8 * h < n; h++) {
-    __m512i t = _mm512_loadu_si512((const void *)(vec->types + 8 * h));
-    for (unsigned j = 0; j < 4; j++) {
-      unsigned node = 8 * h + 2 * j;
-      if (node >= n) break;
-      __m512i idx = _mm512_set_epi64(0, 0, 8 + 2 * j + 1, 2 * j + 1, 0, 0, 8 + 2 * j, 2 * j);
-      __m512i pair = _mm512_maskz_permutex2var_epi64(0x33, t, idx, v[h]);
-      _mm512_mask_storeu_epi64(w + 4 * node, (__mmask8)(node + 1 < n ? 0xff : 0x0f), pair);
-    }
-  }
+  for (unsigned h = 0; h < 2 && 8 * h < n; h++)
+    put_nodes(items + 8 * h, n - 8 * h > 8 ? 8 : n - 8 * h,
+              _mm512_loadu_si512((const void *)(vec->types + 8 * h)), v[h]);
   return 1;
 }
 #endif
