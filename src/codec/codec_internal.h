@@ -240,6 +240,11 @@ static inline int bw_codec_avx512(void) {
 }
 #endif
 
+/* Tests: whether the AVX-512 paths take these values or bytes (1), leave them to the scalar
+ * loops (0), or are off (-1); see encode.c and decode.c. */
+int bw_codec_simd_encode_takes_(const bw_type *t, const bw_value *items);
+int bw_codec_simd_decode_takes_(const bw_type *t, const uint8_t *d, size_t len);
+
 long bw_codec_enum_index(const bw_type *t, uint64_t v);
 /* The index of the union member with tag, or -1 (tags are strictly ascending too). */
 long bw_codec_union_index(const bw_type *t, uint64_t tag);

@@ -535,6 +535,24 @@ dec_fixed_avx512(const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {
 }
 #endif
 
+/* Tests: whether the AVX-512 decoder takes the message at d[0..len) of struct t whole (a vec
+ * form) or its first run (a scalar plan whose first field starts a run of 4 or more): 1, 0
+ * when it leaves it to the scalar loop, -1 when the CPU or bw_codec_allow_simd keeps it off. */
+int bw_codec_simd_decode_takes_(const bw_type *t, const uint8_t *d, size_t len) {
+#ifdef BW_CODEC_AVX512
+  if (!bw_codec_avx512()) return -1;
+  const bw_wire_plan *wp = t->wire;
+  bw_value items[16];
+  if (!wp || wp->count > 16) return 0;
+  if (!wp->scalar) return wp->vec && wp->size <= len && dec_fixed_avx512(d, wp, items);
+  return wp->fields[0].run >= 4 && dec_run_avx512(d, len, items, wp->fields[0].run,
+                                                  wp->fields[0].ints, wp->types) != SIZE_MAX;
+#else
+  (void)t, (void)d, (void)len;
+  return -1;
+#endif
+}
+
 /* The n fields of a struct with a scalar plan (wp->scalar) into items, from a local position
  * (depth: the struct's contents' depth): dec_fields without the resolution and the dispatch on
  * kinds per field (the same checks and errors: numbers, bools and lists by dec_leaf). */

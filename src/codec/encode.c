@@ -876,6 +876,30 @@ static BW_ALWAYS_INLINE int enc_planned(encoder *e, const bw_wire_plan *wp, cons
   return 1;
 }
 
+/* Tests: whether the AVX-512 encoder takes every run of 4 or more uint and int fields (a
+ * scalar plan) or the whole struct (a vec form) of these field values: 1, 0 when it leaves
+ * one to the scalar loop, -1 when the CPU or bw_codec_allow_simd keeps it off (a refusal is
+ * invisible in the output: the scalar loop writes the same bytes). */
+int bw_codec_simd_encode_takes_(const bw_type *t, const bw_value *items) {
+#ifdef BW_ENC_AVX512
+  if (!bw_codec_avx512()) return -1;
+  const bw_wire_plan *wp = t->wire;
+  uint8_t buf[128];
+  if (!wp) return 0;
+  if (!wp->scalar) return wp->vec && enc_fixed_avx512(buf, items, wp);
+  for (size_t i = 0; i < wp->count; i++) {
+    const bw_wire_field *wf = &wp->fields[i];
+    if (wf->run < 4) continue;
+    if (enc_run_avx512(buf, items + i, wf->run, wf->ints, wp->types + i) == SIZE_MAX) return 0;
+    i += wf->run - 1u;
+  }
+  return 1;
+#else
+  (void)t, (void)items;
+  return -1;
+#endif
+}
+
 /* A struct of numbers, bools, varints, enums and list<T>[N] of numbers (scalar plan wp, items
  * its field values), with room for its longest encoding: one loop over the fields' operations,
  * no resolution and no room check per field, runs of 4 to 8 uint and int fields by
