@@ -7,8 +7,9 @@
  * fields (the vector form takes 16); values at every varint length (2^56 and above go the
  * scalar way), values of another kind or of a type other than the field's own, numbers out of
  * range, and messages with a varint not minimal, longer than 8 bytes or cut at every byte, or
- * with a bool byte above 1. On
- * a CPU without those instructions both ways are the portable one and the checks still hold. */
+ * with a bool byte above 1. And the vector paths take every run and vector form they can (a
+ * refusal is invisible in the output). On a CPU without those instructions both ways are the
+ * portable one and the checks still hold. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
