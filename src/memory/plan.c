@@ -1981,15 +1981,22 @@ static BW_ALWAYS_INLINE int flat_checked(const plan *p, uint8_t *rec, uint64_t s
   return 0;
 }
 
-/* flat_checked out of line: the scratch stays out of the callers' frames. */
+/* flat_checked out of line (the scratch stays out of the callers' frames): 0 with *consumed
+ * and *flex_count (0; either may be NULL), or BW_MEM_PLAN_FALLBACK. bw_mem_plan_decode ends
+ * with it. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static int
 decode_flat_checked(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *msg, size_t len,
-                    int trailing, size_t *consumed) {
+                    int trailing, size_t *consumed, uint64_t *flex_count) {
   uint8_t scratch[PLAN_SMALL_RECORD];
-  return flat_checked(p, rec, size, msg, len, trailing, consumed, scratch, 0);
+  size_t used;
+  if (flat_checked(p, rec, size, msg, len, trailing, &used, scratch, 0))
+    return BW_MEM_PLAN_FALLBACK;
+  if (consumed) *consumed = used;
+  if (flex_count) *flex_count = 0;
+  return 0;
 }
 
 /* Decodes msg[0..len) into the record at rec of size bytes with a flat plan p whose zero list
@@ -2007,7 +2014,7 @@ static inline int decode_flat(const plan *p, uint8_t *rec, uint64_t size, const 
     return 0;
   }
 #endif
-  if (p->checks) return decode_flat_checked(p, rec, size, msg, len, trailing, consumed);
+  if (p->checks) return decode_flat_checked(p, rec, size, msg, len, trailing, consumed, NULL);
   if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
   zero_record(p, rec, size);
   fast_decode(p->fast, rec, msg, len, consumed, p->big_endian, 0, 0); /* (no varints: no checks) */
@@ -2098,22 +2105,6 @@ plan_decode_any(const plan *p, const bw_view *v, const uint8_t *msg, size_t len,
   return 0;
 }
 
-/* decode_flat_checked as the call that bw_mem_plan_decode ends with. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int
-flat_checked_to(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *msg, size_t len,
-                int trailing, size_t *consumed, uint64_t *flex_count) {
-  uint8_t scratch[PLAN_SMALL_RECORD];
-  size_t used;
-  if (flat_checked(p, rec, size, msg, len, trailing, &used, scratch, 0))
-    return BW_MEM_PLAN_FALLBACK;
-  if (consumed) *consumed = used;
-  if (flex_count) *flex_count = 0;
-  return 0;
-}
-
 /* The front: a record with the flat program and checks (the permute form, or the checked
  * program) by a tail call that has its whole work; the rest by plan_decode_any. */
 int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
@@ -2135,7 +2126,7 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
     }
 #endif
     if (p->checks)
-      return flat_checked_to(p, v->base, v->size, msg, len, trailing, consumed, flex_count);
+      return decode_flat_checked(p, v->base, v->size, msg, len, trailing, consumed, flex_count);
   }
   return plan_decode_any(p, v, msg, len, opts, consumed, flex_count);
 }
