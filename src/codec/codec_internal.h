@@ -246,6 +246,11 @@ int bw_codec_simd_encode_takes_(const bw_type *t, const bw_value *items);
 int bw_codec_simd_decode_takes_(const bw_type *t, const uint8_t *d, size_t len);
 
 long bw_codec_enum_index(const bw_type *t, uint64_t v);
+/* Whether v is a member of enum t: one load when member v has value v (dense enums), else
+ * bw_codec_enum_index. */
+static BW_ALWAYS_INLINE int bw_codec_enum_defined(const bw_type *t, uint64_t v) {
+  return (v < t->count && t->members[v].value == v) || bw_codec_enum_index(t, v) >= 0;
+}
 /* The index of the union member with tag, or -1 (tags are strictly ascending too). */
 long bw_codec_union_index(const bw_type *t, uint64_t tag);
 

@@ -135,13 +135,6 @@ static int dec_number_items(decoder *s, const bw_type *e, bw_value *items, size_
 /* Returned by dec_leaf for kinds it does not handle (aggregates). */
 #define NOT_LEAF 1
 
-/* The enum member check: members are ascending by value, so a dense enum (values 0..n-1, the
- * common case) finds v at index v without a search. */
-static BW_ALWAYS_INLINE int enum_defined(const bw_type *t, uint64_t v) {
-  if (v < t->count && t->members[v].value == v) return 1;
-  return bw_codec_enum_index(t, v) >= 0;
-}
-
 /* Scalars, strings and data: everything that needs no recursion. Inlined into the struct and
  * list loops so that a record of numbers decodes without a call per field. The position is
  * the caller's local *pp (kept in a register across a loop of fields); s->pos is brought up to
@@ -282,7 +275,7 @@ static BW_ALWAYS_INLINE int dec_leaf(decoder *s, const bw_type *t, bw_value *out
     }
     case BW_KIND_ENUM:
       if ((rc = bw_rd_uint(d, len, pp, &out->as.u, s->err))) return rc;
-      if (!enum_defined(t, out->as.u)) {
+      if (!bw_codec_enum_defined(t, out->as.u)) {
         *pp = pos;
         return bw_error_set(s->err, BW_EENUM, pos, "enum value %llu is not defined",
                             (unsigned long long)out->as.u);
@@ -602,7 +595,7 @@ BW_CODEC_HOT __attribute__((noinline)) static int dec_scalars(decoder *s, const 
       out->as.i = bw_zigzag_decode(u);
       continue;
     }
-    if (wf->op == BW_WIRE_ENUM && !enum_defined(t, u))
+    if (wf->op == BW_WIRE_ENUM && !bw_codec_enum_defined(t, u))
       return bw_error_set(s->err, BW_EENUM, at, "enum value %llu is not defined",
                           (unsigned long long)u);
     out->as.u = u;

@@ -479,7 +479,7 @@ static BW_ALWAYS_INLINE int leaf_fast(uint8_t *buf, size_t cap, size_t *pp, cons
     }
     case BW_KIND_ENUM:
       /* a dense enum (values 0..count-1) finds u at index u without the search */
-      if (!(u < t->count && t->members[u].value == u) && bw_codec_enum_index(t, u) < 0) return 0;
+      if (!bw_codec_enum_defined(t, u)) return 0;
       *pp = pos + VARINT_PUT_(d, u);
       return 1;
     case BW_KIND_STR: {
@@ -940,7 +940,7 @@ static BW_ALWAYS_INLINE int enc_scalars(encoder *e, const bw_wire_plan *wp, cons
         pos += VARINT_PUT_(b + pos, u);
         break;
       case BW_WIRE_ENUM:
-        if (!(u < t->count && t->members[u].value == u) && bw_codec_enum_index(t, u) < 0) return 0;
+        if (!bw_codec_enum_defined(t, u)) return 0;
         pos += VARINT_PUT_(b + pos, u);
         break;
       case BW_WIRE_NUMBERS: {
