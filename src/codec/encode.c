@@ -789,38 +789,60 @@ enc_run_avx512(uint8_t *out, const bw_value *items, unsigned n, unsigned ints,
   return total;
 }
 
-/* A struct of the first kind with a vec form (at most 16 fields, 64 bytes) from items to out
- * (room for wp->size bytes): the nodes' type and value words gathered 8 at a time
+/* Fields 8h..min(n, 8h + 8) of enc_fixed_n: their values into *val, and the lanes whose type
+ * and range are right. (An f32's value needs no mask: its limit lets any bits pass, and the
+ * permute takes only its 4 bytes.) */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static BW_ALWAYS_INLINE __mmask8
+enc_fixed_half(const bw_value *items, const bw_wire_vec *vec, unsigned h, unsigned n,
+               __m512i *val) {
+  __m512i typ;
+  gather_nodes(items + 8 * h, n - 8 * h, &typ, val);
+  __mmask8 lanes = (__mmask8)(n >= 8 * h + 8 ? 0xffu : (1u << (n - 8 * h)) - 1);
+  __mmask8 ok = _mm512_mask_cmpeq_epi64_mask(
+      lanes, typ, _mm512_loadu_si512((const void *)(vec->types + 8 * h)));
+  return _mm512_mask_cmple_epu64_mask(
+      ok, _mm512_add_epi64(*val, _mm512_loadu_si512((const void *)(vec->bias + 8 * h))),
+      _mm512_loadu_si512((const void *)(vec->limit + 8 * h)));
+}
+
+/* A struct of the first kind with a vec form (n fields, at most 16, and 64 bytes) from items
+ * to out (room for wp->size bytes): the nodes' type and value words gathered 8 at a time
  * (gather_nodes: nothing past the fields is read), the types compared, the ranges
  * checked, and the wire bytes picked from the values by one two-source byte permute and
  * stored under a mask. 1 when written; 0 (nothing written) when a value is not of its field's
- * type or out of its range: enc_planned then writes the struct or finds the value. */
-__attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static int
-enc_fixed_avx512(uint8_t *out, const bw_value *items, const bw_wire_plan *wp) {
+ * type or out of its range: the caller then writes the struct or finds the value. Inlined
+ * with n a constant (enc_fixed_by_count, enc_front_by_count): no test of n is left. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static BW_ALWAYS_INLINE int
+enc_fixed_n(uint8_t *out, const bw_value *items, const bw_wire_plan *wp, unsigned n) {
   const bw_wire_vec *vec = wp->vec;
-  unsigned n = (unsigned)wp->count;
-  __m512i v[2];
-  __mmask8 bad = 0;
-  for (unsigned h = 0; h < 2; h++) {
-    if (8 * h >= n) {
-      v[h] = _mm512_setzero_si512();
-      continue;
-    }
-    __m512i typ, val;
-    gather_nodes(items + 8 * h, n - 8 * h, &typ, &val);
-    __mmask8 lanes = (__mmask8)(n >= 8 * h + 8 ? 0xffu : (1u << (n - 8 * h)) - 1);
-    __m512i bits = _mm512_and_si512(val, _mm512_loadu_si512((const void *)(vec->mask + 8 * h)));
-    bad |= _mm512_mask_cmpneq_epi64_mask(lanes, typ,
-                                         _mm512_loadu_si512((const void *)(vec->types + 8 * h)));
-    bad |= _mm512_mask_cmpgt_epu64_mask(
-        lanes, _mm512_add_epi64(bits, _mm512_loadu_si512((const void *)(vec->bias + 8 * h))),
-        _mm512_loadu_si512((const void *)(vec->limit + 8 * h)));
-    v[h] = bits;
-  }
-  if (bad) return 0;
-  __m512i wire = _mm512_permutex2var_epi8(v[0], _mm512_loadu_si512((const void *)vec->pack), v[1]);
+  __m512i v0, v1 = _mm512_setzero_si512();
+  __mmask16 ok = enc_fixed_half(items, vec, 0, n, &v0);
+  if (n > 8) ok = _mm512_kunpackb(enc_fixed_half(items, vec, 1, n, &v1), ok);
+  if (!_kortestc_mask16_u8(ok, (__mmask16)(0xffffu << n))) return 0; /* (one k-register test) */
+  __m512i wire = _mm512_permutex2var_epi8(v0, _mm512_loadu_si512((const void *)vec->pack), v1);
   _mm512_mask_storeu_epi8(out, _bzhi_u64(~0ull, (unsigned)wp->size), wire);
   return 1;
+}
+
+/* enc_fixed_n for each field count, by the plan's count: a function for each, so that each
+ * is as lean as one written for its count (one function with a switch or a tree of tests
+ * over them was 10% slower: it kept a stack frame). */
+#define BW_ENC_FIXED_N(n)                                                                          \
+  __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static int enc_fixed_##n(        \
+      uint8_t *out, const bw_value *items, const bw_wire_plan *wp) {                               \
+    return enc_fixed_n(out, items, wp, n);                                                         \
+  }
+#define BW_ENC_FIXED_ALL(F)                                                                        \
+  F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8) F(9) F(10) F(11) F(12) F(13) F(14) F(15) F(16)
+BW_ENC_FIXED_ALL(BW_ENC_FIXED_N)
+#undef BW_ENC_FIXED_N
+#define BW_ENC_FIXED_REF(n) enc_fixed_##n,
+static int (*const enc_fixed_by_count[17])(uint8_t *, const bw_value *, const bw_wire_plan *) = {
+    NULL, BW_ENC_FIXED_ALL(BW_ENC_FIXED_REF)};
+#undef BW_ENC_FIXED_REF
+
+static int enc_fixed_avx512(uint8_t *out, const bw_value *items, const bw_wire_plan *wp) {
+  return enc_fixed_by_count[wp->count](out, items, wp);
 }
 #else
 void bw_codec_allow_simd(int on) {
@@ -1117,8 +1139,9 @@ BW_CODEC_HOT static int enc_value(encoder *e, const bw_type *t, const bw_value *
   }
 }
 
-BW_CODEC_HOT int bw_encode(const bw_type *t, const bw_value *v, void *buf, size_t cap,
-                           size_t *written, bw_error *err) {
+/* bw_encode but for its front's case. */
+static __attribute__((noinline)) int encode_walk(const bw_type *t, const bw_value *v, void *buf,
+                                                 size_t cap, size_t *written, bw_error *err) {
   if (!t || !v || (!buf && cap)) return bw_error_set(err, BW_EINVAL, 0, "bw_encode: NULL argument");
   encoder e = {buf, cap, 0, 0, 0, err};
   if (t->wire && !wrong_kind(v, t) && v->as.list.count == t->count && v->as.list.items &&
@@ -1139,6 +1162,43 @@ BW_CODEC_HOT int bw_encode(const bw_type *t, const bw_value *v, void *buf, size_
     return bw_error_set(err, BW_ENOSPACE, cap, "message needs %zu bytes, buffer has %zu", e.pos,
                         cap);
   return 0;
+}
+
+#ifdef BW_ENC_AVX512
+/* bw_encode of a struct value of t (its vec form with n fields, room for it, and AVX-512
+ * known to be there): enc_fixed_n, and encode_walk when it refuses a value. A function for
+ * each n, found by the plan's count. */
+#define BW_ENC_FRONT_N(n)                                                                          \
+  __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static int enc_front_##n(        \
+      const bw_type *t, const bw_value *v, void *buf, size_t cap, size_t *written,                 \
+      bw_error *err) {                                                                             \
+    const bw_wire_plan *wp = t->wire;                                                              \
+    if (!enc_fixed_n(buf, v->as.list.items, wp, n))                                                \
+      return encode_walk(t, v, buf, cap, written, err);                                            \
+    if (written) *written = wp->size;                                                              \
+    return 0;                                                                                      \
+  }
+BW_ENC_FIXED_ALL(BW_ENC_FRONT_N)
+#undef BW_ENC_FRONT_N
+#define BW_ENC_FRONT_REF(n) enc_front_##n,
+static int (*const enc_front_by_count[17])(const bw_type *, const bw_value *, void *, size_t,
+                                           size_t *,
+                                           bw_error *) = {NULL, BW_ENC_FIXED_ALL(BW_ENC_FRONT_REF)};
+#undef BW_ENC_FRONT_REF
+#endif
+
+/* A front without a stack frame: a struct value with its type's own pointer and a vec form
+ * goes to its enc_front_N, anything else to the walk. */
+BW_CODEC_HOT int bw_encode(const bw_type *t, const bw_value *v, void *buf, size_t cap,
+                           size_t *written, bw_error *err) {
+#ifdef BW_ENC_AVX512
+  const bw_wire_plan *wp;
+  if (t && v && v->type == t && (wp = t->wire) && v->as.list.count == wp->vec_count &&
+      v->as.list.items && buf && cap >= wp->size &&
+      __atomic_load_n(&bw_codec_simd_state_, __ATOMIC_RELAXED) == 2)
+    return enc_front_by_count[wp->count](t, v, buf, cap, written, err);
+#endif
+  return encode_walk(t, v, buf, cap, written, err);
 }
 
 int bw_encoded_size(const bw_type *t, const bw_value *v, size_t *size, bw_error *err) {

@@ -51,19 +51,22 @@ typedef struct bw_wire_field {
 } bw_wire_field;
 
 /* A plan of the first kind with at most 16 fields and 64 bytes, in the form the AVX-512
- * encoder and decoder read (encode.c, decode.c): each field's type, mask, bias and limit in a
- * row (zeros and the null type past count); which byte of the 16 values (8 bytes each, fields
- * in order) is each byte of the wire form (pack), and the other way (unpack: which wire byte
- * is byte k of value i, for the bytes set in unpack_keep); the shift that sign-extends each
- * value (64 - 8 x width for i8..i32, else 0), and the bool fields (bit i). */
+ * encoder and decoder read (encode.c, decode.c): each field's type, bias and limit in a row
+ * (zeros and the null type past count; no mask: an f32's limit lets any bits pass); which byte of
+ * the 16 values (8 bytes each, fields in order) is each byte of the wire form (pack), and the other
+ * way (unpack: which wire byte is byte k of value i, for the bytes set in unpack_keep); the shift
+ * that sign-extends each value (64 - 8 x width for i8..i32, else 0), and the bool fields (bit i).
+ */
+/* The struct is 64-byte aligned (bw_wire_plan_struct), and so is each row: a 64-byte load of
+ * one then keeps to one cache line. */
 typedef struct bw_wire_vec {
+  uint8_t pack[64];
+  uint8_t unpack[128];
   const bw_type *types[16];
-  uint64_t mask[16], bias[16], limit[16];
+  uint64_t bias[16], limit[16];
   uint64_t shift[16];
   uint64_t unpack_keep[2];
   uint32_t bools;
-  uint8_t pack[64];
-  uint8_t unpack[128];
 } bw_wire_vec;
 
 struct bw_wire_plan {
@@ -78,6 +81,7 @@ struct bw_wire_plan {
   const uint32_t *bool_at; /* at these offsets (in field order), so that the loop has no check */
   const bw_type **types;   /* scalar plans: the fields' types in a row (count entries) */
   const bw_wire_vec *vec;  /* the first kind, 16 fields and 64 bytes at most: see above */
+  size_t vec_count;        /* count with a vec, else SIZE_MAX (bw_encode's one test for both) */
   bw_wire_field fields[];
 };
 typedef struct bw_wire_plan bw_wire_plan;
@@ -120,6 +124,7 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
   if (!p) return;
   memset(p, 0, sizeof *p + t->count * sizeof p->fields[0]);
   p->scalar = varints != 0;
+  p->vec_count = SIZE_MAX;
   p->max_size = max_size;
   p->size = size;
   p->count = t->count;
@@ -169,13 +174,13 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
     at += w;
   }
   if (!varints && t->count <= 16 && size <= 64) {
-    bw_wire_vec *v = bw_arena_alloc(arena, sizeof *v);
+    /* 64-byte aligned: its rows are read by 64-byte loads, which then keep to one line */
+    unsigned char *raw = bw_arena_alloc(arena, sizeof(bw_wire_vec) + 63);
+    bw_wire_vec *v = raw ? (bw_wire_vec *)(void *)(raw + (-(uintptr_t)raw & 63)) : NULL;
     if (v) {
-      memset(v, 0, sizeof *v);
       for (size_t i = 0; i < t->count; i++) {
         const bw_wire_field *f = &p->fields[i];
         v->types[i] = f->type;
-        v->mask[i] = f->mask;
         v->bias[i] = f->bias;
         v->limit[i] = f->limit;
         for (unsigned b = 0; b < f->width; b++) {
@@ -187,6 +192,7 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
         if (f->is_bool) v->bools |= 1u << i;
       }
       p->vec = v;
+      p->vec_count = t->count;
     }
   }
   /* the runs of uint and int fields, from their ends back */
