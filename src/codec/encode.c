@@ -789,17 +789,39 @@ enc_run_avx512(uint8_t *out, const bw_value *items, unsigned n, unsigned ints,
   return total;
 }
 
-/* Fields 8h..min(n, 8h + 8) of enc_fixed_n: their values into *val, and the lanes whose type
- * and range are right. (An f32's value needs no mask: its limit lets any bits pass, and the
- * permute takes only its 4 bytes.) */
+/* Nodes w[0..m) (m at least 1; 4 words each) of enc_fixed_half: the first 16 bytes of each
+ * (type and value) by one aligned 16-byte load, into the 128-bit lanes of one register (the
+ * lanes past m are left as they come). */
+__attribute__((target("avx512f"))) static BW_ALWAYS_INLINE __m512i gather4(const uint64_t *w,
+                                                                           unsigned m) {
+  __m512i x = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)w));
+  if (m > 1) x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 4)), 1);
+  if (m > 2) x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 8)), 2);
+  if (m > 3) x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 12)), 3);
+  return x;
+}
+
+/* The slots (bw_wire_vec_slot) of the first m fields of 8: 2k for field k < 4, 2(k - 4) + 1
+ * for field k >= 4. */
+static inline unsigned enc_slots(unsigned m) {
+  unsigned even = m < 4 ? m : 4, odd = m > 4 ? m - 4 : 0;
+  return (((1u << 2 * even) - 1) & 0x55u) | (((1u << 2 * odd) - 1) & 0xaau);
+}
+
+/* Fields 8h..min(n, 8h + 8) of enc_fixed_n: their values into *val (in the slots of
+ * bw_wire_vec_slot: two in-lane unpacks, no permute and no index to load), and the slots whose
+ * type and range are right. (An f32's value needs no mask: its limit lets any bits pass, and
+ * the permute takes only its 4 bytes.) */
 __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static BW_ALWAYS_INLINE __mmask8
 enc_fixed_half(const bw_value *items, const bw_wire_vec *vec, unsigned h, unsigned n,
                __m512i *val) {
-  __m512i typ;
-  gather_nodes(items + 8 * h, n - 8 * h, &typ, val);
-  __mmask8 lanes = (__mmask8)(n >= 8 * h + 8 ? 0xffu : (1u << (n - 8 * h)) - 1);
+  const uint64_t *w = (const uint64_t *)(const void *)(items + 8 * h);
+  unsigned m = n - 8 * h < 8 ? n - 8 * h : 8;
+  __m512i lo = gather4(w, m), hi = m > 4 ? gather4(w + 16, m - 4) : _mm512_setzero_si512();
+  __m512i typ = _mm512_unpacklo_epi64(lo, hi);
+  *val = _mm512_unpackhi_epi64(lo, hi);
   __mmask8 ok = _mm512_mask_cmpeq_epi64_mask(
-      lanes, typ, _mm512_loadu_si512((const void *)(vec->types + 8 * h)));
+      (__mmask8)enc_slots(m), typ, _mm512_loadu_si512((const void *)(vec->enc_types + 8 * h)));
   return _mm512_mask_cmple_epu64_mask(
       ok, _mm512_add_epi64(*val, _mm512_loadu_si512((const void *)(vec->bias + 8 * h))),
       _mm512_loadu_si512((const void *)(vec->limit + 8 * h)));
@@ -807,7 +829,7 @@ enc_fixed_half(const bw_value *items, const bw_wire_vec *vec, unsigned h, unsign
 
 /* A struct of the first kind with a vec form (n fields, at most 16, and 64 bytes) from items
  * to out (room for wp->size bytes): the nodes' type and value words gathered 8 at a time
- * (gather_nodes: nothing past the fields is read), the types compared, the ranges
+ * (enc_fixed_half: nothing past the fields is read), the types compared, the ranges
  * checked, and the wire bytes picked from the values by one two-source byte permute and
  * stored under a mask. 1 when written; 0 (nothing written) when a value is not of its field's
  * type or out of its range: the caller then writes the struct or finds the value. Inlined
@@ -818,7 +840,8 @@ enc_fixed_n(uint8_t *out, const bw_value *items, const bw_wire_plan *wp, unsigne
   __m512i v0, v1 = _mm512_setzero_si512();
   __mmask16 ok = enc_fixed_half(items, vec, 0, n, &v0);
   if (n > 8) ok = _mm512_kunpackb(enc_fixed_half(items, vec, 1, n, &v1), ok);
-  if (!_kortestc_mask16_u8(ok, (__mmask16)(0xffffu << n))) return 0; /* (one k-register test) */
+  unsigned all = enc_slots(n < 8 ? n : 8) | (n > 8 ? enc_slots(n - 8) << 8 : 0);
+  if (!_kortestc_mask16_u8(ok, (__mmask16)~all)) return 0; /* (one k-register test) */
   __m512i wire = _mm512_permutex2var_epi8(v0, _mm512_loadu_si512((const void *)vec->pack), v1);
   _mm512_mask_storeu_epi8(out, _bzhi_u64(~0ull, (unsigned)wp->size), wire);
   return 1;

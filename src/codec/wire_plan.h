@@ -51,23 +51,31 @@ typedef struct bw_wire_field {
 } bw_wire_field;
 
 /* A plan of the first kind with at most 16 fields and 64 bytes, in the form the AVX-512
- * encoder and decoder read (encode.c, decode.c): each field's type, bias and limit in a row
- * (zeros and the null type past count; no mask: an f32's limit lets any bits pass); which byte of
- * the 16 values (8 bytes each, fields in order) is each byte of the wire form (pack), and the other
- * way (unpack: which wire byte is byte k of value i, for the bytes set in unpack_keep); the shift
- * that sign-extends each value (64 - 8 x width for i8..i32, else 0), and the bool fields (bit i).
- */
-/* The struct is 64-byte aligned (bw_wire_plan_struct), and so is each row: a 64-byte load of
- * one then keeps to one cache line. */
+ * encoder and decoder read (encode.c, decode.c).
+ * - Decoder, fields in order: each field's type (types); which wire byte is byte k of value i
+ *   (unpack, for the bytes set in unpack_keep); the shift that sign-extends each value
+ *   (64 - 8 x width for i8..i32, else 0), and the bool fields (bit i).
+ * - Encoder, fields in the order its in-lane unpacks leave them (bw_wire_vec_slot): each
+ *   field's type (enc_types), bias and limit (no mask: an f32's limit lets any bits pass), and
+ *   which byte of the 16 values (8 bytes each) is each byte of the wire form (pack).
+ * Zeros and the null type past count. The struct is 64-byte aligned (bw_wire_plan_struct),
+ * and so is each row: a 64-byte load of one then keeps to one cache line. */
 typedef struct bw_wire_vec {
   uint8_t pack[64];
   uint8_t unpack[128];
-  const bw_type *types[16];
+  const bw_type *types[16], *enc_types[16];
   uint64_t bias[16], limit[16];
   uint64_t shift[16];
   uint64_t unpack_keep[2];
   uint32_t bools;
 } bw_wire_vec;
+
+/* The encoder's slot of field i: in each half of 8 fields, fields 0..3 go to the even slots and
+ * 4..7 to the odd ones (an unpack of the 128-bit lanes of two registers of 4 nodes each). */
+static inline unsigned bw_wire_vec_slot(size_t i) {
+  unsigned k = (unsigned)(i % 8);
+  return (unsigned)(i - k) + (k < 4 ? 2 * k : 2 * (k - 4) + 1);
+}
 
 struct bw_wire_plan {
   int scalar;      /* the second kind: uint, int, enum or list<T>[N] fields (then only op,
@@ -180,11 +188,13 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
     if (v) {
       for (size_t i = 0; i < t->count; i++) {
         const bw_wire_field *f = &p->fields[i];
+        unsigned slot = bw_wire_vec_slot(i);
         v->types[i] = f->type;
-        v->bias[i] = f->bias;
-        v->limit[i] = f->limit;
+        v->enc_types[slot] = f->type;
+        v->bias[slot] = f->bias;
+        v->limit[slot] = f->limit;
         for (unsigned b = 0; b < f->width; b++) {
-          v->pack[f->at + b] = (uint8_t)(8 * i + b);
+          v->pack[f->at + b] = (uint8_t)(8 * slot + b);
           v->unpack[8 * i + b] = (uint8_t)(f->at + b);
           v->unpack_keep[i / 8] |= (uint64_t)1 << (8 * (i % 8) + b);
         }
