@@ -423,7 +423,7 @@ static BW_ALWAYS_INLINE size_t dec_planned(const bw_wire_plan *wp, const uint8_t
 }
 
 #ifdef BW_CODEC_AVX512
-#include <immintrin.h>
+#include "core/varint_avx512.h"
 
 /* nodes[0..n) (n at most 8) as (type, value) pairs from the lanes of t and v: one aligned
  * 16-byte store each (none crosses a cache line; 64-byte stores of two nodes did), the rest of
@@ -444,59 +444,17 @@ put_nodes(bw_value *nodes, unsigned n, __m512i t, __m512i v) {
 }
 
 /* A run of n (1..8) uint and int fields (ints: bit j for an int; types: theirs) from d[0..avail)
- * into items, 8 varints at once: up to 64 bytes loaded under a mask (nothing past avail is
- * read), the varints' ends from the bytes without a continuation bit, their sizes from the
- * ends' positions (the first n used; the run's length by one pdep, off the vector chain),
- * each varint's bytes moved to a value of its own by one expand, the continuation bits
- * dropped and the 7-bit groups joined by two multiply-adds and a select, ints zig-zagged,
- * and the nodes written as (type, value) pairs. Returns the bytes read, or SIZE_MAX (nothing
- * written) for anything the scalar loop must look at: a varint of more than 8 bytes, a zero
- * last group, fewer than n varints in the bytes there. (The checks of sizes and last groups
- * done in scalar registers on the masks instead measured 5% slower.) */
-__attribute__((
-    target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt,lzcnt"))) static size_t
+ * into items: bw_varint8_get_avx512, ints zig-zagged, and the nodes written as (type, value)
+ * pairs. Returns the bytes read, or SIZE_MAX (nothing written) for anything the scalar loop
+ * must look at. */
+__attribute__((target(BW_VARINT_AVX512_TARGET))) static size_t
 dec_run_avx512(const uint8_t *d, size_t avail, bw_value *items, unsigned n, unsigned ints,
                const bw_type *const *types) {
-  __mmask64 valid = avail >= 64 ? ~0ull : _bzhi_u64(~0ull, (unsigned)avail);
-  __m512i bytes = _mm512_maskz_loadu_epi8(valid, d);
-  __mmask64 ends = _kandn_mask64(_mm512_movepi8_mask(bytes), valid);
-  /* (the count and the size of the run off the vector chain: the positions below come from
-   * all the ends, in mask registers, and only the first n are used) */
-  if ((unsigned)__builtin_popcountll((uint64_t)ends) < n) return SIZE_MAX;
-  unsigned total = 64 - (unsigned)_lzcnt_u64(_pdep_u64(_bzhi_u64(~0ull, n), (uint64_t)ends));
-  /* the ends' positions (bytes 0..n-1), the one before each (-1 for the first): the sizes */
-  __m128i at = _mm512_castsi512_si128(_mm512_maskz_compress_epi8(
-      ends, _mm512_set_epi64(0x3f3e3d3c3b3a3938ll, 0x3736353433323130ll, 0x2f2e2d2c2b2a2928ll,
-                             0x2726252423222120ll, 0x1f1e1d1c1b1a1918ll, 0x1716151413121110ll,
-                             0x0f0e0d0c0b0a0908ll, 0x0706050403020100ll)));
-  __m128i before = _mm_or_si128(_mm_slli_si128(at, 1), _mm_cvtsi32_si128(0xff));
-  __m128i size = _mm_sub_epi8(at, before);
-  __mmask16 lanes16 = (__mmask16)((1u << n) - 1);
-  if (_mm_mask_cmpgt_epu8_mask(lanes16, size, _mm_set1_epi8(8))) return SIZE_MAX;
-  /* each size in the 8 bytes of its value, against the byte's index in the value */
-  __m512i sizes = _mm512_permutexvar_epi8(
-      _mm512_set_epi64(0x0707070707070707ll, 0x0606060606060606ll, 0x0505050505050505ll,
-                       0x0404040404040404ll, 0x0303030303030303ll, 0x0202020202020202ll,
-                       0x0101010101010101ll, 0),
-      _mm512_castsi128_si512(size));
-  const __m512i index = _mm512_set1_epi64(0x0706050403020100ll);
-  __mmask64 spread = _mm512_cmplt_epu8_mask(index, sizes) & _bzhi_u64(~0ull, 8 * n);
-  __m512i x = _mm512_maskz_expand_epi8(spread, bytes);
-  /* a zero last group (a size above 1): the byte at size - 1 is 0x00 */
-  __mmask64 last = _mm512_cmpeq_epi8_mask(_mm512_add_epi8(index, _mm512_set1_epi8(1)), sizes) &
-                   _mm512_cmpgt_epu8_mask(sizes, _mm512_set1_epi8(1)) & spread;
-  if (_mm512_mask_cmpeq_epi8_mask(last, x, _mm512_setzero_si512())) return SIZE_MAX;
-  /* the 7-bit groups joined: pairs into 14 bits (multiply-add of bytes by 1 and 128), those
-   * into 28 bits (of words by 1 and 2^14), the two halves into 56 (the high one 4 bits down) */
-  x = _mm512_maddubs_epi16(_mm512_set1_epi16((short)0x8001),
-                           _mm512_and_si512(x, _mm512_set1_epi8(0x7f)));
-  x = _mm512_madd_epi16(x, _mm512_set1_epi32(0x40000001));
-  x = _mm512_ternarylogic_epi64(_mm512_set1_epi64(0x0fffffff), x, _mm512_srli_epi64(x, 4), 0xca);
-  __m512i zz = _mm512_xor_si512(
-      _mm512_srli_epi64(x, 1),
-      _mm512_sub_epi64(_mm512_setzero_si512(), _mm512_and_si512(x, _mm512_set1_epi64(1))));
-  x = _mm512_mask_mov_epi64(x, (__mmask8)ints, zz);
-  put_nodes(items, n, _mm512_maskz_loadu_epi64((__mmask8)((1u << n) - 1), types), x);
+  __m512i x;
+  size_t total = bw_varint8_get_avx512(d, avail, n, &x);
+  if (total == SIZE_MAX) return SIZE_MAX;
+  put_nodes(items, n, _mm512_maskz_loadu_epi64((__mmask8)((1u << n) - 1), types),
+            bw_zigzag_decode_avx512(x, ints));
   return total;
 }
 

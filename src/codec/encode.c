@@ -700,7 +700,7 @@ BW_CODEC_HOT static int enc_fields(encoder *e, const bw_field *f, const bw_value
 
 #if defined(BW_CODEC_AVX512) && defined(BW_VARINT_WORD)
 #define BW_ENC_AVX512 1
-#include <immintrin.h>
+#include "core/varint_avx512.h"
 
 int bw_codec_simd_state_;
 
@@ -709,13 +709,7 @@ void bw_codec_allow_simd(int on) {
 }
 
 int bw_codec_simd_probe_(void) {
-  __builtin_cpu_init();
-  int st = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd") &&
-                   __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2") &&
-                   __builtin_cpu_supports("bmi2")
-               ? 2
-               : 1;
+  int st = bw_varint_avx512_cpu() ? 2 : 1; /* (the fixed-width paths use a subset) */
   __atomic_store_n(&bw_codec_simd_state_, st, __ATOMIC_RELAXED);
   return st == 2;
 }
@@ -745,15 +739,11 @@ gather_nodes(const bw_value *nodes, unsigned n, __m512i *t, __m512i *v) {
 }
 
 /* A run of n (1..8) uint and int fields (ints: bit j for an int; types: theirs) from items to
- * out, 8 values at once: the nodes' type and value words gathered (gather_nodes: nothing
- * past the run is read), the types compared, int values zig-zagged,
- * the bytes each needs from its leading zeros (one byte compare for all), the 7-bit groups
- * spread to bytes by one multishift, the continuation bits or'ed in, and the bytes of all the
- * varints packed together by one compress and stored under a mask (out has room for 8
- * varints of 8 bytes). Returns the bytes written, or SIZE_MAX (nothing written) when a value
+ * out (room for 8 varints of 8 bytes): the nodes' type and value words gathered (gather_nodes:
+ * nothing past the run is read), the types compared, int values zig-zagged, then
+ * bw_varint8_put_avx512. Returns the bytes written, or SIZE_MAX (nothing written) when a value
  * is not of its field's type or is 2^56 or more: the scalar loop then writes the run. */
-__attribute__((
-    target("avx512f,avx512bw,avx512cd,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"))) static size_t
+__attribute__((target(BW_VARINT_AVX512_TARGET))) static size_t
 enc_run_avx512(uint8_t *out, const bw_value *items, unsigned n, unsigned ints,
                const bw_type *const *types) {
   __mmask8 lanes = (__mmask8)((1u << n) - 1);
@@ -761,32 +751,7 @@ enc_run_avx512(uint8_t *out, const bw_value *items, unsigned n, unsigned ints,
   gather_nodes(items, n, &t, &v);
   __m512i want = _mm512_maskz_loadu_epi64(lanes, types);
   if (_mm512_mask_cmpneq_epi64_mask(lanes, t, want)) return SIZE_MAX;
-  __m512i zz = _mm512_xor_si512(_mm512_slli_epi64(v, 1), _mm512_srai_epi64(v, 63));
-  v = _mm512_mask_mov_epi64(v, (__mmask8)ints, zz);
-  if (_mm512_mask_test_epi64_mask(lanes, v, _mm512_set1_epi64((long long)0xff00000000000000ull)))
-    return SIZE_MAX;
-  /* byte j of a value is kept when 7j is below its bit length: 7j + the leading zeros of
-   * v | 1 (8..63, each value's in all its bytes) below 64; it has the continuation bit when
-   * byte j + 1 is kept */
-  __m512i lz = _mm512_lzcnt_epi64(_mm512_or_si512(v, _mm512_set1_epi64(1)));
-  __m512i lzs = _mm512_permutexvar_epi8(
-      _mm512_set_epi64(0x3838383838383838ll, 0x3030303030303030ll, 0x2828282828282828ll,
-                       0x2020202020202020ll, 0x1818181818181818ll, 0x1010101010101010ll,
-                       0x0808080808080808ll, 0), /* byte 0 of each value */
-      lz);
-  __mmask64 keep = _mm512_cmplt_epu8_mask(
-      _mm512_add_epi8(lzs, _mm512_set1_epi64(0x312a231c150e0700ll)), _mm512_set1_epi8(64));
-  __mmask64 more = (keep >> 1) & 0x7f7f7f7f7f7f7f7full;
-  /* byte j of each value: its bits 7j..7j+7; the low 7 kept */
-  __m512i groups = _mm512_multishift_epi64_epi8(_mm512_set1_epi64((long long)0x312a231c150e0700ull),
-                                                v); /* 0 7 14 21 28 35 42 49 */
-  groups = _mm512_and_si512(groups, _mm512_set1_epi8(0x7f));
-  groups = _mm512_mask_mov_epi8(groups, more, _mm512_or_si512(groups, _mm512_set1_epi8(-128)));
-  keep &= _bzhi_u64(~0ull, 8 * n);
-  __m512i packed = _mm512_maskz_compress_epi8(keep, groups);
-  unsigned total = (unsigned)__builtin_popcountll(keep);
-  _mm512_mask_storeu_epi8(out, _bzhi_u64(~0ull, total), packed);
-  return total;
+  return bw_varint8_put_avx512(out, bw_zigzag_encode_avx512(v, ints), n);
 }
 
 /* Nodes w[0..m) (m at least 1; 4 words each) of enc_fixed_half: the first 16 bytes of each
