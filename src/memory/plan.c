@@ -32,6 +32,7 @@
  * and fall back to the single public calls record by record for anything else. */
 #include <stdlib.h>
 
+#include "core/varint_avx512.h"
 #include "core/varint_word.h"
 #include "memory_internal.h"
 #include "schema/schema_internal.h"
@@ -458,7 +459,8 @@ enum {
 
 typedef struct fstep {
   uint8_t op;
-  uint8_t width; /* F_EM, F_EG: storage bytes; F_VR, F_VRB: 1 to use pext and pdep */
+  uint8_t width; /* F_EM, F_EG: storage bytes; F_VR, F_VRB: pext_varints_ok() (0: the byte
+                    loops) */
   uint32_t off;  /* native offset */
   uint32_t n;    /* bytes of the copy or bool run; wire bytes at least (enums: 1; F_VR: the
                     number of varints, one byte each at least) */
@@ -520,7 +522,7 @@ static void make_fast(plan *p) {
         /* adjacent varint fields (uint64_t and int64_t back to back) are one step: one
          * dispatch for the run */
         f[i].op = p->big_endian ? F_VRB : F_VR;
-        f[i].width = (uint8_t)pext_varints_ok(); /* decode with get_varints_pext */
+        f[i].width = (uint8_t)pext_varints_ok(); /* the loops of the run (see there) */
         f[i].n = 0;
         f[i].u.mask = 0;
         for (;;) {
@@ -1069,14 +1071,19 @@ get_varints(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64
 #include <immintrin.h>
 
 /* 0: the byte loop; 1: pext windows; 2: and the last bytes of the input through a window too
- * (AVX-512 BW: a masked load reads no byte past the input). */
+ * (AVX-512 BW: a masked load reads no byte past the input); 3: 8 varints at once by the
+ * AVX-512 kernels of core/varint_avx512.h (get_varints_avx512, put_varints_avx512). */
 static int pext_varints_ok(void) {
   if (!simd_allowed_) return 0;
   __builtin_cpu_init();
   if (!__builtin_cpu_supports("bmi2") || !__builtin_cpu_supports("avx2") ||
       __builtin_cpu_is("znver1") || __builtin_cpu_is("znver2"))
     return 0;
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") ? 2 : 1;
+  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw")) return 1;
+#ifdef BW_VARINT_AVX512
+  if (bw_varint_avx512_cpu()) return 3;
+#endif
+  return 2;
 }
 
 /* The n (at most 64) bytes at p into buf (72 bytes), zeros after them: one masked load, which
@@ -1211,6 +1218,56 @@ __attribute__((target("bmi,bmi2,lzcnt"))) static size_t
 put_varints_pdep(uint8_t *out, const uint8_t *rec, uint32_t count, uint64_t ints, int be) {
   return be ? pdep_run(out, rec, count, ints, 1) : pdep_run(out, rec, count, ints, 0);
 }
+
+#ifdef BW_VARINT_AVX512
+#define AVX512_VARINTS_ 1
+/* Each 64-bit lane of x with its bytes in the other order. */
+__attribute__((target("avx512f,avx512bw"))) static inline __m512i swap_words(__m512i x) {
+  return _mm512_shuffle_epi8(x, _mm512_set4_epi64(0x08090a0b0c0d0e0fll, 0x0001020304050607ll,
+                                                  0x08090a0b0c0d0e0fll, 0x0001020304050607ll));
+}
+
+/* get_varints with 8 varints at once (bw_varint8_get_avx512) while they take them, one
+ * masked store of their fields each; the rest (a varint of 9 or 10 bytes, or a refused one)
+ * by get_varints. */
+__attribute__((target(BW_VARINT_AVX512_TARGET))) static size_t
+get_varints_avx512(uint8_t *rec, const uint8_t *msg, size_t len, uint32_t count, uint64_t ints,
+                   int be) {
+  size_t at = 0;
+  uint32_t k = 0;
+  while (k < count) {
+    unsigned n = count - k < 8 ? count - k : 8;
+    __m512i x;
+    size_t used = bw_varint8_get_avx512(msg + at, len - at, n, &x);
+    if (used == SIZE_MAX) break;
+    x = bw_zigzag_decode_avx512(x, (unsigned)(ints >> k) & 0xffu);
+    _mm512_mask_storeu_epi64(rec + 8 * (size_t)k, (__mmask8)((1u << n) - 1),
+                             be ? swap_words(x) : x);
+    at += used;
+    k += n;
+  }
+  if (k == count) return at;
+  size_t rest = get_varints(rec + 8 * (size_t)k, msg + at, len - at, count - k, ints >> k, be);
+  return rest == SIZE_MAX ? rest : at + rest;
+}
+
+/* put_varints with 8 fields at once: one masked load of their values, then
+ * bw_varint8_put_avx512 (put_varints for 8 fields it refuses: a value of 2^56 or more). */
+__attribute__((target(BW_VARINT_AVX512_TARGET))) static size_t
+put_varints_avx512(uint8_t *out, const uint8_t *rec, uint32_t count, uint64_t ints, int be) {
+  size_t pos = 0;
+  for (uint32_t k = 0; k < count; k += 8) {
+    unsigned n = count - k < 8 ? count - k : 8;
+    const uint8_t *src = rec + 8 * (size_t)k;
+    __m512i v = _mm512_maskz_loadu_epi64((__mmask8)((1u << n) - 1), src);
+    size_t w = bw_varint8_put_avx512(
+        out + pos, bw_zigzag_encode_avx512(be ? swap_words(v) : v, (unsigned)(ints >> k) & 0xffu),
+        n);
+    pos += w != SIZE_MAX ? w : put_varints(out + pos, src, n, ints >> k, be);
+  }
+  return pos;
+}
+#endif
 #else
 static int pext_varints_ok(void) {
   return 0;
@@ -1583,6 +1640,12 @@ static size_t fast_encode(const fstep *f, const uint8_t *rec, uint8_t *out, int 
       }
       case F_VR:
       case F_VRB:
+#ifdef AVX512_VARINTS_
+        if (f->width == 3) {
+          pos += put_varints_avx512(o, src, f->n, f->u.mask, f->op == F_VRB);
+          continue;
+        }
+#endif
 #ifdef PEXT_VARINTS_
         if (f->width) {
           pos += put_varints_pdep(o, src, f->n, f->u.mask, f->op == F_VRB);
@@ -1647,9 +1710,14 @@ fast_decode(const fstep *f, uint8_t *rec, const uint8_t *msg, size_t len, size_t
          * cost its loop a few spills per step) */
         if (!varints) return -1;
         size_t n;
+#ifdef AVX512_VARINTS_
+        if (f->width == 3)
+          n = get_varints_avx512(dst, m, len - at, f->n, f->u.mask, f->op == F_VRB);
+        else
+#endif
 #ifdef PEXT_VARINTS_
-        if (f->width)
-          n = get_varints_pext(dst, m, len - at, f->n, f->u.mask, f->op == F_VRB, f->width == 2);
+            if (f->width)
+          n = get_varints_pext(dst, m, len - at, f->n, f->u.mask, f->op == F_VRB, f->width >= 2);
         else
 #endif
           n = f->op == F_VR ? get_varints(dst, m, len - at, f->n, f->u.mask, 0)
