@@ -17,14 +17,14 @@
 #define BW_VARINT_AVX512_TARGET                                                                    \
   "avx512f,avx512bw,avx512vl,avx512cd,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt,lzcnt"
 
-/* Whether this CPU has every feature of BW_VARINT_AVX512_TARGET. */
+/* Whether this CPU has every feature of BW_VARINT_AVX512_TARGET (LZCNT goes untested: Clang 14
+ * has no name for it, and every CPU with AVX-512 has it). */
 static inline int bw_varint_avx512_cpu(void) {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd") &&
          __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2") &&
-         __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("lzcnt") &&
-         __builtin_cpu_supports("popcnt");
+         __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
 }
 
 /* n (1..8) varints from d[0..avail) into the 64-bit lanes of *out (lanes past n are 0), 8 at
