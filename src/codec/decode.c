@@ -694,12 +694,11 @@ BW_CODEC_HOT static int dec_value(decoder *s, const bw_type *t, bw_value *out, s
   }
 }
 
-BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
-                           const bw_decode_options *opts, bw_value_arena *arena, bw_value **out,
-                           size_t *consumed, bw_error *err) {
-  if (out) *out = NULL;
-  if (!t || !arena || !out || (!data && len))
-    return bw_error_set(err, BW_EINVAL, 0, "bw_decode: NULL argument");
+/* bw_decode past its front: the struct of fixed-width numbers, and the walk. */
+static __attribute__((noinline)) int decode_walk(const bw_type *t, const void *data, size_t len,
+                                                 const bw_decode_options *opts,
+                                                 bw_value_arena *arena, bw_value **out,
+                                                 size_t *consumed, bw_error *err) {
   const bw_wire_plan *wp = t->wire;
   if (wp && !wp->scalar && (consumed ? wp->size <= len : wp->size == len) &&
       wp->size <=
@@ -773,4 +772,95 @@ BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
   }
   *out = root;
   return 0;
+}
+
+/* The fixed-width number of w bytes at p (little-endian), its sign extended when sign. */
+static BW_ALWAYS_INLINE uint64_t lean_fixed(const uint8_t *p, unsigned w, int sign) {
+  uint64_t x = bw_ld_le(p, w);
+  unsigned sh = 64 - 8 * w;
+  return sign && w < 8 ? (uint64_t)((int64_t)(x << sh) >> sh) : x;
+}
+
+/* bw_decode of a struct with a lean plan (uint, int, enum and fixed-width fields; len at least
+ * its least size and within the size limit): dec_scalars without a decoder, without dec_leaf
+ * and without an error of its own. At anything it refuses (a bad varint, bool or enum member,
+ * a short message, trailing bytes) it leaves the message to decode_walk, which finds the same
+ * place and reports it (the root allocated here is then left unused in the arena: at most
+ * 32 (1 + count) bytes, count at most len). */
+BW_CODEC_HOT static __attribute__((noinline)) int
+dec_lean(const bw_type *t, const void *data, size_t len, const bw_decode_options *opts,
+         bw_value_arena *arena, bw_value **out, size_t *consumed, bw_error *err) {
+  const bw_wire_plan *wp = t->wire;
+  const uint8_t *d = data;
+  size_t n = wp->count, pos = 0;
+  bw_value *root = bw_value_arena_raw(arena, (1 + n) * sizeof *root);
+  if (!root) return decode_walk(t, data, len, opts, arena, out, consumed, err);
+  bw_value *items = root + 1;
+  const bw_wire_field *wf = wp->fields;
+#ifdef BW_CODEC_AVX512
+  int wide = bw_codec_avx512();
+#endif
+  for (size_t i = 0; i < n; i++, wf++) {
+#ifdef BW_CODEC_AVX512
+    if (wf->run >= 4 && wide) {
+      size_t k = dec_run_avx512(d + pos, len - pos, items + i, wf->run, wf->ints, wp->types + i);
+      if (k != SIZE_MAX) {
+        pos += k;
+        i += wf->run - 1u;
+        wf += wf->run - 1u;
+        continue;
+      }
+    }
+#endif
+    bw_value *v = &items[i];
+    v->type = wf->type;
+    if (wf->op == BW_WIRE_FIXED) {
+      unsigned w = wf->width;
+      if (len - pos < w) goto walk;
+      uint64_t x = lean_fixed(d + pos, w, wf->is_signed);
+      if (wf->is_bool && x > 1) goto walk;
+      v->as.u = x; /* (an f32: its bits in the low half, as the union reads them) */
+      pos += w;
+      continue;
+    }
+    uint64_t u;
+    if (pos < len && d[pos] < 0x80) {
+      u = d[pos++];
+    } else {
+      int k = bw_varint_get(d + pos, len - pos, &u);
+      if (k < 0) goto walk;
+      pos += (size_t)k;
+    }
+    if (wf->op == BW_WIRE_INT) {
+      v->as.i = bw_zigzag_decode(u);
+      continue;
+    }
+    if (wf->op == BW_WIRE_ENUM && !bw_codec_enum_defined(wf->type, u)) goto walk;
+    v->as.u = u;
+  }
+  if (pos != len && !consumed) goto walk;
+  root->type = t;
+  root->as.list.items = items;
+  root->as.list.count = n;
+  if (consumed) *consumed = pos;
+  *out = root;
+  return 0;
+walk:
+  return decode_walk(t, data, len, opts, arena, out, consumed, err);
+}
+
+/* A front without a stack frame: the checks of the arguments, then dec_lean for a struct with
+ * a lean plan, else decode_walk. */
+BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
+                           const bw_decode_options *opts, bw_value_arena *arena, bw_value **out,
+                           size_t *consumed, bw_error *err) {
+  if (out) *out = NULL;
+  if (!t || !arena || !out || (!data && len))
+    return bw_error_set(err, BW_EINVAL, 0, "bw_decode: NULL argument");
+  const bw_wire_plan *wp = t->wire;
+  if (wp && wp->lean && len >= wp->size &&
+      len <=
+          (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE))
+    return dec_lean(t, data, len, opts, arena, out, consumed, err);
+  return decode_walk(t, data, len, opts, arena, out, consumed, err);
 }

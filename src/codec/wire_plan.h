@@ -90,6 +90,7 @@ struct bw_wire_plan {
   const bw_type **types;   /* scalar plans: the fields' types in a row (count entries) */
   const bw_wire_vec *vec;  /* the first kind, 16 fields and 64 bytes at most: see above */
   size_t vec_count;        /* count with a vec, else SIZE_MAX (bw_encode's one test for both) */
+  int lean;                /* a scalar plan without list<T>[N] fields (bw_decode's dec_lean) */
   bw_wire_field fields[];
 };
 typedef struct bw_wire_plan bw_wire_plan;
@@ -132,6 +133,7 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
   if (!p) return;
   memset(p, 0, sizeof *p + t->count * sizeof p->fields[0]);
   p->scalar = varints != 0;
+  p->lean = p->scalar;
   p->vec_count = SIZE_MAX;
   p->max_size = max_size;
   p->size = size;
@@ -152,6 +154,7 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
             : ft->kind == BW_KIND_LIST_FIXED ? BW_WIRE_NUMBERS
                                              : BW_WIRE_FIXED;
     if (f->op == BW_WIRE_NUMBERS) {
+      p->lean = 0;
       f->elem = bw_type_resolve(ft->elem);
       w = bw_kind_width(f->elem->kind);
     }
