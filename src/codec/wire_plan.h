@@ -79,8 +79,8 @@ static inline unsigned bw_wire_vec_slot(size_t i) {
 
 struct bw_wire_plan {
   int scalar;      /* the second kind: uint, int, enum or list<T>[N] fields (then only op,
-                      type, elem, width, mask, bias, limit, run and ints are set, and size
-                      is the least size) */
+                      type, elem, width, mask, bias, limit, is_signed, is_bool, run and ints
+                      are set, and size is the least size) */
   size_t max_size; /* bytes of the longest encoding */
   size_t size;     /* bytes on the wire */
   size_t count;
