@@ -694,34 +694,12 @@ BW_CODEC_HOT static int dec_value(decoder *s, const bw_type *t, bw_value *out, s
   }
 }
 
-/* bw_decode past its front: the struct of fixed-width numbers, and the walk. */
+/* bw_decode past its front: the walk. */
 static __attribute__((noinline)) int decode_walk(const bw_type *t, const void *data, size_t len,
                                                  const bw_decode_options *opts,
                                                  bw_value_arena *arena, bw_value **out,
                                                  size_t *consumed, bw_error *err) {
   const bw_wire_plan *wp = t->wire;
-  if (wp && !wp->scalar && (consumed ? wp->size <= len : wp->size == len) &&
-      wp->size <=
-          (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE)) {
-    /* a whole struct of fixed-width numbers (what dec_value would do, without its walk; the
-     * struct is at depth 0, within any depth limit) */
-    bw_value *root = bw_value_arena_raw(arena, (1 + wp->count) * sizeof *root);
-    if (!root) return bw_error_set(err, BW_ENOMEM, 0, "out of memory while decoding");
-    size_t at = SIZE_MAX;
-#ifdef BW_CODEC_AVX512
-    if (!wp->vec || !bw_codec_avx512() || !dec_fixed_avx512(data, wp, root + 1))
-#endif
-      at = dec_planned(wp, data, root + 1);
-    if (at != SIZE_MAX)
-      return bw_error_set(err, BW_EBOOL, at, "bool byte is %u, not 0 or 1",
-                          ((const uint8_t *)data)[at]);
-    root->type = t;
-    root->as.list.items = root + 1;
-    root->as.list.count = wp->count;
-    if (consumed) *consumed = wp->size;
-    *out = root;
-    return 0;
-  }
   decoder s;
   s.d = data ? data : (const uint8_t *)"";
   s.len = len;
@@ -770,6 +748,31 @@ static __attribute__((noinline)) int decode_walk(const bw_type *t, const void *d
     return bw_error_set(err, BW_ETRAILING, s.pos, "%zu trailing byte(s) after the message",
                         len - s.pos);
   }
+  *out = root;
+  return 0;
+}
+
+/* bw_decode of a whole struct of fixed-width numbers (what dec_value would do, without its
+ * walk; the struct is at depth 0, within any depth limit; wp->size bytes there, within the
+ * size limit). */
+static __attribute__((noinline)) int dec_fixed_root(const bw_type *t, const void *data,
+                                                    bw_value_arena *arena, bw_value **out,
+                                                    size_t *consumed, bw_error *err) {
+  const bw_wire_plan *wp = t->wire;
+  bw_value *root = bw_value_arena_raw(arena, (1 + wp->count) * sizeof *root);
+  if (!root) return bw_error_set(err, BW_ENOMEM, 0, "out of memory while decoding");
+  size_t at = SIZE_MAX;
+#ifdef BW_CODEC_AVX512
+  if (!wp->vec || !bw_codec_avx512() || !dec_fixed_avx512(data, wp, root + 1))
+#endif
+    at = dec_planned(wp, data, root + 1);
+  if (at != SIZE_MAX)
+    return bw_error_set(err, BW_EBOOL, at, "bool byte is %u, not 0 or 1",
+                        ((const uint8_t *)data)[at]);
+  root->type = t;
+  root->as.list.items = root + 1;
+  root->as.list.count = wp->count;
+  if (consumed) *consumed = wp->size;
   *out = root;
   return 0;
 }
@@ -849,8 +852,8 @@ walk:
   return decode_walk(t, data, len, opts, arena, out, consumed, err);
 }
 
-/* A front without a stack frame: the checks of the arguments, then dec_lean for a struct with
- * a lean plan, else decode_walk. */
+/* A front without a stack frame: the checks of the arguments, then dec_fixed_root for a whole
+ * struct of fixed-width numbers, dec_lean for a struct with a lean plan, else decode_walk. */
 BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
                            const bw_decode_options *opts, bw_value_arena *arena, bw_value **out,
                            size_t *consumed, bw_error *err) {
@@ -858,9 +861,13 @@ BW_CODEC_HOT int bw_decode(const bw_type *t, const void *data, size_t len,
   if (!t || !arena || !out || (!data && len))
     return bw_error_set(err, BW_EINVAL, 0, "bw_decode: NULL argument");
   const bw_wire_plan *wp = t->wire;
-  if (wp && wp->lean && len >= wp->size &&
-      len <=
-          (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE))
-    return dec_lean(t, data, len, opts, arena, out, consumed, err);
+  if (wp) {
+    size_t max =
+        opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE;
+    if (!wp->scalar && (consumed ? wp->size <= len : wp->size == len) && wp->size <= max)
+      return dec_fixed_root(t, data, arena, out, consumed, err);
+    if (wp->lean && len >= wp->size && len <= max)
+      return dec_lean(t, data, len, opts, arena, out, consumed, err);
+  }
   return decode_walk(t, data, len, opts, arena, out, consumed, err);
 }
