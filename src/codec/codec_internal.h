@@ -222,15 +222,14 @@ static inline bw_limits bw_limits_of(const bw_decode_options *o) {
  * shapes). Used to check a count against the bytes left before allocating. */
 uint64_t bw_codec_min_size(const bw_type *t);
 
-/* The index of the enum member with value v, or -1. Members are strictly ascending by value
- * (a validity rule), so this is a binary search. */
 /* Tests: whether the codec may use the CPU's vector instructions where it has them (1, the
  * default) or must keep its portable loops (0). */
 void bw_codec_allow_simd(int on);
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-/* The runs of uint and int fields in structs with scalar plans go through AVX-512 (F, BW, CD,
- * VBMI, VBMI2) where the CPU has it and bw_codec_allow_simd allows it: 1 then. */
+/* The runs of uint and int fields in structs with scalar plans, and the structs with a vec form,
+ * go through AVX-512 (the features of core/varint_avx512.h) where the CPU has it and
+ * bw_codec_allow_simd allows it: 1 then. */
 #define BW_CODEC_AVX512 1
 extern int bw_codec_simd_state_; /* 0 not known yet, 1 no, 2 yes */
 int bw_codec_simd_probe_(void);
@@ -245,6 +244,8 @@ static inline int bw_codec_avx512(void) {
 int bw_codec_simd_encode_takes_(const bw_type *t, const bw_value *items);
 int bw_codec_simd_decode_takes_(const bw_type *t, const uint8_t *d, size_t len);
 
+/* The index of the enum member with value v, or -1. Members are strictly ascending by value
+ * (a validity rule), so this is a binary search. */
 long bw_codec_enum_index(const bw_type *t, uint64_t v);
 /* Whether v is a member of enum t: one load when member v has value v (dense enums), else
  * bw_codec_enum_index. */
