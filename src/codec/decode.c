@@ -465,7 +465,7 @@ dec_run_avx512(const uint8_t *d, size_t avail, bw_value *items, unsigned n, unsi
  * written; 0 (nothing written) when a bool is above 1: dec_planned then finds and reports it. */
 __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static int
 dec_fixed_avx512(const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {
-  const bw_wire_vec *vec = wp->vec;
+  const bw_wire_vec *vec = bw_wire_plan_vec(wp);
   unsigned n = (unsigned)wp->count;
   __m512i wire = _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)wp->size), b);
   __m512i v[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};

@@ -801,7 +801,7 @@ enc_fixed_half(const bw_value *items, const bw_wire_vec *vec, unsigned h, unsign
  * with n a constant (enc_fixed_by_count, enc_front_by_count): no test of n is left. */
 __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static BW_ALWAYS_INLINE int
 enc_fixed_n(uint8_t *out, const bw_value *items, const bw_wire_plan *wp, unsigned n) {
-  const bw_wire_vec *vec = wp->vec;
+  const bw_wire_vec *vec = bw_wire_plan_vec(wp);
   __m512i v0, v1 = _mm512_setzero_si512();
   __mmask16 ok = enc_fixed_half(items, vec, 0, n, &v0);
   if (n > 8) ok = _mm512_kunpackb(enc_fixed_half(items, vec, 1, n, &v1), ok);

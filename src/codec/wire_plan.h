@@ -70,6 +70,12 @@ typedef struct bw_wire_vec {
   uint32_t bools;
 } bw_wire_vec;
 
+struct bw_wire_plan;
+/* The vec form of a plan that has one (wp->vec): right before the plan, found without a load. */
+static inline const bw_wire_vec *bw_wire_plan_vec(const struct bw_wire_plan *wp) {
+  return (const bw_wire_vec *)(const void *)wp - 1;
+}
+
 /* The encoder's slot of field i: in each half of 8 fields, fields 0..3 go to the even slots and
  * 4..7 to the odd ones (an unpack of the 128-bit lanes of two registers of 4 nodes each). */
 static inline unsigned bw_wire_vec_slot(size_t i) {
@@ -88,7 +94,8 @@ struct bw_wire_plan {
   size_t bool_count;       /* decode: the bool fields' bytes are checked before the loads, */
   const uint32_t *bool_at; /* at these offsets (in field order), so that the loop has no check */
   const bw_type **types;   /* scalar plans: the fields' types in a row (count entries) */
-  const bw_wire_vec *vec;  /* the first kind, 16 fields and 64 bytes at most: see above */
+  const bw_wire_vec *vec;  /* the first kind, 16 fields and 64 bytes at most: see above (and
+                              bw_wire_plan_vec) */
   size_t vec_count;        /* count with a vec, else SIZE_MAX (bw_encode's one test for both) */
   int lean;                /* a scalar plan without list<T>[N] fields (bw_decode's dec_lean) */
   bw_wire_field fields[];
@@ -129,8 +136,12 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
     if (bw_type_resolve(t->fields[i].type)->kind == BW_KIND_BOOL) bools++;
   size_t head = sizeof(bw_wire_plan) + t->count * sizeof(bw_wire_field);
   size_t tail = varints ? t->count * sizeof(const bw_type *) : bools * sizeof(uint32_t);
-  bw_wire_plan *p = bw_arena_alloc(arena, head + tail);
-  if (!p) return;
+  /* a vec form goes right before the plan, 64-byte aligned (bw_wire_plan_vec: no load) */
+  int vec = !varints && t->count <= 16 && size <= 64;
+  unsigned char *raw = bw_arena_alloc(arena, (vec ? sizeof(bw_wire_vec) + 63 : 0) + head + tail);
+  if (!raw) return;
+  bw_wire_vec *v = vec ? (bw_wire_vec *)(void *)(raw + (-(uintptr_t)raw & 63)) : NULL;
+  bw_wire_plan *p = v ? (bw_wire_plan *)(void *)(v + 1) : (bw_wire_plan *)(void *)raw;
   memset(p, 0, sizeof *p + t->count * sizeof p->fields[0]);
   p->scalar = varints != 0;
   p->lean = p->scalar;
@@ -184,29 +195,24 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
     if (f->is_forward) p->forward_count++; /* (a prefix: at + 8 <= size holds up to a point) */
     at += w;
   }
-  if (!varints && t->count <= 16 && size <= 64) {
-    /* 64-byte aligned: its rows are read by 64-byte loads, which then keep to one line */
-    unsigned char *raw = bw_arena_alloc(arena, sizeof(bw_wire_vec) + 63);
-    bw_wire_vec *v = raw ? (bw_wire_vec *)(void *)(raw + (-(uintptr_t)raw & 63)) : NULL;
-    if (v) {
-      for (size_t i = 0; i < t->count; i++) {
-        const bw_wire_field *f = &p->fields[i];
-        unsigned slot = bw_wire_vec_slot(i);
-        v->types[i] = f->type;
-        v->enc_types[slot] = f->type;
-        v->bias[slot] = f->bias;
-        v->limit[slot] = f->limit;
-        for (unsigned b = 0; b < f->width; b++) {
-          v->pack[f->at + b] = (uint8_t)(8 * slot + b);
-          v->unpack[8 * i + b] = (uint8_t)(f->at + b);
-          v->unpack_keep[i / 8] |= (uint64_t)1 << (8 * (i % 8) + b);
-        }
-        if (f->is_signed && f->width < 8) v->shift[i] = 64u - 8u * f->width;
-        if (f->is_bool) v->bools |= 1u << i;
+  if (v) {
+    for (size_t i = 0; i < t->count; i++) {
+      const bw_wire_field *f = &p->fields[i];
+      unsigned slot = bw_wire_vec_slot(i);
+      v->types[i] = f->type;
+      v->enc_types[slot] = f->type;
+      v->bias[slot] = f->bias;
+      v->limit[slot] = f->limit;
+      for (unsigned b = 0; b < f->width; b++) {
+        v->pack[f->at + b] = (uint8_t)(8 * slot + b);
+        v->unpack[8 * i + b] = (uint8_t)(f->at + b);
+        v->unpack_keep[i / 8] |= (uint64_t)1 << (8 * (i % 8) + b);
       }
-      p->vec = v;
-      p->vec_count = t->count;
+      if (f->is_signed && f->width < 8) v->shift[i] = 64u - 8u * f->width;
+      if (f->is_bool) v->bools |= 1u << i;
     }
+    p->vec = v;
+    p->vec_count = t->count;
   }
   /* the runs of uint and int fields, from their ends back */
   for (size_t i = t->count; i-- > 0;) {
