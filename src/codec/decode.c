@@ -458,15 +458,15 @@ dec_run_avx512(const uint8_t *d, size_t avail, bw_value *items, unsigned n, unsi
   return total;
 }
 
-/* A struct of the first kind with a vec form (at most 16 fields, 64 bytes) from b (wp->size
- * bytes there) into items: the wire bytes loaded under a mask, spread to a value per field by
- * one byte permute per 8 fields (the bytes past each width zeroed), sign-extended by a
- * variable shift pair, the bools checked, and the nodes written as (type, value) pairs. 1 when
- * written; 0 (nothing written) when a bool is above 1: dec_planned then finds and reports it. */
-__attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static int
-dec_fixed_avx512(const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {
+/* A struct of the first kind with a vec form (n fields, at most 16, and 64 bytes) from b
+ * (wp->size bytes there) into items: the wire bytes loaded under a mask, spread to a value per
+ * field by one byte permute per 8 fields (the bytes past each width zeroed), sign-extended by
+ * a variable shift pair, the bools checked, and the nodes written as (type, value) pairs. 1
+ * when written; 0 (nothing written) when a bool is above 1: dec_planned then finds and
+ * reports it. Inlined with n a constant (dec_fixed_by_count): no test of n is left. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static BW_ALWAYS_INLINE int
+dec_fixed_n(const uint8_t *b, const bw_wire_plan *wp, bw_value *items, unsigned n) {
   const bw_wire_vec *vec = bw_wire_plan_vec(wp);
-  unsigned n = (unsigned)wp->count;
   __m512i wire = _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)wp->size), b);
   __m512i v[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
   __mmask8 bad = 0;
@@ -483,6 +483,26 @@ dec_fixed_avx512(const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {
     put_nodes(items + 8 * h, n - 8 * h > 8 ? 8 : n - 8 * h,
               _mm512_loadu_si512((const void *)(vec->types + 8 * h)), v[h]);
   return 1;
+}
+
+/* dec_fixed_n for each field count, by the plan's count (as enc_fixed_by_count). */
+#define BW_DEC_FIXED_N(n)                                                                          \
+  __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) static int dec_fixed_##n(        \
+      const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {                                 \
+    return dec_fixed_n(b, wp, items, n);                                                           \
+  }
+#define BW_DEC_FIXED_ALL(F)                                                                        \
+  F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8) F(9) F(10) F(11) F(12) F(13) F(14) F(15) F(16)
+BW_DEC_FIXED_ALL(BW_DEC_FIXED_N)
+#undef BW_DEC_FIXED_N
+#define BW_DEC_FIXED_REF(n) dec_fixed_##n,
+static int (*const dec_fixed_by_count[17])(const uint8_t *, const bw_wire_plan *,
+                                           bw_value *) = {NULL, BW_DEC_FIXED_ALL(BW_DEC_FIXED_REF)};
+#undef BW_DEC_FIXED_REF
+#undef BW_DEC_FIXED_ALL
+
+static int dec_fixed_avx512(const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {
+  return dec_fixed_by_count[wp->count](b, wp, items);
 }
 #endif
 
