@@ -152,6 +152,12 @@ void bw_mem_plan_allow_simd(int on);
 
 /* The reference walkers behind bw_view_encode_to and bw_view_decode (same contracts), kept
  * for the fallback and for the differential test against the plans. */
+/* The fronts of bw_view_encode_to and bw_view_decode (plan.c): the permute form in one tail
+ * call where the view has it, else the plan's other forms, then the walker. */
+int bw_mem_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
+                     size_t *len, bw_error *err);
+int bw_mem_decode(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
+                  size_t *consumed, uint64_t *flex_count, bw_error *err);
 int bw_mem_walk_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                           size_t *len, bw_error *err);
 int bw_mem_walk_decode(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,

@@ -203,12 +203,7 @@ static int encode_value(walker *w, const bw_type *t, uint64_t off, int tail, uns
 
 int bw_view_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                       size_t *len, bw_error *err) {
-  size_t n;
-  if (bw_mem_plan_encode_to(v, opts, out, cap, &n) == 0) {
-    if (len) *len = n;
-    return 0;
-  }
-  return bw_mem_walk_encode_to(v, opts, out, cap, len, err);
+  return bw_mem_encode_to(v, opts, out, cap, len, err);
 }
 
 int bw_mem_walk_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
@@ -412,8 +407,7 @@ static int decode_pass(walker *w, const bw_view *v) {
 
 int bw_view_decode(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
                    size_t *consumed, uint64_t *flex_count, bw_error *err) {
-  if (bw_mem_plan_decode(v, msg, len, opts, consumed, flex_count) == 0) return 0;
-  return bw_mem_walk_decode(v, msg, len, opts, consumed, flex_count, err);
+  return bw_mem_decode(v, msg, len, opts, consumed, flex_count, err);
 }
 
 int bw_mem_walk_decode(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,

@@ -57,6 +57,29 @@ enum {
 };
 
 typedef struct plan plan;
+struct wide_enum;
+
+/* The permute form of a flat plan (on 1; AVX-512 VBMI, checked when the plan is made): a record
+ * of at most 64 bytes and a message of at most 64, moved by one byte permute each way. It sits
+ * at the start of its plan (64-byte aligned), so that a call reaches it by the type's slot and
+ * no further load. */
+typedef struct perm_form {
+  _Alignas(64) uint8_t eperm[64]; /* message byte k is record byte eperm[k] */
+  uint8_t dperm[64];              /* record byte k is message byte dperm[k] (where rec_keep) */
+  int on;
+  size_t wire;         /* bytes of every message */
+  uint64_t src_end;    /* encode: the record's bytes [0, src_end) are loaded */
+  uint64_t src_mask;   /* (its low src_end bits) */
+  uint64_t wire_mask;  /* the low `wire` bits */
+  uint64_t rec_size;   /* decode: the record's size */
+  uint64_t rec_mask;   /* (its low rec_size bits) */
+  uint64_t rec_keep;   /* the record's bytes that come from the message (the rest are 0) */
+  uint64_t bool_bytes; /* the message's bytes that are bools */
+  uint64_t src_bools;  /* encode: the record's bytes that are bools */
+  uint64_t enum_high;  /* ... that are an enum's bytes above its low one (0 in a member) */
+  size_t enum_count;   /* the enums (in the plan's wide form) */
+  const struct wide_enum *enums;
+} perm_form;
 
 typedef struct step {
   uint8_t op;
@@ -73,6 +96,7 @@ typedef struct step {
 } step;
 
 struct plan {
+  perm_form perm; /* (first: see there) */
   step *steps;
   size_t count, cap;
   uint64_t extent; /* native bytes from the record's start that the steps touch */
@@ -129,8 +153,9 @@ static void plan_free(plan *p) {
 }
 
 static plan *plan_new(int big_endian) {
-  plan *p = calloc(1, sizeof *p);
+  plan *p = aligned_alloc(_Alignof(plan), sizeof *p); /* (sizeof is a multiple of it) */
   if (p) {
+    memset(p, 0, sizeof *p);
     p->fixed_wire = 1;
     p->big_endian = big_endian;
   }
@@ -592,53 +617,44 @@ typedef struct wide {
   uint64_t keep_size;
   uint64_t keep[PLAN_SMALL_RECORD / 8];
   uint64_t keep_tail;
-  /* the permute form (perm 1; AVX-512 VBMI, checked when the plan is made): a record of at
-   * most 64 bytes and a message of at most 64, moved by one byte permute each way */
-  int perm;
-  uint64_t src_end;    /* encode: the record's bytes [0, src_end) are loaded */
-  uint64_t src_mask;   /* (its low src_end bits) */
-  uint64_t wire_mask;  /* the low `wire` bits */
-  uint64_t rec_size;   /* decode: the record's size */
-  uint64_t rec_mask;   /* (its low rec_size bits) */
-  uint64_t rec_keep;   /* the record's bytes that come from the message (the rest are 0) */
-  uint64_t bool_bytes; /* the message's bytes that are bools */
-  uint64_t src_bools;  /* encode: the record's bytes that are bools */
-  uint64_t enum_high;  /* ... that are an enum's bytes above its low one (0 in a member) */
-  uint8_t eperm[64];   /* message byte k is record byte eperm[k] */
-  uint8_t dperm[64];   /* record byte k is message byte dperm[k] (where rec_keep) */
 } wide;
 
 static uint64_t low_bits(uint64_t n) {
   return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
 }
 
-/* w's permute form, if the record (size bytes) and the message fit in 64 bytes each. */
-static void make_perm(wide *w, const fstep *fast, uint64_t size) {
+/* p's permute form from its wide form w, if the record (size bytes) and the message fit in 64
+ * bytes each. */
+static void make_perm(plan *p, const wide *w, uint64_t size) {
+  perm_form *pf = &p->perm;
   if (!perm_ok() || w->wire > 64 || !size || size > 64) return;
   uint64_t woff = 0;
-  for (const fstep *f = fast; f->op != F_END; f++) {
+  for (const fstep *f = p->fast; f->op != F_END; f++) {
     uint32_t n = f->op == F_EM ? 1 : f->n; /* (an enum: its low byte is its varint) */
     if (f->off + (f->op == F_EM ? f->width : n) > size) return;
     for (uint32_t k = 0; k < n; k++) {
-      w->eperm[woff + k] = (uint8_t)(f->off + k);
-      w->dperm[f->off + k] = (uint8_t)(woff + k);
-      w->rec_keep |= (uint64_t)1 << (f->off + k);
+      pf->eperm[woff + k] = (uint8_t)(f->off + k);
+      pf->dperm[f->off + k] = (uint8_t)(woff + k);
+      pf->rec_keep |= (uint64_t)1 << (f->off + k);
       if (f->op >= F_B1 && f->op <= F_B8) {
-        w->bool_bytes |= (uint64_t)1 << (woff + k);
-        w->src_bools |= (uint64_t)1 << (f->off + k);
+        pf->bool_bytes |= (uint64_t)1 << (woff + k);
+        pf->src_bools |= (uint64_t)1 << (f->off + k);
       }
     }
     for (uint32_t k = 1; f->op == F_EM && k < f->width; k++)
-      w->enum_high |= (uint64_t)1 << (f->off + k);
+      pf->enum_high |= (uint64_t)1 << (f->off + k);
     uint64_t end = f->off + (f->op == F_EM ? f->width : n);
-    if (end > w->src_end) w->src_end = end;
+    if (end > pf->src_end) pf->src_end = end;
     woff += n;
   }
-  w->src_mask = low_bits(w->src_end);
-  w->wire_mask = low_bits(w->wire);
-  w->rec_size = size;
-  w->rec_mask = low_bits(size);
-  w->perm = 1;
+  pf->wire = w->wire;
+  pf->src_mask = low_bits(pf->src_end);
+  pf->wire_mask = low_bits(w->wire);
+  pf->rec_size = size;
+  pf->rec_mask = low_bits(size);
+  pf->enum_count = w->enum_count;
+  pf->enums = w->enums;
+  pf->on = 1;
 }
 
 static int cmp_move_off(const void *a, const void *b) {
@@ -722,8 +738,8 @@ static void make_wide(plan *p) {
   }
   memcpy(w->dmoves, w->moves, moves * sizeof *w->moves);
   qsort(w->dmoves, moves, sizeof *w->dmoves, cmp_move_off);
-  make_perm(w, p->fast, p->zero_size);
   p->wide = w;
+  make_perm(p, w, p->zero_size);
 }
 
 static void cache_free(void *head) {
@@ -1288,7 +1304,7 @@ static int perm_ok(void) {
 
 /* The low bytes of the enums of w at p (offsets off in a record, woff in a message) are
  * members: 0, else 1. */
-static inline int perm_bad_enums(const wide *w, const uint8_t *p, int message) {
+static inline int perm_bad_enums(const perm_form *w, const uint8_t *p, int message) {
   int bad = 0;
   for (size_t i = 0; i < w->enum_count; i++) {
     const wide_enum *e = &w->enums[i];
@@ -1303,7 +1319,7 @@ static inline int perm_bad_enums(const wide *w, const uint8_t *p, int message) {
  * permute, the bools and enums checked in the record's bytes, one store (masked unless there
  * are 64 bytes of room). The size, or SIZE_MAX (nothing written) for a bad bool or enum. */
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) static inline size_t
-perm_encode(const wide *w, const uint8_t *rec, uint64_t avail, uint8_t *out, size_t cap) {
+perm_encode(const perm_form *w, const uint8_t *rec, uint64_t avail, uint8_t *out, size_t cap) {
   __m512i x = avail >= 64 ? _mm512_loadu_si512((const void *)rec)
                           : _mm512_maskz_loadu_epi8(w->src_mask, rec);
   __m512i m = _mm512_permutexvar_epi8(_mm512_loadu_si512((const void *)w->eperm), x);
@@ -1320,7 +1336,7 @@ perm_encode(const wide *w, const uint8_t *rec, uint64_t avail, uint8_t *out, siz
 
 /* encode_flat by the permute form, as one call that bw_mem_plan_encode_to ends with. */
 __attribute__((noinline, target("avx512f,avx512bw,avx512vbmi"))) static int
-perm_encode_to(const wide *w, const uint8_t *rec, uint64_t avail, uint8_t *out, size_t cap,
+perm_encode_to(const perm_form *w, const uint8_t *rec, uint64_t avail, uint8_t *out, size_t cap,
                size_t *len) {
   size_t n = perm_encode(w, rec, avail, out, cap);
   if (n == SIZE_MAX) return BW_MEM_PLAN_FALLBACK;
@@ -1331,7 +1347,7 @@ perm_encode_to(const wide *w, const uint8_t *rec, uint64_t avail, uint8_t *out, 
 /* The message at msg (w->wire bytes) into the record at rec (w->rec_size bytes, its padding
  * zeroed) by the permute form: 0, or -1 (rec untouched) for a bad bool or enum. */
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) static inline int
-perm_decode(const wide *w, uint8_t *rec, const uint8_t *msg) {
+perm_decode(const perm_form *w, uint8_t *rec, const uint8_t *msg) {
   __m512i m = _mm512_maskz_loadu_epi8(w->wire_mask, msg);
   if (_mm512_mask_cmpgt_epu8_mask(w->bool_bytes, m, _mm512_set1_epi8(1)) |
       (uint64_t)perm_bad_enums(w, msg, 1))
@@ -1345,7 +1361,7 @@ perm_decode(const wide *w, uint8_t *rec, const uint8_t *msg) {
 /* bw_mem_plan_decode by the permute form (a message of at least w->wire bytes, its length
  * checked), as the call that its front ends with. */
 __attribute__((noinline, target("avx512f,avx512bw,avx512vbmi"))) static int
-perm_decode_to(const wide *w, uint8_t *rec, const uint8_t *msg, size_t *consumed,
+perm_decode_to(const perm_form *w, uint8_t *rec, const uint8_t *msg, size_t *consumed,
                uint64_t *flex_count) {
   if (perm_decode(w, rec, msg)) return BW_MEM_PLAN_FALLBACK;
   if (consumed) *consumed = w->wire;
@@ -1811,8 +1827,8 @@ encode_flat(const plan *p, const uint8_t *rec, uint64_t avail, uint8_t *out, siz
   size_t n;
   const wide *w = p->wide;
 #ifdef PERM_
-  if (w && w->perm && w->wire <= cap && w->src_end <= avail)
-    return perm_encode_to(w, rec, avail, out, cap, len);
+  if (p->perm.on && p->perm.wire <= cap && p->perm.src_end <= avail)
+    return perm_encode_to(&p->perm, rec, avail, out, cap, len);
 #endif
   if (w && w->need <= cap && w->extent <= avail)
     n = wide_encode(w, rec, out);
@@ -1891,9 +1907,8 @@ int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8
   if (!p) return BW_MEM_PLAN_FALLBACK;
   if (p->fast && v->avail <= v->region.len) { /* (the extents are checked against avail) */
 #ifdef PERM_
-    const wide *w = p->wide;
-    if (w && w->perm && w->wire <= cap && w->src_end <= v->avail)
-      return perm_encode_to(w, v->base, v->avail, out, cap, len);
+    if (p->perm.on && p->perm.wire <= cap && p->perm.src_end <= v->avail)
+      return perm_encode_to(&p->perm, v->base, v->avail, out, cap, len);
 #endif
     return encode_flat_to(p, v->base, v->avail, out, cap, len);
   }
@@ -2074,8 +2089,8 @@ decode_flat_checked(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *m
 static inline int decode_flat(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *msg,
                               size_t len, int trailing, size_t *consumed) {
 #ifdef PERM_
-  const wide *w = p->wide;
-  if (w && w->perm && w->rec_size == size) {
+  const perm_form *w = &p->perm;
+  if (w->on && w->rec_size == size) {
     if (len < w->wire || (len != w->wire && !trailing) || perm_decode(w, rec, msg))
       return BW_MEM_PLAN_FALLBACK;
     *consumed = w->wire;
@@ -2187,8 +2202,8 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
           (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE)) {
     int trailing = opts && opts->allow_trailing;
 #ifdef PERM_
-    const wide *w = p->wide;
-    if (w && w->perm && w->rec_size == v->size) {
+    const perm_form *w = &p->perm;
+    if (w->on && w->rec_size == v->size) {
       if (len < w->wire || (len != w->wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
       return perm_decode_to(w, v->base, msg, consumed, flex_count);
     }
@@ -2199,14 +2214,104 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
   return plan_decode_any(p, v, msg, len, opts, consumed, flex_count);
 }
 
+/* ---- the fronts of bw_view_encode_to and bw_view_decode -------------------------------- */
+
+/* The view's plan if its type's slot holds one already (NULL: none, or not compiled yet). */
+static inline const plan *plan_in_slot(const bw_view *v) {
+  const void *p = __atomic_load_n(&v->declared->native_plan[v->big_endian != 0], __ATOMIC_ACQUIRE);
+  return p == (const void *)&no_plan_ ? NULL : p;
+}
+
+/* bw_view_encode_to and bw_view_decode past their permute form: the plan's other forms, then
+ * the walker. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+encode_rest(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap, size_t *len,
+            bw_error *err) {
+  size_t n;
+  if (bw_mem_plan_encode_to(v, opts, out, cap, &n) == 0) {
+    if (len) *len = n;
+    return 0;
+  }
+  return bw_mem_walk_encode_to(v, opts, out, cap, len, err);
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+decode_rest(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
+            size_t *consumed, uint64_t *flex_count, bw_error *err) {
+  if (bw_mem_plan_decode(v, msg, len, opts, consumed, flex_count) == 0) return 0;
+  return bw_mem_walk_decode(v, msg, len, opts, consumed, flex_count, err);
+}
+
+#ifdef PERM_
+/* bw_view_encode_to by the permute form (checked by bw_mem_encode_to), the walker for a bad
+ * bool or enum. */
+__attribute__((noinline, target("avx512f,avx512bw,avx512vbmi"))) static int
+perm_encode_front(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
+                  size_t *len, bw_error *err) {
+  const plan *p = plan_in_slot(v);
+  size_t n = perm_encode(&p->perm, v->base, v->avail, out, cap);
+  if (n == SIZE_MAX) return bw_mem_walk_encode_to(v, opts, out, cap, len, err);
+  if (len) *len = n;
+  return 0;
+}
+
+/* bw_view_decode by the permute form (checked by bw_mem_decode), the walker for a bad bool or
+ * enum. */
+__attribute__((noinline, target("avx512f,avx512bw,avx512vbmi"))) static int
+perm_decode_front(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
+                  size_t *consumed, uint64_t *flex_count, bw_error *err) {
+  const plan *p = plan_in_slot(v);
+  if (perm_decode(&p->perm, v->base, msg))
+    return bw_mem_walk_decode(v, msg, len, opts, consumed, flex_count, err);
+  if (consumed) *consumed = p->perm.wire;
+  if (flex_count) *flex_count = 0;
+  return 0;
+}
+#endif
+
+/* Fronts without a stack frame: a view whose plan is in its type's slot already and has the
+ * permute form goes there in one tail call (the checks of bw_mem_plan_encode_to and
+ * bw_mem_plan_decode for that form), anything else to encode_rest and decode_rest. */
+int bw_mem_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
+                     size_t *len, bw_error *err) {
+#ifdef PERM_
+  const plan *p;
+  if (v && out && !v->bit_width && v->schema && v->declared && (p = plan_in_slot(v)) &&
+      p->perm.on && v->avail <= v->region.len && p->perm.wire <= cap && p->perm.src_end <= v->avail)
+    return perm_encode_front(v, opts, out, cap, len, err);
+#endif
+  return encode_rest(v, opts, out, cap, len, err);
+}
+
+int bw_mem_decode(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
+                  size_t *consumed, uint64_t *flex_count, bw_error *err) {
+#ifdef PERM_
+  const plan *p;
+  if (v && msg && !v->bit_width && v->schema && v->declared && v->region.writable &&
+      (p = plan_in_slot(v)) && p->perm.on && p->perm.rec_size == v->size &&
+      p->zero_size == v->size && v->avail <= v->region.len && p->extent <= v->avail &&
+      v->size <= v->avail && len >= p->perm.wire &&
+      (len == p->perm.wire || (opts && opts->allow_trailing)) &&
+      len <=
+          (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE))
+    return perm_decode_front(v, msg, len, opts, consumed, flex_count, err);
+#endif
+  return decode_rest(v, msg, len, opts, consumed, flex_count, err);
+}
+
 int bw_mem_plan_forms(const bw_view *v) {
   const plan *p = v && v->schema && v->declared && !v->bit_width
                       ? plan_get(v->schema, v->declared, v->big_endian)
                       : NULL;
   if (!p) return 0;
   return BW_MEM_PLAN_FORM_STEPS | (p->fast ? BW_MEM_PLAN_FORM_FLAT : 0) |
-         (p->wide ? BW_MEM_PLAN_FORM_WIDE : 0) |
-         (p->wide && p->wide->perm ? BW_MEM_PLAN_FORM_PERM : 0);
+         (p->wide ? BW_MEM_PLAN_FORM_WIDE : 0) | (p->perm.on ? BW_MEM_PLAN_FORM_PERM : 0);
 }
 
 /* ---- arrays of records --------------------------------------------------------------- */

@@ -17,6 +17,7 @@
  *     (also into buffers too small): same bytes, same lengths, same errors.
  * Each test also counts the cases the plan handled, so a plan that always gives up fails. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -867,11 +868,80 @@ START_TEST(plain_record_vector) {
 }
 END_TEST
 
+/* The public calls' fronts on a record with the permute form (where the CPU has it; the same
+ * answers without): trailing bytes, the size limit, a read-only region, a bad bool and too
+ * little room each get the walker's error, with the record and the buffer untouched. */
+START_TEST(permute_front_refusals) {
+  bw_draft *d = bw_draft_new();
+  bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
+  bw_draft_add_field(d, st, "a", bw_draft_type(d, BW_KIND_U8));
+  bw_draft_add_field(d, st, "ok", bw_draft_type(d, BW_KIND_BOOL));
+  bw_draft_add_field(d, st, "b", bw_draft_type(d, BW_KIND_U32));
+  bw_draft_add_type(d, "Root", st);
+  bw_schema *s = NULL;
+  ck_assert_int_eq(bw_draft_validate(d, NULL, &s, NULL), 0);
+  struct {
+    uint8_t a;
+    bool ok;
+    uint32_t b;
+  } rec, before;
+  memset(&rec, 0xee, sizeof rec);
+  before = rec;
+  bw_region r, ro;
+  bw_view v, vro;
+  ck_assert_int_eq(bw_region_init_writable(&r, &rec, sizeof rec, NULL), 0);
+  ck_assert_int_eq(bw_view_init(&v, s, "Root", &r, 0, NULL), 0);
+  static const uint8_t msg[] = {0x11, 0x01, 0x22, 0x33, 0x44, 0x55, 0x99};
+  bw_error err;
+  size_t used = 0;
+  /* a trailing byte: refused unless allowed */
+  ck_assert_int_eq(bw_view_decode(&v, msg, 7, NULL, &used, NULL, &err), BW_ETRAILING);
+  ck_assert_mem_eq(&rec, &before, sizeof rec);
+  bw_native_options o = {0};
+  o.allow_trailing = 1;
+  ck_assert_int_eq(bw_view_decode(&v, msg, 7, &o, &used, NULL, &err), 0);
+  ck_assert_uint_eq(used, 6);
+  ck_assert_uint_eq(rec.b, 0x55443322u);
+  /* the size limit below the message */
+  memset(&rec, 0xee, sizeof rec);
+  bw_native_options lim = {0};
+  lim.max_message_size = 5;
+  ck_assert_int_eq(bw_view_decode(&v, msg, 6, &lim, &used, NULL, &err), BW_ELIMIT);
+  ck_assert_mem_eq(&rec, &before, sizeof rec);
+  /* a read-only region */
+  uint8_t frozen[sizeof rec];
+  memset(frozen, 0xee, sizeof frozen);
+  ck_assert_int_eq(bw_region_init_readonly(&ro, frozen, sizeof frozen, NULL), 0);
+  ck_assert_int_eq(bw_view_init(&vro, s, "Root", &ro, 0, NULL), 0);
+  ck_assert_int_eq(bw_view_decode(&vro, msg, 6, NULL, &used, NULL, &err), BW_EREADONLY);
+  for (size_t k = 0; k < sizeof frozen; k++) ck_assert_uint_eq(frozen[k], 0xee);
+  /* a bool of 2, at its offset */
+  static const uint8_t bad[] = {0x11, 0x02, 0x22, 0x33, 0x44, 0x55};
+  bw_error_clear(&err);
+  ck_assert_int_eq(bw_view_decode(&v, bad, 6, NULL, &used, NULL, &err), BW_EBOOL);
+  ck_assert_uint_eq(err.offset, 1);
+  ck_assert_mem_eq(&rec, &before, sizeof rec);
+  /* encoding: too little room (the size needed reported), then room, then a bool of 2 */
+  ck_assert_int_eq(bw_view_decode(&v, msg, 6, NULL, &used, NULL, &err), 0);
+  uint8_t out[6];
+  size_t len = 0;
+  ck_assert_int_eq(bw_view_encode_to(&v, NULL, out, 5, &len, &err), BW_ENOSPACE);
+  ck_assert_uint_eq(len, 6);
+  ck_assert_int_eq(bw_view_encode_to(&v, NULL, out, 6, &len, &err), 0);
+  ck_assert_uint_eq(len, 6);
+  ck_assert_mem_eq(out, msg, 6);
+  memset(&rec.ok, 2, 1);
+  ck_assert_int_ne(bw_view_encode_to(&v, NULL, out, 6, &len, &err), 0);
+  bw_schema_free(s);
+}
+END_TEST
+
 static Suite *plan_suite(void) {
   Suite *s = suite_create("memory_plan");
   TCase *tc = tcase_create("differential");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, plain_record_vector);
+  tcase_add_test(tc, permute_front_refusals);
   tcase_add_loop_test(tc, random_natural_schemas_agree_with_the_walker, 0, 2);
   tcase_add_loop_test(tc, flat_record_every_step_agrees_with_the_walker, 0, 2);
   tcase_add_loop_test(tc, varint_record_agrees_with_the_walker, 0, 2);
