@@ -2275,33 +2275,68 @@ perm_decode_front(const bw_view *v, const void *msg, size_t len, const bw_native
 }
 #endif
 
+/* bw_view_encode_to by the flat program (checked by bw_mem_encode_to: the plan in the slot has
+ * one, the view's extents are within its region), the walker for what the program refuses. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+flat_encode_front(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
+                  size_t *len, bw_error *err) {
+  size_t n;
+  if (encode_flat(plan_in_slot(v), v->base, v->avail, out, cap, &n))
+    return bw_mem_walk_encode_to(v, opts, out, cap, len, err);
+  if (len) *len = n;
+  return 0;
+}
+
+/* bw_view_decode by the checked flat program (checked by bw_mem_decode as bw_mem_plan_decode
+ * checks it), the walker for what it refuses. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+flat_decode_front(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
+                  size_t *consumed, uint64_t *flex_count, bw_error *err) {
+  if (decode_flat_checked(plan_in_slot(v), v->base, v->size, msg, len, opts && opts->allow_trailing,
+                          consumed, flex_count))
+    return bw_mem_walk_decode(v, msg, len, opts, consumed, flex_count, err);
+  return 0;
+}
+
 /* Fronts without a stack frame: a view whose plan is in its type's slot already and has the
  * permute form goes there in one tail call (the checks of bw_mem_plan_encode_to and
  * bw_mem_plan_decode for that form), anything else to encode_rest and decode_rest. */
 int bw_mem_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                      size_t *len, bw_error *err) {
-#ifdef PERM_
   const plan *p;
-  if (v && out && !v->bit_width && v->schema && v->declared && (p = plan_in_slot(v)) &&
-      p->perm.on && v->avail <= v->region.len && p->perm.wire <= cap && p->perm.src_end <= v->avail)
-    return perm_encode_front(v, opts, out, cap, len, err);
+  if (v && out && !v->bit_width && v->schema && v->declared && (p = plan_in_slot(v)) && p->fast &&
+      v->avail <= v->region.len) {
+#ifdef PERM_
+    if (p->perm.on && p->perm.wire <= cap && p->perm.src_end <= v->avail)
+      return perm_encode_front(v, opts, out, cap, len, err);
 #endif
+    return flat_encode_front(v, opts, out, cap, len, err);
+  }
   return encode_rest(v, opts, out, cap, len, err);
 }
 
 int bw_mem_decode(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
                   size_t *consumed, uint64_t *flex_count, bw_error *err) {
-#ifdef PERM_
   const plan *p;
   if (v && msg && !v->bit_width && v->schema && v->declared && v->region.writable &&
-      (p = plan_in_slot(v)) && p->perm.on && p->perm.rec_size == v->size &&
-      p->zero_size == v->size && v->avail <= v->region.len && p->extent <= v->avail &&
-      v->size <= v->avail && len >= p->perm.wire &&
-      (len == p->perm.wire || (opts && opts->allow_trailing)) &&
+      (p = plan_in_slot(v)) && p->fast && p->zero_size == v->size && v->size &&
+      v->avail <= v->region.len && p->extent <= v->avail && v->size <= v->avail &&
       len <=
-          (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE))
-    return perm_decode_front(v, msg, len, opts, consumed, flex_count, err);
+          (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE)) {
+#ifdef PERM_
+    if (p->perm.on && len >= p->perm.wire &&
+        (len == p->perm.wire || (opts && opts->allow_trailing)))
+      return perm_decode_front(v, msg, len, opts, consumed, flex_count, err);
 #endif
+    if (p->checks && !p->perm.on)
+      return flat_decode_front(v, msg, len, opts, consumed, flex_count, err);
+  }
   return decode_rest(v, msg, len, opts, consumed, flex_count, err);
 }
 
