@@ -524,6 +524,24 @@ int bw_codec_simd_decode_takes_(const bw_type *t, const uint8_t *d, size_t len) 
 #endif
 }
 
+#ifdef BW_CODEC_AVX512
+/* The run of uint and int fields that starts at field *i (*wf) of plan wp, when it has 4 or
+ * more and dec_run_avx512 takes it: its nodes written, *pos, *i and *wf on its last field (the
+ * loop's step then passes it), 1; else 0 (nothing written). */
+static BW_ALWAYS_INLINE int dec_take_run(const uint8_t *d, size_t len, size_t *pos, bw_value *items,
+                                         const bw_wire_plan *wp, size_t *i,
+                                         const bw_wire_field **wf) {
+  const bw_wire_field *f = *wf;
+  if (f->run < 4) return 0;
+  size_t k = dec_run_avx512(d + *pos, len - *pos, items + *i, f->run, f->ints, wp->types + *i);
+  if (k == SIZE_MAX) return 0;
+  *pos += k;
+  *i += f->run - 1u;
+  *wf += f->run - 1u;
+  return 1;
+}
+#endif
+
 /* The n fields of a struct with a scalar plan (wp->scalar) into items, from a local position
  * (depth: the struct's contents' depth): dec_fields without the resolution and the dispatch on
  * kinds per field (the same checks and errors: numbers, bools and lists by dec_leaf). */
@@ -551,15 +569,7 @@ BW_CODEC_HOT __attribute__((noinline)) static int dec_scalars(decoder *s, const 
       continue;
     }
 #ifdef BW_CODEC_AVX512
-    if (wf->run >= 4 && wide) {
-      size_t k = dec_run_avx512(d + pos, len - pos, out, wf->run, wf->ints, wp->types + i);
-      if (k != SIZE_MAX) {
-        pos += k;
-        i += wf->run - 1u;
-        wf += wf->run - 1u;
-        continue;
-      }
-    }
+    if (wide && dec_take_run(d, len, &pos, items, wp, &i, &wf)) continue;
 #endif
     size_t at = pos;
     uint64_t u = 0;
@@ -825,15 +835,7 @@ dec_lean(const bw_type *t, const void *data, size_t len, const bw_decode_options
 #endif
   for (size_t i = 0; i < n; i++, wf++) {
 #ifdef BW_CODEC_AVX512
-    if (wf->run >= 4 && wide) {
-      size_t k = dec_run_avx512(d + pos, len - pos, items + i, wf->run, wf->ints, wp->types + i);
-      if (k != SIZE_MAX) {
-        pos += k;
-        i += wf->run - 1u;
-        wf += wf->run - 1u;
-        continue;
-      }
-    }
+    if (wide && dec_take_run(d, len, &pos, items, wp, &i, &wf)) continue;
 #endif
     bw_value *v = &items[i];
     v->type = wf->type;

@@ -826,16 +826,23 @@ START_TEST(array_message_over_the_limit) {
 }
 END_TEST
 
-/* A hex vector through the plan: struct { u8 a; u32 b; } (natural layout: 3 bytes of padding)
- * holding a = 0x11, b = 0x44332211 is the 5 bytes 11 11 22 33 44. */
-START_TEST(plain_record_vector) {
+/* A schema of one type, Root: a struct of n fields of these kinds and names. */
+static bw_schema *root_struct(const bw_kind *kinds, const char *const *names, size_t n) {
   bw_draft *d = bw_draft_new();
   bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
-  bw_draft_add_field(d, st, "a", bw_draft_type(d, BW_KIND_U8));
-  bw_draft_add_field(d, st, "b", bw_draft_type(d, BW_KIND_U32));
+  for (size_t i = 0; i < n; i++) bw_draft_add_field(d, st, names[i], bw_draft_type(d, kinds[i]));
   bw_draft_add_type(d, "Root", st);
   bw_schema *s = NULL;
   ck_assert_int_eq(bw_draft_validate(d, NULL, &s, NULL), 0);
+  return s;
+}
+
+/* A hex vector through the plan: struct { u8 a; u32 b; } (natural layout: 3 bytes of padding)
+ * holding a = 0x11, b = 0x44332211 is the 5 bytes 11 11 22 33 44. */
+START_TEST(plain_record_vector) {
+  static const bw_kind kinds[] = {BW_KIND_U8, BW_KIND_U32};
+  static const char *const names[] = {"a", "b"};
+  bw_schema *s = root_struct(kinds, names, 2);
   struct {
     uint8_t a;
     uint32_t b;
@@ -872,14 +879,9 @@ END_TEST
  * answers without): trailing bytes, the size limit, a read-only region, a bad bool and too
  * little room each get the walker's error, with the record and the buffer untouched. */
 START_TEST(permute_front_refusals) {
-  bw_draft *d = bw_draft_new();
-  bw_type *st = bw_draft_type(d, BW_KIND_STRUCT);
-  bw_draft_add_field(d, st, "a", bw_draft_type(d, BW_KIND_U8));
-  bw_draft_add_field(d, st, "ok", bw_draft_type(d, BW_KIND_BOOL));
-  bw_draft_add_field(d, st, "b", bw_draft_type(d, BW_KIND_U32));
-  bw_draft_add_type(d, "Root", st);
-  bw_schema *s = NULL;
-  ck_assert_int_eq(bw_draft_validate(d, NULL, &s, NULL), 0);
+  static const bw_kind kinds[] = {BW_KIND_U8, BW_KIND_BOOL, BW_KIND_U32};
+  static const char *const names[] = {"a", "ok", "b"};
+  bw_schema *s = root_struct(kinds, names, 3);
   struct {
     uint8_t a;
     bool ok;
