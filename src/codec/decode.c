@@ -491,15 +491,12 @@ dec_fixed_n(const uint8_t *b, const bw_wire_plan *wp, bw_value *items, unsigned 
       const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {                                 \
     return dec_fixed_n(b, wp, items, n);                                                           \
   }
-#define BW_DEC_FIXED_ALL(F)                                                                        \
-  F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8) F(9) F(10) F(11) F(12) F(13) F(14) F(15) F(16)
-BW_DEC_FIXED_ALL(BW_DEC_FIXED_N)
+BW_WIRE_VEC_COUNTS(BW_DEC_FIXED_N)
 #undef BW_DEC_FIXED_N
 #define BW_DEC_FIXED_REF(n) dec_fixed_##n,
-static int (*const dec_fixed_by_count[17])(const uint8_t *, const bw_wire_plan *,
-                                           bw_value *) = {NULL, BW_DEC_FIXED_ALL(BW_DEC_FIXED_REF)};
+static int (*const dec_fixed_by_count[17])(const uint8_t *, const bw_wire_plan *, bw_value *) = {
+    NULL, BW_WIRE_VEC_COUNTS(BW_DEC_FIXED_REF)};
 #undef BW_DEC_FIXED_REF
-#undef BW_DEC_FIXED_ALL
 
 static int dec_fixed_avx512(const uint8_t *b, const bw_wire_plan *wp, bw_value *items) {
   return dec_fixed_by_count[wp->count](b, wp, items);

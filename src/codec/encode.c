@@ -820,13 +820,11 @@ enc_fixed_n(uint8_t *out, const bw_value *items, const bw_wire_plan *wp, unsigne
       uint8_t *out, const bw_value *items, const bw_wire_plan *wp) {                               \
     return enc_fixed_n(out, items, wp, n);                                                         \
   }
-#define BW_ENC_FIXED_ALL(F)                                                                        \
-  F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8) F(9) F(10) F(11) F(12) F(13) F(14) F(15) F(16)
-BW_ENC_FIXED_ALL(BW_ENC_FIXED_N)
+BW_WIRE_VEC_COUNTS(BW_ENC_FIXED_N)
 #undef BW_ENC_FIXED_N
 #define BW_ENC_FIXED_REF(n) enc_fixed_##n,
 static int (*const enc_fixed_by_count[17])(uint8_t *, const bw_value *, const bw_wire_plan *) = {
-    NULL, BW_ENC_FIXED_ALL(BW_ENC_FIXED_REF)};
+    NULL, BW_WIRE_VEC_COUNTS(BW_ENC_FIXED_REF)};
 #undef BW_ENC_FIXED_REF
 
 static int enc_fixed_avx512(uint8_t *out, const bw_value *items, const bw_wire_plan *wp) {
@@ -1166,12 +1164,12 @@ static __attribute__((noinline)) int encode_walk(const bw_type *t, const bw_valu
     if (written) *written = wp->size;                                                              \
     return 0;                                                                                      \
   }
-BW_ENC_FIXED_ALL(BW_ENC_FRONT_N)
+BW_WIRE_VEC_COUNTS(BW_ENC_FRONT_N)
 #undef BW_ENC_FRONT_N
 #define BW_ENC_FRONT_REF(n) enc_front_##n,
 static int (*const enc_front_by_count[17])(const bw_type *, const bw_value *, void *, size_t,
-                                           size_t *,
-                                           bw_error *) = {NULL, BW_ENC_FIXED_ALL(BW_ENC_FRONT_REF)};
+                                           size_t *, bw_error *) = {
+    NULL, BW_WIRE_VEC_COUNTS(BW_ENC_FRONT_REF)};
 #undef BW_ENC_FRONT_REF
 #endif
 

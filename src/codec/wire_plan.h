@@ -70,6 +70,11 @@ typedef struct bw_wire_vec {
   uint32_t bools;
 } bw_wire_vec;
 
+/* F(n) for each field count a vec form can have: the vector encoder and decoder compile a
+ * function for each (a table by the plan's count). */
+#define BW_WIRE_VEC_COUNTS(F)                                                                      \
+  F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8) F(9) F(10) F(11) F(12) F(13) F(14) F(15) F(16)
+
 struct bw_wire_plan;
 /* The vec form of a plan that has one (wp->vec): right before the plan, found without a load. */
 static inline const bw_wire_vec *bw_wire_plan_vec(const struct bw_wire_plan *wp) {
