@@ -2222,8 +2222,8 @@ static inline const plan *plan_in_slot(const bw_view *v) {
   return p == (const void *)&no_plan_ ? NULL : p;
 }
 
-/* bw_view_encode_to and bw_view_decode past their permute form: the plan's other forms, then
- * the walker. */
+/* bw_view_encode_to and bw_view_decode for what their fronts leave (a plan not compiled yet,
+ * a flexible array, a bitfield view...): the plan's other paths, then the walker. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
@@ -2305,8 +2305,9 @@ flat_decode_front(const bw_view *v, const void *msg, size_t len, const bw_native
 }
 
 /* Fronts without a stack frame: a view whose plan is in its type's slot already and has the
- * permute form goes there in one tail call (the checks of bw_mem_plan_encode_to and
- * bw_mem_plan_decode for that form), anything else to encode_rest and decode_rest. */
+ * flat program goes in one tail call to the permute form or to that program (with the checks
+ * bw_mem_plan_encode_to and bw_mem_plan_decode make for them), anything else to encode_rest
+ * and decode_rest. */
 int bw_mem_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                      size_t *len, bw_error *err) {
   const plan *p;
