@@ -714,28 +714,28 @@ int bw_codec_simd_probe_(void) {
   return st == 2;
 }
 
-/* The type and value words of nodes[0..n) (n at most 8; the lanes past n are 0) into *t and
- * *v: the first 16 bytes of each node by one aligned 16-byte load (none crosses a cache line;
- * 64-byte loads of two nodes each did, and were 11-13% slower), four to a register, then one
- * two-source permute for the types and one for the values. */
+/* Nodes w[0..m) (m at least 1; 4 words each): the first 16 bytes of each (type and value) by
+ * one aligned 16-byte load (none crosses a cache line; 64-byte loads of two nodes each did,
+ * and were 11-13% slower), into the 128-bit lanes of one register (the lanes past m are left
+ * as they come). */
+__attribute__((target("avx512f"))) static BW_ALWAYS_INLINE __m512i gather4(const uint64_t *w,
+                                                                           unsigned m) {
+  __m512i x = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)w));
+  if (m > 1) x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 4)), 1);
+  if (m > 2) x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 8)), 2);
+  if (m > 3) x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 12)), 3);
+  return x;
+}
+
+/* The type and value words of nodes[0..n) (n 1..8; the lanes past n are left as they come)
+ * into *t and *v: gather4 of each 4, then one two-source permute for the types and one for
+ * the values. */
 __attribute__((target("avx512f"))) static BW_ALWAYS_INLINE void
 gather_nodes(const bw_value *nodes, unsigned n, __m512i *t, __m512i *v) {
   const uint64_t *w = (const uint64_t *)(const void *)nodes; /* 4 words per node */
-  __m512i q[2];
-  for (unsigned k = 0; k < 2; k++) {
-    unsigned at = 4 * k;
-    __m512i x = _mm512_setzero_si512();
-    if (at < n) x = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(w + 4 * at)));
-    if (at + 1 < n)
-      x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 4 * at + 4)), 1);
-    if (at + 2 < n)
-      x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 4 * at + 8)), 2);
-    if (at + 3 < n)
-      x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 4 * at + 12)), 3);
-    q[k] = x;
-  }
-  *t = _mm512_permutex2var_epi64(q[0], _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), q[1]);
-  *v = _mm512_permutex2var_epi64(q[0], _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), q[1]);
+  __m512i q0 = gather4(w, n), q1 = n > 4 ? gather4(w + 16, n - 4) : _mm512_setzero_si512();
+  *t = _mm512_permutex2var_epi64(q0, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), q1);
+  *v = _mm512_permutex2var_epi64(q0, _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), q1);
 }
 
 /* A run of n (1..8) uint and int fields (ints: bit j for an int; types: theirs) from items to
@@ -752,18 +752,6 @@ enc_run_avx512(uint8_t *out, const bw_value *items, unsigned n, unsigned ints,
   __m512i want = _mm512_maskz_loadu_epi64(lanes, types);
   if (_mm512_mask_cmpneq_epi64_mask(lanes, t, want)) return SIZE_MAX;
   return bw_varint8_put_avx512(out, bw_zigzag_encode_avx512(v, ints), n);
-}
-
-/* Nodes w[0..m) (m at least 1; 4 words each) of enc_fixed_half: the first 16 bytes of each
- * (type and value) by one aligned 16-byte load, into the 128-bit lanes of one register (the
- * lanes past m are left as they come). */
-__attribute__((target("avx512f"))) static BW_ALWAYS_INLINE __m512i gather4(const uint64_t *w,
-                                                                           unsigned m) {
-  __m512i x = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)w));
-  if (m > 1) x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 4)), 1);
-  if (m > 2) x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 8)), 2);
-  if (m > 3) x = _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(w + 12)), 3);
-  return x;
 }
 
 /* The slots (bw_wire_vec_slot) of the first m fields of 8: 2k for field k < 4, 2(k - 4) + 1
