@@ -66,6 +66,13 @@ struct wide_enum;
 typedef struct perm_form {
   _Alignas(64) uint8_t eperm[64]; /* message byte k is record byte eperm[k] */
   uint8_t dperm[64];              /* record byte k is message byte dperm[k] (where rec_keep) */
+  /* the enums (at most 8), checked in one vector: byte 8i of enum_rec (enum_msg) is where enum
+   * i's low byte is in the record (the message), enum_members[i] its members (bit v for value
+   * v, all below 64), enum_bytes the bytes 8i and enum_lanes the bits i in use */
+  uint8_t enum_rec[64], enum_msg[64];
+  uint64_t enum_members[8];
+  uint64_t enum_bytes;
+  uint8_t enum_lanes;
   int on;
   size_t wire;         /* bytes of every message */
   uint64_t src_end;    /* encode: the record's bytes [0, src_end) are loaded */
@@ -77,8 +84,6 @@ typedef struct perm_form {
   uint64_t bool_bytes; /* the message's bytes that are bools */
   uint64_t src_bools;  /* encode: the record's bytes that are bools */
   uint64_t enum_high;  /* ... that are an enum's bytes above its low one (0 in a member) */
-  size_t enum_count;   /* the enums (in the plan's wide form) */
-  const struct wide_enum *enums;
 } perm_form;
 
 typedef struct step {
@@ -627,7 +632,15 @@ static uint64_t low_bits(uint64_t n) {
  * bytes each. */
 static void make_perm(plan *p, const wide *w, uint64_t size) {
   perm_form *pf = &p->perm;
-  if (!perm_ok() || w->wire > 64 || !size || size > 64) return;
+  if (!perm_ok() || w->wire > 64 || !size || size > 64 || w->enum_count > 8) return;
+  for (size_t i = 0; i < w->enum_count; i++) {
+    const wide_enum *e = &w->enums[i];
+    pf->enum_rec[8 * i] = (uint8_t)e->off; /* (below size, checked below) */
+    pf->enum_msg[8 * i] = (uint8_t)e->woff;
+    pf->enum_members[i] = e->members;
+    pf->enum_bytes |= (uint64_t)1 << (8 * i);
+    pf->enum_lanes |= (uint8_t)(1u << i);
+  }
   uint64_t woff = 0;
   for (const fstep *f = p->fast; f->op != F_END; f++) {
     uint32_t n = f->op == F_EM ? 1 : f->n; /* (an enum: its low byte is its varint) */
@@ -652,8 +665,6 @@ static void make_perm(plan *p, const wide *w, uint64_t size) {
   pf->wire_mask = low_bits(w->wire);
   pf->rec_size = size;
   pf->rec_mask = low_bits(size);
-  pf->enum_count = w->enum_count;
-  pf->enums = w->enums;
   pf->on = 1;
 }
 
@@ -1302,16 +1313,16 @@ static int perm_ok(void) {
          __builtin_cpu_supports("avx512vbmi");
 }
 
-/* The low bytes of the enums of w at p (offsets off in a record, woff in a message) are
- * members: 0, else 1. */
-static inline int perm_bad_enums(const perm_form *w, const uint8_t *p, int message) {
-  int bad = 0;
-  for (size_t i = 0; i < w->enum_count; i++) {
-    const wide_enum *e = &w->enums[i];
-    uint8_t v = p[message ? e->woff : e->off];
-    bad |= v >= 64 || !((e->members >> (v & 63)) & 1);
-  }
-  return bad;
+/* The lanes of w's enums (bits i) whose low byte in bytes (the record's, or the message's) is
+ * not a member: each low byte moved to a lane of its own by one byte permute, its members'
+ * mask shifted right by it (by 64 or more: 0), bit 0 tested. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static inline __mmask8
+perm_bad_enums(const perm_form *w, __m512i bytes, int message) {
+  __m512i v = _mm512_maskz_permutexvar_epi8(
+      w->enum_bytes, _mm512_loadu_si512((const void *)(message ? w->enum_msg : w->enum_rec)),
+      bytes);
+  __m512i bit = _mm512_srlv_epi64(_mm512_loadu_si512((const void *)w->enum_members), v);
+  return _mm512_mask_testn_epi64_mask(w->enum_lanes, bit, _mm512_set1_epi64(1));
 }
 
 /* wide_encode by the permute form (w->perm; avail >= src_end bytes readable at rec, cap >=
@@ -1325,7 +1336,7 @@ perm_encode(const perm_form *w, const uint8_t *rec, uint64_t avail, uint8_t *out
   __m512i m = _mm512_permutexvar_epi8(_mm512_loadu_si512((const void *)w->eperm), x);
   /* (the checks on the record's bytes: beside the permute, not after it) */
   if (_mm512_mask_cmpgt_epu8_mask(w->src_bools, x, _mm512_set1_epi8(1)) |
-      _mm512_mask_test_epi8_mask(w->enum_high, x, x) | (uint64_t)perm_bad_enums(w, rec, 0))
+      _mm512_mask_test_epi8_mask(w->enum_high, x, x) | (uint64_t)perm_bad_enums(w, x, 0))
     return SIZE_MAX;
   if (cap >= 64)
     _mm512_storeu_si512((void *)out, m);
@@ -1350,7 +1361,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) static inline int
 perm_decode(const perm_form *w, uint8_t *rec, const uint8_t *msg) {
   __m512i m = _mm512_maskz_loadu_epi8(w->wire_mask, msg);
   if (_mm512_mask_cmpgt_epu8_mask(w->bool_bytes, m, _mm512_set1_epi8(1)) |
-      (uint64_t)perm_bad_enums(w, msg, 1))
+      (uint64_t)perm_bad_enums(w, m, 1))
     return -1;
   __m512i r =
       _mm512_maskz_permutexvar_epi8(w->rec_keep, _mm512_loadu_si512((const void *)w->dperm), m);
