@@ -1336,7 +1336,8 @@ perm_encode(const perm_form *w, const uint8_t *rec, uint64_t avail, uint8_t *out
   __m512i m = _mm512_permutexvar_epi8(_mm512_loadu_si512((const void *)w->eperm), x);
   /* (the checks on the record's bytes: beside the permute, not after it) */
   if (_mm512_mask_cmpgt_epu8_mask(w->src_bools, x, _mm512_set1_epi8(1)) |
-      _mm512_mask_test_epi8_mask(w->enum_high, x, x) | (uint64_t)perm_bad_enums(w, x, 0))
+      _mm512_mask_test_epi8_mask(w->enum_high, x, x) |
+      (uint64_t)(w->enum_lanes ? perm_bad_enums(w, x, 0) : 0))
     return SIZE_MAX;
   if (cap >= 64)
     _mm512_storeu_si512((void *)out, m);
@@ -1361,7 +1362,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) static inline int
 perm_decode(const perm_form *w, uint8_t *rec, const uint8_t *msg) {
   __m512i m = _mm512_maskz_loadu_epi8(w->wire_mask, msg);
   if (_mm512_mask_cmpgt_epu8_mask(w->bool_bytes, m, _mm512_set1_epi8(1)) |
-      (uint64_t)perm_bad_enums(w, m, 1))
+      (uint64_t)(w->enum_lanes ? perm_bad_enums(w, m, 1) : 0))
     return -1;
   __m512i r =
       _mm512_maskz_permutexvar_epi8(w->rec_keep, _mm512_loadu_si512((const void *)w->dperm), m);
@@ -2227,6 +2228,12 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
 
 /* ---- the fronts of bw_view_encode_to and bw_view_decode -------------------------------- */
 
+/* The plan in the slot of the view's type, which bw_mem_encode_to or bw_mem_decode found
+ * there (not the no-plan mark). */
+static inline const plan *plan_of_front(const bw_view *v) {
+  return __atomic_load_n(&v->declared->native_plan[v->big_endian != 0], __ATOMIC_ACQUIRE);
+}
+
 /* The view's plan if its type's slot holds one already (NULL: none, or not compiled yet). */
 static inline const plan *plan_in_slot(const bw_view *v) {
   const void *p = __atomic_load_n(&v->declared->native_plan[v->big_endian != 0], __ATOMIC_ACQUIRE);
@@ -2265,7 +2272,7 @@ decode_rest(const bw_view *v, const void *msg, size_t len, const bw_native_optio
 __attribute__((noinline, target("avx512f,avx512bw,avx512vbmi"))) static int
 perm_encode_front(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                   size_t *len, bw_error *err) {
-  const plan *p = plan_in_slot(v);
+  const plan *p = plan_of_front(v);
   size_t n = perm_encode(&p->perm, v->base, v->avail, out, cap);
   if (n == SIZE_MAX) return bw_mem_walk_encode_to(v, opts, out, cap, len, err);
   if (len) *len = n;
@@ -2277,7 +2284,7 @@ perm_encode_front(const bw_view *v, const bw_native_options *opts, uint8_t *out,
 __attribute__((noinline, target("avx512f,avx512bw,avx512vbmi"))) static int
 perm_decode_front(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
                   size_t *consumed, uint64_t *flex_count, bw_error *err) {
-  const plan *p = plan_in_slot(v);
+  const plan *p = plan_of_front(v);
   if (perm_decode(&p->perm, v->base, msg))
     return bw_mem_walk_decode(v, msg, len, opts, consumed, flex_count, err);
   if (consumed) *consumed = p->perm.wire;
@@ -2295,7 +2302,7 @@ static int
 flat_encode_front(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                   size_t *len, bw_error *err) {
   size_t n;
-  if (encode_flat(plan_in_slot(v), v->base, v->avail, out, cap, &n))
+  if (encode_flat(plan_of_front(v), v->base, v->avail, out, cap, &n))
     return bw_mem_walk_encode_to(v, opts, out, cap, len, err);
   if (len) *len = n;
   return 0;
@@ -2309,8 +2316,8 @@ __attribute__((noinline))
 static int
 flat_decode_front(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
                   size_t *consumed, uint64_t *flex_count, bw_error *err) {
-  if (decode_flat_checked(plan_in_slot(v), v->base, v->size, msg, len, opts && opts->allow_trailing,
-                          consumed, flex_count))
+  if (decode_flat_checked(plan_of_front(v), v->base, v->size, msg, len,
+                          opts && opts->allow_trailing, consumed, flex_count))
     return bw_mem_walk_decode(v, msg, len, opts, consumed, flex_count, err);
   return 0;
 }
@@ -2322,13 +2329,13 @@ flat_decode_front(const bw_view *v, const void *msg, size_t len, const bw_native
 int bw_mem_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *out, size_t cap,
                      size_t *len, bw_error *err) {
   const plan *p;
-  if (v && out && !v->bit_width && v->schema && v->declared && (p = plan_in_slot(v)) && p->fast &&
+  if (v && out && !v->bit_width && v->schema && v->declared && (p = plan_in_slot(v)) &&
       v->avail <= v->region.len) {
 #ifdef PERM_
     if (p->perm.on && p->perm.wire <= cap && p->perm.src_end <= v->avail)
-      return perm_encode_front(v, opts, out, cap, len, err);
+      return perm_encode_front(v, opts, out, cap, len, err); /* (a permute form has a program) */
 #endif
-    return flat_encode_front(v, opts, out, cap, len, err);
+    if (p->fast) return flat_encode_front(v, opts, out, cap, len, err);
   }
   return encode_rest(v, opts, out, cap, len, err);
 }
@@ -2337,8 +2344,8 @@ int bw_mem_decode(const bw_view *v, const void *msg, size_t len, const bw_native
                   size_t *consumed, uint64_t *flex_count, bw_error *err) {
   const plan *p;
   if (v && msg && !v->bit_width && v->schema && v->declared && v->region.writable &&
-      (p = plan_in_slot(v)) && p->fast && p->zero_size == v->size && v->size &&
-      v->avail <= v->region.len && p->extent <= v->avail && v->size <= v->avail &&
+      (p = plan_in_slot(v)) && p->zero_size == v->size && v->size && v->avail <= v->region.len &&
+      p->extent <= v->avail && v->size <= v->avail &&
       len <=
           (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE)) {
 #ifdef PERM_
@@ -2346,7 +2353,7 @@ int bw_mem_decode(const bw_view *v, const void *msg, size_t len, const bw_native
         (len == p->perm.wire || (opts && opts->allow_trailing)))
       return perm_decode_front(v, msg, len, opts, consumed, flex_count, err);
 #endif
-    if (p->checks && !p->perm.on)
+    if (p->fast && p->checks && !p->perm.on)
       return flat_decode_front(v, msg, len, opts, consumed, flex_count, err);
   }
   return decode_rest(v, msg, len, opts, consumed, flex_count, err);
