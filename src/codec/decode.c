@@ -512,7 +512,8 @@ int bw_codec_simd_decode_takes_(const bw_type *t, const uint8_t *d, size_t len) 
   const bw_wire_plan *wp = t->wire;
   bw_value items[16];
   if (!wp || wp->count > 16) return 0;
-  if (!wp->scalar) return wp->vec && wp->size <= len && dec_fixed_avx512(d, wp, items);
+  if (!wp->scalar)
+    return bw_wire_plan_has_vec(wp) && wp->size <= len && dec_fixed_avx512(d, wp, items);
   return wp->fields[0].run >= 4 && dec_run_avx512(d, len, items, wp->fields[0].run,
                                                   wp->fields[0].ints, wp->types) != SIZE_MAX;
 #else
@@ -684,7 +685,7 @@ BW_CODEC_HOT static int dec_value(decoder *s, const bw_type *t, bw_value *out, s
       const bw_wire_plan *wp = t->wire;
       if (wp && !wp->scalar && wp->size <= len - pos) {
 #ifdef BW_CODEC_AVX512
-        if (wp->vec && bw_codec_avx512() && dec_fixed_avx512(d + pos, wp, items)) {
+        if (bw_wire_plan_has_vec(wp) && bw_codec_avx512() && dec_fixed_avx512(d + pos, wp, items)) {
           s->pos = pos + wp->size;
           return 0;
         }
@@ -790,7 +791,7 @@ static __attribute__((noinline)) int dec_fixed_root(const bw_type *t, const void
   if (!root) return bw_error_set(err, BW_ENOMEM, 0, "out of memory while decoding");
   size_t at = SIZE_MAX;
 #ifdef BW_CODEC_AVX512
-  if (!wp->vec || !bw_codec_avx512() || !dec_fixed_avx512(data, wp, root + 1))
+  if (!bw_wire_plan_has_vec(wp) || !bw_codec_avx512() || !dec_fixed_avx512(data, wp, root + 1))
 #endif
     at = dec_planned(wp, data, root + 1);
   if (at != SIZE_MAX)

@@ -840,7 +840,7 @@ static BW_ALWAYS_INLINE int enc_planned(encoder *e, const bw_wire_plan *wp, cons
   if (!room(e, wp->size)) return 0;
   uint8_t *b = e->buf + e->pos;
 #ifdef BW_ENC_AVX512
-  if (wp->vec && bw_codec_avx512() && enc_fixed_avx512(b, items, wp)) {
+  if (bw_wire_plan_has_vec(wp) && bw_codec_avx512() && enc_fixed_avx512(b, items, wp)) {
     e->pos += wp->size;
     return 1;
   }
@@ -882,7 +882,7 @@ int bw_codec_simd_encode_takes_(const bw_type *t, const bw_value *items) {
   const bw_wire_plan *wp = t->wire;
   uint8_t buf[128];
   if (!wp) return 0;
-  if (!wp->scalar) return wp->vec && enc_fixed_avx512(buf, items, wp);
+  if (!wp->scalar) return bw_wire_plan_has_vec(wp) && enc_fixed_avx512(buf, items, wp);
   for (size_t i = 0; i < wp->count; i++) {
     const bw_wire_field *wf = &wp->fields[i];
     if (wf->run < 4) continue;

@@ -76,7 +76,8 @@ typedef struct bw_wire_vec {
   F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8) F(9) F(10) F(11) F(12) F(13) F(14) F(15) F(16)
 
 struct bw_wire_plan;
-/* The vec form of a plan that has one (wp->vec): right before the plan, found without a load. */
+/* The vec form of a plan that has one (bw_wire_plan_has_vec): right before the plan, found
+ * without a load. */
 static inline const bw_wire_vec *bw_wire_plan_vec(const struct bw_wire_plan *wp) {
   return (const bw_wire_vec *)(const void *)wp - 1;
 }
@@ -99,13 +100,17 @@ struct bw_wire_plan {
   size_t bool_count;       /* decode: the bool fields' bytes are checked before the loads, */
   const uint32_t *bool_at; /* at these offsets (in field order), so that the loop has no check */
   const bw_type **types;   /* scalar plans: the fields' types in a row (count entries) */
-  const bw_wire_vec *vec;  /* the first kind, 16 fields and 64 bytes at most: see above (and
-                              bw_wire_plan_vec) */
-  size_t vec_count;        /* count with a vec, else SIZE_MAX (bw_encode's one test for both) */
+  size_t vec_count;        /* count when the plan has a vec form (the first kind, 16 fields and 64
+                              bytes at most: see above, and bw_wire_plan_vec), else SIZE_MAX */
   int lean;                /* a scalar plan without list<T>[N] fields (bw_decode's dec_lean) */
   bw_wire_field fields[];
 };
 typedef struct bw_wire_plan bw_wire_plan;
+
+/* Whether wp has a vec form. */
+static inline int bw_wire_plan_has_vec(const bw_wire_plan *wp) {
+  return wp->vec_count != SIZE_MAX;
+}
 
 /* Plans struct t if its fields qualify (leaves t->wire NULL otherwise, or when out of memory:
  * the codec then takes its general path). */
@@ -216,7 +221,6 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
       if (f->is_signed && f->width < 8) v->shift[i] = 64u - 8u * f->width;
       if (f->is_bool) v->bools |= 1u << i;
     }
-    p->vec = v;
     p->vec_count = t->count;
   }
   /* the runs of uint and int fields, from their ends back */
