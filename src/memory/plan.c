@@ -1828,6 +1828,28 @@ static size_t run_encode(const plan *p, const uint8_t *rec, uint8_t *out) {
   return pos;
 }
 
+/* Whether the permute form pf (if any) encodes a record with avail bytes readable into cap
+ * bytes of room. */
+static inline int perm_fits(const perm_form *pf, uint64_t avail, size_t cap) {
+  return pf->on && pf->wire <= cap && pf->src_end <= avail;
+}
+
+/* Whether a message of len bytes is one for the permute form pf: exactly its bytes, or more
+ * when trailing bytes are allowed. */
+static inline int perm_takes_len(const perm_form *pf, size_t len, int trailing) {
+  return len >= pf->wire && (len == pf->wire || trailing);
+}
+
+/* Whether plan p's flat forms decode into view v whole: p's zero list is for v's size, its
+ * extents fit what the view can reach, and a message of len bytes is within opts' limit. */
+static inline int flat_decode_fits(const plan *p, const bw_view *v, size_t len,
+                                   const bw_native_options *opts) {
+  return p->zero_size == v->size && v->size && v->avail <= v->region.len && p->extent <= v->avail &&
+         v->size <= v->avail &&
+         len <= (opts && opts->max_message_size ? opts->max_message_size
+                                                : BW_DEFAULT_MAX_MESSAGE_SIZE);
+}
+
 /* Encodes the record at rec (avail bytes readable there) with a flat plan p (p->fast): 0 and
  * *len, or BW_MEM_PLAN_FALLBACK (a refused value, too little room). */
 #if defined(__GNUC__)
@@ -1839,8 +1861,7 @@ encode_flat(const plan *p, const uint8_t *rec, uint64_t avail, uint8_t *out, siz
   size_t n;
   const wide *w = p->wide;
 #ifdef PERM_
-  if (p->perm.on && p->perm.wire <= cap && p->perm.src_end <= avail)
-    return perm_encode_to(&p->perm, rec, avail, out, cap, len);
+  if (perm_fits(&p->perm, avail, cap)) return perm_encode_to(&p->perm, rec, avail, out, cap, len);
 #endif
   if (w && w->need <= cap && w->extent <= avail)
     n = wide_encode(w, rec, out);
@@ -1919,7 +1940,7 @@ int bw_mem_plan_encode_to(const bw_view *v, const bw_native_options *opts, uint8
   if (!p) return BW_MEM_PLAN_FALLBACK;
   if (p->fast && v->avail <= v->region.len) { /* (the extents are checked against avail) */
 #ifdef PERM_
-    if (p->perm.on && p->perm.wire <= cap && p->perm.src_end <= v->avail)
+    if (perm_fits(&p->perm, v->avail, cap))
       return perm_encode_to(&p->perm, v->base, v->avail, out, cap, len);
 #endif
     return encode_flat_to(p, v->base, v->avail, out, cap, len);
@@ -2103,8 +2124,7 @@ static inline int decode_flat(const plan *p, uint8_t *rec, uint64_t size, const 
 #ifdef PERM_
   const perm_form *w = &p->perm;
   if (w->on && w->rec_size == size) {
-    if (len < w->wire || (len != w->wire && !trailing) || perm_decode(w, rec, msg))
-      return BW_MEM_PLAN_FALLBACK;
+    if (!perm_takes_len(w, len, trailing) || perm_decode(w, rec, msg)) return BW_MEM_PLAN_FALLBACK;
     *consumed = w->wire;
     return 0;
   }
@@ -2208,15 +2228,12 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
     return BW_MEM_PLAN_FALLBACK;
   const plan *p = plan_get(v->schema, v->declared, v->big_endian);
   if (!p) return BW_MEM_PLAN_FALLBACK;
-  if (p->fast && p->zero_size == v->size && v->size && v->avail <= v->region.len &&
-      p->extent <= v->avail && v->size <= v->avail &&
-      len <=
-          (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE)) {
+  if (p->fast && flat_decode_fits(p, v, len, opts)) {
     int trailing = opts && opts->allow_trailing;
 #ifdef PERM_
     const perm_form *w = &p->perm;
     if (w->on && w->rec_size == v->size) {
-      if (len < w->wire || (len != w->wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
+      if (!perm_takes_len(w, len, trailing)) return BW_MEM_PLAN_FALLBACK;
       return perm_decode_to(w, v->base, msg, consumed, flex_count);
     }
 #endif
@@ -2332,7 +2349,7 @@ int bw_mem_encode_to(const bw_view *v, const bw_native_options *opts, uint8_t *o
   if (v && out && !v->bit_width && v->schema && v->declared && (p = plan_in_slot(v)) &&
       v->avail <= v->region.len) {
 #ifdef PERM_
-    if (p->perm.on && p->perm.wire <= cap && p->perm.src_end <= v->avail)
+    if (perm_fits(&p->perm, v->avail, cap))
       return perm_encode_front(v, opts, out, cap, len, err); /* (a permute form has a program) */
 #endif
     if (p->fast) return flat_encode_front(v, opts, out, cap, len, err);
@@ -2344,13 +2361,9 @@ int bw_mem_decode(const bw_view *v, const void *msg, size_t len, const bw_native
                   size_t *consumed, uint64_t *flex_count, bw_error *err) {
   const plan *p;
   if (v && msg && !v->bit_width && v->schema && v->declared && v->region.writable &&
-      (p = plan_in_slot(v)) && p->zero_size == v->size && v->size && v->avail <= v->region.len &&
-      p->extent <= v->avail && v->size <= v->avail &&
-      len <=
-          (opts && opts->max_message_size ? opts->max_message_size : BW_DEFAULT_MAX_MESSAGE_SIZE)) {
+      (p = plan_in_slot(v)) && flat_decode_fits(p, v, len, opts)) {
 #ifdef PERM_
-    if (p->perm.on && len >= p->perm.wire &&
-        (len == p->perm.wire || (opts && opts->allow_trailing)))
+    if (p->perm.on && perm_takes_len(&p->perm, len, opts && opts->allow_trailing))
       return perm_decode_front(v, msg, len, opts, consumed, flex_count, err);
 #endif
     if (p->fast && p->checks && !p->perm.on)
