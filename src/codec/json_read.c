@@ -146,8 +146,11 @@ static size_t put_utf8(uint8_t *o, uint32_t cp) {
   return 4;
 }
 
-/* Reads a JSON string at the cursor into the arena (unescaped, NUL after it). */
-static int read_string(jreader *r, const uint8_t **out, size_t *out_len) {
+/* Reads a JSON string at the cursor: into the arena (unescaped, NUL after it) when keep, or
+ * when it has escapes; else *out points into the text itself (no NUL after it), for a string
+ * only looked at while reading (a field or member name, a float's "NaN"...), which would
+ * otherwise take room in the arena for as long as the values do. */
+static int scan_string(jreader *r, const uint8_t **out, size_t *out_len, int keep) {
   if (peek(r) != '"') return type_error(r, "a string");
   size_t start = ++r->pos, end = start;
   int escapes = 0;
@@ -167,6 +170,12 @@ static int read_string(jreader *r, const uint8_t **out, size_t *out_len) {
   size_t n = end - start;
   size_t bad = bw_utf8_check((const uint8_t *)r->s + start, n);
   if (bad != n) return jerr(r, BW_EUTF8, start + bad, "invalid UTF-8 in string");
+  if (!keep && !escapes) {
+    *out = (const uint8_t *)r->s + start;
+    *out_len = n;
+    r->pos = end + 1;
+    return 0;
+  }
   uint8_t *o = bw_value_arena_raw(r->arena, n + 1);
   if (!o) return oom(r);
   if (!escapes) {
@@ -214,6 +223,16 @@ static int read_string(jreader *r, const uint8_t **out, size_t *out_len) {
   *out_len = k;
   r->pos = end + 1;
   return 0;
+}
+
+/* A string value kept in the arena (str, a map's str key, hex to decode in place). */
+static int read_string(jreader *r, const uint8_t **out, size_t *out_len) {
+  return scan_string(r, out, out_len, 1);
+}
+
+/* A string only looked at while reading: scan_string without a copy when it can. */
+static int read_name(jreader *r, const uint8_t **out, size_t *out_len) {
+  return scan_string(r, out, out_len, 0);
 }
 
 /* Scans a JSON number at the cursor: [start, end) and whether it has a fraction/exponent. */
@@ -292,7 +311,7 @@ static int read_float(jreader *r, const bw_type *t, bw_value *out) {
     size_t at = r->pos;
     const uint8_t *s;
     size_t n;
-    int rc = read_string(r, &s, &n);
+    int rc = read_name(r, &s, &n);
     if (rc) return rc;
     if (n == 3 && memcmp(s, "NaN", 3) == 0)
       d = NAN;
@@ -375,7 +394,7 @@ static int skip_json(jreader *r, size_t depth) {
   if (c == '"') {
     const uint8_t *s;
     size_t n;
-    return read_string(r, &s, &n);
+    return read_name(r, &s, &n);
   }
   if (c == 't') return literal(r, "true");
   if (c == 'f') return literal(r, "false");
@@ -398,7 +417,7 @@ static int skip_json(jreader *r, size_t depth) {
     if (close == '}') {
       const uint8_t *s;
       size_t n;
-      if ((rc = read_string(r, &s, &n)) || (rc = expect(r, ':'))) return rc;
+      if ((rc = read_name(r, &s, &n)) || (rc = expect(r, ':'))) return rc;
     }
     if ((rc = skip_json(r, depth + 1))) return rc;
     if (peek(r) == ',') {
@@ -546,7 +565,7 @@ static int read_struct(jreader *r, const bw_type *t, bw_value *out, size_t depth
       size_t at = r->pos;
       const uint8_t *name;
       size_t n;
-      if ((rc = read_string(r, &name, &n)) || (rc = expect(r, ':'))) return rc;
+      if ((rc = read_name(r, &name, &n)) || (rc = expect(r, ':'))) return rc;
       size_t i = 0;
       while (i < t->count && (strlen(t->fields[i].name) != n || memcmp(t->fields[i].name, name, n)))
         i++;
@@ -586,7 +605,7 @@ static int read_union(jreader *r, const bw_type *t, bw_value *out, size_t depth)
       size_t at = r->pos;
       const uint8_t *key;
       size_t n;
-      if ((rc = read_string(r, &key, &n)) || (rc = expect(r, ':'))) return rc;
+      if ((rc = read_name(r, &key, &n)) || (rc = expect(r, ':'))) return rc;
       if (n == 3 && !memcmp(key, "tag", 3) && !have_tag) {
         /* The tag reads as a uint (exact, non-negative, any 64-bit value). */
         bw_value tv;
@@ -615,7 +634,7 @@ static int read_union(jreader *r, const bw_type *t, bw_value *out, size_t depth)
         if (rc) return rc;
       } else if (n == 4 && !memcmp(key, "type", 4) && !tname) {
         type_at = r->pos;
-        if ((rc = read_string(r, &tname, &tname_len))) return rc;
+        if ((rc = read_name(r, &tname, &tname_len))) return rc;
       } else {
         return jerr(r, BW_ETYPE, at,
                     "union object takes only \"tag\", \"value\" and \"type\" once each");
@@ -682,7 +701,7 @@ static int read_value(jreader *r, const bw_type *t, bw_value *out, size_t depth)
       const uint8_t *name;
       size_t n;
       if (c != '"') return type_error(r, "an enum member name");
-      if ((rc = read_string(r, &name, &n))) return rc;
+      if ((rc = read_name(r, &name, &n))) return rc;
       for (size_t i = 0; i < t->count; i++)
         if (strlen(t->members[i].name) == n && memcmp(t->members[i].name, name, n) == 0) {
           out->as.u = t->members[i].value;

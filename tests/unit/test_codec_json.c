@@ -199,6 +199,32 @@ START_TEST(aggregates) {
 }
 END_TEST
 
+/* Names (of fields, members, union keys and "type"), a float's "NaN" and a skipped string are
+ * read where they are: the arena holds the values and nothing else. An escaped name still
+ * reads. */
+static size_t arena_for(const char *tname, const char *json) {
+  bw_value *v;
+  bw_value_arena_reset(arena);
+  ck_assert_int_eq(bw_value_from_json(type(tname), json, strlen(json), NULL, arena, &v, NULL, NULL),
+                   0);
+  return bw_value_arena_used(arena);
+}
+
+START_TEST(names_take_no_arena) {
+  const size_t node = sizeof(bw_value);
+  ck_assert_uint_eq(arena_for("Point", "{\"x\":1,\"y\":-2}"), 3 * node);
+  ck_assert_uint_gt(arena_for("Point", "{\"\\u0079\":2,\"x\":1}"), 3 * node);
+  ck_assert_uint_eq(arena_for("Color", "\"BLUE\""), node);
+  ck_assert_uint_eq(arena_for("F64", "\"-Infinity\""), node);
+  ck_assert_uint_eq(
+      arena_for("Shape", "{\"value\":{\"y\":2,\"x\":1},\"type\":\"Point\",\"tag\":0}"), 4 * node);
+  ck_assert_uint_gt(arena_for("Shape", "{\"value\":\"four\",\"tag\":4}"), 2 * node);
+  ck_assert_uint_lt(arena_for("Shape", "{\"value\":\"four\",\"tag\":4}"), 3 * node);
+  /* A str is kept (with its NUL). */
+  ck_assert_uint_ge(arena_for("T", "\"abc\""), node + 4);
+}
+END_TEST
+
 START_TEST(map_forms) {
   /* A key that resolves to str makes an object; any other key type an array of pairs. */
   round_trip("ByKey", "{\"a\":true,\"\":false}", NULL);
@@ -293,6 +319,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, floats_shortest_round_trip);
   tcase_add_test(tc, strings_and_escapes);
   tcase_add_test(tc, aggregates);
+  tcase_add_test(tc, names_take_no_arena);
   tcase_add_test(tc, map_forms);
   tcase_add_test(tc, structure_errors);
   tcase_add_test(tc, deep_nesting_is_an_error);
