@@ -31,11 +31,11 @@ static inline int bw_varint_avx512_cpu(void) {
  * once: up to 64 bytes loaded under a mask (nothing past avail is read), the varints' ends
  * from the bytes without a continuation bit, their sizes from the ends' positions (the first
  * n used; the run's length by one pdep, off the vector chain), each varint's bytes moved to a
- * value of its own by one expand, the continuation bits dropped and the 7-bit groups joined by
- * two multiply-adds and a select. Returns the bytes read, or SIZE_MAX (*out unset) for
- * anything the scalar loop must look at: a varint of more than 8 bytes, a zero last group,
- * fewer than n varints in the bytes there. (The checks of sizes and last groups done in scalar
- * registers on the masks instead measured 5% slower.) */
+ * value of its own by one byte permute, the continuation bits dropped and the 7-bit groups joined
+ * by two multiply-adds and a select. Returns the bytes read, or SIZE_MAX (*out unset) for anything
+ * the scalar loop must look at: a varint of more than 8 bytes, a zero last group, fewer than n
+ * varints in the bytes there. (The checks of sizes and last groups done in scalar registers on the
+ * masks instead measured 5% slower.) */
 __attribute__((target(BW_VARINT_AVX512_TARGET))) static inline size_t
 bw_varint8_get_avx512(const uint8_t *d, size_t avail, unsigned n, __m512i *out) {
   __mmask64 valid = avail >= 64 ? ~0ull : _bzhi_u64(~0ull, (unsigned)avail);
@@ -55,14 +55,18 @@ bw_varint8_get_avx512(const uint8_t *d, size_t avail, unsigned n, __m512i *out) 
   __mmask16 lanes16 = (__mmask16)((1u << n) - 1);
   if (_mm_mask_cmpgt_epu8_mask(lanes16, size, _mm_set1_epi8(8))) return SIZE_MAX;
   /* each size in the 8 bytes of its value, against the byte's index in the value */
-  __m512i sizes = _mm512_permutexvar_epi8(
+  const __m512i lane =
       _mm512_set_epi64(0x0707070707070707ll, 0x0606060606060606ll, 0x0505050505050505ll,
                        0x0404040404040404ll, 0x0303030303030303ll, 0x0202020202020202ll,
-                       0x0101010101010101ll, 0),
-      _mm512_castsi128_si512(size));
+                       0x0101010101010101ll, 0); /* byte k of each value */
+  __m512i sizes = _mm512_permutexvar_epi8(lane, _mm512_castsi128_si512(size));
   const __m512i index = _mm512_set1_epi64(0x0706050403020100ll);
   __mmask64 spread = _mm512_cmplt_epu8_mask(index, sizes) & _bzhi_u64(~0ull, 8 * n);
-  __m512i x = _mm512_maskz_expand_epi8(spread, bytes);
+  /* each varint's bytes to its value by a byte permute (its start broadcast to the value's
+   * bytes, plus their index), not an expand: 2-5% faster on Zen 4 */
+  __m512i starts = _mm512_permutexvar_epi8(lane, _mm512_castsi128_si512(before));
+  __m512i x = _mm512_maskz_permutexvar_epi8(
+      spread, _mm512_add_epi8(starts, _mm512_set1_epi64(0x0807060504030201ll)), bytes);
   /* a zero last group (a size above 1): the byte at size - 1 is 0x00 */
   __mmask64 last = _mm512_cmpeq_epi8_mask(_mm512_add_epi8(index, _mm512_set1_epi8(1)), sizes) &
                    _mm512_cmpgt_epu8_mask(sizes, _mm512_set1_epi8(1)) & spread;
