@@ -11,6 +11,7 @@
 #endif
 
 #include "../core/core.h"
+#include "wire_plan.h"
 
 /* On the codec's hot entry points and walks: a start on a 64-byte boundary, so that the
  * placement of their loops in the instruction fetch windows depends on their own code only,
@@ -251,6 +252,11 @@ long bw_codec_enum_index(const bw_type *t, uint64_t v);
  * bw_codec_enum_index. */
 static BW_ALWAYS_INLINE int bw_codec_enum_defined(const bw_type *t, uint64_t v) {
   return (v < t->count && t->members[v].value == v) || bw_codec_enum_index(t, v) >= 0;
+}
+/* Whether v is a member of the enum of a scalar plan's ENUM field wf: a bit of its member mask
+ * below 64, else bw_codec_enum_defined up to its largest member. */
+static BW_ALWAYS_INLINE int bw_wire_enum_member(const bw_wire_field *wf, uint64_t v) {
+  return v < 64 ? (int)((wf->mask >> v) & 1) : v <= wf->limit && bw_codec_enum_defined(wf->type, v);
 }
 /* The index of the union member with tag, or -1 (tags are strictly ascending too). */
 long bw_codec_union_index(const bw_type *t, uint64_t tag);

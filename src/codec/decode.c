@@ -581,7 +581,7 @@ BW_CODEC_HOT __attribute__((noinline)) static int dec_scalars(decoder *s, const 
       out->as.i = bw_zigzag_decode(u);
       continue;
     }
-    if (wf->op == BW_WIRE_ENUM && !bw_codec_enum_defined(t, u))
+    if (wf->op == BW_WIRE_ENUM && !bw_wire_enum_member(wf, u))
       return bw_error_set(s->err, BW_EENUM, at, "enum value %llu is not defined",
                           (unsigned long long)u);
     out->as.u = u;
@@ -858,7 +858,7 @@ dec_lean(const bw_type *t, const void *data, size_t len, const bw_decode_options
       v->as.i = bw_zigzag_decode(u);
       continue;
     }
-    if (wf->op == BW_WIRE_ENUM && !bw_codec_enum_defined(wf->type, u)) goto walk;
+    if (wf->op == BW_WIRE_ENUM && !bw_wire_enum_member(wf, u)) goto walk;
     v->as.u = u;
   }
   if (pos != len && !consumed) goto walk;

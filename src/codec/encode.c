@@ -936,7 +936,7 @@ static BW_ALWAYS_INLINE int enc_scalars(encoder *e, const bw_wire_plan *wp, cons
         pos += VARINT_PUT_(b + pos, u);
         break;
       case BW_WIRE_ENUM:
-        if (!bw_codec_enum_defined(t, u)) return 0;
+        if (!bw_wire_enum_member(wf, u)) return 0;
         pos += VARINT_PUT_(b + pos, u);
         break;
       case BW_WIRE_NUMBERS: {

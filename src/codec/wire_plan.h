@@ -34,12 +34,13 @@ typedef struct bw_wire_field {
   const bw_type *elem; /* NUMBERS: the resolved element type of the list<T>[N] */
   uint64_t mask;       /* encode: value bits & mask (f32: the low 32) ... */
   uint64_t bias;       /* ... + bias must be <= limit (signed kinds shifted to unsigned) */
-  uint64_t limit;
-  uint64_t dmask; /* decode: value = (load << left) >> right (arithmetic) & dmask */
-  uint32_t at;    /* the field's offset in the struct */
-  uint32_t load;  /* decode: offset of the 8-byte load */
-  uint8_t width;  /* 1, 2, 4 or 8 */
-  uint8_t left;   /* decode: see dmask */
+  uint64_t limit;      /* (ENUM: mask has bit v for each member v below 64, limit is the
+                          largest member: bw_wire_enum_member) */
+  uint64_t dmask;      /* decode: value = (load << left) >> right (arithmetic) & dmask */
+  uint32_t at;         /* the field's offset in the struct */
+  uint32_t load;       /* decode: offset of the 8-byte load */
+  uint8_t width;       /* 1, 2, 4 or 8 */
+  uint8_t left;        /* decode: see dmask */
   uint8_t right;
   uint8_t is_signed;  /* i8..i64 */
   uint8_t is_bool;    /* a byte above 1 is refused (decode: by bool_at, before the loads) */
@@ -185,7 +186,12 @@ static inline void bw_wire_plan_struct(bw_arena *arena, bw_type *t) {
     f->mask = ft->kind == BW_KIND_F32 ? 0xffffffffu : UINT64_MAX;
     f->bias = 0;
     f->limit = UINT64_MAX;
-    if (ft->kind == BW_KIND_BOOL) {
+    if (ft->kind == BW_KIND_ENUM) { /* (members ascend: the last is the largest) */
+      f->mask = 0;
+      for (size_t k = 0; k < ft->count && ft->members[k].value < 64; k++)
+        f->mask |= (uint64_t)1 << ft->members[k].value;
+      f->limit = ft->count ? ft->members[ft->count - 1].value : 0;
+    } else if (ft->kind == BW_KIND_BOOL) {
       f->limit = 1;
     } else if (w && w < 8 && ft->kind != BW_KIND_F32) {
       f->limit = ((uint64_t)1 << (8 * w)) - 1;

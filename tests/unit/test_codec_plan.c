@@ -23,7 +23,12 @@ static const char *schema_text =
     "type Nested list<struct { a: u64  b: u64 }>\n"
     "type Color enum { RED GREEN BLUE = 7 }\n"
     "type L struct { a: uint  b: int  c: uint  d: int  e: i16  f: bool  g: Color  h: f32  "
-    "i: uint  j: i8 }\n";
+    "i: uint  j: i8 }\n"
+    "type Sparse enum { A = 1  B = 5  C = 63  D = 64  E = 1000 }\n"
+    "type Dense enum { X Y Z }\n"
+    "type Far enum { M = 100  N = 200 }\n"
+    "type EnumLean struct { a: uint  s: Sparse  d: Dense  f: Far  b: bool }\n"
+    "type EnumList struct { s: Sparse  l: list<u8>[2]  d: Dense  f: Far }\n";
 
 #include "../common/codec_schema.h"
 
@@ -412,6 +417,95 @@ START_TEST(lean_structs_agree_with_reader) {
 }
 END_TEST
 
+/* Whether v is a member of enum t, by its list. */
+static int member(const bw_type *t, uint64_t v) {
+  for (size_t k = 0; k < t->count; k++)
+    if (t->members[k].value == v) return 1;
+  return 0;
+}
+
+static size_t put_varint(uint8_t *p, uint64_t v) {
+  size_t n = 0;
+  for (; v >= 0x80; v >>= 7) p[n++] = (uint8_t)(v | 0x80);
+  p[n++] = (uint8_t)v;
+  return n;
+}
+
+/* Enum fields in the scalar plans (the lean decoder's and the list one's): each candidate value
+ * of each enum field, members and not, below 64, at 64 and past the largest member, is taken
+ * or refused as the member list says, by the encoder and the decoder, with the reader's error
+ * and offset. */
+START_TEST(enum_members_in_plans) {
+  static const uint64_t cand[] = {0,   1,    2,    4,    5,          6,         62,  63,
+                                  64,  65,   99,   100,  101,        199,       200, 201,
+                                  999, 1000, 1001, 4096, 1ull << 63, UINT64_MAX};
+  const char *names[2] = {"EnumLean", "EnumList"};
+  bw_value_arena *a = bw_value_arena_new();
+  for (int simd = 0; simd < 2; simd++) {
+    bw_codec_allow_simd(simd);
+    for (int s = 0; s < 2; s++) {
+      const bw_type *t = type(names[s]);
+      if (little_endian()) ck_assert_int_eq(t->wire->scalar, 1);
+      size_t n = t->count;
+      for (size_t f = 0; f < n; f++) {
+        const bw_type *ft = bw_type_resolve(t->fields[f].type);
+        if (ft->kind != BW_KIND_ENUM) continue;
+        for (size_t c = 0; c < sizeof cand / sizeof cand[0]; c++) {
+          /* every field valid (an enum its first member), field f the candidate */
+          bw_value items[5];
+          uint8_t msg[64], out[64];
+          size_t len = 0, at = 0;
+          memset(items, 0, sizeof items);
+          for (size_t i = 0; i < n; i++) {
+            const bw_type *it = bw_type_resolve(t->fields[i].type);
+            items[i].type = it;
+            if (i == f) at = len;
+            if (it->kind == BW_KIND_LIST_FIXED) {
+              static bw_value two[2];
+              two[0].type = two[1].type = bw_type_resolve(it->elem);
+              items[i].as.list.items = two;
+              items[i].as.list.count = 2;
+              msg[len++] = 0, msg[len++] = 0;
+              continue;
+            }
+            items[i].as.u = i == f ? cand[c] : it->kind == BW_KIND_ENUM ? it->members[0].value : 1;
+            len += put_varint(msg + len, items[i].as.u);
+          }
+          int ok = member(ft, cand[c]);
+          bw_value v = {.type = t};
+          v.as.list.items = items;
+          v.as.list.count = n;
+          bw_error err;
+          bw_error_clear(&err);
+          size_t w = 0;
+          int rc = bw_encode(t, &v, out, sizeof out, &w, &err);
+          ck_assert_msg(rc == (ok ? 0 : BW_EENUM), "%s.%s = %llu: encode %d", names[s],
+                        t->fields[f].name, (unsigned long long)cand[c], rc);
+          if (ok) {
+            ck_assert_uint_eq(w, len);
+            ck_assert_mem_eq(out, msg, len);
+          } else {
+            ck_assert_uint_eq(err.offset, at);
+          }
+          bw_value *d;
+          uint64_t off = 0;
+          bw_value_arena_reset(a);
+          rc = decode_like_reader(t, msg, len, a, &d, &off);
+          ck_assert_msg(rc == (ok ? 0 : BW_EENUM), "%s.%s = %llu: decode %d", names[s],
+                        t->fields[f].name, (unsigned long long)cand[c], rc);
+          if (ok)
+            ck_assert_uint_eq(d->as.list.items[f].as.u, cand[c]);
+          else
+            ck_assert_uint_eq(off, at);
+        }
+      }
+    }
+  }
+  bw_codec_allow_simd(1);
+  bw_value_arena_free(a);
+}
+END_TEST
+
 /* The planned struct at the front of a stream, under a message size limit, and inside a list
  * (planned structs below the root): the same results as the general walk and the reader. */
 START_TEST(streams_limits_and_nesting) {
@@ -477,6 +571,7 @@ int main(void) {
   tcase_add_test(tc, random_messages_agree_with_reader);
   tcase_add_test(tc, streams_limits_and_nesting);
   tcase_add_test(tc, lean_structs_agree_with_reader);
+  tcase_add_test(tc, enum_members_in_plans);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
