@@ -143,6 +143,8 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
 /* the wide form's byte permutes (AVX-512 VBMI, records and messages of 64 bytes at most):
  * encode and decode in single calls */
 #define BW_MEM_PLAN_FORM_PERM 8
+/* the varint form (AVX-512 varint runs, records of 128 bytes at most): checked decode */
+#define BW_MEM_PLAN_FORM_VARINT 16
 int bw_mem_plan_forms(const bw_view *v);
 
 /* For tests: plans compiled after bw_mem_plan_allow_simd(0) use no CPU-specific code (pext and

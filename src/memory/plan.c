@@ -86,6 +86,29 @@ typedef struct perm_form {
   uint64_t enum_high;  /* ... that are an enum's bytes above its low one (0 in a member) */
 } perm_form;
 
+/* The varint form of a flat plan with varint runs (see "the varint form" below); one segment. */
+typedef struct vr_seg {
+  _Alignas(64) uint8_t idx[2][64]; /* record bytes 0-63 and 64-127: the group's byte each comes
+                                      from, or (a run) the value each 8 bytes come from */
+  uint64_t keep[2];                /* the record bytes (a group) or 8-byte words (a run) set */
+  uint64_t bools;                  /* a group: its bytes that are bools */
+  uint64_t enum_members[8];        /* a group: its enums' members (all below 64), */
+  uint8_t enum_at[8];              /* and where each enum's byte is in the group */
+  uint8_t enum_count;
+  uint8_t run; /* 1: a run of n varints (ints: bit j when the j-th is an int) */
+  uint8_t ints;
+  uint8_t n; /* a run: its varints (1..8); a group: its bytes (1..64) */
+} vr_seg;
+
+#define VR_SEGS 8u
+
+typedef struct vr_form {
+  vr_seg seg[VR_SEGS];
+  size_t count;
+  uint64_t size;    /* the record's */
+  uint64_t mask[2]; /* its bytes in each half */
+} vr_form;
+
 typedef struct step {
   uint8_t op;
   uint8_t width; /* SWAP, ENUM, VARINT, BITS: storage bytes */
@@ -129,6 +152,9 @@ struct plan {
   /* flat little-endian plans whose wire size is fixed (enums with members below 64 are one
    * byte): the encode program of wide moves (see "the wide encode" below); else NULL */
   struct wide *wide;
+  /* flat little-endian plans with varint runs, records up to 128 bytes, on CPUs with the
+   * AVX-512 varint kernels: the varint form (see there); else NULL */
+  vr_form *vr;
   /* everything malloc'd for this plan and its sub-plans */
   plan **subs;
   size_t sub_count;
@@ -154,6 +180,7 @@ static void plan_free(plan *p) {
   free(p->steps);
   free(p->fast);
   free(p->wide);
+  free(p->vr);
   free(p);
 }
 
@@ -753,6 +780,81 @@ static void make_wide(plan *p) {
   make_perm(p, w, p->zero_size);
 }
 
+/* ---- the varint form --------------------------------------------------------------------
+ * The checked flat program decodes into a scratch record and copies it out when the whole
+ * message was good; with varints (which no fixed-size form covers) that copy waits for the
+ * scratch's stores. The varint form builds the record in two registers instead (bytes 0-63
+ * and 64-127, zero where no field is: the padding), segment by segment, and stores them once
+ * at the end. A segment is a run of up to 8 varints (bw_varint8_get_avx512, each value moved
+ * to its 8 bytes by a word permute) or a group of fixed-size fields with at most 64 wire
+ * bytes (loaded under a mask, its bools and enums checked, moved to their bytes by a byte
+ * permute). Anything it refuses (a varint of 9 or 10 bytes, a bad value, a short message)
+ * goes to the checked program, which finds it. */
+static int vr_ok(void);
+
+/* Starts segment *count of f as a run (1) or a group (0); NULL when f has VR_SEGS already. */
+static vr_seg *vr_start(vr_form *f, int run) {
+  if (f->count == VR_SEGS) return NULL;
+  vr_seg *g = &f->seg[f->count++];
+  g->run = (uint8_t)run;
+  return g;
+}
+
+/* p->vr for a flat plan of a record of size bytes (left NULL when it does not qualify). */
+static void make_vr(plan *p, uint64_t size) {
+  if (!p->fast || !p->varints || p->big_endian || bw_host_big_endian() || !size || size > 128 ||
+      !vr_ok())
+    return;
+  vr_form *f = aligned_alloc(_Alignof(vr_form), sizeof *f); /* (sizeof is a multiple of it) */
+  if (!f) return;
+  memset(f, 0, sizeof *f);
+  vr_seg *g = NULL; /* the group being filled */
+  for (const fstep *st = p->fast; st->op != F_END; st++) {
+    if (st->op == F_VR) {
+      if (st->off % 8 || st->off + 8 * (uint64_t)st->n > size) goto no;
+      for (uint32_t k = 0; k < st->n; k += 8) {
+        vr_seg *r = vr_start(f, 1);
+        if (!r) goto no;
+        r->n = (uint8_t)(st->n - k < 8 ? st->n - k : 8);
+        r->ints = (uint8_t)(st->u.mask >> k);
+        for (unsigned j = 0; j < r->n; j++) {
+          uint64_t word = st->off / 8 + k + j; /* (below 16) */
+          uint64_t lane = j;
+          memcpy(&r->idx[word / 8][8 * (word % 8)], &lane, 8);
+          r->keep[word / 8] |= (uint64_t)1 << (word % 8);
+        }
+      }
+      g = NULL;
+      continue;
+    }
+    int bools = st->op >= F_B1 && st->op <= F_B8, en = st->op == F_EM;
+    if (!bools && !en && (st->op < F_CP1 || st->op > F_CP32)) goto no;
+    uint32_t n = en ? 1 : st->n; /* (an enum: its low byte; the bytes above it stay 0) */
+    if (st->off + (uint64_t)(en ? st->width : n) > size) goto no;
+    if (!g || g->n + n > 64 || (en && g->enum_count == 8)) {
+      if (!(g = vr_start(f, 0))) goto no;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+      uint64_t b = st->off + k;
+      g->idx[b / 64][b % 64] = (uint8_t)(g->n + k);
+      g->keep[b / 64] |= (uint64_t)1 << (b % 64);
+      if (bools) g->bools |= (uint64_t)1 << (g->n + k);
+    }
+    if (en) {
+      g->enum_at[g->enum_count] = g->n;
+      g->enum_members[g->enum_count++] = st->u.mask;
+    }
+    g->n = (uint8_t)(g->n + n);
+  }
+  f->size = size;
+  f->mask[0] = low_bits(size < 64 ? size : 64);
+  f->mask[1] = size > 64 ? low_bits(size - 64) : 0;
+  p->vr = f;
+  return;
+no:
+  free(f);
+}
+
 static void cache_free(void *head) {
   cache_entry *e = head;
   while (e) {
@@ -786,6 +888,7 @@ plan_add(struct bw_schema *s, cache_entry *head, const bw_type *t, int big_endia
       if (e->p->steps[i].op != OP_COPY) e->p->all_copy = 0;
     make_fast(e->p);
     make_wide(e->p);
+    make_vr(e->p, size);
   }
   __atomic_store_n(&s->native_plans_free, cache_free, __ATOMIC_RELEASE);
   /* Another thread may have added entries meanwhile: retry on the new head (duplicates are
@@ -1380,8 +1483,64 @@ perm_decode_to(const perm_form *w, uint8_t *rec, const uint8_t *msg, size_t *con
   if (flex_count) *flex_count = 0;
   return 0;
 }
+#ifdef AVX512_VARINTS_
+#define VR_ 1
+/* Whether plans get the varint form: the permute form's CPU and the varint kernels'. */
+static int vr_ok(void) {
+  return perm_ok() && bw_varint_avx512_cpu();
+}
+
+/* The message msg[0..len) into the record at rec (f->size bytes, its padding zeroed) by the
+ * varint form: 0 and *used (the bytes read; only len when !trailing), or -1 with rec untouched
+ * for anything the checked program must look at. */
+__attribute__((target(BW_VARINT_AVX512_TARGET))) static int
+vr_decode(const vr_form *f, uint8_t *rec, const uint8_t *msg, size_t len, int trailing,
+          size_t *used) {
+  __m512i lo = _mm512_setzero_si512(), hi = lo;
+  size_t at = 0;
+  for (size_t i = 0; i < f->count; i++) {
+    const vr_seg *g = &f->seg[i];
+    __m512i ilo = _mm512_load_si512((const void *)g->idx[0]);
+    __m512i ihi = _mm512_load_si512((const void *)g->idx[1]);
+    if (g->run) {
+      __m512i x;
+      size_t k = bw_varint8_get_avx512(msg + at, len - at, g->n, &x);
+      if (k == SIZE_MAX) return -1;
+      x = bw_zigzag_decode_avx512(x, g->ints);
+      lo = _mm512_mask_permutexvar_epi64(lo, (__mmask8)g->keep[0], ilo, x);
+      hi = _mm512_mask_permutexvar_epi64(hi, (__mmask8)g->keep[1], ihi, x);
+      at += k;
+      continue;
+    }
+    if (len - at < g->n) return -1;
+    const uint8_t *b = msg + at;
+    __m512i w = _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, g->n), b);
+    if (_mm512_mask_test_epi8_mask(g->bools, w, _mm512_set1_epi8((char)0xfe))) return -1;
+    for (unsigned e = 0; e < g->enum_count; e++) {
+      unsigned v = b[g->enum_at[e]];
+      if (v >= 64 || !((g->enum_members[e] >> v) & 1)) return -1;
+    }
+    lo = _mm512_mask_permutexvar_epi8(lo, g->keep[0], ilo, w);
+    hi = _mm512_mask_permutexvar_epi8(hi, g->keep[1], ihi, w);
+    at += g->n;
+  }
+  if (at != len && !trailing) return -1;
+  _mm512_mask_storeu_epi8(rec, f->mask[0], lo);
+  if (f->mask[1]) _mm512_mask_storeu_epi8(rec + 64, f->mask[1], hi);
+  *used = at;
+  return 0;
+}
+#else
+static int vr_ok(void) {
+  return 0;
+}
+#endif
 #else
 static int perm_ok(void) {
+  return 0;
+}
+
+static int vr_ok(void) {
   return 0;
 }
 #endif
@@ -2108,8 +2267,11 @@ decode_flat_checked(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *m
                     int trailing, size_t *consumed, uint64_t *flex_count) {
   uint8_t scratch[PLAN_SMALL_RECORD];
   size_t used;
-  if (flat_checked(p, rec, size, msg, len, trailing, &used, scratch, 0))
-    return BW_MEM_PLAN_FALLBACK;
+#ifdef VR_
+  if (!(p->vr && p->vr->size == size && vr_decode(p->vr, rec, msg, len, trailing, &used) == 0))
+#endif
+    if (flat_checked(p, rec, size, msg, len, trailing, &used, scratch, 0))
+      return BW_MEM_PLAN_FALLBACK;
   if (consumed) *consumed = used;
   if (flex_count) *flex_count = 0;
   return 0;
@@ -2378,7 +2540,8 @@ int bw_mem_plan_forms(const bw_view *v) {
                       : NULL;
   if (!p) return 0;
   return BW_MEM_PLAN_FORM_STEPS | (p->fast ? BW_MEM_PLAN_FORM_FLAT : 0) |
-         (p->wide ? BW_MEM_PLAN_FORM_WIDE : 0) | (p->perm.on ? BW_MEM_PLAN_FORM_PERM : 0);
+         (p->wide ? BW_MEM_PLAN_FORM_WIDE : 0) | (p->perm.on ? BW_MEM_PLAN_FORM_PERM : 0) |
+         (p->vr ? BW_MEM_PLAN_FORM_VARINT : 0);
 }
 
 /* ---- arrays of records --------------------------------------------------------------- */
@@ -2486,7 +2649,14 @@ decode_array_checked(const plan *p, const bw_view *v, uint64_t count, const uint
   zero_record(p, scratch, v->size);
   for (; i < count; i++) {
     size_t n = 0;
-    if (flat_checked(p, v->base + i * v->size, v->size, m + at, len - at, 1, &n, scratch, 1)) break;
+    uint8_t *rec = v->base + i * v->size;
+#ifdef VR_
+    if (p->vr && p->vr->size == v->size && vr_decode(p->vr, rec, m + at, len - at, 1, &n) == 0) {
+      at += n;
+      continue;
+    }
+#endif
+    if (flat_checked(p, rec, v->size, m + at, len - at, 1, &n, scratch, 1)) break;
     at += n;
   }
   *pos = at;

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../common/laid_out_record.h"
+#include "core/varint_avx512.h"
 #include "barewire/memory.h"
 #include "barewire/schema.h"
 #include "memory/memory_internal.h"
@@ -259,6 +260,7 @@ typedef struct counts {
   unsigned decode_ok, decode_refused, encode_ok, encode_refused;
   unsigned flat, wide; /* schemas whose plan has the flat program, the wide encode */
   unsigned perm;       /* ... the wide form's byte permutes */
+  unsigned vr;         /* ... the varint form */
 } counts;
 
 typedef struct fixture {
@@ -413,6 +415,7 @@ static void run_schema(const bw_schema *s, uint64_t flex_room, size_t flex_elem,
   c->flat += (forms & BW_MEM_PLAN_FORM_FLAT) != 0;
   c->wide += (forms & BW_MEM_PLAN_FORM_WIDE) != 0;
   c->perm += (forms & BW_MEM_PLAN_FORM_PERM) != 0;
+  c->vr += (forms & BW_MEM_PLAN_FORM_VARINT) != 0;
   const bw_type *root = bw_schema_find(s, "Root")->type;
   static msgbuf m;
   static uint8_t mut[sizeof m.b + 1];
@@ -479,6 +482,12 @@ START_TEST(random_natural_schemas_agree_with_the_walker) {
   else
 #endif
     ck_assert_uint_eq(c.perm, 0);
+#ifdef BW_VARINT_AVX512
+  if (_i && bw_varint_avx512_cpu())
+    ck_assert_uint_gt(c.vr, 10);
+  else
+#endif
+    ck_assert_uint_eq(c.vr, 0);
   /* the plan did the work (it is not silently falling back everywhere) */
   ck_assert_uint_gt(c.decode_ok, 1000);
   ck_assert_uint_gt(c.decode_refused, 1000);
@@ -660,6 +669,7 @@ static void run_array(const bw_schema *s, unsigned rounds, counts *c) {
   int forms = bw_mem_plan_forms(&fx.v_plan);
   c->flat += (forms & BW_MEM_PLAN_FORM_FLAT) != 0;
   c->wide += (forms & BW_MEM_PLAN_FORM_WIDE) != 0;
+  c->vr += (forms & BW_MEM_PLAN_FORM_VARINT) != 0;
   fixture_free(&fx);
   const bw_type *root = bw_schema_find(s, "Root")->type;
   static msgbuf m;
@@ -712,8 +722,16 @@ START_TEST(arrays_of_records_agree_with_single_calls) {
     run_array(s, 200, &c);
     bw_schema_free(s);
     s = varint_schema(be);
+    unsigned vr_before = c.vr;
     run_array(s, 200, &c);
     bw_schema_free(s);
+    /* (the varint form: little-endian layouts on a CPU with the AVX-512 varint kernels) */
+#ifdef BW_VARINT_AVX512
+    if (!be && !bw_host_big_endian() && bw_varint_avx512_cpu())
+      ck_assert_uint_eq(c.vr, vr_before + 1);
+    else
+#endif
+      ck_assert_uint_eq(c.vr, vr_before);
   }
   /* a record of fixed wire size with bools and a small enum (the wide encode and decode:
    * every bool byte and enum value checked before anything is stored) */
