@@ -1493,7 +1493,7 @@ static int vr_ok(void) {
 /* The message msg[0..len) into the record at rec (f->size bytes, its padding zeroed) by the
  * varint form: 0 and *used (the bytes read; only len when !trailing), or -1 with rec untouched
  * for anything the checked program must look at. */
-__attribute__((target(BW_VARINT_AVX512_TARGET))) static int
+__attribute__((target(BW_VARINT_AVX512_TARGET))) static inline int
 vr_decode(const vr_form *f, uint8_t *rec, const uint8_t *msg, size_t len, int trailing,
           size_t *used) {
   __m512i lo = _mm512_setzero_si512(), hi = lo;
@@ -2256,19 +2256,22 @@ static BW_ALWAYS_INLINE int flat_checked(const plan *p, uint8_t *rec, uint64_t s
   return 0;
 }
 
-/* flat_checked out of line (the scratch stays out of the callers' frames): 0 with *consumed
- * and *flex_count (0; either may be NULL), or BW_MEM_PLAN_FALLBACK. bw_mem_plan_decode ends
- * with it. */
+/* flat_checked out of line (the scratch stays out of the callers' frames), after the varint
+ * form when vr and the plan has one for size: 0 with *consumed and *flex_count (0; either may
+ * be NULL), or BW_MEM_PLAN_FALLBACK. bw_mem_plan_decode ends with it. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static int
 decode_flat_checked(const plan *p, uint8_t *rec, uint64_t size, const uint8_t *msg, size_t len,
-                    int trailing, size_t *consumed, uint64_t *flex_count) {
+                    int trailing, size_t *consumed, uint64_t *flex_count, int vr) {
   uint8_t scratch[PLAN_SMALL_RECORD];
   size_t used;
 #ifdef VR_
-  if (!(p->vr && p->vr->size == size && vr_decode(p->vr, rec, msg, len, trailing, &used) == 0))
+  if (!(vr && p->vr && p->vr->size == size &&
+        vr_decode(p->vr, rec, msg, len, trailing, &used) == 0))
+#else
+  (void)vr;
 #endif
     if (flat_checked(p, rec, size, msg, len, trailing, &used, scratch, 0))
       return BW_MEM_PLAN_FALLBACK;
@@ -2291,7 +2294,7 @@ static inline int decode_flat(const plan *p, uint8_t *rec, uint64_t size, const 
     return 0;
   }
 #endif
-  if (p->checks) return decode_flat_checked(p, rec, size, msg, len, trailing, consumed, NULL);
+  if (p->checks) return decode_flat_checked(p, rec, size, msg, len, trailing, consumed, NULL, 1);
   if (len < p->max_wire || (len != p->max_wire && !trailing)) return BW_MEM_PLAN_FALLBACK;
   zero_record(p, rec, size);
   fast_decode(p->fast, rec, msg, len, consumed, p->big_endian, 0, 0); /* (no varints: no checks) */
@@ -2400,7 +2403,7 @@ int bw_mem_plan_decode(const bw_view *v, const uint8_t *msg, size_t len,
     }
 #endif
     if (p->checks)
-      return decode_flat_checked(p, v->base, v->size, msg, len, trailing, consumed, flex_count);
+      return decode_flat_checked(p, v->base, v->size, msg, len, trailing, consumed, flex_count, 1);
   }
   return plan_decode_any(p, v, msg, len, opts, consumed, flex_count);
 }
@@ -2488,7 +2491,7 @@ flat_encode_front(const bw_view *v, const bw_native_options *opts, uint8_t *out,
 }
 
 /* bw_view_decode by the checked flat program (checked by bw_mem_decode as bw_mem_plan_decode
- * checks it), the walker for what it refuses. */
+ * checks it; the varint form, if any, tried already), the walker for what it refuses. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
@@ -2496,10 +2499,25 @@ static int
 flat_decode_front(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
                   size_t *consumed, uint64_t *flex_count, bw_error *err) {
   if (decode_flat_checked(plan_of_front(v), v->base, v->size, msg, len,
-                          opts && opts->allow_trailing, consumed, flex_count))
+                          opts && opts->allow_trailing, consumed, flex_count, 0))
     return bw_mem_walk_decode(v, msg, len, opts, consumed, flex_count, err);
   return 0;
 }
+
+#ifdef VR_
+/* bw_view_decode by the varint form (checked by bw_mem_decode, and the record's size), the
+ * checked flat program for what it refuses. */
+__attribute__((noinline, target(BW_VARINT_AVX512_TARGET))) static int
+vr_decode_front(const bw_view *v, const void *msg, size_t len, const bw_native_options *opts,
+                size_t *consumed, uint64_t *flex_count, bw_error *err) {
+  size_t used;
+  if (vr_decode(plan_of_front(v)->vr, v->base, msg, len, opts && opts->allow_trailing, &used))
+    return flat_decode_front(v, msg, len, opts, consumed, flex_count, err);
+  if (consumed) *consumed = used;
+  if (flex_count) *flex_count = 0;
+  return 0;
+}
+#endif
 
 /* Fronts without a stack frame: a view whose plan is in its type's slot already and has the
  * flat program goes in one tail call to the permute form or to that program (with the checks
@@ -2527,6 +2545,10 @@ int bw_mem_decode(const bw_view *v, const void *msg, size_t len, const bw_native
 #ifdef PERM_
     if (p->perm.on && perm_takes_len(&p->perm, len, opts && opts->allow_trailing))
       return perm_decode_front(v, msg, len, opts, consumed, flex_count, err);
+#endif
+#ifdef VR_
+    if (p->vr && p->vr->size == v->size)
+      return vr_decode_front(v, msg, len, opts, consumed, flex_count, err);
 #endif
     if (p->fast && p->checks && !p->perm.on)
       return flat_decode_front(v, msg, len, opts, consumed, flex_count, err);
