@@ -785,11 +785,11 @@ static void make_wide(plan *p) {
  * message was good; with varints (which no fixed-size form covers) that copy waits for the
  * scratch's stores. The varint form builds the record in two registers instead (bytes 0-63
  * and 64-127, zero where no field is: the padding), segment by segment, and stores them once
- * at the end. A segment is a run of up to 8 varints (bw_varint8_get_avx512, each value moved
- * to its 8 bytes by a word permute) or a group of fixed-size fields with at most 64 wire
- * bytes (loaded under a mask, its bools and enums checked, moved to their bytes by a byte
- * permute). Anything it refuses (a varint of 9 or 10 bytes, a bad value, a short message)
- * goes to the checked program, which finds it. */
+ * at the end. A segment is a run of up to 8 varints (bw_varint8_get_avx512, or the byte loop
+ * for a varint of 9 or 10 bytes; each value moved to its 8 bytes by a word permute) or a group of
+ * fixed-size fields with at most 64 wire bytes (loaded under a mask, its bools and enums checked,
+ * moved to their bytes by a byte permute). Anything it refuses (a bad value, a short message) goes
+ * to the checked program, which finds it. */
 static int vr_ok(void);
 
 /* Starts segment *count of f as a run (1) or a group (0); NULL when f has VR_SEGS already. */
@@ -1505,8 +1505,14 @@ vr_decode(const vr_form *f, uint8_t *rec, const uint8_t *msg, size_t len, int tr
     if (g->run) {
       __m512i x;
       size_t k = bw_varint8_get_avx512(msg + at, len - at, g->n, &x);
-      if (k == SIZE_MAX) return -1;
-      x = bw_zigzag_decode_avx512(x, g->ints);
+      if (k != SIZE_MAX) {
+        x = bw_zigzag_decode_avx512(x, g->ints);
+      } else { /* a varint of 9 or 10 bytes, or a bad one: the byte loop, through memory */
+        _Alignas(64) uint64_t v[8];
+        k = get_varints((uint8_t *)v, msg + at, len - at, g->n, g->ints, 0);
+        if (k == SIZE_MAX) return -1;
+        x = _mm512_maskz_load_epi64((__mmask8)((1u << g->n) - 1), v);
+      }
       lo = _mm512_mask_permutexvar_epi64(lo, (__mmask8)g->keep[0], ilo, x);
       hi = _mm512_mask_permutexvar_epi64(hi, (__mmask8)g->keep[1], ihi, x);
       at += k;
