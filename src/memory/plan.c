@@ -1490,6 +1490,16 @@ static int vr_ok(void) {
   return perm_ok() && bw_varint_avx512_cpu();
 }
 
+/* get_varints of a little-endian run into v, out of line (inline, it slowed vr_decode's
+ * common case by 8%). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t
+vr_run_bytes(uint64_t *v, const uint8_t *msg, size_t len, uint32_t n, uint64_t ints) {
+  return get_varints((uint8_t *)v, msg, len, n, ints, 0);
+}
+
 /* The message msg[0..len) into the record at rec (f->size bytes, its padding zeroed) by the
  * varint form: 0 and *used (the bytes read; only len when !trailing), or -1 with rec untouched
  * for anything the checked program must look at. */
@@ -1507,11 +1517,11 @@ vr_decode(const vr_form *f, uint8_t *rec, const uint8_t *msg, size_t len, int tr
       size_t k = bw_varint8_get_avx512(msg + at, len - at, g->n, &x);
       if (k != SIZE_MAX) {
         x = bw_zigzag_decode_avx512(x, g->ints);
-      } else { /* a varint of 9 or 10 bytes, or a bad one: the byte loop, through memory */
-        _Alignas(64) uint64_t v[8];
-        k = get_varints((uint8_t *)v, msg + at, len - at, g->n, g->ints, 0);
+      } else {         /* a varint of 9 or 10 bytes, or a bad one: the byte loop, through memory */
+        uint64_t v[8]; /* (not 64-byte aligned: that would cost every call a realigned frame) */
+        k = vr_run_bytes(v, msg + at, len - at, g->n, g->ints);
         if (k == SIZE_MAX) return -1;
-        x = _mm512_maskz_load_epi64((__mmask8)((1u << g->n) - 1), v);
+        x = _mm512_maskz_loadu_epi64((__mmask8)((1u << g->n) - 1), v);
       }
       lo = _mm512_mask_permutexvar_epi64(lo, (__mmask8)g->keep[0], ilo, x);
       hi = _mm512_mask_permutexvar_epi64(hi, (__mmask8)g->keep[1], ihi, x);
@@ -2661,35 +2671,44 @@ int bw_view_encode_array(const bw_view *v, uint64_t count, uint8_t *out, size_t 
 }
 
 /* The array decode of checked records with no wide form (varints, enums with large values):
- * the checked path inline and the scratch zeroed once (the programs write only fields). From
- * msgs + *pos; returns the records done (stopping at the first it cannot do, which the caller
- * takes up) and advances *pos. Out of line: in the caller's loop the same code slowed the
- * other forms. */
+ * the checked path inline and the scratch zeroed once (the programs write only fields). Records
+ * i..count from msgs + *pos; returns where it stopped (the first record it cannot do, which
+ * the caller takes up) and advances *pos. Out of line: in the caller's loop the same code
+ * slowed the other forms. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static uint64_t
-decode_array_checked(const plan *p, const bw_view *v, uint64_t count, const uint8_t *m, size_t len,
-                     size_t *pos) {
+decode_array_checked(const plan *p, const bw_view *v, uint64_t i, uint64_t count, const uint8_t *m,
+                     size_t len, size_t *pos) {
   _Alignas(64) uint8_t scratch[PLAN_SMALL_RECORD];
   size_t at = *pos;
-  uint64_t i = 0;
   zero_record(p, scratch, v->size);
   for (; i < count; i++) {
     size_t n = 0;
-    uint8_t *rec = v->base + i * v->size;
-#ifdef VR_
-    if (p->vr && p->vr->size == v->size && vr_decode(p->vr, rec, m + at, len - at, 1, &n) == 0) {
-      at += n;
-      continue;
-    }
-#endif
-    if (flat_checked(p, rec, v->size, m + at, len - at, 1, &n, scratch, 1)) break;
+    if (flat_checked(p, v->base + i * v->size, v->size, m + at, len - at, 1, &n, scratch, 1)) break;
     at += n;
   }
   *pos = at;
   return i;
 }
+
+#ifdef VR_
+/* decode_array_checked by the varint form f, while it takes the records (vr_decode inline: its
+ * constants loaded once for the array, not once a record). */
+__attribute__((noinline, target(BW_VARINT_AVX512_TARGET))) static uint64_t
+decode_array_vr(const vr_form *f, const bw_view *v, uint64_t i, uint64_t count, const uint8_t *m,
+                size_t len, size_t *pos) {
+  size_t at = *pos;
+  for (; i < count; i++) {
+    size_t n = 0;
+    if (vr_decode(f, v->base + i * v->size, m + at, len - at, 1, &n)) break;
+    at += n;
+  }
+  *pos = at;
+  return i;
+}
+#endif
 
 int bw_view_decode_array(const bw_view *v, uint64_t count, const void *msgs, size_t len,
                          const bw_native_options *opts, uint64_t *decoded, size_t *consumed,
@@ -2715,7 +2734,17 @@ int bw_view_decode_array(const bw_view *v, uint64_t count, const void *msgs, siz
   _Alignas(64) uint8_t scratch[PLAN_SMALL_RECORD + 16];
   size_t pos = 0;
   uint64_t i = 0;
-  if (flat && p->checks && !w) i = decode_array_checked(p, v, count, m, len, &pos);
+  if (flat && p->checks && !w) {
+#ifdef VR_
+    if (p->vr && p->vr->size == v->size) {
+      /* the varint form, and the checked program for each record it leaves */
+      while ((i = decode_array_vr(p->vr, v, i, count, m, len, &pos)) < count &&
+             decode_array_checked(p, v, i, i + 1, m, len, &pos) > i)
+        i++;
+    } else
+#endif
+      i = decode_array_checked(p, v, 0, count, m, len, &pos);
+  }
   for (; i < count; i++) {
     size_t n = 0;
     if (w && w->dneed <= len - pos &&
