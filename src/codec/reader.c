@@ -354,8 +354,7 @@ static BW_ALWAYS_INLINE int skip_planned(bw_reader *r, const bw_wire_plan *wp, s
           u = d[pos++];
         else if (bw_rd_uint(d, len, &pos, &u, NULL))
           return 0;
-        const bw_type *t = wf->type;
-        if (!bw_codec_enum_defined(t, u)) return 0;
+        if (!bw_wire_enum_member(wf, u)) return 0;
         break;
       }
       case BW_WIRE_NUMBERS: {
